@@ -1,0 +1,8 @@
+//! specls: a language server and checker for Spec Kit feature folders.
+//!
+//! Layers, each knowing only those above it in this list:
+//! [`text`] → [`syntax`] → [`model`] → (analysis → ide) → (lsp, cli).
+//! See ARCHITECTURE.md for the map.
+
+pub mod syntax;
+pub mod text;

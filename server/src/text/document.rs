@@ -1,0 +1,343 @@
+use std::borrow::Cow;
+
+use ropey::Rope;
+
+use super::{Position, PositionEncoding, PositionRange, Span};
+
+/// One change of an LSP `didChange` notification: `range == None` replaces
+/// the whole text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContentChange {
+    pub range: Option<PositionRange>,
+    pub text: String,
+}
+
+impl ContentChange {
+    pub fn full(text: impl Into<String>) -> Self {
+        ContentChange { range: None, text: text.into() }
+    }
+
+    pub fn replace(range: PositionRange, text: impl Into<String>) -> Self {
+        ContentChange { range: Some(range), text: text.into() }
+    }
+}
+
+/// A row and a byte column, the coordinates tree-sitter's edits need.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TextPoint {
+    pub row: usize,
+    pub column: usize,
+}
+
+/// A change as it was applied, in bytes: what the syntax layer turns into a
+/// tree-sitter `InputEdit` and the model uses to find what to rescan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AppliedEdit {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+    pub start_point: TextPoint,
+    pub old_end_point: TextPoint,
+    pub new_end_point: TextPoint,
+}
+
+impl AppliedEdit {
+    /// Bytes added (positive) or removed (negative) by the edit.
+    pub fn delta(&self) -> isize {
+        self.new_end as isize - self.old_end as isize
+    }
+
+    /// Where an offset of the old text lies in the new text; offsets inside
+    /// the replaced range collapse to its new end.
+    pub fn map_offset(&self, old: usize) -> usize {
+        if old <= self.start {
+            old
+        } else if old >= self.old_end {
+            (old as isize + self.delta()) as usize
+        } else {
+            self.new_end
+        }
+    }
+}
+
+/// The text of one file on a rope, with the version its editor gave it.
+///
+/// Every position conversion of specls goes through here, so a column is
+/// counted in exactly one place.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    rope: Rope,
+    version: i32,
+}
+
+impl Document {
+    pub fn new(text: &str, version: i32) -> Self {
+        Document { rope: Rope::from_str(text), version }
+    }
+
+    pub fn rope(&self) -> &Rope {
+        &self.rope
+    }
+
+    pub fn version(&self) -> i32 {
+        self.version
+    }
+
+    pub fn set_version(&mut self, version: i32) {
+        self.version = version;
+    }
+
+    pub fn len(&self) -> usize {
+        self.rope.len_bytes()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rope.len_bytes() == 0
+    }
+
+    pub fn text(&self) -> String {
+        self.rope.to_string()
+    }
+
+    /// The text of `span`, clamped to the document and to char boundaries.
+    pub fn slice(&self, span: Span) -> Cow<'_, str> {
+        let start = self.floor_char_boundary(span.start);
+        let end = self.floor_char_boundary(span.end.max(start));
+        self.rope.byte_slice(start..end).into()
+    }
+
+    /// Number of lines as an editor counts them: a trailing newline opens
+    /// one more (empty) line.
+    pub fn line_count(&self) -> usize {
+        self.rope.len_lines()
+    }
+
+    /// Zero-based line of a byte offset (clamped to the text).
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.rope.byte_to_line(offset.min(self.len()))
+    }
+
+    /// Byte offset where `line` starts; the end of the text past the last line.
+    pub fn line_start(&self, line: usize) -> usize {
+        if line >= self.rope.len_lines() { self.len() } else { self.rope.line_to_byte(line) }
+    }
+
+    /// The span of `line` without its line break.
+    pub fn line_span(&self, line: usize) -> Span {
+        let start = self.line_start(line);
+        if line >= self.rope.len_lines() {
+            return Span::empty(start);
+        }
+        let slice = self.rope.line(line);
+        Span::new(start, start + slice.len_bytes() - line_break_len(slice))
+    }
+
+    /// The span of `line` including its line break.
+    pub fn full_line_span(&self, line: usize) -> Span {
+        Span::new(self.line_start(line), self.line_start(line + 1))
+    }
+
+    /// The text of `line` without its line break.
+    pub fn line_text(&self, line: usize) -> Cow<'_, str> {
+        self.slice(self.line_span(line))
+    }
+
+    fn floor_char_boundary(&self, offset: usize) -> usize {
+        let offset = offset.min(self.len());
+        self.rope.char_to_byte(self.rope.byte_to_char(offset))
+    }
+
+    /// Position of a byte offset, counted in `encoding`. Offsets past the end
+    /// or inside a character are clamped to the nearest boundary before them.
+    pub fn position_of(&self, offset: usize, encoding: PositionEncoding) -> Position {
+        let offset = self.floor_char_boundary(offset);
+        let line = self.rope.byte_to_line(offset);
+        let line_start = self.rope.line_to_byte(line);
+        let character = match encoding {
+            PositionEncoding::Utf8 => offset - line_start,
+            PositionEncoding::Utf16 => {
+                let rope = &self.rope;
+                rope.char_to_utf16_cu(rope.byte_to_char(offset))
+                    - rope.char_to_utf16_cu(rope.byte_to_char(line_start))
+            }
+            PositionEncoding::Utf32 => self.rope.byte_to_char(offset) - self.rope.byte_to_char(line_start),
+        };
+        Position::new(line as u32, character as u32)
+    }
+
+    /// Byte offset of a position counted in `encoding`. As LSP asks, a line
+    /// past the end means the end of the text, and a column past the end of
+    /// its line means the end of that line; a column inside a character (a
+    /// UTF-16 surrogate pair, a UTF-8 sequence) rounds down to its start.
+    pub fn offset_of(&self, position: Position, encoding: PositionEncoding) -> usize {
+        let line = position.line as usize;
+        if line >= self.rope.len_lines() {
+            return self.len();
+        }
+        let content = self.line_span(line);
+        let wanted = position.character as usize;
+        let rope = &self.rope;
+        let offset = match encoding {
+            PositionEncoding::Utf8 => content.start + wanted.min(content.len()),
+            PositionEncoding::Utf16 => {
+                let first = rope.char_to_utf16_cu(rope.byte_to_char(content.start));
+                let last = rope.char_to_utf16_cu(rope.byte_to_char(content.end));
+                rope.char_to_byte(rope.utf16_cu_to_char((first + wanted).min(last)))
+            }
+            PositionEncoding::Utf32 => {
+                let first = rope.byte_to_char(content.start);
+                let last = rope.byte_to_char(content.end);
+                rope.char_to_byte((first + wanted).min(last))
+            }
+        };
+        self.floor_char_boundary(offset)
+    }
+
+    /// Byte span of a position range (ends swapped when given backwards).
+    pub fn span_of(&self, range: PositionRange, encoding: PositionEncoding) -> Span {
+        let a = self.offset_of(range.start, encoding);
+        let b = self.offset_of(range.end, encoding);
+        Span::new(a.min(b), a.max(b))
+    }
+
+    pub fn range_of(&self, span: Span, encoding: PositionEncoding) -> PositionRange {
+        PositionRange::new(self.position_of(span.start, encoding), self.position_of(span.end, encoding))
+    }
+
+    /// Row and byte column of an offset, for tree-sitter.
+    pub fn point_of(&self, offset: usize) -> TextPoint {
+        let offset = offset.min(self.len());
+        let row = self.rope.byte_to_line(offset);
+        TextPoint { row, column: offset - self.rope.line_to_byte(row) }
+    }
+
+    /// Apply one LSP change and report it in bytes.
+    pub fn apply_change(&mut self, change: &ContentChange, encoding: PositionEncoding) -> AppliedEdit {
+        let span = match change.range {
+            Some(range) => self.span_of(range, encoding),
+            None => Span::new(0, self.len()),
+        };
+        self.replace(span, &change.text)
+    }
+
+    /// Replace the bytes of `span` (clamped to char boundaries) by `text`.
+    pub fn replace(&mut self, span: Span, text: &str) -> AppliedEdit {
+        let start = self.floor_char_boundary(span.start);
+        let old_end = self.floor_char_boundary(span.end.max(start));
+        let start_point = self.point_of(start);
+        let old_end_point = self.point_of(old_end);
+        let start_char = self.rope.byte_to_char(start);
+        let old_end_char = self.rope.byte_to_char(old_end);
+        self.rope.remove(start_char..old_end_char);
+        self.rope.insert(start_char, text);
+        let new_end = start + text.len();
+        AppliedEdit {
+            start,
+            old_end,
+            new_end,
+            start_point,
+            old_end_point,
+            new_end_point: self.point_of(new_end),
+        }
+    }
+}
+
+fn line_break_len(line: ropey::RopeSlice<'_>) -> usize {
+    let len = line.len_bytes();
+    let byte = |i: usize| line.byte(i);
+    if len >= 2 && byte(len - 2) == b'\r' && byte(len - 1) == b'\n' {
+        2
+    } else if len >= 1 && matches!(byte(len - 1), b'\n' | b'\r') {
+        1
+    } else {
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use PositionEncoding::*;
+
+    fn pos(line: u32, character: u32) -> Position {
+        Position::new(line, character)
+    }
+
+    #[test]
+    fn utf16_columns_count_surrogate_pairs_after_emoji_and_cjk() {
+        let doc = Document::new("a😀b\n漢字x\n", 0);
+        // "😀" is 4 bytes, 2 UTF-16 units, 1 scalar.
+        assert_eq!(doc.offset_of(pos(0, 3), Utf16), 5);
+        assert_eq!(doc.offset_of(pos(0, 2), Utf32), 5);
+        assert_eq!(doc.offset_of(pos(0, 5), Utf8), 5);
+        assert_eq!(doc.position_of(5, Utf16), pos(0, 3));
+        assert_eq!(doc.position_of(5, Utf32), pos(0, 2));
+        // CJK: 3 bytes, 1 UTF-16 unit each.
+        let x = "a😀b\n漢字".len();
+        assert_eq!(doc.position_of(x, Utf16), pos(1, 2));
+        assert_eq!(doc.position_of(x, Utf8), pos(1, 6));
+        assert_eq!(doc.offset_of(pos(1, 2), Utf16), x);
+    }
+
+    #[test]
+    fn column_inside_a_surrogate_pair_rounds_down() {
+        let doc = Document::new("a😀b", 0);
+        assert_eq!(doc.offset_of(pos(0, 2), Utf16), 1);
+        assert_eq!(doc.offset_of(pos(0, 3), Utf8), 1);
+    }
+
+    #[test]
+    fn positions_past_the_end_of_a_line_or_the_text_are_clamped() {
+        let doc = Document::new("ab\r\ncd", 0);
+        assert_eq!(doc.offset_of(pos(0, 99), Utf16), 2, "stops before CRLF");
+        assert_eq!(doc.offset_of(pos(1, 99), Utf16), 6);
+        assert_eq!(doc.offset_of(pos(7, 0), Utf16), 6);
+        assert_eq!(doc.position_of(999, Utf16), pos(1, 2));
+    }
+
+    #[test]
+    fn crlf_counts_as_one_line_break() {
+        let doc = Document::new("a\r\nb\r\n", 0);
+        assert_eq!(doc.line_count(), 3);
+        assert_eq!(doc.line_text(0), "a");
+        assert_eq!(doc.line_span(1), Span::new(3, 4));
+        assert_eq!(doc.position_of(3, Utf16), pos(1, 0));
+    }
+
+    #[test]
+    fn missing_final_newline_is_fine() {
+        let doc = Document::new("a\nlast", 0);
+        assert_eq!(doc.line_count(), 2);
+        assert_eq!(doc.line_text(1), "last");
+        assert_eq!(doc.offset_of(pos(1, 4), Utf16), 6);
+    }
+
+    #[test]
+    fn changes_apply_in_order_with_byte_report() {
+        let mut doc = Document::new("hello\nworld\n", 1);
+        let edit = doc
+            .apply_change(&ContentChange::replace(PositionRange::new(pos(1, 0), pos(1, 5)), "wörld"), Utf16);
+        assert_eq!((edit.start, edit.old_end, edit.new_end), (6, 11, 12));
+        assert_eq!(edit.new_end_point, TextPoint { row: 1, column: 6 });
+        doc.apply_change(&ContentChange::replace(PositionRange::new(pos(0, 5), pos(0, 5)), "!"), Utf16);
+        assert_eq!(doc.text(), "hello!\nwörld\n");
+        doc.apply_change(&ContentChange::full("new"), Utf16);
+        assert_eq!(doc.text(), "new");
+    }
+
+    #[test]
+    fn backwards_range_is_normalised() {
+        let mut doc = Document::new("abcdef", 0);
+        doc.apply_change(&ContentChange::replace(PositionRange::new(pos(0, 4), pos(0, 2)), ""), Utf16);
+        assert_eq!(doc.text(), "abef");
+    }
+
+    #[test]
+    fn map_offset_moves_later_offsets_by_the_delta() {
+        let mut doc = Document::new("0123456789", 0);
+        let edit = doc.replace(Span::new(2, 4), "xyz");
+        assert_eq!(edit.map_offset(1), 1);
+        assert_eq!(edit.map_offset(3), 5);
+        assert_eq!(edit.map_offset(6), 7);
+    }
+}

@@ -1,0 +1,13 @@
+//! Text: rope-backed documents, byte spans, and conversion between byte
+//! offsets and LSP positions in UTF-8, UTF-16 or UTF-32 code units.
+//!
+//! Invariant: every other layer works in byte offsets into a document's text;
+//! code units and line/column pairs exist only here.
+
+mod document;
+mod position;
+mod span;
+
+pub use document::{AppliedEdit, ContentChange, Document, TextPoint};
+pub use position::{Position, PositionEncoding, PositionRange};
+pub use span::Span;
