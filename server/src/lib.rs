@@ -4,5 +4,6 @@
 //! [`text`] → [`syntax`] → [`model`] → (analysis → ide) → (lsp, cli).
 //! See ARCHITECTURE.md for the map.
 
+pub mod model;
 pub mod syntax;
 pub mod text;

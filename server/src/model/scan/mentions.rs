@@ -1,0 +1,454 @@
+//! Everything a block's text refers to: task IDs and ranges, requirement
+//! IDs, stories, paths, endpoints, clarification markers, bracketed text
+//! (template placeholders live there) and HTML comments (directives).
+
+use serde::Serialize;
+
+use super::paths::{is_path, trim_token};
+use crate::model::ids::{TaskId, parse_requirement_id, parse_story_label, parse_task_id, word_starts_at};
+use crate::text::Span;
+
+/// What a [`Mention`] names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum MentionKind {
+    Task {
+        id: TaskId,
+    },
+    /// `T004-T007`, `T004–T007`, `T015 through T019`.
+    TaskRange {
+        first: TaskId,
+        last: TaskId,
+    },
+    Requirement {
+        id: Box<str>,
+    },
+    /// `[US1]`, `US1`, `User Story 1`.
+    Story {
+        number: u32,
+    },
+    Path {
+        path: Box<str>,
+    },
+    /// `POST /api/users`.
+    Endpoint {
+        method: Box<str>,
+        path: Box<str>,
+    },
+    /// `[NEEDS CLARIFICATION: ...]`.
+    Clarification,
+    /// Any other `[text]` that is not a link, checkbox or label.
+    Bracket {
+        inner: Box<str>,
+    },
+    /// `TXXX`, `__SPECKIT_COMMAND_PLAN__`, `$ARGUMENTS`: template tokens.
+    TemplateToken {
+        token: Box<str>,
+    },
+    /// `<!-- ... -->`; its text is kept for `specls-disable` directives.
+    Comment {
+        body: Box<str>,
+    },
+}
+
+impl serde::Serialize for TaskId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+/// A reference found in a block, its span relative to the block's start.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Mention {
+    pub span: Span,
+    #[serde(flatten)]
+    pub kind: MentionKind,
+}
+
+const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/// Regions where IDs are not looked for: comments and code spans.
+#[derive(Default)]
+struct Regions {
+    comments: Vec<Span>,
+    code: Vec<Span>,
+}
+
+impl Regions {
+    fn covering(&self, at: usize) -> Option<Span> {
+        self.comments.iter().chain(&self.code).find(|span| span.contains(at)).copied()
+    }
+}
+
+/// Scan `text` (a block's text) for mentions. Offsets are relative to
+/// `text`. `in_code_block` is true for fenced code, where only template
+/// tokens, brackets, paths and task references are looked for.
+pub fn scan_mentions(text: &str) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let regions = find_regions(text, &mut out);
+    scan_references(text, &regions, &mut out);
+    scan_paths(text, &regions, &mut out);
+    out.sort_by_key(|m| (m.span.start, m.span.end));
+    out
+}
+
+/// Find HTML comments and backtick code spans; paths in code spans are
+/// judged here, with the more trusting rule for code.
+fn find_regions(text: &str, out: &mut Vec<Mention>) -> Regions {
+    let mut regions = Regions::default();
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if text[at..].starts_with("<!--") {
+            let end = text[at + 4..].find("-->").map_or(text.len(), |i| at + 4 + i + 3);
+            let body = text[at + 4..end.saturating_sub(3).max(at + 4)].trim();
+            out.push(Mention { span: Span::new(at, end), kind: MentionKind::Comment { body: body.into() } });
+            regions.comments.push(Span::new(at, end));
+            at = end;
+        } else if bytes[at] == b'`' {
+            let run = bytes[at..].iter().take_while(|&&b| b == b'`').count();
+            let fence = &text[at..at + run];
+            match text[at + run..].find(fence) {
+                Some(i) if !text[at + run..at + run + i].contains("\n\n") => {
+                    let inner = Span::new(at + run, at + run + i);
+                    code_span_paths(text, inner, out);
+                    regions.code.push(Span::new(at, inner.end + run));
+                    at = inner.end + run;
+                }
+                _ => at += run,
+            }
+        } else {
+            at += text[at..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    regions
+}
+
+fn code_span_paths(text: &str, inner: Span, out: &mut Vec<Mention>) {
+    let content = &text[inner.start..inner.end];
+    let trimmed = content.trim();
+    if !trimmed.contains(char::is_whitespace) {
+        let (lead, word) = trim_token(trimmed);
+        if is_path(word, true) {
+            let start = inner.start + (content.len() - content.trim_start().len()) + lead;
+            out.push(path_mention(start, word));
+        }
+        return;
+    }
+    for (offset, token) in tokens(content) {
+        let (lead, word) = trim_token(token);
+        if is_path(word, false) && !token.starts_with('-') {
+            out.push(path_mention(inner.start + offset + lead, word));
+        }
+    }
+}
+
+fn path_mention(start: usize, word: &str) -> Mention {
+    Mention { span: Span::new(start, start + word.len()), kind: MentionKind::Path { path: word.into() } }
+}
+
+/// Whitespace-separated tokens with their byte offsets.
+fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_ascii_whitespace().map(move |token| (token.as_ptr() as usize - text.as_ptr() as usize, token))
+}
+
+fn scan_paths(text: &str, regions: &Regions, out: &mut Vec<Mention>) {
+    for (offset, token) in tokens(text) {
+        if regions.covering(offset).is_some() || token.contains('`') || token.contains("<!--") {
+            continue;
+        }
+        // A markdown link's target: `[plan](plan.md)`.
+        if let Some(open) = token.find("](") {
+            let target = &token[open + 2..];
+            let target = target.split(')').next().unwrap_or("");
+            let target = target.split('#').next().unwrap_or("");
+            if !target.contains(':') && is_path(target, true) {
+                out.push(path_mention(offset + open + 2, target));
+            }
+            continue;
+        }
+        let (lead, word) = trim_token(token);
+        if is_path(word, false) && !is_endpoint_path(text, offset) {
+            out.push(path_mention(offset + lead, word));
+        }
+    }
+}
+
+/// `GET users/{id}` is an endpoint, not a file.
+fn is_endpoint_path(text: &str, offset: usize) -> bool {
+    let before = text[..offset].trim_end();
+    HTTP_METHODS.iter().any(|m| before.ends_with(m))
+}
+
+fn scan_references(text: &str, regions: &Regions, out: &mut Vec<Mention>) {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some(region) = regions.covering(at) {
+            at = region.end;
+            continue;
+        }
+        let step = match bytes[at] {
+            b'[' => scan_bracket(text, at, out),
+            b'T' if word_starts_at(text, at) => scan_task_reference(text, at, out),
+            b'U' | b'H' if word_starts_at(text, at) => scan_story_words(text, at, out),
+            b'$' if text[at..].starts_with("$ARGUMENTS") => {
+                out.push(template_token(at, "$ARGUMENTS"));
+                "$ARGUMENTS".len()
+            }
+            b'_' if text[at..].starts_with("__SPECKIT_") => scan_speckit_token(text, at, out),
+            b if b.is_ascii_uppercase() && word_starts_at(text, at) => scan_upper_word(text, at, out),
+            _ => 0,
+        };
+        at += if step > 0 { step } else { text[at..].chars().next().map_or(1, char::len_utf8) };
+    }
+}
+
+fn template_token(at: usize, token: &str) -> Mention {
+    Mention {
+        span: Span::new(at, at + token.len()),
+        kind: MentionKind::TemplateToken { token: token.into() },
+    }
+}
+
+fn scan_speckit_token(text: &str, at: usize, out: &mut Vec<Mention>) -> usize {
+    let rest = &text[at + 2..];
+    let body = rest.bytes().take_while(|b| b.is_ascii_uppercase() || *b == b'_').count();
+    let token_len = 2 + body;
+    if body > 10 && text[at..at + token_len].ends_with("__") {
+        out.push(template_token(at, &text[at..at + token_len]));
+        return token_len;
+    }
+    0
+}
+
+/// `[NEEDS CLARIFICATION: ...]`, `[US1]`, links, checkboxes, other brackets.
+/// Returns how far to skip: only past the opening bracket, so IDs inside
+/// (`[FR-001]`, `[T001]`) are still found.
+fn scan_bracket(text: &str, at: usize, out: &mut Vec<Mention>) -> usize {
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let Some(close) = matching_bracket(&text[at..line_end]).map(|i| at + i) else {
+        return if text[at..].starts_with("[NEEDS CLARIFICATION") {
+            out.push(Mention { span: Span::new(at, line_end), kind: MentionKind::Clarification });
+            line_end - at
+        } else {
+            1
+        };
+    };
+    let inner = &text[at + 1..close];
+    let span = Span::new(at, close + 1);
+    if inner.trim_start().starts_with("NEEDS CLARIFICATION") {
+        out.push(Mention { span, kind: MentionKind::Clarification });
+        return span.len();
+    }
+    if let Some((number, len)) = parse_story_label(inner)
+        && len == inner.len()
+    {
+        out.push(Mention { span, kind: MentionKind::Story { number } });
+        return span.len();
+    }
+    let is_link = text[close + 1..].starts_with('(') || text[close + 1..].starts_with('[');
+    let is_checkbox = inner.chars().count() == 1;
+    if !is_link && !is_checkbox && inner != "P" && !inner.trim().is_empty() {
+        out.push(Mention { span, kind: MentionKind::Bracket { inner: inner.into() } });
+    }
+    1
+}
+
+/// Index of the `]` closing the `[` at 0, honouring nesting.
+fn matching_bracket(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'[' => depth += 1,
+            b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A task ID, or a range `T004-T007` / `T004–T007` / `T015 through T019`,
+/// or the template's `TXXX`.
+fn scan_task_reference(text: &str, at: usize, out: &mut Vec<Mention>) -> usize {
+    if text[at..].starts_with("TXXX") && !text[at + 4..].starts_with(|c: char| c.is_alphanumeric()) {
+        out.push(template_token(at, "TXXX"));
+        return 4;
+    }
+    let Some((first, len)) = parse_task_id(&text[at..], false) else { return 0 };
+    let after = at + len;
+    if let Some((last, end)) = range_end(text, after) {
+        out.push(Mention { span: Span::new(at, end), kind: MentionKind::TaskRange { first, last } });
+        return end - at;
+    }
+    out.push(Mention { span: Span::new(at, after), kind: MentionKind::Task { id: first } });
+    len
+}
+
+/// The second ID of a range starting right after the first one.
+fn range_end(text: &str, after: usize) -> Option<(TaskId, usize)> {
+    let rest = &text[after..];
+    let trimmed = rest.trim_start_matches(' ');
+    let connector =
+        ["-", "–", "—", "..", "through ", "thru ", "to "].iter().find(|c| trimmed.starts_with(**c))?;
+    // `T001 - Create x` is a task line, not a range: a spaced hyphen needs an
+    // ID right after it.
+    let spaces_before = rest.len() - trimmed.len();
+    if connector.ends_with(' ') && spaces_before == 0 {
+        return None;
+    }
+    let tail = &trimmed[connector.len()..];
+    let tail_trimmed = tail.trim_start_matches(' ');
+    let second_at = text.len() - tail_trimmed.len();
+    let (last, len) = parse_task_id(tail_trimmed, false)?;
+    Some((last, second_at + len))
+}
+
+/// `US1`, `User Story 1`, `Historia de Usuario 1`.
+fn scan_story_words(text: &str, at: usize, out: &mut Vec<Mention>) -> usize {
+    let rest = &text[at..];
+    if let Some((number, len)) = parse_story_label(rest) {
+        out.push(Mention { span: Span::new(at, at + len), kind: MentionKind::Story { number } });
+        return len;
+    }
+    for phrase in ["User Story ", "User story ", "Historia de Usuario ", "Historia de usuario "] {
+        if let Some(tail) = rest.strip_prefix(phrase) {
+            let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 && digits <= 4 {
+                let len = phrase.len() + digits;
+                let number = tail[..digits].parse().unwrap_or(0);
+                out.push(Mention { span: Span::new(at, at + len), kind: MentionKind::Story { number } });
+                return len;
+            }
+        }
+    }
+    0
+}
+
+/// Requirement IDs and `METHOD /path` endpoints.
+fn scan_upper_word(text: &str, at: usize, out: &mut Vec<Mention>) -> usize {
+    let rest = &text[at..];
+    if let Some(len) = parse_requirement_id(rest) {
+        out.push(Mention {
+            span: Span::new(at, at + len),
+            kind: MentionKind::Requirement { id: rest[..len].into() },
+        });
+        return len;
+    }
+    for method in HTTP_METHODS {
+        if let Some(tail) = rest.strip_prefix(method)
+            && let Some(path) = tail.strip_prefix(' ').filter(|p| p.starts_with('/'))
+        {
+            let path_len = path
+                .find(|c: char| c.is_whitespace() || c == '`' || c == ',' || c == ')')
+                .unwrap_or(path.len());
+            let path = path[..path_len].trim_end_matches(['.', ':', ';']);
+            let len = method.len() + 1 + path.len();
+            out.push(Mention {
+                span: Span::new(at, at + len),
+                kind: MentionKind::Endpoint { method: (*method).into(), path: path.into() },
+            });
+            return len;
+        }
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(String, String)> {
+        scan_mentions(text)
+            .into_iter()
+            .map(|m| {
+                let label = match &m.kind {
+                    MentionKind::Task { .. } => "task",
+                    MentionKind::TaskRange { .. } => "range",
+                    MentionKind::Requirement { .. } => "req",
+                    MentionKind::Story { .. } => "story",
+                    MentionKind::Path { .. } => "path",
+                    MentionKind::Endpoint { .. } => "endpoint",
+                    MentionKind::Clarification => "clarify",
+                    MentionKind::Bracket { .. } => "bracket",
+                    MentionKind::TemplateToken { .. } => "template",
+                    MentionKind::Comment { .. } => "comment",
+                };
+                (label.to_string(), text[m.span.start..m.span.end].to_string())
+            })
+            .collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn ranges_tasks_and_requirements() {
+        assert_eq!(
+            kinds("Tests (T004-T007) before T008, T010–T012 and T015 through T019 per FR-005a"),
+            pairs(&[
+                ("range", "T004-T007"),
+                ("task", "T008"),
+                ("range", "T010–T012"),
+                ("range", "T015 through T019"),
+                ("req", "FR-005a")
+            ])
+        );
+    }
+
+    #[test]
+    fn a_spaced_hyphen_after_an_id_is_not_a_range_without_a_second_id() {
+        assert_eq!(kinds("T001 - Create x"), pairs(&[("task", "T001")]));
+        assert_eq!(kinds("T001 - T003"), pairs(&[("range", "T001 - T003")]));
+    }
+
+    #[test]
+    fn paths_backticked_bare_and_endpoints() {
+        assert_eq!(
+            kinds("Write test for POST /api/users in tests/test_users.py and `src/models/`"),
+            pairs(&[
+                ("endpoint", "POST /api/users"),
+                ("path", "tests/test_users.py"),
+                ("path", "src/models/")
+            ])
+        );
+    }
+
+    #[test]
+    fn commands_in_code_spans_yield_their_paths() {
+        assert_eq!(kinds("Run `pytest backend/tests/ -v`"), pairs(&[("path", "backend/tests/")]));
+    }
+
+    #[test]
+    fn clarifications_stories_and_placeholders() {
+        assert_eq!(
+            kinds("[US2] as User Story 3 [NEEDS CLARIFICATION: auth [OAuth]?] in [FEATURE NAME] TXXX"),
+            pairs(&[
+                ("story", "[US2]"),
+                ("story", "User Story 3"),
+                ("clarify", "[NEEDS CLARIFICATION: auth [OAuth]?]"),
+                ("bracket", "[FEATURE NAME]"),
+                ("template", "TXXX")
+            ])
+        );
+    }
+
+    #[test]
+    fn comments_hide_references_but_keep_their_text() {
+        assert_eq!(
+            kinds("<!-- specls-disable-next-line unknown-story T001 --> T002"),
+            pairs(&[("comment", "<!-- specls-disable-next-line unknown-story T001 -->"), ("task", "T002")])
+        );
+    }
+
+    #[test]
+    fn links_name_their_target_as_a_path() {
+        assert_eq!(kinds("see [the plan](plan.md)"), pairs(&[("path", "plan.md")]));
+    }
+}

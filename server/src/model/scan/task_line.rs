@@ -1,0 +1,536 @@
+//! One task line in every shape real files use, with what made it
+//! non-canonical. The canonical shape is `- [ ] T001 [P] [US1] Description`.
+
+use serde::Serialize;
+
+use crate::model::ids::{TaskId, parse_story_label, parse_task_id};
+use crate::text::Span;
+
+/// A checkbox state as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckState {
+    Open,
+    Done,
+    /// `[-]`, `[~]`, `[/]`...: neither open nor done.
+    Other(char),
+}
+
+/// Why a task line is not canonical. Reported once per kind per file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Irregularity {
+    /// `- T001 ...`: no checkbox.
+    NoCheckbox,
+    /// `[-]`, `[~]`: a state other than `[ ]`, `[x]`, `[X]`.
+    UnknownState,
+    /// `` `[x]` ``, `DONE`, `✅` instead of a plain checkbox.
+    CheckboxStyle,
+    /// `T1`, `T01`, `t001`, `T-001`, `T2.1`.
+    IdFormat,
+    /// `**T001**`.
+    BoldId,
+    /// `[T001]`.
+    BracketedId,
+    /// `T001:` or `T001 ·`: punctuation between the ID and the rest.
+    IdPunctuation,
+    /// `[US1] [P]` instead of `[P] [US1]`.
+    LabelOrder,
+    /// `Description [P]`.
+    LabelAfterDescription,
+    /// `### T001: ...`.
+    HeadingTask,
+    /// `1. T001 ...`.
+    NumberedItem,
+    /// `~~T005 ...~~`.
+    Strikethrough,
+    /// `✅ T001` or another symbol before the checkbox or ID.
+    SymbolPrefix,
+}
+
+impl Irregularity {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Irregularity::NoCheckbox => "no checkbox",
+            Irregularity::UnknownState => "a checkbox state other than [ ], [x] or [X]",
+            Irregularity::CheckboxStyle => "a checkbox written another way (backticks, DONE, an emoji)",
+            Irregularity::IdFormat => "a task ID not shaped T001",
+            Irregularity::BoldId => "a bold task ID",
+            Irregularity::BracketedId => "a task ID in brackets",
+            Irregularity::IdPunctuation => "punctuation after the task ID",
+            Irregularity::LabelOrder => "labels out of order ([P] comes before [USn])",
+            Irregularity::LabelAfterDescription => "labels after the description",
+            Irregularity::HeadingTask => "a task written as a heading",
+            Irregularity::NumberedItem => "a task in a numbered list",
+            Irregularity::Strikethrough => "a struck-through task",
+            Irregularity::SymbolPrefix => "a symbol before the checkbox",
+        }
+    }
+}
+
+/// A label in brackets after the ID other than `[P]` and `[USn]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Label {
+    pub text: Box<str>,
+    pub span: Span,
+}
+
+/// A task line as scanned; spans are relative to the block's start.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TaskLine {
+    pub id: TaskId,
+    pub id_span: Span,
+    pub state: CheckState,
+    pub has_checkbox: bool,
+    /// The checkbox (or `DONE` / emoji standing for it), when there is one.
+    pub checkbox_span: Option<Span>,
+    pub parallel: Option<Span>,
+    /// The story number and the span of its `[USn]` label.
+    pub story: Option<(u32, Span)>,
+    pub labels: Vec<Label>,
+    pub description: Box<str>,
+    pub description_span: Span,
+    pub cancelled: bool,
+    /// Where the canonical line's text starts (for "normalise" fixes): the
+    /// checkbox or, failing that, the first character after the marker.
+    pub head_start: usize,
+    pub irregularities: Vec<Irregularity>,
+    /// Whether the ID is directly followed by another ID or a relation
+    /// (`T004-T007 before`, `T008 blocks`, `T004 and T006 can`): without a
+    /// checkbox such a line is a statement, not a task.
+    pub reads_as_statement: bool,
+}
+
+impl TaskLine {
+    pub fn done(&self) -> bool {
+        self.state == CheckState::Done
+    }
+
+    pub fn is_canonical(&self) -> bool {
+        self.irregularities.is_empty()
+    }
+}
+
+/// Where a task line comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineShape {
+    Bullet,
+    Numbered,
+    Heading,
+}
+
+struct Cursor<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn rest(&self) -> &'a str {
+        &self.text[self.at..]
+    }
+
+    fn skip_spaces(&mut self) {
+        let rest = self.rest();
+        self.at += rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    }
+
+    fn eat(&mut self, s: &str) -> bool {
+        if self.rest().starts_with(s) {
+            self.at += s.len();
+            true
+        } else {
+            false
+        }
+    }
+}
+
+fn is_symbol(c: char) -> bool {
+    !c.is_ascii() && !c.is_alphanumeric()
+}
+
+fn emoji_state(c: char) -> Option<CheckState> {
+    match c {
+        '✅' | '☑' | '✔' | '✓' | '🟢' => Some(CheckState::Done),
+        '⬜' | '☐' | '🔲' | '◻' | '□' => Some(CheckState::Open),
+        _ => None,
+    }
+}
+
+/// Scan the text of a list item (after its marker) or heading (after its
+/// `#`s) as a task line. `text` is the block's text and `start` where the
+/// content begins in it; all spans are relative to `text`.
+pub fn scan_task_line(text: &str, start: usize, shape: LineShape) -> Option<TaskLine> {
+    let mut irregular = Vec::new();
+    let mut cursor = Cursor { text, at: start };
+    cursor.skip_spaces();
+    let head_start = cursor.at;
+    let (mut state, mut checkbox_span, mut has_checkbox) = (CheckState::Open, None, false);
+
+    // Symbols before the checkbox ("✅ [x]", "⬜ T001"): at most three.
+    let mut symbol_state = None;
+    for _ in 0..3 {
+        let Some(c) = cursor.rest().chars().next().filter(|c| is_symbol(*c)) else { break };
+        let symbol_start = cursor.at;
+        cursor.at += c.len_utf8();
+        while cursor.rest().starts_with('\u{FE0F}') {
+            cursor.at += 3;
+        }
+        if let Some(s) = emoji_state(c) {
+            symbol_state = Some((s, Span::new(symbol_start, cursor.at)));
+        }
+        cursor.skip_spaces();
+        irregular.push(Irregularity::SymbolPrefix);
+    }
+
+    if let Some((s, span, style)) = checkbox_at(&cursor) {
+        cursor.at = span.end;
+        (state, checkbox_span, has_checkbox) = (s, Some(span), true);
+        if style {
+            irregular.push(Irregularity::CheckboxStyle);
+        }
+        if matches!(s, CheckState::Other(_)) {
+            irregular.push(Irregularity::UnknownState);
+        }
+        cursor.skip_spaces();
+    } else if let Some((s, span)) = symbol_state {
+        (state, checkbox_span, has_checkbox) = (s, Some(span), true);
+        irregular.retain(|i| *i != Irregularity::SymbolPrefix);
+        irregular.push(Irregularity::CheckboxStyle);
+    }
+
+    let struck = cursor.eat("~~");
+    let bold = cursor.eat("**") || cursor.eat("__");
+    let bracketed = cursor.rest().starts_with('[') && parse_task_id(&cursor.rest()[1..], true).is_some();
+    if bracketed {
+        cursor.at += 1;
+    }
+    let allow_lowercase = has_checkbox;
+    let (id, id_len) = parse_task_id(cursor.rest(), allow_lowercase)?;
+    let id_span = Span::new(cursor.at, cursor.at + id_len);
+    cursor.at = id_span.end;
+    if bracketed && !cursor.eat("]") {
+        return None;
+    }
+    let reads_as_statement = !has_checkbox && reads_as_statement(&text[id_span.end..]);
+
+    if !id.is_canonical() {
+        irregular.push(Irregularity::IdFormat);
+    }
+    if bold {
+        irregular.push(Irregularity::BoldId);
+        cursor.eat("**");
+        cursor.eat("__");
+    }
+    if bracketed {
+        irregular.push(Irregularity::BracketedId);
+    }
+    if struck {
+        irregular.push(Irregularity::Strikethrough);
+    }
+    if eat_id_punctuation(&mut cursor) {
+        irregular.push(Irregularity::IdPunctuation);
+    }
+
+    let mut line = TaskLine {
+        id,
+        id_span,
+        state,
+        has_checkbox,
+        checkbox_span,
+        parallel: None,
+        story: None,
+        labels: Vec::new(),
+        description: "".into(),
+        description_span: Span::empty(cursor.at),
+        cancelled: struck,
+        head_start,
+        irregularities: Vec::new(),
+        reads_as_statement,
+    };
+    read_labels(&mut cursor, &mut line, &mut irregular, shape);
+    if bold && (cursor.eat("**") || cursor.eat("__")) {
+        cursor.skip_spaces();
+        eat_id_punctuation(&mut cursor);
+        read_labels(&mut cursor, &mut line, &mut irregular, shape);
+    }
+    if shape == LineShape::Heading && is_heading_subsection(cursor.rest()) {
+        return None;
+    }
+    read_description(&mut cursor, &mut line, &mut irregular);
+
+    match shape {
+        LineShape::Heading => irregular.push(Irregularity::HeadingTask),
+        LineShape::Numbered => irregular.push(Irregularity::NumberedItem),
+        LineShape::Bullet => {}
+    }
+    if !line.has_checkbox && shape != LineShape::Heading {
+        irregular.push(Irregularity::NoCheckbox);
+    }
+    irregular.sort();
+    irregular.dedup();
+    line.irregularities = irregular;
+    Some(line)
+}
+
+/// `[ ]`, `[x]`, `[-]`, `` `[x]` ``, `DONE`, `TODO`. Returns the state, the
+/// span, and whether the style is unusual.
+fn checkbox_at(cursor: &Cursor<'_>) -> Option<(CheckState, Span, bool)> {
+    let rest = cursor.rest();
+    let (inner, len, styled) = if rest.starts_with("`[") && rest.get(3..5) == Some("]`") {
+        (rest[2..].chars().next()?, 5, true)
+    } else if rest.starts_with('[') {
+        let c = rest[1..].chars().next()?;
+        let close = 1 + c.len_utf8();
+        if rest.as_bytes().get(close) != Some(&b']') || c.is_alphanumeric() && !matches!(c, 'x' | 'X') {
+            return None;
+        }
+        (c, close + 1, false)
+    } else {
+        for (word, state) in [("DONE", CheckState::Done), ("TODO", CheckState::Open)] {
+            if rest.starts_with(word) && rest[word.len()..].starts_with([' ', ':']) {
+                let span = Span::new(cursor.at, cursor.at + word.len());
+                return Some((state, span, true));
+            }
+        }
+        return None;
+    };
+    // A checkbox is followed by a space or the end; `[P]` is a label.
+    if !rest[len..].is_empty() && !rest[len..].starts_with([' ', '\t', '\n', '\r']) {
+        return None;
+    }
+    let state = match inner {
+        ' ' => CheckState::Open,
+        'x' | 'X' => CheckState::Done,
+        other => CheckState::Other(other),
+    };
+    Some((state, Span::new(cursor.at, cursor.at + len), styled))
+}
+
+fn eat_id_punctuation(cursor: &mut Cursor<'_>) -> bool {
+    let before = cursor.at;
+    cursor.skip_spaces();
+    let ate = [":", "·", "•", "—", "–", "-", "|", "."].iter().any(|p| {
+        let Some(after) = cursor.rest().strip_prefix(p) else { return false };
+        (*p == ":" || after.starts_with([' ', '\t'])) && cursor.eat(p)
+    });
+    if !ate {
+        cursor.at = before;
+    }
+    cursor.skip_spaces();
+    ate
+}
+
+/// `[P]`, `[US1]` and other bracketed labels right after the ID; for
+/// headings also `[X]` / `[ ]` standing for the checkbox.
+fn read_labels(
+    cursor: &mut Cursor<'_>,
+    line: &mut TaskLine,
+    irregular: &mut Vec<Irregularity>,
+    shape: LineShape,
+) {
+    loop {
+        cursor.skip_spaces();
+        let rest = cursor.rest();
+        if !rest.starts_with('[') {
+            return;
+        }
+        let Some(close) = rest[..rest.find('\n').unwrap_or(rest.len())].find(']') else { return };
+        let inner = &rest[1..close];
+        if rest[close + 1..].starts_with('(') {
+            return; // a link starts the description
+        }
+        let span = Span::new(cursor.at, cursor.at + close + 1);
+        match inner {
+            "P" | "p" => {
+                if line.story.is_some() {
+                    irregular.push(Irregularity::LabelOrder);
+                }
+                line.parallel = Some(span);
+            }
+            "x" | "X" | " " if shape == LineShape::Heading && !line.has_checkbox => {
+                line.state = if inner == " " { CheckState::Open } else { CheckState::Done };
+                line.has_checkbox = true;
+                line.checkbox_span = Some(span);
+            }
+            _ => match parse_story_label(inner) {
+                Some((number, len)) if len == inner.len() => line.story = Some((number, span)),
+                _ if inner.trim().is_empty() || inner.len() > 40 => return,
+                _ => line.labels.push(Label { text: inner.into(), span }),
+            },
+        }
+        cursor.at = span.end;
+    }
+}
+
+/// Heading `### T013 Acceptance Criteria` is a subsection about T013.
+fn is_heading_subsection(rest: &str) -> bool {
+    let rest = rest.trim_start();
+    rest.starts_with("Acceptance") || rest.starts_with("Verification") || rest.starts_with("Notes")
+}
+
+/// The rest of the line(s), with labels and done marks that trail it.
+fn read_description(cursor: &mut Cursor<'_>, line: &mut TaskLine, irregular: &mut Vec<Irregularity>) {
+    cursor.skip_spaces();
+    let start = cursor.at;
+    let mut end = cursor.text.trim_end().len().max(start);
+    loop {
+        let body = cursor.text[start..end].trim_end();
+        end = start + body.len();
+        if let Some(stripped) = body.strip_suffix('✅').or_else(|| body.strip_suffix("✅\u{FE0F}")) {
+            line.state = CheckState::Done;
+            line.has_checkbox = true;
+            end = start + stripped.len();
+            continue;
+        }
+        let Some(open) = body.rfind('[').filter(|_| body.ends_with(']')) else { break };
+        let inner = &body[open + 1..body.len() - 1];
+        let span = Span::new(start + open, end);
+        match inner {
+            "P" => line.parallel = Some(span),
+            _ => match parse_story_label(inner) {
+                Some((number, len)) if len == inner.len() => line.story = Some((number, span)),
+                _ => break,
+            },
+        }
+        irregular.push(Irregularity::LabelAfterDescription);
+        end = start + open;
+    }
+    let raw = &cursor.text[start..end];
+    if raw.trim_start().starts_with("~~") {
+        line.cancelled = true;
+    }
+    line.description = raw.split_whitespace().collect::<Vec<_>>().join(" ").into();
+    line.description_span = Span::new(start, end);
+}
+
+/// Without a checkbox, `T004-T007 before T008`, `T008 blocks T009`,
+/// `T004 and T006 can run`, `T005 + T006: ...`, `T001, T002 can run` are
+/// statements about tasks, not tasks.
+fn reads_as_statement(after_id: &str) -> bool {
+    let mut rest = after_id.trim_start_matches([' ', '*']);
+    // "T001 (Table) blocks T003": look past one parenthesised aside.
+    if rest.starts_with('(')
+        && let Some(close) = rest.find(')')
+    {
+        rest = rest[close + 1..].trim_start();
+    }
+    let starts_with_id = |s: &str| parse_task_id(s.trim_start(), false).is_some();
+    for connector in ["-", "–", "—", ",", "+", "&", "/", "and ", "or ", "through ", "thru ", "to ", "y "]
+    {
+        if let Some(tail) = rest.strip_prefix(connector)
+            && starts_with_id(tail)
+        {
+            return true;
+        }
+    }
+    let lower = rest.to_ascii_lowercase();
+    ["before ", "blocks ", "block ", "requires ", "depends ", "must ", "can ", "should ", "→", "->", "antes "]
+        .iter()
+        .any(|word| lower.starts_with(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Irregularity::*;
+
+    fn line(text: &str) -> TaskLine {
+        scan_task_line(text, 0, LineShape::Bullet).unwrap_or_else(|| panic!("not a task: {text}"))
+    }
+
+    fn heading(text: &str) -> Option<TaskLine> {
+        scan_task_line(text, 0, LineShape::Heading)
+    }
+
+    #[test]
+    fn canonical_line() {
+        let t = line("[ ] T012 [P] [US1] Create User model in src/models/user.py");
+        assert_eq!(&*t.id.text, "T012");
+        assert!(t.parallel.is_some());
+        assert_eq!(t.story.map(|s| s.0), Some(1));
+        assert_eq!(&*t.description, "Create User model in src/models/user.py");
+        assert!(t.is_canonical(), "{:?}", t.irregularities);
+        assert!(!t.done());
+    }
+
+    #[test]
+    fn done_states_and_checkbox_styles() {
+        assert!(line("[x] T001 a").done());
+        assert!(line("[X] T001 a").done());
+        let backticked = line("`[x]` T001: Update x");
+        assert!(backticked.done());
+        assert_eq!(backticked.irregularities, [CheckboxStyle, IdPunctuation]);
+        let odd = line("[-] T002 skipped");
+        assert_eq!(odd.state, CheckState::Other('-'));
+        assert_eq!(odd.irregularities, [UnknownState]);
+        assert!(line("DONE T003 x").done());
+        assert!(line("✅ T004 x").done());
+    }
+
+    #[test]
+    fn bold_ids_with_labels_inside_or_after() {
+        let t = line("[ ] **T003 [P]** Write unit tests");
+        assert!(t.parallel.is_some());
+        assert_eq!(&*t.description, "Write unit tests");
+        assert_eq!(t.irregularities, [BoldId]);
+        let t = line("[x] **T001** · Finalize atlas API");
+        assert_eq!(&*t.description, "Finalize atlas API");
+        assert_eq!(t.irregularities, [BoldId, IdPunctuation]);
+        let t = line("[ ] **T001** [P] Create x");
+        assert!(t.parallel.is_some());
+    }
+
+    #[test]
+    fn id_shapes_are_understood_and_flagged() {
+        assert_eq!(line("[ ] T1 x").irregularities, [IdFormat]);
+        assert_eq!(line("[ ] t001 x").irregularities, [IdFormat]);
+        assert_eq!(&*line("[ ] T-001 x").id.text, "T-001");
+        assert!(line("[ ] T037A x").is_canonical());
+        assert!(scan_task_line("TXXX [P] Docs", 0, LineShape::Bullet).is_none());
+        assert!(scan_task_line("t001 x", 0, LineShape::Bullet).is_none(), "lower case needs a checkbox");
+    }
+
+    #[test]
+    fn label_order_and_trailing_labels() {
+        assert_eq!(line("[ ] T001 [US1] [P] x").irregularities, [LabelOrder]);
+        let t = line("[ ] T001 Create DateUtils.gs [P] ✅");
+        assert!(t.parallel.is_some() && t.done());
+        assert_eq!(t.irregularities, [LabelAfterDescription]);
+        assert_eq!(&*t.description, "Create DateUtils.gs");
+    }
+
+    #[test]
+    fn heading_tasks() {
+        let t = heading("T001: [X] [P] Create Foundation Directory").unwrap();
+        assert!(t.done() && t.parallel.is_some());
+        assert_eq!(&*t.description, "Create Foundation Directory");
+        assert_eq!(t.irregularities, [IdPunctuation, HeadingTask]);
+        assert!(heading("T013 Acceptance Criteria").is_none());
+        assert!(!heading("T01: Create model").unwrap().done());
+    }
+
+    #[test]
+    fn other_labels_and_statements() {
+        let t = line("[ ] T010 [P] [US1] [iOS/Android] Test on devices");
+        assert_eq!(t.labels.len(), 1);
+        assert!(line("T004-T007 before T008").reads_as_statement);
+        assert!(line("T008 blocks T009").reads_as_statement);
+        assert!(line("T001 (Table) blocks T003 (Entity)").reads_as_statement);
+        assert!(line("T004 and T006 can run in parallel").reads_as_statement);
+        assert!(!line("T004 Implement X (depends on T003)").reads_as_statement);
+        assert!(!line("[ ] T004-T007 x").reads_as_statement, "a checkbox makes it a task");
+    }
+
+    #[test]
+    fn struck_and_numbered() {
+        assert!(line("[x] T037 ~~Add calls~~ **MOVED**").cancelled);
+        let n = scan_task_line("T2.1 Instrument timings", 0, LineShape::Numbered).unwrap();
+        assert_eq!(n.irregularities, [NoCheckbox, IdFormat, NumberedItem]);
+    }
+
+    #[test]
+    fn checklist_items_without_ids_are_not_tasks() {
+        assert!(scan_task_line("[ ] All contracts have corresponding tests", 0, LineShape::Bullet).is_none());
+        assert!(scan_task_line("[P] tasks = different files", 0, LineShape::Bullet).is_none());
+    }
+}
