@@ -7,3 +7,4 @@
 pub mod model;
 pub mod syntax;
 pub mod text;
+pub mod cli;

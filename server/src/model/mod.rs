@@ -4,4 +4,8 @@
 //! Invariant: no LSP or CLI types; offsets are bytes into the document.
 
 pub mod ids;
+pub mod kind;
+pub mod blocks;
+pub mod file;
 pub mod scan;
+pub mod tasks;

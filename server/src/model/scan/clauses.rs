@@ -144,7 +144,7 @@ pub fn scan_clauses(text: &str, mentions: &[Mention]) -> Vec<Clause> {
     let mut out = Vec::new();
     for sentence in sentences(text) {
         let keywords = keywords_in(text, lower, sentence, &hidden);
-        clauses_of_sentence(sentence, &keywords, &task_refs, &mut out);
+        clauses_of_sentence(text, sentence, &keywords, &task_refs, &mut out);
     }
     out
 }
@@ -167,7 +167,19 @@ fn keywords_in(text: &str, lower: &str, sentence: Span, hidden: &[Span]) -> Vec<
     found
 }
 
+/// Keywords that label what follows ("**Dependencies**: T007"): they
+/// state the implicit subject's prerequisites and nothing else.
+fn is_label_keyword(text: &str, keyword: Span) -> bool {
+    let word = text[keyword.start..keyword.end].to_ascii_lowercase();
+    word.starts_with("dependenc") || word.starts_with("prerequisite")
+}
+
+/// Words after which a new clause starts: "T018 then T019 while T020
+/// starts after T019" makes T020, not T018, the subject of "after".
+const CLAUSE_BREAKS: &[&str] = &[" then ", " while ", " whereas ", " but ", " so ", " mientras ", " luego "];
+
 fn clauses_of_sentence(
+    text: &str,
     sentence: Span,
     keywords: &[(Span, Relation)],
     refs: &[(u32, Span)],
@@ -176,8 +188,17 @@ fn clauses_of_sentence(
     let in_part = |from: usize, to: usize| -> Vec<u32> {
         refs.iter().filter(|(_, s)| s.start >= from && s.end <= to).map(|(i, _)| *i).collect()
     };
+    let keywords: Vec<(Span, Relation)> = keywords
+        .iter()
+        .filter(|(k, _)| !is_label_keyword(text, *k) || in_part(sentence.start, k.start).is_empty())
+        .copied()
+        .collect();
     for (k, (keyword, relation)) in keywords.iter().enumerate() {
-        let left_from = if k == 0 { sentence.start } else { keywords[k - 1].0.end };
+        let mut left_from = if k == 0 { sentence.start } else { keywords[k - 1].0.end };
+        let before = text[left_from..keyword.start].to_ascii_lowercase();
+        if let Some(at) = CLAUSE_BREAKS.iter().filter_map(|b| before.rfind(b).map(|i| i + b.len())).max() {
+            left_from += at;
+        }
         let right_to = keywords.get(k + 1).map_or(sentence.end, |(next, _)| next.start);
         let left = in_part(left_from, keyword.start);
         let right = in_part(keyword.end, right_to);
@@ -244,6 +265,14 @@ mod tests {
     fn sentences_split_statements() {
         assert_eq!(clauses("T001 before T002. T003 blocks T004"), ["T001 Before T002", "T003 Before T004"]);
         assert_eq!(clauses("**Story**: US1\n**Depends on**: T05"), [" After T05"]);
+    }
+
+    #[test]
+    fn labels_and_clause_breaks_keep_subjects_apart() {
+        assert_eq!(
+            clauses("T018 T019 (sequential dependency: start with T018 then T019) then T022 while T020 starts after T019"),
+            ["T020 After T019"]
+        );
     }
 
     #[test]

@@ -89,7 +89,7 @@ pub fn scan_block(kind: BlockKind, text: &str, content_start: usize, indent: usi
         | BlockKind::FrontMatter => {}
     }
     scan.mentions = scan_mentions(text);
-    if !matches!(kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter) {
+    if !matches!(kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter | BlockKind::Table) {
         scan.clauses = scan_clauses(text, &scan.mentions);
         scan.fields = scan_fields(text, content_start);
     }

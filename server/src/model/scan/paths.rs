@@ -162,6 +162,13 @@ const KNOWN_EXTENSIONS: &[&str] = &[
     "woff2",
 ];
 
+/// Directory names that, paired as `frontend/backend` or `iOS/Android`,
+/// name alternatives rather than a path.
+const ALTERNATIVES: &[&str] = &[
+    "frontend", "backend", "client", "server", "ios", "android", "web", "mobile", "api", "ui", "unit",
+    "integration", "e2e", "desktop", "cli",
+];
+
 /// File names without an extension that are still files.
 const KNOWN_FILES: &[&str] = &[
     "Dockerfile",
@@ -360,6 +367,9 @@ pub fn is_path(word: &str, in_code: bool) -> bool {
     }
     let last = segments.iter().rev().find(|s| !s.is_empty()).copied().unwrap_or("");
     let first = segments[0];
+    if segments.len() == 2 && segments.iter().all(|s| ALTERNATIVES.contains(&s.to_ascii_lowercase().as_str())) {
+        return false;
+    }
     unix.ends_with('/')
         || unix.starts_with("./")
         || unix.starts_with("../")
@@ -441,6 +451,7 @@ mod tests {
             "lms.roster.v1.SchoolCreated",
             "v1.2",
             "and/or",
+            "frontend/backend",
         ] {
             assert!(!is_path(word, false), "{word}");
         }

@@ -1,0 +1,177 @@
+//! The scanned blocks of one markdown document, kept up to date edit by
+//! edit: only blocks that an edit or a structural change touched are
+//! rescanned; the others keep their scan and move by the edit's delta.
+
+use std::sync::Arc;
+
+use ropey::Rope;
+use tree_sitter::Tree;
+
+use super::scan::{BlockScan, scan_block};
+use crate::syntax::{Block, MarkdownTree, blocks_overlapping};
+use crate::text::{AppliedEdit, Span};
+
+/// A block's scan at its current offset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScannedBlock {
+    pub start: usize,
+    pub scan: Arc<BlockScan>,
+}
+
+impl ScannedBlock {
+    pub fn span(&self) -> Span {
+        Span::new(self.start, self.start + self.scan.len())
+    }
+
+    /// A span relative to this block made absolute.
+    pub fn abs(&self, relative: Span) -> Span {
+        relative.offset_by(self.start)
+    }
+}
+
+/// Every block of a document in order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BlockList {
+    blocks: Vec<ScannedBlock>,
+}
+
+fn scan(block: &Block, rope: &Rope) -> ScannedBlock {
+    let text: String = rope.byte_slice(block.span.start..block.span.end).into();
+    let line_start = rope.line_to_byte(rope.byte_to_line(block.span.start));
+    let indent = block.span.start - line_start;
+    let content_start = block.content_start.saturating_sub(block.span.start).min(text.len());
+    ScannedBlock { start: block.span.start, scan: Arc::new(scan_block(block.kind, &text, content_start, indent)) }
+}
+
+impl BlockList {
+    /// Scan every block of a freshly parsed tree.
+    pub fn from_tree(tree: &Tree, rope: &Rope) -> Self {
+        BlockList { blocks: blocks_overlapping(tree, None).iter().map(|b| scan(b, rope)).collect() }
+    }
+
+    /// Parse `rope` and scan it, dropping the tree: for files that are not
+    /// open in an editor.
+    pub fn parse(rope: &Rope) -> Self {
+        Self::from_tree(MarkdownTree::parse(rope).tree(), rope)
+    }
+
+    pub fn blocks(&self) -> &[ScannedBlock] {
+        &self.blocks
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, ScannedBlock> {
+        self.blocks.iter()
+    }
+
+    /// Index of the block containing `offset`, if any.
+    pub fn block_at(&self, offset: usize) -> Option<usize> {
+        let i = self.blocks.partition_point(|b| b.span().end <= offset);
+        (i < self.blocks.len() && self.blocks[i].span().touches(offset)).then_some(i)
+    }
+
+    /// Follow one edit. `tree` is already reparsed; `changed` are the ranges
+    /// whose structure changed (tree-sitter's `changed_ranges`).
+    pub fn apply_edit(&mut self, tree: &Tree, rope: &Rope, edit: &AppliedEdit, changed: &[Span]) {
+        let dirty = changed.iter().fold(Span::new(edit.start, edit.new_end), |acc, s| acc.cover(*s));
+        let mut window = whole_lines(rope, dirty);
+        let (mut first, mut last);
+        let mut fresh;
+        loop {
+            (first, last) = self.touched(edit, window);
+            let old_hull = self.blocks[first..last]
+                .iter()
+                .fold(window, |acc, b| acc.cover(mapped_span(b.span(), edit)));
+            fresh = blocks_overlapping(tree, Some(old_hull));
+            let hull = fresh.iter().fold(old_hull, |acc, b| acc.cover(b.span));
+            if hull == window {
+                break;
+            }
+            window = hull;
+        }
+        let delta = edit.delta();
+        for block in &mut self.blocks[last..] {
+            block.start = (block.start as isize + delta) as usize;
+        }
+        let rescanned: Vec<ScannedBlock> = fresh.iter().map(|b| scan(b, rope)).collect();
+        self.blocks.splice(first..last, rescanned);
+    }
+
+    /// The old blocks (by index range) that touch the edit or whose span,
+    /// moved into new coordinates, meets `window`. They form one run; when
+    /// none does, the empty range marks where new blocks go.
+    fn touched(&self, edit: &AppliedEdit, window: Span) -> (usize, usize) {
+        let meets = |b: &ScannedBlock| {
+            let old = b.span();
+            (old.start <= edit.old_end && old.end >= edit.start) || mapped_span(old, edit).intersects(window)
+        };
+        let blocks = &self.blocks;
+        let mut first = blocks.partition_point(|b| mapped_span(b.span(), edit).end < window.start);
+        while first < blocks.len() && !meets(&blocks[first]) && mapped_span(blocks[first].span(), edit).start < window.end {
+            first += 1;
+        }
+        let mut last = first;
+        while last < blocks.len() && meets(&blocks[last]) {
+            last += 1;
+        }
+        (first, last)
+    }
+}
+
+/// An old span in the new text's coordinates; spans overlapping the edit
+/// stretch to cover its new text.
+fn mapped_span(old: Span, edit: &AppliedEdit) -> Span {
+    if old.end <= edit.start {
+        old
+    } else if old.start >= edit.old_end {
+        let delta = edit.delta();
+        Span::new((old.start as isize + delta) as usize, (old.end as isize + delta) as usize)
+    } else {
+        Span::new(old.start.min(edit.start), edit.map_offset(old.end).max(edit.new_end))
+    }
+}
+
+/// `span` widened to whole lines, plus the line before: a change at the
+/// start of a line can join it to the paragraph above.
+fn whole_lines(rope: &Rope, span: Span) -> Span {
+    let len = rope.len_bytes();
+    let first = rope.byte_to_line(span.start.min(len)).saturating_sub(1);
+    let last = rope.byte_to_line(span.end.min(len));
+    let end = if last + 1 < rope.len_lines() { rope.line_to_byte(last + 1) } else { len };
+    Span::new(rope.line_to_byte(first), end.max(span.end.min(len)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Document;
+
+    fn check_edit(before: &str, span: Span, insert: &str) {
+        let mut doc = Document::new(before, 0);
+        let mut tree = MarkdownTree::parse(doc.rope());
+        let mut list = BlockList::from_tree(tree.tree(), doc.rope());
+        let edit = doc.replace(span, insert);
+        let changed = tree.edit(&edit, doc.rope());
+        list.apply_edit(tree.tree(), doc.rope(), &edit, &changed);
+        let fresh = BlockList::parse(doc.rope());
+        assert_eq!(list, fresh, "after replacing {span:?} of {before:?} by {insert:?}");
+    }
+
+    const TEXT: &str = "# Tasks\n\n## Phase 1\n\n- [ ] T001 a\n- [ ] T002 b\n  more\n\npara\n\n```\ncode\n```\n";
+
+    #[test]
+    fn edits_inside_a_task_rescan_only_locally_and_match_a_fresh_parse() {
+        check_edit(TEXT, Span::new(30, 30), "xyz");
+        check_edit(TEXT, Span::new(20, 34), "");
+        check_edit(TEXT, Span::new(0, 0), "front\n");
+        check_edit(TEXT, Span::new(TEXT.len(), TEXT.len()), "- [ ] T003 c\n");
+    }
+
+    #[test]
+    fn structural_edits_match_a_fresh_parse() {
+        check_edit(TEXT, Span::new(9, 9), "```\n");
+        check_edit(TEXT, Span::new(TEXT.len() - 4, TEXT.len()), "");
+        check_edit(TEXT, Span::new(46, 47), "\n\n");
+        check_edit(TEXT, Span::new(0, TEXT.len()), "");
+        check_edit("", Span::new(0, 0), TEXT);
+    }
+}

@@ -1,0 +1,92 @@
+//! A markdown file's text, its block tree (only while open in an editor)
+//! and its scanned blocks: the incremental pipeline of one document.
+
+use super::blocks::BlockList;
+use crate::syntax::MarkdownTree;
+use crate::text::{AppliedEdit, ContentChange, Document, PositionEncoding};
+
+/// One markdown document of a feature folder.
+pub struct MarkdownFile {
+    document: Document,
+    /// Kept only for documents open in an editor: it makes the next edit
+    /// incremental. Files read from disk drop it after scanning.
+    tree: Option<MarkdownTree>,
+    blocks: BlockList,
+}
+
+impl std::fmt::Debug for MarkdownFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MarkdownFile")
+            .field("version", &self.document.version())
+            .field("len", &self.document.len())
+            .field("blocks", &self.blocks.blocks().len())
+            .field("has_tree", &self.tree.is_some())
+            .finish()
+    }
+}
+
+impl Clone for MarkdownFile {
+    /// Clones carry no tree: a tree belongs to the editor's live copy.
+    fn clone(&self) -> Self {
+        MarkdownFile { document: self.document.clone(), tree: None, blocks: self.blocks.clone() }
+    }
+}
+
+impl MarkdownFile {
+    /// A document being edited: keeps its tree for incremental reparses.
+    pub fn open(text: &str, version: i32) -> Self {
+        let document = Document::new(text, version);
+        let tree = MarkdownTree::parse(document.rope());
+        let blocks = BlockList::from_tree(tree.tree(), document.rope());
+        MarkdownFile { document, tree: Some(tree), blocks }
+    }
+
+    /// A document read from disk: scanned, then its tree is dropped.
+    pub fn load(text: &str) -> Self {
+        let document = Document::new(text, 0);
+        let blocks = BlockList::parse(document.rope());
+        MarkdownFile { document, tree: None, blocks }
+    }
+
+    pub fn document(&self) -> &Document {
+        &self.document
+    }
+
+    pub fn blocks(&self) -> &BlockList {
+        &self.blocks
+    }
+
+    pub fn has_tree(&self) -> bool {
+        self.tree.is_some()
+    }
+
+    /// Drop the tree (the editor closed the document).
+    pub fn release_tree(&mut self) {
+        self.tree = None;
+    }
+
+    /// Apply LSP changes in order, reparsing and rescanning incrementally.
+    pub fn apply_changes(&mut self, changes: &[ContentChange], encoding: PositionEncoding, version: i32) {
+        for change in changes {
+            let edit = self.document.apply_change(change, encoding);
+            self.follow(&edit);
+        }
+        self.document.set_version(version);
+    }
+
+    fn follow(&mut self, edit: &AppliedEdit) {
+        let rope = self.document.rope();
+        match &mut self.tree {
+            Some(tree) => {
+                let changed = tree.edit(edit, rope);
+                self.blocks.apply_edit(tree.tree(), rope, edit, &changed);
+            }
+            // A file loaded from disk gets its tree on its first edit.
+            None => {
+                let tree = MarkdownTree::parse(rope);
+                self.blocks = BlockList::from_tree(tree.tree(), rope);
+                self.tree = Some(tree);
+            }
+        }
+    }
+}

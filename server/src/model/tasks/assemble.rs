@@ -1,0 +1,317 @@
+//! One pass over a tasks.md's blocks: headings open phases and
+//! subsections, task lines become tasks, bullets nested under a task (or a
+//! heading task's body) become its details, and statements are kept for
+//! edge resolution once every task is known.
+
+use std::collections::HashMap;
+
+use super::edges::{KeyIndex, PendingStatement, resolve};
+use super::phase_title::{PhaseKind, is_prose_section, parse_phase_title, priority_in, story_in, subsection_kind};
+use super::{EdgeOrigin, Phase, RangeReference, Subsection, Task, TasksDoc};
+use crate::model::blocks::{BlockList, ScannedBlock};
+use crate::model::scan::{CheckState, HeadingScan, MentionKind};
+use crate::syntax::BlockKind;
+use crate::text::Span;
+
+pub(super) fn assemble(blocks: &BlockList) -> TasksDoc {
+    let mut builder = Builder::new(phase_level(blocks));
+    for block in blocks.iter() {
+        builder.block(block);
+    }
+    let end = blocks.blocks().last().map_or(0, |b| b.span().end);
+    builder.finish(end)
+}
+
+/// Phases are the headings of the shallowest level at which some heading
+/// is named as a phase; level 2 when none is.
+fn phase_level(blocks: &BlockList) -> u8 {
+    blocks
+        .iter()
+        .filter_map(|b| b.scan.heading.as_ref())
+        .filter(|h| parse_phase_title(&h.title).is_some())
+        .map(|h| h.level)
+        .min()
+        .unwrap_or(2)
+}
+
+/// A heading at phase level that is not named as a phase: it becomes a
+/// phase (kind "other" or what its title says) once a task appears under it.
+struct PendingPhase {
+    block: ScannedBlock,
+    heading: HeadingScan,
+}
+
+/// The task that following indented bullets (or, for a heading task, the
+/// following paragraphs) describe.
+#[derive(Clone, Copy)]
+struct Owner {
+    task: usize,
+    indent: usize,
+    heading: bool,
+}
+
+struct Builder {
+    doc: TasksDoc,
+    phase_level: u8,
+    phase: Option<usize>,
+    subsection: Option<usize>,
+    pending: Option<PendingPhase>,
+    /// Open headings: (level, is a prose section).
+    headings: Vec<(u8, bool)>,
+    owner: Option<Owner>,
+    statements: Vec<PendingStatement>,
+    index: HashMap<crate::model::ids::TaskKey, usize>,
+}
+
+impl Builder {
+    fn new(phase_level: u8) -> Self {
+        Builder {
+            doc: TasksDoc::default(),
+            phase_level,
+            phase: None,
+            subsection: None,
+            pending: None,
+            headings: Vec::new(),
+            owner: None,
+            statements: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    fn in_prose(&self) -> bool {
+        self.headings.iter().any(|(_, prose)| *prose)
+    }
+
+    fn block(&mut self, block: &ScannedBlock) {
+        let scan = &block.scan;
+        self.collect_ranges(block);
+        match (&scan.heading, &scan.task) {
+            (Some(_), Some(task)) if task.has_checkbox || !self.in_prose() => self.task(block, true),
+            (Some(heading), _) => self.heading(block, heading),
+            (None, Some(task)) if task.has_checkbox || !(self.in_prose() || task.reads_as_statement) => {
+                self.task(block, false)
+            }
+            _ => self.other(block),
+        }
+    }
+
+    fn heading(&mut self, block: &ScannedBlock, heading: &HeadingScan) {
+        self.owner = None;
+        let phase_title = parse_phase_title(&heading.title);
+        self.headings.retain(|(level, _)| *level < heading.level);
+        let prose = phase_title.is_none() && is_prose_section(&heading.title);
+        self.headings.push((heading.level, prose));
+        if heading.level == 1 && self.doc.title.is_none() && self.doc.phases.is_empty() {
+            self.doc.title = Some(heading.title.clone());
+        }
+        if heading.level > self.phase_level {
+            self.open_subsection(block, heading);
+            return;
+        }
+        self.close_phase(block.start);
+        self.pending = None;
+        if heading.level < self.phase_level {
+            return;
+        }
+        match phase_title {
+            Some(title) => self.open_phase(block, heading, title.number, title.kind, title.story, title.priority, title.mvp),
+            None if !prose => self.pending = Some(PendingPhase { block: block.clone(), heading: heading.clone() }),
+            None => {}
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn open_phase(
+        &mut self,
+        block: &ScannedBlock,
+        heading: &HeadingScan,
+        number: Option<String>,
+        kind: PhaseKind,
+        story: Option<u32>,
+        priority: Option<u32>,
+        mvp: bool,
+    ) {
+        self.doc.phases.push(Phase {
+            title: heading.title.clone(),
+            level: heading.level,
+            heading: block.span(),
+            title_span: block.abs(heading.title_span),
+            span: block.span(),
+            number: number.map(Into::into),
+            kind,
+            story,
+            priority,
+            mvp,
+            tasks: Vec::new(),
+            subsections: Vec::new(),
+            goal: None,
+            independent_test: None,
+            checkpoint: None,
+        });
+        self.phase = Some(self.doc.phases.len() - 1);
+        self.subsection = None;
+    }
+
+    /// A pending heading turns into a phase when its first task arrives.
+    fn materialize_pending(&mut self) {
+        let Some(pending) = self.pending.take() else { return };
+        let title = &pending.heading.title;
+        let story = story_in(title);
+        let kind = if story.is_some() { PhaseKind::UserStory } else { super::phase_title::kind_of_title(title) };
+        let mvp = title.contains("MVP");
+        self.open_phase(&pending.block, &pending.heading, None, kind, story, priority_in(title), mvp);
+    }
+
+    fn close_phase(&mut self, end: usize) {
+        if let Some(phase) = self.phase.take() {
+            let span = &mut self.doc.phases[phase].span;
+            span.end = end.max(span.start);
+        }
+        self.subsection = None;
+    }
+
+    fn open_subsection(&mut self, block: &ScannedBlock, heading: &HeadingScan) {
+        let Some(phase) = self.phase else { return };
+        let phase = &mut self.doc.phases[phase];
+        phase.subsections.push(Subsection {
+            title: heading.title.clone(),
+            heading: block.span(),
+            kind: subsection_kind(&heading.title),
+            tasks: Vec::new(),
+        });
+        self.subsection = Some(phase.subsections.len() - 1);
+    }
+
+    fn task(&mut self, block: &ScannedBlock, heading: bool) {
+        if self.phase.is_none() {
+            self.materialize_pending();
+        }
+        let line = block.scan.task.as_ref().expect("called for task blocks");
+        let index = self.doc.tasks.len();
+        let task = Task {
+            block: block.clone(),
+            phase: self.phase,
+            subsection: self.subsection,
+            paths: paths_of(block),
+            state: line.state,
+            parallel: line.parallel.is_some(),
+            extent: block.span(),
+        };
+        self.index.entry(line.id.key).or_insert(index);
+        if let Some(phase) = self.phase {
+            let phase = &mut self.doc.phases[phase];
+            phase.tasks.push(index);
+            if let Some(sub) = self.subsection {
+                phase.subsections[sub].tasks.push(index);
+            }
+        }
+        self.statements.push(PendingStatement {
+            block: block.clone(),
+            subject: Some((line.id.key, block.abs(line.id_span))),
+            origin: EdgeOrigin::Line,
+        });
+        self.doc.tasks.push(task);
+        self.owner = Some(Owner { task: index, indent: block.scan.indent, heading });
+    }
+
+    fn other(&mut self, block: &ScannedBlock) {
+        let owner = self.owner.filter(|o| o.heading || block.scan.indent > o.indent);
+        match owner {
+            Some(owner) => self.detail(owner, block),
+            None => {
+                self.owner = None;
+                self.phase_fields(block);
+                if !matches!(block.scan.kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter) {
+                    self.statements.push(PendingStatement {
+                        block: block.clone(),
+                        subject: None,
+                        origin: EdgeOrigin::Statement,
+                    });
+                }
+            }
+        }
+    }
+
+    /// A bullet or paragraph describing the owner task.
+    fn detail(&mut self, owner: Owner, block: &ScannedBlock) {
+        let task = &mut self.doc.tasks[owner.task];
+        task.extent = task.extent.cover(block.span());
+        if matches!(block.scan.kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter) {
+            return;
+        }
+        task.paths.extend(paths_of(block));
+        for field in &block.scan.fields {
+            let value = block.scan.slice(field.value);
+            match field.key.to_ascii_lowercase().as_str() {
+                "status" if is_done_status(value) => task.state = CheckState::Done,
+                "parallel" | "parallelizable" if value.trim_start().to_ascii_lowercase().starts_with("yes") => {
+                    task.parallel = true
+                }
+                _ => {}
+            }
+        }
+        let subject = (task.key(), task.id_span());
+        self.statements.push(PendingStatement { block: block.clone(), subject: Some(subject), origin: EdgeOrigin::Detail });
+    }
+
+    /// `**Goal**:`, `**Independent Test**:`, `**Checkpoint**:` of a phase.
+    fn phase_fields(&mut self, block: &ScannedBlock) {
+        let Some(phase) = self.phase else { return };
+        let phase = &mut self.doc.phases[phase];
+        for field in &block.scan.fields {
+            let span = Some(block.abs(field.key_span.cover(field.value)));
+            match field.key.to_ascii_lowercase().as_str() {
+                "goal" | "purpose" => phase.goal = phase.goal.or(span),
+                "independent test" => phase.independent_test = phase.independent_test.or(span),
+                key if key.starts_with("checkpoint") => phase.checkpoint = phase.checkpoint.or(span),
+                _ => {}
+            }
+        }
+    }
+
+    fn collect_ranges(&mut self, block: &ScannedBlock) {
+        if matches!(block.scan.kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter) {
+            return;
+        }
+        for mention in &block.scan.mentions {
+            if let MentionKind::TaskRange { first, last } = &mention.kind {
+                self.doc.ranges.push(RangeReference {
+                    span: block.abs(mention.span),
+                    first: first.clone(),
+                    last: last.clone(),
+                    problem: None,
+                });
+            }
+        }
+    }
+
+    fn finish(mut self, end: usize) -> TasksDoc {
+        self.close_phase(end);
+        let keys = KeyIndex::new(self.doc.tasks.iter().map(Task::key).collect());
+        for statement in &self.statements {
+            resolve(statement, &keys, &mut self.doc.edges);
+        }
+        for range in &mut self.doc.ranges {
+            range.problem = keys.range_problem(range.first.key, range.last.key);
+        }
+        self.doc.index = self.index;
+        self.doc
+    }
+}
+
+fn paths_of(block: &ScannedBlock) -> Vec<(Box<str>, Span)> {
+    block
+        .scan
+        .mentions
+        .iter()
+        .filter_map(|m| match &m.kind {
+            MentionKind::Path { path } => Some((path.clone(), block.abs(m.span))),
+            _ => None,
+        })
+        .collect()
+}
+
+fn is_done_status(value: &str) -> bool {
+    let upper = value.to_uppercase();
+    ["COMPLETE", "DONE", "✅", "FINISHED", "MERGED"].iter().any(|w| upper.contains(w)) && !upper.contains("INCOMPLETE")
+}

@@ -1,0 +1,170 @@
+//! The model of a tasks.md: phases and their subsections, tasks, and the
+//! dependency edges of every notation.
+//!
+//! Built from a [`BlockList`] in one linear pass. Tasks share their block's
+//! scan (an `Arc`), so rebuilding after an edit allocates little.
+
+mod assemble;
+mod dump;
+mod edges;
+pub mod phase_title;
+
+use std::collections::HashMap;
+
+pub use edges::{DependencyEdge, EdgeOrigin, RangeProblem, RangeReference};
+pub use phase_title::{PhaseKind, SubsectionKind};
+
+use super::blocks::{BlockList, ScannedBlock};
+use super::ids::{TaskId, TaskKey};
+use super::scan::{CheckState, Irregularity, TaskLine};
+use crate::text::Span;
+
+/// A phase of a tasks.md: a heading and the tasks under it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Phase {
+    pub title: Box<str>,
+    pub level: u8,
+    /// The heading's span.
+    pub heading: Span,
+    pub title_span: Span,
+    /// Everything up to the next heading of the same or a higher level.
+    pub span: Span,
+    /// `3.2`, `1`, `N`: `None` for a section that is not named as a phase
+    /// but holds tasks.
+    pub number: Option<Box<str>>,
+    pub kind: PhaseKind,
+    pub story: Option<u32>,
+    pub priority: Option<u32>,
+    pub mvp: bool,
+    /// Indices into [`TasksDoc::tasks`].
+    pub tasks: Vec<usize>,
+    pub subsections: Vec<Subsection>,
+    /// Spans of the `**Goal**`, `**Independent Test**` and `**Checkpoint**`
+    /// lines.
+    pub goal: Option<Span>,
+    pub independent_test: Option<Span>,
+    pub checkpoint: Option<Span>,
+}
+
+/// A heading inside a phase, such as `### Tests for User Story 1`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subsection {
+    pub title: Box<str>,
+    pub heading: Span,
+    pub kind: SubsectionKind,
+    pub tasks: Vec<usize>,
+}
+
+/// One task: its line's scan plus what its position in the document says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Task {
+    /// The block holding the task line (a list item or a heading).
+    pub block: ScannedBlock,
+    pub phase: Option<usize>,
+    pub subsection: Option<usize>,
+    /// Paths from the line and from detail bullets such as `**File**:`.
+    pub paths: Vec<(Box<str>, Span)>,
+    /// Done state, including `**Status**: COMPLETE` detail lines.
+    pub state: CheckState,
+    /// `[P]` on the line or `**Parallel**: Yes` below it.
+    pub parallel: bool,
+    /// The span up to the last detail line that belongs to the task.
+    pub extent: Span,
+}
+
+impl Task {
+    pub fn line(&self) -> &TaskLine {
+        self.block.scan.task.as_ref().expect("a task's block holds a task line")
+    }
+
+    pub fn id(&self) -> &TaskId {
+        &self.line().id
+    }
+
+    pub fn key(&self) -> TaskKey {
+        self.line().id.key
+    }
+
+    pub fn id_span(&self) -> Span {
+        self.block.abs(self.line().id_span)
+    }
+
+    /// The task's first line, without its line break.
+    pub fn line_span(&self) -> Span {
+        let span = self.block.span();
+        let text = &self.block.scan.text;
+        let end = text.find(['\n', '\r']).unwrap_or(text.len());
+        Span::new(span.start, span.start + end)
+    }
+
+    pub fn done(&self) -> bool {
+        self.state == CheckState::Done
+    }
+
+    pub fn story(&self) -> Option<u32> {
+        self.line().story.map(|(n, _)| n)
+    }
+
+    pub fn description(&self) -> &str {
+        &self.line().description
+    }
+
+    pub fn irregularities(&self) -> &[Irregularity] {
+        &self.line().irregularities
+    }
+
+    pub fn is_canonical(&self) -> bool {
+        self.line().is_canonical()
+    }
+}
+
+/// The model of one tasks.md.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TasksDoc {
+    pub title: Option<Box<str>>,
+    pub phases: Vec<Phase>,
+    pub tasks: Vec<Task>,
+    /// Every edge, from any notation, ranges expanded.
+    pub edges: Vec<DependencyEdge>,
+    /// Ranges as written, for range checks.
+    pub ranges: Vec<RangeReference>,
+    /// Task index by key (the first task when a key is used twice).
+    index: HashMap<TaskKey, usize>,
+}
+
+impl TasksDoc {
+    /// Build the model from a document's blocks.
+    pub fn from_blocks(blocks: &BlockList) -> Self {
+        assemble::assemble(blocks)
+    }
+
+    /// The first task with this key.
+    pub fn task(&self, key: TaskKey) -> Option<&Task> {
+        self.index.get(&key).map(|&i| &self.tasks[i])
+    }
+
+    pub fn task_index(&self, key: TaskKey) -> Option<usize> {
+        self.index.get(&key).copied()
+    }
+
+    /// Edges into `key`'s task: what it depends on.
+    pub fn dependencies_of(&self, key: TaskKey) -> impl Iterator<Item = &DependencyEdge> {
+        self.edges.iter().filter(move |e| e.from == key)
+    }
+
+    /// Edges out of `key`'s task: what it blocks.
+    pub fn dependents_of(&self, key: TaskKey) -> impl Iterator<Item = &DependencyEdge> {
+        self.edges.iter().filter(move |e| e.to == key)
+    }
+
+    /// The task whose line or details contain `offset`.
+    pub fn task_at(&self, offset: usize) -> Option<usize> {
+        let i = self.tasks.partition_point(|t| t.extent.end < offset);
+        (i < self.tasks.len() && self.tasks[i].extent.touches(offset)).then_some(i)
+    }
+
+    /// The phase containing `offset`.
+    pub fn phase_at(&self, offset: usize) -> Option<usize> {
+        self.phases.iter().rposition(|p| p.span.touches(offset))
+    }
+}
