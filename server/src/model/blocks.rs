@@ -40,7 +40,10 @@ fn scan(block: &Block, rope: &Rope) -> ScannedBlock {
     let line_start = rope.line_to_byte(rope.byte_to_line(block.span.start));
     let indent = block.span.start - line_start;
     let content_start = block.content_start.saturating_sub(block.span.start).min(text.len());
-    ScannedBlock { start: block.span.start, scan: Arc::new(scan_block(block.kind, &text, content_start, indent)) }
+    ScannedBlock {
+        start: block.span.start,
+        scan: Arc::new(scan_block(block.kind, &text, content_start, indent)),
+    }
 }
 
 impl BlockList {
@@ -78,9 +81,8 @@ impl BlockList {
         let mut fresh;
         loop {
             (first, last) = self.touched(edit, window);
-            let old_hull = self.blocks[first..last]
-                .iter()
-                .fold(window, |acc, b| acc.cover(mapped_span(b.span(), edit)));
+            let old_hull =
+                self.blocks[first..last].iter().fold(window, |acc, b| acc.cover(mapped_span(b.span(), edit)));
             fresh = blocks_overlapping(tree, Some(old_hull));
             let hull = fresh.iter().fold(old_hull, |acc, b| acc.cover(b.span));
             if hull == window {
@@ -106,7 +108,10 @@ impl BlockList {
         };
         let blocks = &self.blocks;
         let mut first = blocks.partition_point(|b| mapped_span(b.span(), edit).end < window.start);
-        while first < blocks.len() && !meets(&blocks[first]) && mapped_span(blocks[first].span(), edit).start < window.end {
+        while first < blocks.len()
+            && !meets(&blocks[first])
+            && mapped_span(blocks[first].span(), edit).start < window.end
+        {
             first += 1;
         }
         let mut last = first;
@@ -156,7 +161,8 @@ mod tests {
         assert_eq!(list, fresh, "after replacing {span:?} of {before:?} by {insert:?}");
     }
 
-    const TEXT: &str = "# Tasks\n\n## Phase 1\n\n- [ ] T001 a\n- [ ] T002 b\n  more\n\npara\n\n```\ncode\n```\n";
+    const TEXT: &str =
+        "# Tasks\n\n## Phase 1\n\n- [ ] T001 a\n- [ ] T002 b\n  more\n\npara\n\n```\ncode\n```\n";
 
     #[test]
     fn edits_inside_a_task_rescan_only_locally_and_match_a_fresh_parse() {

@@ -56,6 +56,10 @@ impl MarkdownFile {
         &self.blocks
     }
 
+    pub fn tree(&self) -> Option<&MarkdownTree> {
+        self.tree.as_ref()
+    }
+
     pub fn has_tree(&self) -> bool {
         self.tree.is_some()
     }

@@ -270,7 +270,9 @@ mod tests {
     #[test]
     fn labels_and_clause_breaks_keep_subjects_apart() {
         assert_eq!(
-            clauses("T018 T019 (sequential dependency: start with T018 then T019) then T022 while T020 starts after T019"),
+            clauses(
+                "T018 T019 (sequential dependency: start with T018 then T019) then T022 while T020 starts after T019"
+            ),
             ["T020 After T019"]
         );
     }

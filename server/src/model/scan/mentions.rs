@@ -100,8 +100,9 @@ fn find_regions(text: &str, out: &mut Vec<Mention>) -> Regions {
     let mut at = 0;
     while at < bytes.len() {
         if text[at..].starts_with("<!--") {
-            let end = text[at + 4..].find("-->").map_or(text.len(), |i| at + 4 + i + 3);
-            let body = text[at + 4..end.saturating_sub(3).max(at + 4)].trim();
+            let close = text[at + 4..].find("-->").map(|i| at + 4 + i);
+            let end = close.map_or(text.len(), |c| c + 3);
+            let body = text[at + 4..close.unwrap_or(text.len())].trim();
             out.push(Mention { span: Span::new(at, end), kind: MentionKind::Comment { body: body.into() } });
             regions.comments.push(Span::new(at, end));
             at = end;
@@ -445,6 +446,11 @@ mod tests {
             kinds("<!-- specls-disable-next-line unknown-story T001 --> T002"),
             pairs(&[("comment", "<!-- specls-disable-next-line unknown-story T001 -->"), ("task", "T002")])
         );
+    }
+
+    #[test]
+    fn an_unterminated_comment_runs_to_the_end() {
+        assert_eq!(kinds("<!-- open 😀"), pairs(&[("comment", "<!-- open 😀")]));
     }
 
     #[test]

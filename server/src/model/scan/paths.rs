@@ -165,8 +165,21 @@ const KNOWN_EXTENSIONS: &[&str] = &[
 /// Directory names that, paired as `frontend/backend` or `iOS/Android`,
 /// name alternatives rather than a path.
 const ALTERNATIVES: &[&str] = &[
-    "frontend", "backend", "client", "server", "ios", "android", "web", "mobile", "api", "ui", "unit",
-    "integration", "e2e", "desktop", "cli",
+    "frontend",
+    "backend",
+    "client",
+    "server",
+    "ios",
+    "android",
+    "web",
+    "mobile",
+    "api",
+    "ui",
+    "unit",
+    "integration",
+    "e2e",
+    "desktop",
+    "cli",
 ];
 
 /// File names without an extension that are still files.
@@ -367,7 +380,8 @@ pub fn is_path(word: &str, in_code: bool) -> bool {
     }
     let last = segments.iter().rev().find(|s| !s.is_empty()).copied().unwrap_or("");
     let first = segments[0];
-    if segments.len() == 2 && segments.iter().all(|s| ALTERNATIVES.contains(&s.to_ascii_lowercase().as_str())) {
+    if segments.len() == 2 && segments.iter().all(|s| ALTERNATIVES.contains(&s.to_ascii_lowercase().as_str()))
+    {
         return false;
     }
     unix.ends_with('/')
