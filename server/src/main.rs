@@ -32,7 +32,9 @@ enum DumpFormat {
 fn main() -> ExitCode {
     let args = Args::parse();
     let result = match args.command {
-        Some(Command::Dump { file, format: DumpFormat::Json }) => cli::dump::run(&file).map(|()| cli::exit::OK),
+        Some(Command::Dump { file, format: DumpFormat::Json }) => {
+            cli::dump::run(&file).map(|()| cli::exit::OK)
+        }
         None => {
             eprintln!("specls: the language server is not built yet; try `specls --help`");
             Ok(cli::exit::FAILURE)

@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 
 use super::edges::{KeyIndex, PendingStatement, resolve};
-use super::phase_title::{PhaseKind, is_prose_section, parse_phase_title, priority_in, story_in, subsection_kind};
+use super::phase_title::{
+    PhaseKind, is_prose_section, parse_phase_title, priority_in, story_in, subsection_kind,
+};
 use super::{EdgeOrigin, Phase, RangeReference, Subsection, Task, TasksDoc};
 use crate::model::blocks::{BlockList, ScannedBlock};
 use crate::model::scan::{CheckState, HeadingScan, MentionKind};
@@ -114,8 +116,18 @@ impl Builder {
             return;
         }
         match phase_title {
-            Some(title) => self.open_phase(block, heading, title.number, title.kind, title.story, title.priority, title.mvp),
-            None if !prose => self.pending = Some(PendingPhase { block: block.clone(), heading: heading.clone() }),
+            Some(title) => self.open_phase(
+                block,
+                heading,
+                title.number,
+                title.kind,
+                title.story,
+                title.priority,
+                title.mvp,
+            ),
+            None if !prose => {
+                self.pending = Some(PendingPhase { block: block.clone(), heading: heading.clone() })
+            }
             None => {}
         }
     }
@@ -157,7 +169,8 @@ impl Builder {
         let Some(pending) = self.pending.take() else { return };
         let title = &pending.heading.title;
         let story = story_in(title);
-        let kind = if story.is_some() { PhaseKind::UserStory } else { super::phase_title::kind_of_title(title) };
+        let kind =
+            if story.is_some() { PhaseKind::UserStory } else { super::phase_title::kind_of_title(title) };
         let mvp = title.contains("MVP");
         self.open_phase(&pending.block, &pending.heading, None, kind, story, priority_in(title), mvp);
     }
@@ -244,14 +257,20 @@ impl Builder {
             let value = block.scan.slice(field.value);
             match field.key.to_ascii_lowercase().as_str() {
                 "status" if is_done_status(value) => task.state = CheckState::Done,
-                "parallel" | "parallelizable" if value.trim_start().to_ascii_lowercase().starts_with("yes") => {
+                "parallel" | "parallelizable"
+                    if value.trim_start().to_ascii_lowercase().starts_with("yes") =>
+                {
                     task.parallel = true
                 }
                 _ => {}
             }
         }
         let subject = (task.key(), task.id_span());
-        self.statements.push(PendingStatement { block: block.clone(), subject: Some(subject), origin: EdgeOrigin::Detail });
+        self.statements.push(PendingStatement {
+            block: block.clone(),
+            subject: Some(subject),
+            origin: EdgeOrigin::Detail,
+        });
     }
 
     /// `**Goal**:`, `**Independent Test**:`, `**Checkpoint**:` of a phase.
@@ -313,5 +332,6 @@ fn paths_of(block: &ScannedBlock) -> Vec<(Box<str>, Span)> {
 
 fn is_done_status(value: &str) -> bool {
     let upper = value.to_uppercase();
-    ["COMPLETE", "DONE", "✅", "FINISHED", "MERGED"].iter().any(|w| upper.contains(w)) && !upper.contains("INCOMPLETE")
+    ["COMPLETE", "DONE", "✅", "FINISHED", "MERGED"].iter().any(|w| upper.contains(w))
+        && !upper.contains("INCOMPLETE")
 }

@@ -39,7 +39,8 @@ pub struct PhaseTitle {
     pub mvp: bool,
 }
 
-const PHASE_WORDS: &[&str] = &["Phase", "PHASE", "phase", "Milestone", "Fase", "Stage", "Etapa", "阶段", "フェーズ"];
+const PHASE_WORDS: &[&str] =
+    &["Phase", "PHASE", "phase", "Milestone", "Fase", "Stage", "Etapa", "阶段", "フェーズ"];
 
 /// Parse a heading title that names a phase; `None` for other headings.
 pub fn parse_phase_title(title: &str) -> Option<PhaseTitle> {
@@ -109,7 +110,17 @@ fn kind_of(main: &str) -> PhaseKind {
         PhaseKind::Core
     } else if has(&["integration", "wiring"]) {
         PhaseKind::Integration
-    } else if has(&["polish", "cross-cutting", "quality", "documentation", "hardening", "cleanup", "release", "validation", "verification"]) {
+    } else if has(&[
+        "polish",
+        "cross-cutting",
+        "quality",
+        "documentation",
+        "hardening",
+        "cleanup",
+        "release",
+        "validation",
+        "verification",
+    ]) {
         PhaseKind::Polish
     } else {
         PhaseKind::Other
@@ -119,7 +130,8 @@ fn kind_of(main: &str) -> PhaseKind {
 /// `User Story 2`, `Historia de Usuario 2`, `Story 2`, `US2`.
 pub fn story_in(text: &str) -> Option<u32> {
     let lower = text.to_lowercase();
-    for phrase in ["user story", "historia de usuario", "story", "用户故事", "ユーザーストーリー"] {
+    for phrase in ["user story", "historia de usuario", "story", "用户故事", "ユーザーストーリー"]
+    {
         if let Some(at) = lower.find(phrase) {
             let tail = lower[at + phrase.len()..].trim_start_matches([' ', '-', '#']);
             let digits: String = tail.chars().take_while(|c| c.is_ascii_digit()).collect();
@@ -165,9 +177,28 @@ pub fn subsection_kind(title: &str) -> SubsectionKind {
 pub fn is_prose_section(title: &str) -> bool {
     let lower = title.to_lowercase();
     [
-        "dependenc", "parallel", "execution", "order", "notes", "summary", "strategy", "example", "checklist",
-        "overview", "format", "convention", "validation", "graph", "timeline", "estimate", "mvp", "incremental",
-        "dependencia", "paralel", "resumen", "notas",
+        "dependenc",
+        "parallel",
+        "execution",
+        "order",
+        "notes",
+        "summary",
+        "strategy",
+        "example",
+        "checklist",
+        "overview",
+        "format",
+        "convention",
+        "validation",
+        "graph",
+        "timeline",
+        "estimate",
+        "mvp",
+        "incremental",
+        "dependencia",
+        "paralel",
+        "resumen",
+        "notas",
     ]
     .iter()
     .any(|w| lower.contains(w))
@@ -186,15 +217,33 @@ mod tests {
         use PhaseKind::*;
         assert_eq!(kind("Phase 1: Setup (Shared Infrastructure)"), Some((Setup, None, None)));
         assert_eq!(kind("Phase 2: Foundational (Blocking Prerequisites)"), Some((Foundational, None, None)));
-        assert_eq!(kind("Phase 3.2: Tests First (TDD) ⚠️ MUST COMPLETE BEFORE 3.3"), Some((Tests, None, None)));
-        assert_eq!(kind("Phase 3.2: Tests First (TDD) – all tests must fail before implementation"), Some((Tests, None, None)));
-        assert_eq!(kind("Phase 3.3: Core Implementation (ONLY after tests are failing)"), Some((Core, None, None)));
+        assert_eq!(
+            kind("Phase 3.2: Tests First (TDD) ⚠️ MUST COMPLETE BEFORE 3.3"),
+            Some((Tests, None, None))
+        );
+        assert_eq!(
+            kind("Phase 3.2: Tests First (TDD) – all tests must fail before implementation"),
+            Some((Tests, None, None))
+        );
+        assert_eq!(
+            kind("Phase 3.3: Core Implementation (ONLY after tests are failing)"),
+            Some((Core, None, None))
+        );
         assert_eq!(kind("Phase 3.4: Integration"), Some((Integration, None, None)));
         assert_eq!(kind("Phase 3.5: Polish & Verification"), Some((Polish, None, None)));
         assert_eq!(kind("Phase N: Polish & Cross-Cutting Concerns"), Some((Polish, None, None)));
-        assert_eq!(kind("Phase 3: User Story 1 - [Title] (Priority: P1) MVP"), Some((UserStory, Some(1), Some(1))));
-        assert_eq!(kind("Phase 2: Historia de Usuario 1 — Modal (Priority: P1) 🎯 MVP"), Some((UserStory, Some(1), Some(1))));
-        assert_eq!(kind("Phase 2: User Story 1 (P1) - Find Available Time Slots 🎯 MVP"), Some((UserStory, Some(1), Some(1))));
+        assert_eq!(
+            kind("Phase 3: User Story 1 - [Title] (Priority: P1) MVP"),
+            Some((UserStory, Some(1), Some(1)))
+        );
+        assert_eq!(
+            kind("Phase 2: Historia de Usuario 1 — Modal (Priority: P1) 🎯 MVP"),
+            Some((UserStory, Some(1), Some(1)))
+        );
+        assert_eq!(
+            kind("Phase 2: User Story 1 (P1) - Find Available Time Slots 🎯 MVP"),
+            Some((UserStory, Some(1), Some(1)))
+        );
         assert_eq!(kind("Milestone A · Foundations"), Some((Foundational, None, None)));
         assert_eq!(kind("Phase 1 — Domain 层（SPEC-200）"), Some((Core, None, None)));
         assert_eq!(kind("Phase 0 – Preparation"), Some((Setup, None, None)));
