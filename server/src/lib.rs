@@ -7,4 +7,6 @@
 pub mod cli;
 pub mod model;
 pub mod syntax;
+#[doc(hidden)]
+pub mod synth;
 pub mod text;

@@ -3,8 +3,6 @@
 //! heading task's body) become its details, and statements are kept for
 //! edge resolution once every task is known.
 
-use std::collections::HashMap;
-
 use super::edges::{KeyIndex, PendingStatement, resolve};
 use super::phase_title::{
     PhaseKind, is_prose_section, parse_phase_title, priority_in, story_in, subsection_kind,
@@ -13,7 +11,6 @@ use super::{EdgeOrigin, Phase, RangeReference, Subsection, Task, TasksDoc};
 use crate::model::blocks::{BlockList, ScannedBlock};
 use crate::model::scan::{CheckState, HeadingScan, MentionKind};
 use crate::syntax::BlockKind;
-use crate::text::Span;
 
 pub(super) fn assemble(blocks: &BlockList) -> TasksDoc {
     let mut builder = Builder::new(phase_level(blocks));
@@ -62,7 +59,6 @@ struct Builder {
     headings: Vec<(u8, bool)>,
     owner: Option<Owner>,
     statements: Vec<PendingStatement>,
-    index: HashMap<crate::model::ids::TaskKey, usize>,
 }
 
 impl Builder {
@@ -76,7 +72,6 @@ impl Builder {
             headings: Vec::new(),
             owner: None,
             statements: Vec::new(),
-            index: HashMap::new(),
         }
     }
 
@@ -205,12 +200,11 @@ impl Builder {
             block: block.clone(),
             phase: self.phase,
             subsection: self.subsection,
-            paths: paths_of(block),
+            details: Vec::new(),
             state: line.state,
             parallel: line.parallel.is_some(),
             extent: block.span(),
         };
-        self.index.entry(line.id.key).or_insert(index);
         if let Some(phase) = self.phase {
             let phase = &mut self.doc.phases[phase];
             phase.tasks.push(index);
@@ -218,11 +212,13 @@ impl Builder {
                 phase.subsections[sub].tasks.push(index);
             }
         }
-        self.statements.push(PendingStatement {
-            block: block.clone(),
-            subject: Some((line.id.key, block.abs(line.id_span))),
-            origin: EdgeOrigin::Line,
-        });
+        if !block.scan.clauses.is_empty() {
+            self.statements.push(PendingStatement {
+                block: block.clone(),
+                subject: Some((line.id.key, block.abs(line.id_span))),
+                origin: EdgeOrigin::Line,
+            });
+        }
         self.doc.tasks.push(task);
         self.owner = Some(Owner { task: index, indent: block.scan.indent, heading });
     }
@@ -234,7 +230,7 @@ impl Builder {
             None => {
                 self.owner = None;
                 self.phase_fields(block);
-                if !matches!(block.scan.kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter) {
+                if !block.scan.clauses.is_empty() {
                     self.statements.push(PendingStatement {
                         block: block.clone(),
                         subject: None,
@@ -252,7 +248,7 @@ impl Builder {
         if matches!(block.scan.kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter) {
             return;
         }
-        task.paths.extend(paths_of(block));
+        task.details.push(block.clone());
         for field in &block.scan.fields {
             let value = block.scan.slice(field.value);
             match field.key.to_ascii_lowercase().as_str() {
@@ -265,12 +261,14 @@ impl Builder {
                 _ => {}
             }
         }
-        let subject = (task.key(), task.id_span());
-        self.statements.push(PendingStatement {
-            block: block.clone(),
-            subject: Some(subject),
-            origin: EdgeOrigin::Detail,
-        });
+        if !block.scan.clauses.is_empty() {
+            let subject = Some((task.key(), task.id_span()));
+            self.statements.push(PendingStatement {
+                block: block.clone(),
+                subject,
+                origin: EdgeOrigin::Detail,
+            });
+        }
     }
 
     /// `**Goal**:`, `**Independent Test**:`, `**Checkpoint**:` of a phase.
@@ -306,28 +304,16 @@ impl Builder {
 
     fn finish(mut self, end: usize) -> TasksDoc {
         self.close_phase(end);
-        let keys = KeyIndex::new(self.doc.tasks.iter().map(Task::key).collect());
+        let keys = KeyIndex::new(self.doc.tasks.iter().map(Task::key));
         for statement in &self.statements {
             resolve(statement, &keys, &mut self.doc.edges);
         }
         for range in &mut self.doc.ranges {
             range.problem = keys.range_problem(range.first.key, range.last.key);
         }
-        self.doc.index = self.index;
+        self.doc.index = keys;
         self.doc
     }
-}
-
-fn paths_of(block: &ScannedBlock) -> Vec<(Box<str>, Span)> {
-    block
-        .scan
-        .mentions
-        .iter()
-        .filter_map(|m| match &m.kind {
-            MentionKind::Path { path } => Some((path.clone(), block.abs(m.span))),
-            _ => None,
-        })
-        .collect()
 }
 
 fn is_done_status(value: &str) -> bool {

@@ -16,10 +16,10 @@ impl TasksDoc {
             "path": path,
             "title": self.title,
             "phases": self.phases.iter().map(|p| self.dump_phase(p, &line)).collect::<Vec<_>>(),
-            "tasks": self.tasks.iter().map(|t| self.dump_task(t, &line)).collect::<Vec<_>>(),
+            "tasks": self.tasks.iter().map(|t| self.dump_task(t, doc, &line)).collect::<Vec<_>>(),
             "dependencies": self.edges.iter().map(|e| json!({
                 "from": self.written_id(e.from).unwrap_or_else(|| e.from.to_string()),
-                "to": self.written_id(e.to).unwrap_or_else(|| e.to_text.to_string()),
+                "to": self.written_id(e.to).unwrap_or_else(|| doc.slice(e.to_span).into_owned()),
                 "line": line(e.to_span.start),
                 "origin": e.origin,
             })).collect::<Vec<_>>(),
@@ -56,18 +56,18 @@ impl TasksDoc {
         })
     }
 
-    fn dump_task(&self, task: &Task, line: &dyn Fn(usize) -> usize) -> Value {
+    fn dump_task(&self, task: &Task, doc: &Document, line: &dyn Fn(usize) -> usize) -> Value {
         let mut depends_on: Vec<String> = Vec::new();
         for edge in self.dependencies_of(task.key()) {
-            let id = self.written_id(edge.to).unwrap_or_else(|| edge.to_text.to_string());
+            let id = self.written_id(edge.to).unwrap_or_else(|| doc.slice(edge.to_span).into_owned());
             if !depends_on.contains(&id) {
                 depends_on.push(id);
             }
         }
         let scan = task.line();
         let mut paths: Vec<&str> = Vec::new();
-        for (path, _) in &task.paths {
-            if !paths.contains(&&**path) {
+        for (path, _) in task.paths() {
+            if !paths.contains(&path) {
                 paths.push(path);
             }
         }

@@ -25,8 +25,6 @@ pub enum EdgeOrigin {
 pub struct DependencyEdge {
     pub from: TaskKey,
     pub to: TaskKey,
-    /// How `to` was written (an ID of a range is its own text).
-    pub to_text: Box<str>,
     /// The mention naming the dependent task (its own ID when implicit).
     pub from_span: Span,
     /// The mention naming the prerequisite: an ID or a whole range.
@@ -66,33 +64,43 @@ pub(super) struct PendingStatement {
 }
 
 /// One side of a clause: keys with the span and text that named them.
-type Side = Vec<(TaskKey, Span, Box<str>, bool)>;
+type Side = Vec<(TaskKey, Span, bool)>;
 
-/// Keys of existing tasks, sorted, to expand ranges.
+/// Existing task keys in order, each with the index of its first task:
+/// lookups and range expansion by binary search. Tasks are nearly sorted
+/// already, so building it costs about one pass.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct KeyIndex {
-    sorted: Vec<TaskKey>,
+    sorted: Vec<(TaskKey, u32)>,
 }
 
 impl KeyIndex {
-    pub fn new(mut keys: Vec<TaskKey>) -> Self {
-        keys.sort_unstable();
-        keys.dedup();
-        KeyIndex { sorted: keys }
+    pub fn new(keys: impl Iterator<Item = TaskKey>) -> Self {
+        let mut sorted: Vec<(TaskKey, u32)> = keys.enumerate().map(|(i, k)| (k, i as u32)).collect();
+        // Unstable sort of (key, index) pairs keeps the first index of a
+        // repeated key in front, and dedup keeps that one.
+        sorted.sort_unstable();
+        sorted.dedup_by_key(|entry| entry.0);
+        KeyIndex { sorted }
+    }
+
+    pub fn get(&self, key: TaskKey) -> Option<usize> {
+        self.sorted.binary_search_by_key(&key, |e| e.0).ok().map(|i| self.sorted[i].1 as usize)
     }
 
     pub fn contains(&self, key: TaskKey) -> bool {
-        self.sorted.binary_search(&key).is_ok()
+        self.get(key).is_some()
     }
 
     /// Existing keys from `first` to `last`, inclusive: `T036-T038`
     /// includes `T037A`.
-    pub fn between(&self, first: TaskKey, last: TaskKey) -> &[TaskKey] {
-        if first > last {
-            return &[];
-        }
-        let lo = self.sorted.partition_point(|k| *k < first);
-        let hi = self.sorted.partition_point(|k| *k <= last);
-        &self.sorted[lo..hi]
+    pub fn between(&self, first: TaskKey, last: TaskKey) -> impl Iterator<Item = TaskKey> + '_ {
+        let (lo, hi) = if first > last {
+            (0, 0)
+        } else {
+            (self.sorted.partition_point(|e| e.0 < first), self.sorted.partition_point(|e| e.0 <= last))
+        };
+        self.sorted[lo..hi].iter().map(|e| e.0)
     }
 
     pub fn range_problem(&self, first: TaskKey, last: TaskKey) -> Option<RangeProblem> {
@@ -121,7 +129,7 @@ pub(super) fn resolve(statement: &PendingStatement, keys: &KeyIndex, out: &mut V
         let mut left = side(statement, &clause.left, own_id, keys);
         if left.is_empty() {
             match statement.subject {
-                Some((key, span)) => left.push((key, span, "".into(), false)),
+                Some((key, span)) => left.push((key, span, false)),
                 None => continue,
             }
         }
@@ -135,8 +143,8 @@ pub(super) fn resolve(statement: &PendingStatement, keys: &KeyIndex, out: &mut V
 }
 
 fn push_edges(origin: EdgeOrigin, dependents: &Side, prerequisites: &Side, out: &mut Vec<DependencyEdge>) {
-    for (from, from_span, _, from_range) in dependents {
-        for (to, to_span, to_text, via_range) in prerequisites {
+    for (from, from_span, from_range) in dependents {
+        for (to, to_span, via_range) in prerequisites {
             // "T004-T008 before T006" says nothing about T006 itself.
             if from == to && (*from_range || *via_range) {
                 continue;
@@ -144,7 +152,6 @@ fn push_edges(origin: EdgeOrigin, dependents: &Side, prerequisites: &Side, out: 
             out.push(DependencyEdge {
                 from: *from,
                 to: *to,
-                to_text: to_text.clone(),
                 from_span: *from_span,
                 to_span: *to_span,
                 origin,
@@ -165,11 +172,9 @@ fn side(statement: &PendingStatement, mentions: &[u32], skip: Option<Span>, keys
         }
         let span = block.abs(mention.span);
         match &mention.kind {
-            MentionKind::Task { id } => out.push((id.key, span, id.text.clone(), false)),
+            MentionKind::Task { id } => out.push((id.key, span, false)),
             MentionKind::TaskRange { first, last } => {
-                for key in keys.between(first.key, last.key) {
-                    out.push((*key, span, key.to_string().into(), true));
-                }
+                out.extend(keys.between(first.key, last.key).map(|key| (key, span, true)));
             }
             _ => {}
         }

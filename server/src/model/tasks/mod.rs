@@ -9,8 +9,6 @@ mod dump;
 mod edges;
 pub mod phase_title;
 
-use std::collections::HashMap;
-
 pub use edges::{DependencyEdge, EdgeOrigin, RangeProblem, RangeReference};
 pub use phase_title::{PhaseKind, SubsectionKind};
 
@@ -62,8 +60,9 @@ pub struct Task {
     pub block: ScannedBlock,
     pub phase: Option<usize>,
     pub subsection: Option<usize>,
-    /// Paths from the line and from detail bullets such as `**File**:`.
-    pub paths: Vec<(Box<str>, Span)>,
+    /// Bullets and paragraphs that describe the task (`**File**:`,
+    /// `**Depends on**:`), or a heading task's body.
+    pub details: Vec<ScannedBlock>,
     /// Done state, including `**Status**: COMPLETE` detail lines.
     pub state: CheckState,
     /// `[P]` on the line or `**Parallel**: Yes` below it.
@@ -95,6 +94,16 @@ impl Task {
         let text = &self.block.scan.text;
         let end = text.find(['\n', '\r']).unwrap_or(text.len());
         Span::new(span.start, span.start + end)
+    }
+
+    /// Paths named on the task's line and in its details, in order.
+    pub fn paths(&self) -> impl Iterator<Item = (&str, Span)> {
+        std::iter::once(&self.block).chain(&self.details).flat_map(|block| {
+            block.scan.mentions.iter().filter_map(move |m| match &m.kind {
+                crate::model::scan::MentionKind::Path { path } => Some((&**path, block.abs(m.span))),
+                _ => None,
+            })
+        })
     }
 
     pub fn done(&self) -> bool {
@@ -129,7 +138,7 @@ pub struct TasksDoc {
     /// Ranges as written, for range checks.
     pub ranges: Vec<RangeReference>,
     /// Task index by key (the first task when a key is used twice).
-    index: HashMap<TaskKey, usize>,
+    index: edges::KeyIndex,
 }
 
 impl TasksDoc {
@@ -140,11 +149,11 @@ impl TasksDoc {
 
     /// The first task with this key.
     pub fn task(&self, key: TaskKey) -> Option<&Task> {
-        self.index.get(&key).map(|&i| &self.tasks[i])
+        self.index.get(key).map(|i| &self.tasks[i])
     }
 
     pub fn task_index(&self, key: TaskKey) -> Option<usize> {
-        self.index.get(&key).copied()
+        self.index.get(key)
     }
 
     /// Edges into `key`'s task: what it depends on.
