@@ -10,3 +10,4 @@ pub mod syntax;
 #[doc(hidden)]
 pub mod synth;
 pub mod text;
+pub mod workspace;

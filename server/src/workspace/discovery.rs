@@ -1,0 +1,95 @@
+//! Feature folders are the directories directly inside a folder named
+//! `specs` (at any depth: `specs/`, `server/specs/`,
+//! `docs/archive/repos/specs/`) that hold a spec.md, plan.md or tasks.md.
+//! The walk honours .gitignore, .ignore and hidden directories like `git`
+//! does, even outside a git repository.
+
+use std::path::{Path, PathBuf};
+
+use ignore::WalkBuilder;
+
+/// The documents that make a directory a feature folder.
+const FEATURE_DOCUMENTS: &[&str] = &["spec.md", "plan.md", "tasks.md"];
+
+/// True when `dir` holds one of the documents of a feature folder.
+pub fn is_feature_folder(dir: &Path) -> bool {
+    FEATURE_DOCUMENTS.iter().any(|doc| dir.join(doc).is_file())
+}
+
+fn parent_is_specs(dir: &Path) -> bool {
+    dir.parent().and_then(Path::file_name).is_some_and(|name| name.eq_ignore_ascii_case("specs"))
+}
+
+/// Every feature folder at or below `root`, sorted. `root` itself counts
+/// when it is a feature folder (a user may point at one directly). When
+/// no folder sits under a `specs` directory, any folder holding a
+/// spec.md, plan.md or tasks.md counts: copies and archives of features
+/// keep their documents but not always their `specs/` parent.
+pub fn discover_features(root: &Path) -> Vec<PathBuf> {
+    if root.is_dir() && is_feature_folder(root) && (parent_is_specs(root) || !has_specs_below(root)) {
+        return vec![root.to_path_buf()];
+    }
+    let mut candidates: Vec<PathBuf> = WalkBuilder::new(root)
+        .require_git(false)
+        .follow_links(false)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_some_and(|t| t.is_dir()))
+        .map(ignore::DirEntry::into_path)
+        .filter(|dir| is_feature_folder(dir))
+        .collect();
+    if candidates.iter().any(|dir| parent_is_specs(dir)) {
+        candidates.retain(|dir| parent_is_specs(dir));
+    }
+    candidates.sort();
+    candidates.dedup();
+    candidates
+}
+
+fn has_specs_below(dir: &Path) -> bool {
+    dir.join("specs").is_dir()
+}
+
+/// The feature folder holding `file`: its nearest ancestor that is one.
+pub fn feature_of_file(file: &Path) -> Option<PathBuf> {
+    file.ancestors().skip(1).find(|dir| is_feature_folder(dir)).map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(root: &Path, rel: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "# x\n").unwrap();
+    }
+
+    #[test]
+    fn finds_features_under_any_specs_folder_and_honours_gitignore() {
+        let dir = std::env::temp_dir().join(format!("specls-discovery-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        touch(&dir, "specs/001-a/spec.md");
+        touch(&dir, "server/specs/002-b/tasks.md");
+        touch(&dir, "docs/archive/repos/specs/003-c/plan.md");
+        touch(&dir, "specs/004-empty/notes.txt");
+        touch(&dir, "vendor/specs/005-ignored/spec.md");
+        touch(&dir, "other/006-not-under-specs/spec.md");
+        let loose = dir.join("loose");
+        touch(&loose, "owner__repo/001-x/tasks.md");
+        touch(&loose, "owner__repo/002-y/spec.md");
+        std::fs::write(dir.join(".gitignore"), "vendor/\n").unwrap();
+        let found: Vec<String> = discover_features(&dir)
+            .iter()
+            .map(|p| p.strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect();
+        assert_eq!(found, ["docs/archive/repos/specs/003-c", "server/specs/002-b", "specs/001-a"]);
+        assert_eq!(discover_features(&dir.join("specs/001-a")), [dir.join("specs/001-a")]);
+        assert_eq!(
+            discover_features(&loose),
+            [loose.join("owner__repo/001-x"), loose.join("owner__repo/002-y")]
+        );
+        assert_eq!(feature_of_file(&dir.join("specs/001-a/spec.md")), Some(dir.join("specs/001-a")));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
