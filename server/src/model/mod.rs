@@ -3,9 +3,15 @@
 //!
 //! Invariant: no LSP or CLI types; offsets are bytes into the document.
 
+pub mod blocks;
+pub mod contracts;
+pub mod data_model;
+pub mod feature;
+pub mod file;
 pub mod ids;
 pub mod kind;
-pub mod blocks;
-pub mod file;
+pub mod markdown;
+pub mod plan;
 pub mod scan;
+pub mod spec;
 pub mod tasks;

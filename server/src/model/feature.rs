@@ -1,0 +1,179 @@
+//! A feature folder: every document of `specs/NNN-feature/` with its text,
+//! scanned blocks and typed model. Cheap to clone (everything is shared), so
+//! the language server hands analysis an immutable snapshot per edit.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::blocks::BlockList;
+use super::contracts::ContractDoc;
+use super::data_model::DataModelDoc;
+use super::file::MarkdownFile;
+use super::kind::DocumentKind;
+use super::plan::PlanDoc;
+use super::spec::SpecDoc;
+use super::tasks::TasksDoc;
+use crate::text::Document;
+
+/// The typed model of one document.
+#[derive(Clone, Debug)]
+pub enum DocModel {
+    Tasks(Arc<TasksDoc>),
+    Spec(Arc<SpecDoc>),
+    Plan(Arc<PlanDoc>),
+    DataModel(Arc<DataModelDoc>),
+    Contract(Arc<ContractDoc>),
+    /// research.md, quickstart.md, checklists and other markdown: blocks
+    /// only (clarification markers and placeholders live there too).
+    Markdown,
+}
+
+/// One file of a feature folder.
+#[derive(Clone, Debug)]
+pub struct FeatureFile {
+    /// The file on disk (or the path the editor gave it).
+    pub path: PathBuf,
+    /// Relative to the feature folder, with `/`: `tasks.md`,
+    /// `contracts/openapi.yaml`. Diagnostics name files by it.
+    pub rel: Arc<str>,
+    pub kind: DocumentKind,
+    pub document: Document,
+    /// Scanned blocks of markdown files; `None` for YAML and JSON.
+    pub blocks: Option<Arc<BlockList>>,
+    pub model: DocModel,
+}
+
+impl FeatureFile {
+    /// Build a file's model from its text.
+    pub fn from_text(path: PathBuf, rel: &str, kind: DocumentKind, text: &str) -> Self {
+        if kind == DocumentKind::Contract && !DocumentKind::is_markdown_contract(&path) {
+            let model = DocModel::Contract(Arc::new(ContractDoc::parse(&path, text)));
+            return FeatureFile {
+                path,
+                rel: rel.into(),
+                kind,
+                document: Document::new(text, 0),
+                blocks: None,
+                model,
+            };
+        }
+        let file = MarkdownFile::load(text);
+        Self::from_markdown(path, rel, kind, &file)
+    }
+
+    /// Build a markdown file's model from an already scanned document (an
+    /// editor's live copy).
+    pub fn from_markdown(path: PathBuf, rel: &str, kind: DocumentKind, file: &MarkdownFile) -> Self {
+        let blocks = file.blocks();
+        let model = match kind {
+            DocumentKind::Tasks => DocModel::Tasks(Arc::new(TasksDoc::from_blocks(blocks))),
+            DocumentKind::Spec => DocModel::Spec(Arc::new(SpecDoc::from_blocks(blocks))),
+            DocumentKind::Plan => DocModel::Plan(Arc::new(PlanDoc::from_blocks(blocks))),
+            DocumentKind::DataModel => DocModel::DataModel(Arc::new(DataModelDoc::from_blocks(blocks))),
+            DocumentKind::Contract => {
+                DocModel::Contract(Arc::new(ContractDoc::parse(&path, &file.document().text())))
+            }
+            _ => DocModel::Markdown,
+        };
+        FeatureFile {
+            path,
+            rel: rel.into(),
+            kind,
+            document: file.document().clone(),
+            blocks: Some(Arc::new(blocks.clone())),
+            model,
+        }
+    }
+
+    pub fn is_markdown(&self) -> bool {
+        self.blocks.is_some()
+    }
+}
+
+/// Every document of one feature folder.
+#[derive(Clone, Debug, Default)]
+pub struct Feature {
+    pub root: PathBuf,
+    /// The folder's name: `001-team-invites`.
+    pub name: String,
+    /// Files in path order.
+    pub files: Vec<FeatureFile>,
+}
+
+impl Feature {
+    pub fn new(root: PathBuf) -> Self {
+        let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        Feature { root, name, files: Vec::new() }
+    }
+
+    /// The path of `path` relative to the feature folder, with `/`.
+    pub fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    }
+
+    /// Add or replace a file, keeping path order.
+    pub fn upsert(&mut self, file: FeatureFile) {
+        match self.files.binary_search_by(|f| f.rel.cmp(&file.rel)) {
+            Ok(i) => self.files[i] = file,
+            Err(i) => self.files.insert(i, file),
+        }
+    }
+
+    pub fn remove(&mut self, rel: &str) -> Option<FeatureFile> {
+        let i = self.files.iter().position(|f| &*f.rel == rel)?;
+        Some(self.files.remove(i))
+    }
+
+    pub fn file(&self, rel: &str) -> Option<&FeatureFile> {
+        self.files.iter().find(|f| &*f.rel == rel)
+    }
+
+    fn first_of(&self, kind: DocumentKind) -> Option<&FeatureFile> {
+        // The top-level document wins over a same-named file deeper down.
+        self.files.iter().filter(|f| f.kind == kind).min_by_key(|f| f.rel.matches('/').count())
+    }
+
+    pub fn tasks(&self) -> Option<(&FeatureFile, &TasksDoc)> {
+        let file = self.first_of(DocumentKind::Tasks)?;
+        match &file.model {
+            DocModel::Tasks(doc) => Some((file, doc)),
+            _ => None,
+        }
+    }
+
+    pub fn spec(&self) -> Option<(&FeatureFile, &SpecDoc)> {
+        let file = self.first_of(DocumentKind::Spec)?;
+        match &file.model {
+            DocModel::Spec(doc) => Some((file, doc)),
+            _ => None,
+        }
+    }
+
+    pub fn plan(&self) -> Option<(&FeatureFile, &PlanDoc)> {
+        let file = self.first_of(DocumentKind::Plan)?;
+        match &file.model {
+            DocModel::Plan(doc) => Some((file, doc)),
+            _ => None,
+        }
+    }
+
+    pub fn data_model(&self) -> Option<(&FeatureFile, &DataModelDoc)> {
+        let file = self.first_of(DocumentKind::DataModel)?;
+        match &file.model {
+            DocModel::DataModel(doc) => Some((file, doc)),
+            _ => None,
+        }
+    }
+
+    pub fn contracts(&self) -> impl Iterator<Item = (&FeatureFile, &ContractDoc)> {
+        self.files.iter().filter_map(|f| match &f.model {
+            DocModel::Contract(doc) => Some((f, &**doc)),
+            _ => None,
+        })
+    }
+
+    /// Markdown files with their blocks.
+    pub fn markdown_files(&self) -> impl Iterator<Item = (&FeatureFile, &BlockList)> {
+        self.files.iter().filter_map(|f| f.blocks.as_deref().map(|b| (f, b)))
+    }
+}
