@@ -4,6 +4,7 @@
 //! [`text`] → [`syntax`] → [`model`] → (analysis → ide) → (lsp, cli).
 //! See ARCHITECTURE.md for the map.
 
+pub mod analysis;
 pub mod cli;
 pub mod model;
 pub mod syntax;

@@ -1,27 +1,89 @@
 //! The `specls` binary: argument parsing only; the work is in `specls::cli`
-//! and `specls::lsp`.
+//! (and, through `cli::serve`, the language server).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use specls::cli;
+use specls::cli::{self, exit};
 
 #[derive(Parser)]
-#[command(name = "specls", version, about = "Language server and checker for Spec Kit feature folders")]
+#[command(
+    name = "specls",
+    version,
+    about = "Language server and checker for Spec Kit feature folders",
+    after_help = "Without a command, specls serves the language server over stdio."
+)]
 struct Args {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Serve over stdin/stdout (accepted because editors pass it).
+    #[arg(long)]
+    stdio: bool,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check feature folders (a repo root, a specs/ folder, feature folders or files).
+    Check {
+        /// What to check [default: .]
+        #[arg(default_value = ".", hide_default_value = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+        /// The configuration file [default: the nearest specls.toml upwards]
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Run only these rules.
+        #[arg(long, value_name = "CODE,...", value_delimiter = ',')]
+        select: Vec<String>,
+        /// Do not run these rules.
+        #[arg(long, value_name = "CODE,...", value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// Apply the fixes marked safe, then report what remains.
+        #[arg(long)]
+        fix: bool,
+    },
+    /// Print the dependency graph of one feature: edges, waves, critical path, ready set.
+    Graph {
+        /// A feature folder or its tasks.md.
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+    },
     /// Print the parsed model of one document.
     Dump {
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = DumpFormat::Json)]
         format: DumpFormat,
     },
+    /// List the rules, or print one rule's page.
+    Rules {
+        /// A rule's code.
+        code: Option<String>,
+    },
+    /// Run the language server (the default).
+    Serve {
+        /// Serve over stdin/stdout (the only transport).
+        #[arg(long)]
+        stdio: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Human,
+    Json,
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -29,22 +91,52 @@ enum DumpFormat {
     Json,
 }
 
-fn main() -> ExitCode {
-    let args = Args::parse();
-    let result = match args.command {
-        Some(Command::Dump { file, format: DumpFormat::Json }) => {
-            cli::dump::run(&file).map(|()| cli::exit::OK)
+fn run(args: Args) -> anyhow::Result<cli::ExitCode> {
+    match args.command {
+        None => cli::serve::run(args.stdio),
+        Some(Command::Serve { stdio }) => cli::serve::run(stdio || args.stdio),
+        Some(Command::Check { paths, format, config, select, ignore, fix }) => {
+            let format = match format {
+                CheckFormat::Human => cli::check::Format::Human,
+                CheckFormat::Json => cli::check::Format::Json,
+                CheckFormat::Sarif => cli::check::Format::Sarif,
+                CheckFormat::Github => cli::check::Format::Github,
+            };
+            cli::check::run(&cli::check::CheckOptions { paths, format, config, select, ignore, fix })
         }
-        None => {
-            eprintln!("specls: the language server is not built yet; try `specls --help`");
-            Ok(cli::exit::FAILURE)
+        Some(Command::Graph { path, format }) => {
+            let format = match format {
+                GraphFormat::Mermaid => cli::graph::GraphFormat::Mermaid,
+                GraphFormat::Dot => cli::graph::GraphFormat::Dot,
+                GraphFormat::Json => cli::graph::GraphFormat::Json,
+            };
+            cli::graph::run(&path, format)
+        }
+        Some(Command::Dump { file, format: DumpFormat::Json }) => cli::dump::run(&file).map(|()| exit::OK),
+        Some(Command::Rules { code }) => cli::rules::run(code.as_deref()),
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(err) => {
+            // --help and --version print to stdout and succeed; a usage
+            // mistake prints to stderr and exits 2.
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { exit::FAILURE as u8 } else { exit::OK as u8 });
         }
     };
-    match result {
-        Ok(code) => ExitCode::from(code as u8),
-        Err(err) => {
-            eprintln!("specls: {err:#}");
-            ExitCode::from(cli::exit::FAILURE as u8)
+    // A bug must still end with exit 2 and a message, not a panic's 101.
+    match std::panic::catch_unwind(|| run(args)) {
+        Ok(Ok(code)) => ExitCode::from(code as u8),
+        Ok(Err(err)) => {
+            eprintln!("specls: error: {err:#}");
+            ExitCode::from(exit::FAILURE as u8)
+        }
+        Err(_) => {
+            eprintln!("specls: internal error (a bug in specls; please report it)");
+            ExitCode::from(exit::FAILURE as u8)
         }
     }
 }

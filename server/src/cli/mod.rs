@@ -1,8 +1,18 @@
 //! The command line: `check`, `graph`, `dump`, `rules` over files read from
 //! disk, driving the same model and analysis as the language server.
+//!
+//! Every command returns an [`ExitCode`] or an error; `main.rs` prints the
+//! error on stderr and exits with [`exit::FAILURE`]. Output goes through
+//! [`write_stdout`], so `specls rules | head` ends quietly instead of
+//! panicking on a closed pipe.
 
+pub mod check;
 pub mod dump;
+pub mod graph;
+pub mod rules;
+pub mod serve;
 
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 /// How a command ended: the process exit code.
@@ -22,6 +32,7 @@ pub mod exit {
 pub fn display_path(path: &Path) -> String {
     let cwd = std::env::current_dir().ok();
     let shown = cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok()).unwrap_or(path);
+    let shown = shown.strip_prefix(".").unwrap_or(shown);
     shown.to_string_lossy().replace('\\', "/")
 }
 
@@ -33,4 +44,32 @@ pub fn read_text(path: &Path) -> std::io::Result<String> {
         Ok(text) => text,
         Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
     })
+}
+
+/// Write `text` to stdout; a reader that went away (`| head`) is not an
+/// error.
+pub fn write_stdout(text: &str) -> std::io::Result<()> {
+    ignore_broken_pipe(std::io::stdout().lock().write_all(text.as_bytes()))
+}
+
+/// Write `text`, which may hold ANSI styles, to stdout: styles are kept
+/// only when [`use_colour`] says so, and stripped otherwise.
+pub fn write_styled_stdout(text: &str) -> std::io::Result<()> {
+    let choice = if use_colour() { anstream::ColorChoice::Always } else { anstream::ColorChoice::Never };
+    let mut out = anstream::AutoStream::new(std::io::stdout().lock(), choice);
+    ignore_broken_pipe(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+}
+
+/// Colours only on a terminal, and never when `NO_COLOR` is set to
+/// anything but the empty string (no-color.org).
+pub fn use_colour() -> bool {
+    let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    !no_colour && std::io::stdout().is_terminal()
+}
+
+fn ignore_broken_pipe(result: std::io::Result<()>) -> std::io::Result<()> {
+    match result {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }

@@ -44,6 +44,7 @@ const KEYWORDS: &[(&str, Relation)] = &[
     ("required by", Relation::Before),
     ("dependency:", Relation::After),
     ("después de", Relation::After),
+    ("tras", Relation::After),
     ("depends on", Relation::After),
     ("depende de", Relation::After),
     ("dependen de", Relation::After),
@@ -78,6 +79,15 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// Phrases that end a statement's right side without stating an edge:
+/// in "T026 before T016 & used by T023" only T016 waits for T026.
+const STOPS: &[&str] = &["used by", "same as", "such as", "see "];
+
+/// Words after a task ID that describe its state, not an order: "make
+/// T081 PASS", "before integration tests T010/T011 passing".
+const STATUS_WORDS: &[&str] =
+    &["pass", "passes", "passing", "passed", "fail", "fails", "failing", "failed", "green"];
+
 /// Bytes a keyword can start with: most positions of a line are rejected
 /// with one table lookup instead of forty comparisons.
 const FIRST_BYTES: [bool; 256] = {
@@ -92,17 +102,20 @@ const FIRST_BYTES: [bool; 256] = {
 
 /// The keyword starting at byte `at` of `text`, if any.
 fn keyword_at(text: &str, lower: &str, at: usize) -> Option<(usize, Relation)> {
-    if !FIRST_BYTES[lower.as_bytes()[at] as usize]
-        || (at > 0 && text[..at].chars().next_back().is_some_and(is_word_char))
-    {
+    if !FIRST_BYTES[lower.as_bytes()[at] as usize] {
         return None;
     }
+    let after_word = at > 0 && text[..at].chars().next_back().is_some_and(is_word_char);
     KEYWORDS.iter().find_map(|(word, relation)| {
         let end = at + word.len();
         if lower.get(at..end) != Some(*word) {
             return None;
         }
+        // Arrows need no spaces around them: `T002→T001`.
         let alphabetic = word.chars().next().is_some_and(char::is_alphabetic);
+        if alphabetic && after_word {
+            return None;
+        }
         let boundary =
             !alphabetic || word.ends_with(':') || !text[end..].chars().next().is_some_and(is_word_char);
         boundary.then_some((word.len(), *relation))
@@ -123,6 +136,7 @@ fn sentences(text: &str) -> Vec<Span> {
                 let next = text[i + 1..].trim_start();
                 let prev = text[start..i].trim_end();
                 next.starts_with("**")
+                    || crate::model::ids::parse_task_id(next, false).is_some()
                     || next.starts_with("- ")
                     || next.starts_with("* ")
                     || prev.ends_with([':', '.', ';'])
@@ -148,6 +162,7 @@ pub fn scan_clauses(text: &str, mentions: &[Mention]) -> Vec<Clause> {
         .iter()
         .enumerate()
         .filter(|(_, m)| matches!(m.kind, MentionKind::Task { .. } | MentionKind::TaskRange { .. }))
+        .filter(|(_, m)| !followed_by_status(text, m.span.end))
         .map(|(i, m)| (i as u32, m.span))
         .collect();
     if task_refs.is_empty() {
@@ -163,7 +178,8 @@ pub fn scan_clauses(text: &str, mentions: &[Mention]) -> Vec<Clause> {
     out
 }
 
-fn keywords_in(text: &str, lower: &str, sentence: Span, hidden: &[Span]) -> Vec<(Span, Relation)> {
+/// Keywords (with their relation) and stop phrases (`None`) of a sentence.
+fn keywords_in(text: &str, lower: &str, sentence: Span, hidden: &[Span]) -> Vec<(Span, Option<Relation>)> {
     let mut found = Vec::new();
     let mut at = sentence.start;
     while at < sentence.end {
@@ -172,8 +188,11 @@ fn keywords_in(text: &str, lower: &str, sentence: Span, hidden: &[Span]) -> Vec<
             continue;
         }
         if let Some((len, relation)) = keyword_at(text, lower, at) {
-            found.push((Span::new(at, at + len), relation));
+            found.push((Span::new(at, at + len), Some(relation)));
             at += len;
+        } else if let Some(stop) = STOPS.iter().find(|s| lower[at..].starts_with(**s)) {
+            found.push((Span::new(at, at + stop.len()), None));
+            at += stop.len();
         } else {
             at += text[at..].chars().next().map_or(1, char::len_utf8);
         }
@@ -195,27 +214,38 @@ const CLAUSE_BREAKS: &[&str] = &[" then ", " while ", " whereas ", " but ", " so
 fn clauses_of_sentence(
     text: &str,
     sentence: Span,
-    keywords: &[(Span, Relation)],
+    keywords: &[(Span, Option<Relation>)],
     refs: &[(u32, Span)],
     out: &mut Vec<Clause>,
 ) {
     let in_part = |from: usize, to: usize| -> Vec<u32> {
         refs.iter().filter(|(_, s)| s.start >= from && s.end <= to).map(|(i, _)| *i).collect()
     };
-    let keywords: Vec<(Span, Relation)> = keywords
+    let keywords: Vec<(Span, Option<Relation>)> = keywords
         .iter()
         .filter(|(k, _)| !is_label_keyword(text, *k) || in_part(sentence.start, k.start).is_empty())
         .copied()
         .collect();
     for (k, (keyword, relation)) in keywords.iter().enumerate() {
-        let mut left_from = if k == 0 { sentence.start } else { keywords[k - 1].0.end };
-        let before = text[left_from..keyword.start].to_ascii_lowercase();
-        if let Some(at) = CLAUSE_BREAKS.iter().filter_map(|b| before.rfind(b).map(|i| i + b.len())).max() {
-            left_from += at;
+        let Some(relation) = relation else { continue };
+        let previous_end = if k == 0 { sentence.start } else { keywords[k - 1].0.end };
+        let mut right_to = keywords.get(k + 1).map_or(sentence.end, |(next, _)| next.start);
+        let mut left_from = left_start(text, previous_end, keyword.start, refs);
+        // "(T010 depends on T009)": a statement in parentheses is about what
+        // the parentheses hold.
+        if let Some(open) = unclosed_paren(text, left_from, keyword.start) {
+            left_from = open + 1;
+            if let Some(close) = text[keyword.end..right_to].find(')') {
+                right_to = keyword.end + close;
+            }
         }
-        let right_to = keywords.get(k + 1).map_or(sentence.end, |(next, _)| next.start);
         let left = in_part(left_from, keyword.start);
         let right = in_part(keyword.end, right_to);
+        // An arrow chains tasks written right before it; "JsonTreeNode →
+        // T002, JsonTreeBuilder → T003" maps names to tasks instead.
+        if is_arrow(text, *keyword) && (left.is_empty() || !ends_at_ids(text, refs, &left, keyword.start)) {
+            continue;
+        }
         // An implicit subject only for the sentence's first keyword:
         // "Dependencies: T007 (needs X)" is one statement, not two.
         if right.is_empty() || (left.is_empty() && k > 0) {
@@ -223,6 +253,94 @@ fn clauses_of_sentence(
         }
         out.push(Clause { relation: *relation, left, right, keyword: *keyword });
     }
+}
+
+/// Where the left side of a keyword starts: after the previous keyword,
+/// after a clause break ("then", "while"), and after a comma that ends a
+/// clause of prose ("T004-T008 are sequential (same file), T009-T011 can
+/// run after T008" is about T009-T011).
+fn left_start(text: &str, from: usize, keyword: usize, refs: &[(u32, Span)]) -> usize {
+    let before = text[from..keyword].to_ascii_lowercase();
+    let mut start = from;
+    if let Some(at) = CLAUSE_BREAKS.iter().filter_map(|b| before.rfind(b).map(|i| i + b.len())).max() {
+        start = from + at;
+    }
+    let base = start;
+    for (comma, _) in text[base..keyword].match_indices(", ") {
+        let comma = base + comma;
+        let last_id_end = refs.iter().map(|(_, s)| s.end).filter(|&end| end <= comma && end >= start).max();
+        let prose = &text[last_id_end.unwrap_or(start)..comma];
+        if last_id_end.is_some() && has_word(prose) {
+            start = comma + 2;
+        }
+    }
+    start
+}
+
+/// A word of three letters or more outside parentheses.
+fn has_word(text: &str) -> bool {
+    let mut depth = 0usize;
+    let mut run = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if c.is_alphabetic() && depth == 0 => {
+                run += 1;
+                if run >= 3 {
+                    return true;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        run = 0;
+    }
+    false
+}
+
+/// The `(` left open between `from` and `to`, if any.
+fn unclosed_paren(text: &str, from: usize, to: usize) -> Option<usize> {
+    let mut open = Vec::new();
+    for (i, c) in text[from..to].char_indices() {
+        match c {
+            '(' => open.push(from + i),
+            ')' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.pop()
+}
+
+fn is_arrow(text: &str, keyword: Span) -> bool {
+    !text[keyword.start..keyword.end].starts_with(char::is_alphabetic)
+}
+
+/// True when nothing but punctuation and parenthesised asides separates the
+/// last of `left`'s mentions from the keyword at `keyword_start`.
+fn ends_at_ids(text: &str, refs: &[(u32, Span)], left: &[u32], keyword_start: usize) -> bool {
+    let last_end =
+        refs.iter().filter(|(i, _)| left.contains(i)).map(|(_, s)| s.end).max().unwrap_or(keyword_start);
+    !has_word(&text[last_end..keyword_start])
+}
+
+/// Is the mention ending at `end`, or the list of IDs it starts
+/// ("T010/T011", "T010 and T011"), followed by a state word ("PASS")?
+fn followed_by_status(text: &str, end: usize) -> bool {
+    let mut rest = &text[end..];
+    loop {
+        let trimmed = rest.trim_start_matches([' ', '/', ',', '&']);
+        let trimmed = trimmed.strip_prefix("and ").unwrap_or(trimmed);
+        match crate::model::ids::parse_task_id(trimmed, false) {
+            Some((_, len)) if trimmed.len() < rest.len() => rest = &trimmed[len..],
+            _ => break,
+        }
+    }
+    let rest = rest.trim_start_matches([' ', ')', ']', '*']);
+    let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+    STATUS_WORDS.contains(&word.as_str())
 }
 
 #[cfg(test)]
@@ -289,6 +407,57 @@ mod tests {
             ),
             ["T020 After T019"]
         );
+    }
+
+    #[test]
+    fn state_words_are_not_orders() {
+        assert!(clauses("T085 Implement check before allowing call (make T081 PASS)").is_empty());
+        assert_eq!(
+            clauses("T022/T023 (interop APIs) before integration tests T010/T011 passing"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn arrows_mapping_names_to_tasks_are_not_chains() {
+        assert!(clauses("(JsonTreeNode → T002/T006, JsonTreeBuilder → T003/T007)").is_empty());
+        assert_eq!(
+            clauses("Setup (T001-T003) → Contract Tests (T004-T009) → Models (T010)"),
+            ["T001-T003 Before T004-T009", "T004-T009 Before T010"]
+        );
+        assert_eq!(clauses("T002→T001"), ["T002 Before T001"]);
+    }
+
+    #[test]
+    fn used_by_ends_the_right_side() {
+        assert_eq!(clauses("T026 (UTF-8) before T016 & used by T023/T022."), ["T026 Before T016"]);
+    }
+
+    #[test]
+    fn statements_in_parentheses_and_after_commas_keep_their_own_subject() {
+        assert_eq!(
+            clauses(
+                "T004-T008 can run in parallel (different files), T009-T010 sequential (T010 depends on T009)"
+            ),
+            ["T010 After T009"]
+        );
+        assert_eq!(
+            clauses(
+                "T004-T008 are sequential (same file), T009-T011 can run in parallel after T008 complete"
+            ),
+            ["T009-T011 After T008"]
+        );
+        assert_eq!(clauses("T001, T002 before T003"), ["T001,T002 Before T003"]);
+        assert_eq!(clauses("T022 Test: open X (off), change Y, close it → check it"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn lines_starting_with_an_id_are_sentences() {
+        assert_eq!(
+            clauses("T099 blocks T001, T002\nT001 → T098"),
+            ["T099 Before T001,T002", "T001 Before T098"]
+        );
+        assert_eq!(clauses("T007 tras T002"), ["T007 After T002"]);
     }
 
     #[test]

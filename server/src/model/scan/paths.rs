@@ -388,7 +388,7 @@ pub fn is_path(word: &str, in_code: bool) -> bool {
         || unix.starts_with("./")
         || unix.starts_with("../")
         || unix.starts_with("~/")
-        || extension(last).is_some_and(|ext| is_extension_shape(ext))
+        || extension(last).is_some_and(is_extension_shape)
         || KNOWN_FILES.contains(&last)
         || SOURCE_ROOTS.contains(&first)
         || is_dotfile(first)

@@ -99,9 +99,18 @@ pub struct TaskLine {
     /// (`T004-T007 before`, `T008 blocks`, `T004 and T006 can`): without a
     /// checkbox such a line is a statement, not a task.
     pub reads_as_statement: bool,
+    /// Whether the bold around the ID was closed right after it (or its
+    /// labels); `**T001 Create x**` closes at the end of the line instead.
+    #[serde(skip)]
+    pub bold_closed: bool,
 }
 
 impl TaskLine {
+    /// While scanning: the ID opened bold that no `**` closed yet.
+    fn irregularities_pending_bold_close(&self, irregular: &[Irregularity]) -> bool {
+        irregular.contains(&Irregularity::BoldId) && !self.bold_closed
+    }
+
     pub fn done(&self) -> bool {
         self.state == CheckState::Done
     }
@@ -216,10 +225,9 @@ pub fn scan_task_line(text: &str, start: usize, shape: LineShape) -> Option<Task
     if !id.is_canonical() {
         irregular.push(Irregularity::IdFormat);
     }
+    let closed_after_id = bold && (cursor.eat("**") || cursor.eat("__"));
     if bold {
         irregular.push(Irregularity::BoldId);
-        cursor.eat("**");
-        cursor.eat("__");
     }
     if bracketed {
         irregular.push(Irregularity::BracketedId);
@@ -246,9 +254,11 @@ pub fn scan_task_line(text: &str, start: usize, shape: LineShape) -> Option<Task
         head_start,
         irregularities: Vec::new(),
         reads_as_statement,
+        bold_closed: !bold || closed_after_id,
     };
     read_labels(&mut cursor, &mut line, &mut irregular, shape);
     if bold && (cursor.eat("**") || cursor.eat("__")) {
+        line.bold_closed = true;
         cursor.skip_spaces();
         eat_id_punctuation(&mut cursor);
         read_labels(&mut cursor, &mut line, &mut irregular, shape);
@@ -276,10 +286,12 @@ pub fn scan_task_line(text: &str, start: usize, shape: LineShape) -> Option<Task
 /// span, and whether the style is unusual.
 fn checkbox_at(cursor: &Cursor<'_>) -> Option<(CheckState, Span, bool)> {
     let rest = cursor.rest();
-    let (inner, len, styled) = if rest.starts_with("`[") && rest.get(3..5) == Some("]`") {
-        (rest[2..].chars().next()?, 5, true)
-    } else if rest.starts_with('[') {
-        let c = rest[1..].chars().next()?;
+    let (inner, len, styled) = if let Some(after) = rest.strip_prefix("`[")
+        && rest.get(3..5) == Some("]`")
+    {
+        (after.chars().next()?, 5, true)
+    } else if let Some(after) = rest.strip_prefix('[') {
+        let c = after.chars().next()?;
         let close = 1 + c.len_utf8();
         if rest.as_bytes().get(close) != Some(&b']') || c.is_alphanumeric() && !matches!(c, 'x' | 'X') {
             return None;
@@ -395,9 +407,14 @@ fn read_description(cursor: &mut Cursor<'_>, line: &mut TaskLine, irregular: &mu
         irregular.push(Irregularity::LabelAfterDescription);
         end = start + open;
     }
-    let raw = &cursor.text[start..end];
+    let mut raw = &cursor.text[start..end];
     if raw.trim_start().starts_with("~~") {
         line.cancelled = true;
+    }
+    // `**T001 Create x**`: the emphasis closing the whole line is markup.
+    if line.irregularities_pending_bold_close(irregular) {
+        raw = raw.trim_end().strip_suffix("**").unwrap_or(raw);
+        end = start + raw.len();
     }
     line.description = raw.split_whitespace().collect::<Vec<_>>().join(" ").into();
     line.description_span = Span::new(start, end);
@@ -478,6 +495,12 @@ mod tests {
         assert_eq!(t.irregularities, [BoldId, IdPunctuation]);
         let t = line("[ ] **T001** [P] Create x");
         assert!(t.parallel.is_some());
+    }
+
+    #[test]
+    fn bold_around_the_whole_line_is_not_part_of_the_description() {
+        assert_eq!(&*line("[ ] **T001 Create x**").description, "Create x");
+        assert_eq!(&*line("[ ] **T001** Create **y**").description, "Create **y**");
     }
 
     #[test]

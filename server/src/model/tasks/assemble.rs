@@ -225,6 +225,9 @@ impl Builder {
 
     fn other(&mut self, block: &ScannedBlock) {
         let owner = self.owner.filter(|o| o.heading || block.scan.indent > o.indent);
+        // A heading task's body runs to the next heading, but the phase's own
+        // closing `**Checkpoint**:` line belongs to the phase.
+        let owner = owner.filter(|o| !(o.heading && block.scan.indent == 0 && has_phase_field(block)));
         match owner {
             Some(owner) => self.detail(owner, block),
             None => {
@@ -277,11 +280,11 @@ impl Builder {
         let phase = &mut self.doc.phases[phase];
         for field in &block.scan.fields {
             let span = Some(block.abs(field.key_span.cover(field.value)));
-            match field.key.to_ascii_lowercase().as_str() {
-                "goal" | "purpose" => phase.goal = phase.goal.or(span),
-                "independent test" => phase.independent_test = phase.independent_test.or(span),
-                key if key.starts_with("checkpoint") => phase.checkpoint = phase.checkpoint.or(span),
-                _ => {}
+            match phase_field(&field.key) {
+                Some(PhaseField::Goal) => phase.goal = phase.goal.or(span),
+                Some(PhaseField::IndependentTest) => phase.independent_test = phase.independent_test.or(span),
+                Some(PhaseField::Checkpoint) => phase.checkpoint = phase.checkpoint.or(span),
+                None => {}
             }
         }
     }
@@ -314,6 +317,32 @@ impl Builder {
         self.doc.index = keys;
         self.doc
     }
+}
+
+/// The fields a phase carries under its heading.
+enum PhaseField {
+    Goal,
+    IndependentTest,
+    Checkpoint,
+}
+
+/// `**Goal**`, `**Purpose**`, `**User Story**`; `**Independent Test**`,
+/// `**Independent Test Criteria**`; `**Checkpoint**`.
+fn phase_field(key: &str) -> Option<PhaseField> {
+    let key = key.to_ascii_lowercase();
+    if matches!(key.as_str(), "goal" | "purpose" | "user story" | "objective") {
+        Some(PhaseField::Goal)
+    } else if key.starts_with("independent test") {
+        Some(PhaseField::IndependentTest)
+    } else if key.starts_with("checkpoint") {
+        Some(PhaseField::Checkpoint)
+    } else {
+        None
+    }
+}
+
+fn has_phase_field(block: &ScannedBlock) -> bool {
+    block.scan.fields.iter().any(|f| matches!(phase_field(&f.key), Some(PhaseField::Checkpoint)))
 }
 
 fn is_done_status(value: &str) -> bool {

@@ -166,10 +166,11 @@ impl TasksDoc {
         self.edges.iter().filter(move |e| e.to == key)
     }
 
-    /// The task whose line or details contain `offset`.
+    /// The task whose line or details contain `offset` (a task's extent
+    /// ends where the next one starts: the offset belongs to the later one).
     pub fn task_at(&self, offset: usize) -> Option<usize> {
-        let i = self.tasks.partition_point(|t| t.extent.end < offset);
-        (i < self.tasks.len() && self.tasks[i].extent.touches(offset)).then_some(i)
+        let i = self.tasks.partition_point(|t| t.extent.start <= offset).checked_sub(1)?;
+        self.tasks[i].extent.touches(offset).then_some(i)
     }
 
     /// The phase containing `offset`.

@@ -1,0 +1,463 @@
+//! The task dependency graph of a tasks.md.
+//!
+//! Two kinds of edges:
+//! - **explicit**: every written dependency (inline, detail bullets,
+//!   Dependencies prose), both ends existing, no self-edges;
+//! - **implicit**: the order the template states. Inside a phase, a run of
+//!   consecutive `[P]` tasks forms a group that can run together and any
+//!   other task is a group of its own; each group waits for the one before.
+//!   Phases follow each other, except that consecutive user-story phases
+//!   run side by side after the phase before them.
+//!
+//! Cycles are searched among explicit edges only (they are the author's
+//! mistake); waves, the critical path and the ready set use both kinds,
+//! dropping implicit edges that would close a cycle with an explicit one.
+
+use crate::model::ids::TaskKey;
+use crate::model::scan::paths::normalize_path;
+use crate::model::tasks::{PhaseKind, TasksDoc};
+
+/// Node numbers are indices into [`TaskGraph::nodes`].
+type Node = u32;
+
+/// The graph of one tasks.md.
+#[derive(Clone, Debug, Default)]
+pub struct TaskGraph {
+    /// Task index (into `TasksDoc::tasks`) of each node: the first task of
+    /// each ID.
+    pub nodes: Vec<usize>,
+    /// Node of each task index (`None` for a repeated ID).
+    node_of_task: Vec<Option<Node>>,
+    /// Written prerequisites of each node.
+    explicit: Vec<Vec<Node>>,
+    /// Written and implied prerequisites of each node.
+    effective: Vec<Vec<Node>>,
+    done: Vec<bool>,
+    paths: Vec<Vec<String>>,
+}
+
+/// Sets of open tasks that can run together, in order, and what could not
+/// be scheduled because of a cycle.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Schedule {
+    /// Task indices per wave.
+    pub waves: Vec<Vec<usize>>,
+    /// Open tasks caught in a dependency cycle.
+    pub blocked: Vec<usize>,
+}
+
+impl TaskGraph {
+    pub fn build(doc: &TasksDoc) -> Self {
+        let mut graph = TaskGraph { node_of_task: vec![None; doc.tasks.len()], ..TaskGraph::default() };
+        for (index, task) in doc.tasks.iter().enumerate() {
+            if doc.task_index(task.key()) != Some(index) {
+                continue; // a duplicate ID: the first task stands for it
+            }
+            graph.node_of_task[index] = Some(graph.nodes.len() as Node);
+            graph.nodes.push(index);
+            graph.done.push(task.done() || task.line().cancelled);
+            let mut paths: Vec<String> = task.paths().map(|(p, _)| normalize_path(p)).collect();
+            paths.sort();
+            paths.dedup();
+            graph.paths.push(paths);
+        }
+        graph.explicit = vec![Vec::new(); graph.nodes.len()];
+        for edge in &doc.edges {
+            if let (Some(from), Some(to)) = (graph.node(doc, edge.from), graph.node(doc, edge.to))
+                && from != to
+                && !graph.explicit[from as usize].contains(&to)
+            {
+                graph.explicit[from as usize].push(to);
+            }
+        }
+        graph.effective = graph.explicit.clone();
+        graph.add_implicit_order(doc);
+        graph
+    }
+
+    fn node(&self, doc: &TasksDoc, key: TaskKey) -> Option<Node> {
+        doc.task_index(key).and_then(|t| self.node_of_task.get(t).copied().flatten())
+    }
+
+    /// The node standing for a task (the first task of its ID).
+    pub fn node_of(&self, doc: &TasksDoc, key: TaskKey) -> Option<usize> {
+        self.node(doc, key).map(|n| n as usize)
+    }
+
+    /// Written prerequisites of a task, as task indices.
+    pub fn prerequisites(&self, task: usize, doc: &TasksDoc) -> Vec<usize> {
+        self.node_of(doc, doc.tasks[task].key())
+            .map(|n| self.explicit[n].iter().map(|&p| self.nodes[p as usize]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Written and implied prerequisites of a task, as task indices.
+    pub fn effective_prerequisites(&self, task: usize, doc: &TasksDoc) -> Vec<usize> {
+        self.node_of(doc, doc.tasks[task].key())
+            .map(|n| self.effective[n].iter().map(|&p| self.nodes[p as usize]).collect())
+            .unwrap_or_default()
+    }
+
+    fn add_implicit_order(&mut self, doc: &TasksDoc) {
+        // Exits of the phases the next phase waits for.
+        let mut waiting_on: Vec<Node> = Vec::new();
+        let mut story_run: Option<(Vec<Node>, Vec<Node>)> = None; // (entry deps, exits so far)
+        for phase in &doc.phases {
+            let is_story = phase.kind == PhaseKind::UserStory;
+            let entry = match (&story_run, is_story) {
+                (Some((entry, _)), true) => entry.clone(),
+                _ => {
+                    if let Some((_, exits)) = story_run.take() {
+                        waiting_on = exits;
+                    }
+                    waiting_on.clone()
+                }
+            };
+            let nodes: Vec<Node> = phase.tasks.iter().filter_map(|&t| self.node_of_task[t]).collect();
+            if nodes.is_empty() {
+                continue;
+            }
+            let exit = self.chain_groups(doc, &nodes, entry.clone());
+            if is_story {
+                let run = story_run.get_or_insert_with(|| (entry, Vec::new()));
+                run.1.extend(exit);
+            } else {
+                waiting_on = exit;
+            }
+        }
+    }
+
+    /// Order a phase's tasks in groups; returns the last group.
+    fn chain_groups(&mut self, doc: &TasksDoc, nodes: &[Node], mut previous: Vec<Node>) -> Vec<Node> {
+        let mut current: Vec<Node> = Vec::new();
+        let mut current_parallel = false;
+        for &node in nodes {
+            let parallel = doc.tasks[self.nodes[node as usize]].parallel;
+            let joins_current_group = parallel && current_parallel;
+            if !joins_current_group && !current.is_empty() {
+                previous = std::mem::take(&mut current);
+            }
+            for &p in &previous {
+                if p != node && !self.effective[node as usize].contains(&p) {
+                    self.effective[node as usize].push(p);
+                }
+            }
+            current.push(node);
+            current_parallel = parallel;
+        }
+        current
+    }
+
+    /// Every cycle among written dependencies, each as task indices in
+    /// order: the first depends on the second, ..., the last on the first.
+    pub fn cycles(&self) -> Vec<Vec<usize>> {
+        let components = strongly_connected(&self.explicit);
+        let mut out = Vec::new();
+        for component in components.into_iter().filter(|c| c.len() > 1) {
+            if let Some(cycle) = self.cycle_in(&component) {
+                out.push(cycle.iter().map(|&n| self.nodes[n as usize]).collect());
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// A cycle through the component's first node, by depth-first search
+    /// inside the component.
+    fn cycle_in(&self, component: &[Node]) -> Option<Vec<Node>> {
+        let start = *component.iter().min()?;
+        let mut member = vec![false; self.nodes.len()];
+        for &n in component {
+            member[n as usize] = true;
+        }
+        let inside = |n: &Node| member[*n as usize];
+        let mut path = vec![start];
+        let mut next_child = vec![0usize];
+        let mut seen = vec![false; self.nodes.len()];
+        seen[start as usize] = true;
+        while let Some(&node) = path.last() {
+            let depth = path.len() - 1;
+            let children: Vec<Node> = self.explicit[node as usize].iter().copied().filter(inside).collect();
+            if children.contains(&start) && path.len() > 1 {
+                return Some(path);
+            }
+            match children.get(next_child[depth]) {
+                Some(&child) => {
+                    next_child[depth] += 1;
+                    if !seen[child as usize] {
+                        seen[child as usize] = true;
+                        path.push(child);
+                        next_child.push(0);
+                    }
+                }
+                None => {
+                    path.pop();
+                    next_child.pop();
+                }
+            }
+        }
+        None
+    }
+
+    /// Open tasks whose prerequisites (written and implied) are all done.
+    pub fn ready(&self) -> Vec<usize> {
+        (0..self.nodes.len())
+            .filter(|&n| !self.done[n] && self.effective[n].iter().all(|&p| self.done[p as usize]))
+            .map(|n| self.nodes[n])
+            .collect()
+    }
+
+    /// Waves of open tasks: a task joins the first wave after all its open
+    /// prerequisites and shares no file with a task already in that wave.
+    pub fn schedule(&self) -> Schedule {
+        let order = self.topological_open_order();
+        let mut wave_of: Vec<Option<usize>> = vec![None; self.nodes.len()];
+        let mut waves: Vec<Vec<Node>> = Vec::new();
+        for &node in &order.sorted {
+            let earliest = self
+                .prerequisites_of(node, &order)
+                .filter_map(|p| wave_of[p as usize])
+                .map(|w| w + 1)
+                .max()
+                .unwrap_or(0);
+            let mut wave = earliest;
+            while waves.get(wave).is_some_and(|members| members.iter().any(|&m| self.share_a_file(m, node))) {
+                wave += 1;
+            }
+            if waves.len() <= wave {
+                waves.resize(wave + 1, Vec::new());
+            }
+            waves[wave].push(node);
+            wave_of[node as usize] = Some(wave);
+        }
+        Schedule {
+            waves: waves
+                .into_iter()
+                .map(|w| w.into_iter().map(|n| self.nodes[n as usize]).collect())
+                .collect(),
+            blocked: order.blocked.iter().map(|&n| self.nodes[n as usize]).collect(),
+        }
+    }
+
+    /// The longest chain of open tasks, each waiting for the one before:
+    /// the least number of steps to finish, in order.
+    pub fn critical_path(&self) -> Vec<usize> {
+        let order = self.topological_open_order();
+        let mut length = vec![0usize; self.nodes.len()];
+        let mut previous: Vec<Option<Node>> = vec![None; self.nodes.len()];
+        for &node in &order.sorted {
+            let best = self
+                .prerequisites_of(node, &order)
+                .max_by_key(|&p| (length[p as usize], std::cmp::Reverse(p)));
+            length[node as usize] = 1 + best.map_or(0, |p| length[p as usize]);
+            previous[node as usize] = best;
+        }
+        let Some(&end) = order.sorted.iter().max_by_key(|&&n| (length[n as usize], std::cmp::Reverse(n)))
+        else {
+            return Vec::new();
+        };
+        let mut chain = vec![end];
+        while let Some(p) = previous[*chain.last().unwrap_or(&end) as usize] {
+            chain.push(p);
+        }
+        chain.reverse();
+        chain.into_iter().map(|n| self.nodes[n as usize]).collect()
+    }
+
+    fn share_a_file(&self, a: Node, b: Node) -> bool {
+        let (a, b) = (&self.paths[a as usize], &self.paths[b as usize]);
+        a.iter().any(|p| !p.ends_with('/') && b.binary_search(p).is_ok())
+    }
+
+    /// Open prerequisites of `node` in the order's graph.
+    fn prerequisites_of<'s>(&'s self, node: Node, order: &'s OpenOrder) -> impl Iterator<Item = Node> + 's {
+        let edges = if order.relaxed[node as usize] { &self.explicit } else { &self.effective };
+        edges[node as usize].iter().copied().filter(|&p| !self.done[p as usize])
+    }
+
+    /// Open nodes in topological order (document order among equals).
+    /// Implicit edges that close a cycle with written ones are dropped for
+    /// the nodes involved; what still cycles is blocked.
+    fn topological_open_order(&self) -> OpenOrder {
+        let open: Vec<Node> = (0..self.nodes.len() as Node).filter(|&n| !self.done[n as usize]).collect();
+        let (sorted, left) = kahn(&open, |n| &self.effective[n as usize], &self.done);
+        let mut relaxed = vec![false; self.nodes.len()];
+        if left.is_empty() {
+            return OpenOrder { sorted, relaxed, blocked: Vec::new() };
+        }
+        for &n in &left {
+            relaxed[n as usize] = true;
+        }
+        let graph = |n: Node| {
+            if relaxed[n as usize] { &self.explicit[n as usize] } else { &self.effective[n as usize] }
+        };
+        let (sorted, blocked) = kahn(&open, graph, &self.done);
+        OpenOrder { sorted, relaxed, blocked }
+    }
+}
+
+struct OpenOrder {
+    sorted: Vec<Node>,
+    /// Nodes whose implied edges were dropped to break a cycle.
+    relaxed: Vec<bool>,
+    blocked: Vec<Node>,
+}
+
+/// Kahn's algorithm over the open nodes; returns the order and the nodes
+/// left over (in cycles).
+fn kahn<'g>(
+    open: &[Node],
+    prerequisites: impl Fn(Node) -> &'g Vec<Node>,
+    done: &[bool],
+) -> (Vec<Node>, Vec<Node>) {
+    let count = done.len();
+    let mut waiting = vec![0usize; count];
+    let mut dependents: Vec<Vec<Node>> = vec![Vec::new(); count];
+    for &n in open {
+        for &p in prerequisites(n) {
+            if !done[p as usize] {
+                waiting[n as usize] += 1;
+                dependents[p as usize].push(n);
+            }
+        }
+    }
+    let mut ready: std::collections::BTreeSet<Node> =
+        open.iter().copied().filter(|&n| waiting[n as usize] == 0).collect();
+    let mut sorted = Vec::with_capacity(open.len());
+    while let Some(n) = ready.pop_first() {
+        sorted.push(n);
+        for &d in &dependents[n as usize] {
+            waiting[d as usize] -= 1;
+            if waiting[d as usize] == 0 {
+                ready.insert(d);
+            }
+        }
+    }
+    let left = open.iter().copied().filter(|&n| waiting[n as usize] > 0).collect();
+    (sorted, left)
+}
+
+/// Tarjan's strongly connected components, iteratively (no recursion limit
+/// on 50k-task documents).
+fn strongly_connected(edges: &[Vec<Node>]) -> Vec<Vec<Node>> {
+    let count = edges.len();
+    let mut index = vec![u32::MAX; count];
+    let mut low = vec![0u32; count];
+    let mut on_stack = vec![false; count];
+    let mut stack = Vec::new();
+    let mut components = Vec::new();
+    let mut next_index = 0u32;
+    for root in 0..count {
+        if index[root] != u32::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&mut (node, ref mut child)) = work.last_mut() {
+            if *child == 0 && index[node] == u32::MAX {
+                index[node] = next_index;
+                low[node] = next_index;
+                next_index += 1;
+                stack.push(node);
+                on_stack[node] = true;
+            }
+            if let Some(&next) = edges[node].get(*child) {
+                *child += 1;
+                let next = next as usize;
+                if index[next] == u32::MAX {
+                    work.push((next, 0));
+                } else if on_stack[next] {
+                    low[node] = low[node].min(index[next]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component.push(member as Node);
+                    if member == node {
+                        break;
+                    }
+                }
+                components.push(component);
+            }
+        }
+    }
+    components
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::file::MarkdownFile;
+
+    fn doc(text: &str) -> TasksDoc {
+        TasksDoc::from_blocks(MarkdownFile::load(text).blocks())
+    }
+
+    fn ids(doc: &TasksDoc, tasks: &[usize]) -> Vec<String> {
+        tasks.iter().map(|&t| doc.tasks[t].id().to_string()).collect()
+    }
+
+    const PHASES: &str = "## Phase 1: Setup\n- [x] T001 a\n- [ ] T002 [P] b in src/b.py\n- [ ] T003 [P] c in src/c.py\n- [ ] T004 [P] d in src/b.py\n- [ ] T005 e\n\n## Phase 2: User Story 1 - A (Priority: P1)\n- [ ] T006 [US1] f\n\n## Phase 3: User Story 2 - B (Priority: P2)\n- [ ] T007 [US2] g\n\n## Phase 4: Polish\n- [ ] T008 h\n";
+
+    #[test]
+    fn waves_follow_groups_phases_and_file_conflicts() {
+        let d = doc(PHASES);
+        let schedule = TaskGraph::build(&d).schedule();
+        let waves: Vec<_> = schedule.waves.iter().map(|w| ids(&d, w)).collect();
+        assert_eq!(
+            waves,
+            [vec!["T002", "T003"], vec!["T004"], vec!["T005"], vec!["T006", "T007"], vec!["T008"]]
+        );
+        assert!(schedule.blocked.is_empty());
+    }
+
+    #[test]
+    fn ready_set_and_critical_path() {
+        let d = doc(PHASES);
+        let graph = TaskGraph::build(&d);
+        assert_eq!(ids(&d, &graph.ready()), ["T002", "T003", "T004"]);
+        assert_eq!(ids(&d, &graph.critical_path()), ["T002", "T005", "T006", "T008"]);
+    }
+
+    #[test]
+    fn cycles_are_reported_whole() {
+        let d = doc(
+            "- [ ] T001 a (depends on T003)\n- [ ] T002 b (depends on T001)\n- [ ] T003 c (depends on T002)\n- [ ] T004 d (depends on T004)\n",
+        );
+        let graph = TaskGraph::build(&d);
+        let cycles: Vec<_> = graph.cycles().iter().map(|c| ids(&d, c)).collect();
+        assert_eq!(cycles, [vec!["T001", "T003", "T002"]]);
+        let schedule = graph.schedule();
+        assert_eq!(ids(&d, &schedule.blocked), ["T001", "T002", "T003"]);
+    }
+
+    #[test]
+    fn a_forward_dependency_relaxes_the_implied_order_instead_of_blocking() {
+        let d = doc("## Phase 1: Setup\n- [ ] T001 a (depends on T003)\n- [ ] T002 b\n- [ ] T003 c\n");
+        let schedule = TaskGraph::build(&d).schedule();
+        assert!(schedule.blocked.is_empty());
+        let waves: Vec<_> = schedule.waves.iter().map(|w| ids(&d, w)).collect();
+        assert_eq!(waves.concat().len(), 3);
+    }
+
+    #[test]
+    fn big_chains_do_not_overflow() {
+        let mut text = String::new();
+        for n in 1..=20_000 {
+            text.push_str(&format!(
+                "- [ ] T{n:05} step (depends on T{:05})\n",
+                if n == 1 { 20_000 } else { n - 1 }
+            ));
+        }
+        let d = doc(&text);
+        let graph = TaskGraph::build(&d);
+        assert_eq!(graph.cycles().len(), 1);
+        assert_eq!(graph.cycles()[0].len(), 20_000);
+    }
+}

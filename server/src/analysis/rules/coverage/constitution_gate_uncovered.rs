@@ -1,0 +1,290 @@
+use super::matching::{TaskText, task_texts};
+use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
+use crate::declare_rule;
+use crate::model::plan::GateState;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a gate of plan.md's Constitution Check that asks for
+    /// concrete work (tenant isolation, contract-first, outbox,
+    /// observability, lifecycle, SLOs, ...) when no task mentions that
+    /// work.
+    ///
+    /// specls knows these gates, by the words of the gate and the words a
+    /// task would use:
+    ///
+    /// | Gate | Gate says | A task says |
+    /// |---|---|---|
+    /// | tenant isolation | tenant, row level security, RLS | tenant, RLS, row-level security, isolation |
+    /// | contract-first | contract-first, API contract, contract test, interface-before-implementation | contract, OpenAPI, schema, interface |
+    /// | outbox | outbox | outbox |
+    /// | observability/audit | observability, audit, telemetry, tracing, logging | log, metric, trace, span, audit, telemetry, OpenTelemetry, monitor, dashboard, alert |
+    /// | lifecycle | lifecycle, cascade, state machine | lifecycle, cascade, state machine, transition |
+    /// | SLO/performance | SLO, performance, latency, p95, fps, throughput | performance, perf, latency, benchmark, SLO, p95, load test, throughput, fps, profiling, optimise |
+    /// | test-first | test-first, TDD, test-driven, testing, test coverage | any test task |
+    /// | security | security, secure | security, auth, secret, sanitise, permission, encrypt, credential, token, RLS |
+    /// | accessibility | accessibility, a11y, WCAG | accessibility, a11y, ARIA, screen reader, keyboard, focus, contrast |
+    /// | documentation | documentation | doc, README, comment, guide, changelog |
+    /// | i18n | i18n, internationalisation, localisation, translation | i18n, l10n, translate, locale |
+    ///
+    /// Other gates (simplicity, YAGNI, naming, ...) name no work and are
+    /// not checked; nor are summary lines (`**Gate Result**: PASS`), gates
+    /// the plan itself marks `N/A`, partial (⚠️) or failed (the plan
+    /// already says the work is not all there), and gates that name what
+    /// the plan avoids (`No new dependencies`). A concern is reported once, at the first gate that
+    /// names it. Words match at the start of a word, so "log" finds
+    /// "logging" but not "catalog". Features whose tasks.md holds no tasks
+    /// yet are not checked.
+    ///
+    /// ## Why is this bad?
+    /// The plan passed the gate on the promise that the work would be
+    /// done; if no task does it, the promise is lost between plan and
+    /// implementation.
+    ///
+    /// ## Example
+    /// plan.md's Constitution Check has `- [x] Outbox publishing for all
+    /// domain events`, and no task mentions the outbox.
+    ///
+    /// ## Fix
+    /// None: add the task that keeps the promise (`- [ ] T016 Configure
+    /// the outbox dispatcher in src/workers/outbox.py`), or revisit the
+    /// gate.
+    pub struct ConstitutionGateUncovered { code: "constitution-gate-uncovered", severity: Warning }
+}
+
+/// A kind of work a constitution gate can ask for.
+struct Concern {
+    name: &'static str,
+    /// Words of a gate that asks for it.
+    gate: &'static [&'static str],
+    /// Words of a task that does it; empty: any test task.
+    task: &'static [&'static str],
+}
+
+const CONCERNS: &[Concern] = &[
+    Concern {
+        name: "tenant isolation",
+        gate: &["tenant", "row level security", "row-level security", "rls"],
+        task: &["tenant", "rls", "row level security", "row-level security", "isolation"],
+    },
+    Concern {
+        name: "contract-first",
+        gate: &[
+            "contract-first",
+            "contract first",
+            "contracts first",
+            "api contract",
+            "contract test",
+            "interface-before-implementation",
+            "thick contracts",
+        ],
+        task: &["contract", "openapi", "schema", "interface"],
+    },
+    Concern { name: "outbox", gate: &["outbox"], task: &["outbox"] },
+    Concern {
+        name: "observability/audit",
+        gate: &["observab", "audit", "telemetry", "tracing", "logging"],
+        task: &[
+            "observab",
+            "telemetry",
+            "log",
+            "metric",
+            "tracing",
+            "trace",
+            "span",
+            "audit",
+            "opentelemetry",
+            "otel",
+            "monitor",
+            "dashboard",
+            "alert",
+        ],
+    },
+    Concern {
+        name: "lifecycle",
+        gate: &["lifecycle", "life cycle", "cascade", "state machine"],
+        task: &["lifecycle", "life cycle", "cascade", "state machine", "transition"],
+    },
+    Concern {
+        name: "SLO/performance",
+        gate: &["slo", "performance", "latency", "p95", "p99", "fps", "throughput"],
+        task: &[
+            "performance",
+            "perf",
+            "latency",
+            "benchmark",
+            "slo",
+            "p95",
+            "p99",
+            "load test",
+            "throughput",
+            "fps",
+            "profil",
+            "optimi",
+        ],
+    },
+    Concern {
+        name: "test-first",
+        gate: &["test-first", "test first", "tdd", "test-driven", "testing", "test coverage"],
+        task: &[],
+    },
+    Concern {
+        name: "security",
+        gate: &["security", "secure"],
+        task: &[
+            "secur",
+            "auth",
+            "secret",
+            "sanitiz",
+            "sanitis",
+            "permission",
+            "encrypt",
+            "csrf",
+            "xss",
+            "vulnerab",
+            "rls",
+            "credential",
+            "token",
+        ],
+    },
+    Concern {
+        name: "accessibility",
+        gate: &["accessib", "a11y", "wcag"],
+        task: &["accessib", "a11y", "aria", "screen reader", "keyboard", "focus", "wcag", "contrast"],
+    },
+    Concern {
+        name: "documentation",
+        gate: &["documentation"],
+        task: &["doc", "readme", "comment", "guide", "changelog", "kdoc", "jsdoc", "tsdoc", "dartdoc"],
+    },
+    Concern {
+        name: "i18n",
+        gate: &["i18n", "internationali", "localization", "localisation", "translation"],
+        task: &["i18n", "l10n", "translat", "locale", "locali", "internationali"],
+    },
+];
+
+/// Whether `text` (lower-cased) has `term` at the start of a word.
+fn has_term(text: &str, term: &str) -> bool {
+    text.match_indices(term).any(|(at, _)| !text[..at].chars().next_back().is_some_and(char::is_alphanumeric))
+}
+
+/// A gate that names what the plan will not do.
+fn is_negated(text: &str) -> bool {
+    let lower = text.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    ["no ", "not ", "without ", "avoid", "none"].iter().any(|p| lower.starts_with(p))
+}
+
+fn covers(concern: &Concern, task: &TaskText) -> bool {
+    if concern.task.is_empty() {
+        return task.test;
+    }
+    concern.task.iter().any(|term| has_term(&task.lower, term))
+}
+
+impl Rule for ConstitutionGateUncovered {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let (Some((_, doc)), Some((plan_file, plan))) = (cx.tasks(), cx.feature.plan()) else { return };
+        if doc.tasks.is_empty() {
+            return;
+        }
+        let texts = task_texts(doc);
+        let mut done = vec![false; CONCERNS.len()];
+        for gate in &plan.constitution {
+            let admitted =
+                matches!(gate.state, Some(GateState::NotApplicable | GateState::Partial | GateState::Fail));
+            if gate.summary || admitted || is_negated(&gate.text) {
+                continue;
+            }
+            let lower = gate.text.to_lowercase();
+            for (i, concern) in CONCERNS.iter().enumerate() {
+                if done[i] || !concern.gate.iter().any(|term| has_term(&lower, term)) {
+                    continue;
+                }
+                done[i] = true;
+                if texts.iter().any(|t| covers(concern, t)) {
+                    continue;
+                }
+                let line = plan_file.document.line_span(plan_file.document.line_of(gate.span.start));
+                let looked_for = if concern.task.is_empty() {
+                    "a test task".to_string()
+                } else {
+                    concern.task.iter().take(6).copied().collect::<Vec<_>>().join(", ")
+                };
+                let message = format!(
+                    "no task covers the {} gate \"{}\" (looked for: {looked_for})",
+                    concern.name,
+                    gate.text.trim()
+                );
+                out.push(cx.report(Self::META.default_severity, plan_file, line, message));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::rules::testing::check;
+
+    const PLAN: &str = "# Plan\n\n## Constitution Check\n\n- [x] Tenant isolation enforced on every query\n- [x] Outbox publishing for domain events\n- [x] Observability: structured logging and audit trail\n- [x] Simplicity: no new services\n- [x] No new dependencies for tracing\n";
+
+    #[test]
+    fn fires_on_a_gate_no_task_works_on() {
+        let tasks =
+            "- [ ] T001 Add tenant guard in src/guard.py\n- [ ] T002 Wire structured logging in src/log.py\n";
+        let found = check("constitution-gate-uncovered", &[("tasks.md", tasks), ("plan.md", PLAN)]);
+        assert_eq!(
+            found,
+            [
+                "plan.md:6: no task covers the outbox gate \"Outbox publishing for domain events\" (looked for: outbox)"
+            ]
+        );
+    }
+
+    #[test]
+    fn silent_when_tasks_mention_the_work() {
+        let tasks = "- [ ] T001 Tenant-scoped repository\n- [ ] T002 Transactional outbox writer\n- [ ] T003 Audit logging\n";
+        assert!(check("constitution-gate-uncovered", &[("tasks.md", tasks), ("plan.md", PLAN)]).is_empty());
+    }
+
+    #[test]
+    fn the_gates_of_the_multi_tenant_template() {
+        // The Constitution gates of seed 001 against its own tasks: only the
+        // lifecycle cascades have no task.
+        let plan = "## Constitution Check\n\n- [x] Tenant isolation\n- [x] Contract-first artifacts\n- [x] Outbox publishing\n- [x] Observability/audit\n- [x] Lifecycle integrity cascades\n- [x] SLO validation\n";
+        let tasks = "## Phase 3.2: Tests First\n- [ ] T004 [P] Contract test POST /api/v1/tenants/{tenantId}/schools in tests/contract/test_schools_post.py\n## Phase 3.3: Core\n- [ ] T008 [P] School aggregate with tenant guard in src/models/school.py\n- [ ] T010 [P] Transactional outbox writer in src/services/outbox_publisher.py\n- [ ] T014 Error handling with problem+json responses and audit logging\n## Phase 3.5: Polish\n- [ ] T020 Performance regression test for roster SLOs in tests/perf/test_roster_latency.py\n";
+        assert_eq!(
+            check("constitution-gate-uncovered", &[("tasks.md", tasks), ("plan.md", plan)]),
+            [
+                "plan.md:7: no task covers the lifecycle gate \"Lifecycle integrity cascades\" (looked for: lifecycle, life cycle, cascade, state machine, transition)"
+            ]
+        );
+    }
+
+    #[test]
+    fn gates_the_plan_admits_are_left_alone() {
+        let plan = "## Constitution Check\n\n| Principle | Status |\n|---|---|\n| Outbox | ⚠️ PARTIAL: later |\n| Tenant isolation | N/A |\n";
+        let tasks = "- [ ] T001 Build x in src/x.py\n";
+        assert!(check("constitution-gate-uncovered", &[("tasks.md", tasks), ("plan.md", plan)]).is_empty());
+    }
+
+    #[test]
+    fn words_match_at_word_starts_only() {
+        let plan = "## Constitution Check\n\n- [x] Observability\n";
+        let tasks = "- [ ] T001 Build the catalog dialog\n";
+        assert_eq!(check("constitution-gate-uncovered", &[("tasks.md", tasks), ("plan.md", plan)]).len(), 1);
+    }
+
+    #[test]
+    fn test_first_gates_want_a_test_task() {
+        let plan = "## Constitution Check\n\n| Principle | Status |\n|---|---|\n| III. Test-Driven Development | ✅ PASS |\n";
+        let tasks = "- [ ] T001 Build x in src/x.py\n";
+        assert_eq!(check("constitution-gate-uncovered", &[("tasks.md", tasks), ("plan.md", plan)]).len(), 1);
+        let tasks = "- [ ] T001 Build x in src/x.py\n- [ ] T002 Unit tests in tests/test_x.py\n";
+        assert!(check("constitution-gate-uncovered", &[("tasks.md", tasks), ("plan.md", plan)]).is_empty());
+    }
+}

@@ -1,0 +1,144 @@
+use std::collections::HashSet;
+
+use super::matching::{ContractNames, TaskText, normalize_endpoint_path, task_texts};
+use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
+use crate::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an HTTP operation of a contract (`POST /api/users` in an
+    /// OpenAPI file or a markdown contract) that no implementation task
+    /// names.
+    ///
+    /// An implementation task is any task outside tests phases and tests
+    /// subsections whose description does not open with a test ("Contract
+    /// test ...", "Write failing test ...") and whose files are not all
+    /// test files. It names an operation by `METHOD /path` (path
+    /// parameters `{id}`, `:id`, `<id>`, trailing slashes and an `/api`,
+    /// version or base-path prefix don't matter; a parameter stands for any
+    /// one segment), by a bare `/path` written without another method in
+    /// front, by its `operationId`, or by the words of its last segment
+    /// when there are two or more ("merge preview" for
+    /// `/devices/merge-preview`). A task that names the contract file
+    /// (`jira_browser.py` or "Jira browser routes" for
+    /// `jira-browser.openapi.yaml`) but none of its operations covers all
+    /// of them.
+    /// An operation defined in several contract files is reported once,
+    /// where it is first defined. Features whose tasks.md holds no tasks
+    /// yet are not checked.
+    ///
+    /// ## Why is this bad?
+    /// The contract promises the endpoint; with no task building it, the
+    /// feature is "done" when the tasks are, and the endpoint is missing.
+    ///
+    /// ## Example
+    /// `contracts/users.yaml` defines `DELETE /api/users/{id}`, and the
+    /// only tasks about users are:
+    /// ```markdown
+    /// - [ ] T010 Implement POST /api/users in src/api/users.py
+    /// - [ ] T011 Implement GET /api/users/:id in src/api/users.py
+    /// ```
+    ///
+    /// ## Fix
+    /// None: add the task where the work belongs (the story that needs the
+    /// endpoint), or drop the operation from the contract.
+    pub struct EndpointWithoutTask { code: "endpoint-without-task", severity: Warning }
+}
+
+impl Rule for EndpointWithoutTask {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some((_, doc)) = cx.tasks() else { return };
+        if doc.tasks.is_empty() {
+            return;
+        }
+        let texts = task_texts(doc);
+        let builders: Vec<&TaskText> = texts.iter().filter(|t| t.implementation).collect();
+        let mut seen = HashSet::new();
+        for (file, contract) in cx.feature.contracts() {
+            // "Implement the Jira browser routes in jira_browser.py": a task
+            // that names the contract but none of its operations builds
+            // them all.
+            let names = ContractNames::of(file, contract);
+            let names_some =
+                |t: &TaskText| contract.operations.iter().any(|op| t.names_operation(contract, op));
+            if builders.iter().any(|t| names.named_by(t, false) && !names_some(t)) {
+                continue;
+            }
+            for operation in &contract.operations {
+                let key = (operation.method.clone(), normalize_endpoint_path(&operation.path));
+                if !seen.insert(key) {
+                    continue;
+                }
+                if builders.iter().any(|t| t.names_operation(contract, operation)) {
+                    continue;
+                }
+                let message = format!("no implementation task names {}", operation.label());
+                out.push(cx.report(Self::META.default_severity, file, operation.span, message));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::rules::testing::check;
+
+    const OPENAPI: &str = "openapi: 3.0.0\npaths:\n  /api/users:\n    post:\n      operationId: createUser\n  /api/users/{id}:\n    get:\n      operationId: getUser\n    delete:\n      operationId: deleteUser\n";
+
+    const TASKS: &str = "## Phase 3.2: Tests First\n- [ ] T001 [P] Contract test DELETE /api/users/{id} in tests/contract/test_users_delete.py\n\n## Phase 3.3: Core Implementation\n- [ ] T002 Implement POST /api/users in src/api/users.py\n- [ ] T003 Implement `GET /api/users/:id/` in src/api/users.py\n";
+
+    #[test]
+    fn fires_on_an_operation_only_tests_name() {
+        let found = check("endpoint-without-task", &[("tasks.md", TASKS), ("contracts/users.yaml", OPENAPI)]);
+        assert_eq!(found, ["contracts/users.yaml:9: no implementation task names DELETE /api/users/{id}"]);
+    }
+
+    #[test]
+    fn silent_when_a_task_names_the_path_or_the_operation_id() {
+        let tasks = format!("{TASKS}- [ ] T004 Wire deleteUser handler in src/api/users.py\n");
+        let found =
+            check("endpoint-without-task", &[("tasks.md", &tasks), ("contracts/users.yaml", OPENAPI)]);
+        assert!(found.is_empty(), "{found:?}");
+        let tasks =
+            format!("{TASKS}- [ ] T004 Add the /api/v1/users/<id> route for deletion in src/api/users.py\n");
+        assert!(
+            check("endpoint-without-task", &[("tasks.md", &tasks), ("contracts/users.yaml", OPENAPI)])
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn another_method_on_the_same_path_does_not_count() {
+        let tasks = format!("{TASKS}- [ ] T004 Implement PUT /api/users/{{id}} in src/api/users.py\n");
+        let found =
+            check("endpoint-without-task", &[("tasks.md", &tasks), ("contracts/users.yaml", OPENAPI)]);
+        assert_eq!(found.len(), 1);
+    }
+
+    #[test]
+    fn a_task_about_the_whole_contract_covers_its_operations() {
+        let tasks = "- [ ] T001 Implement the user routes in src/api/users_routes.py\n";
+        assert!(
+            check("endpoint-without-task", &[("tasks.md", tasks), ("contracts/user-routes.yaml", OPENAPI)])
+                .is_empty()
+        );
+        let tasks = "- [ ] T001 Implement POST /api/users in src/api/users_routes.py\n";
+        let found =
+            check("endpoint-without-task", &[("tasks.md", tasks), ("contracts/user-routes.yaml", OPENAPI)]);
+        assert_eq!(found.len(), 2);
+    }
+
+    #[test]
+    fn an_operation_in_two_contracts_is_reported_once() {
+        let markdown = "# API\n\n### DELETE /api/users/{id}\n\nDeletes a user.\n";
+        let found = check(
+            "endpoint-without-task",
+            &[("tasks.md", TASKS), ("contracts/users.yaml", OPENAPI), ("contracts/users.md", markdown)],
+        );
+        assert_eq!(found, ["contracts/users.md:3: no implementation task names DELETE /api/users/{id}"]);
+    }
+}

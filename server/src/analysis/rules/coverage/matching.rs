@@ -1,0 +1,598 @@
+//! How the coverage rules decide that a task "names" something: a
+//! contract, an endpoint, an entity or a gate.
+//!
+//! Names are compared as sequences of words, so `JobOffer`, `job_offer`,
+//! `job-offer`, `Job offer` and `src/models/job_offer.py` all name the
+//! entity `JobOffer`, and plurals (`users`, `categories`) name their
+//! singular. Endpoints are compared as `METHOD /path` with path parameters
+//! (`{id}`, `:id`, `<id>`) and trailing slashes normalised and an `/api` or
+//! version prefix allowed on either side. Contract files are named by
+//! their file name, stem, subject and the identifiers they define
+//! ([`ContractNames`]).
+
+use crate::model::contracts::{ContractDoc, ContractKind, Operation};
+use crate::model::feature::FeatureFile;
+use crate::model::tasks::{PhaseKind, SubsectionKind, Task, TasksDoc};
+
+const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/// What one task says, prepared for matching: its line and detail lines.
+pub(super) struct TaskText {
+    /// The text, lower-cased, markup kept (for identifiers and non-ASCII
+    /// names).
+    pub lower: String,
+    /// Stemmed lower-case words.
+    pub words: Vec<String>,
+    /// Every `METHOD /path` or bare `/path` the text names.
+    pub endpoints: Vec<EndpointRef>,
+    /// Writes or changes a test: in a tests phase or subsection, touches a
+    /// test file, or says "test".
+    pub test: bool,
+    /// Implementation work: not in a tests section and not a task whose
+    /// description or files are about tests.
+    pub implementation: bool,
+    /// Speaks of contracts: says "contract", or sits in a phase or
+    /// subsection whose title does.
+    pub contract: bool,
+}
+
+impl TaskText {
+    /// Whether the task's words contain `phrase`.
+    pub fn names(&self, phrase: &Phrase) -> bool {
+        phrase.found_in(&self.words, &self.lower)
+    }
+
+    /// Whether the task names `operation` (of `contract`): by `METHOD
+    /// /path`, by a bare path, by its operationId, or by the words of its
+    /// path's last segment when there are two or more.
+    pub fn names_operation(&self, contract: &ContractDoc, operation: &Operation) -> bool {
+        let forms = path_forms(&operation.path, contract.base_path.as_deref());
+        let by_path = self.endpoints.iter().any(|e| {
+            forms.iter().any(|f| path_matches(f, &e.path))
+                && e.methods.as_ref().is_none_or(|m| m.iter().any(|m| **m == *operation.method))
+        });
+        by_path
+            || operation.operation_id.as_deref().is_some_and(|id| contains_identifier(&self.lower, id))
+            || last_segment_phrase(&operation.path).is_some_and(|p| self.names(&p))
+    }
+}
+
+/// The prepared text of every task of `doc`, in task order.
+pub(super) fn task_texts(doc: &TasksDoc) -> Vec<TaskText> {
+    doc.tasks.iter().map(|task| task_text(doc, task)).collect()
+}
+
+fn task_text(doc: &TasksDoc, task: &Task) -> TaskText {
+    let mut text = String::from(&*task.block.scan.text);
+    for detail in &task.details {
+        text.push('\n');
+        text.push_str(&detail.scan.text);
+    }
+    let lower = text.to_lowercase();
+    let words = words(&text);
+    let paths: Vec<&str> = task.paths().map(|(p, _)| p).collect();
+    let test_paths = paths.iter().filter(|p| is_test_path(p)).count();
+    let description_words = words_of(task.description());
+    let says_test = description_words.iter().any(|w| TEST_WORDS.contains(&w.as_str()));
+    let leads_with_test = description_words.iter().take(5).any(|w| TEST_WORDS.contains(&w.as_str()));
+    let context = in_tests_section(doc, task);
+    let only_test_files = test_paths > 0 && test_paths == paths.len();
+    let phase = task.phase.map(|p| &doc.phases[p]);
+    let section_title = phase
+        .map(|p| {
+            let sub = task.subsection.and_then(|s| p.subsections.get(s)).map_or("", |s| &s.title);
+            format!("{} {sub}", p.title).to_lowercase()
+        })
+        .unwrap_or_default();
+    TaskText {
+        contract: lower.contains("contract") || section_title.contains("contract"),
+        lower,
+        words,
+        endpoints: endpoint_refs(&text),
+        test: context || test_paths > 0 || says_test,
+        implementation: !(context || leads_with_test || only_test_files),
+    }
+}
+
+const TEST_WORDS: &[&str] = &["test", "tests", "testing", "e2e", "tdd"];
+
+/// A task under a tests subsection, or in a tests phase outside its
+/// implementation subsections.
+fn in_tests_section(doc: &TasksDoc, task: &Task) -> bool {
+    let Some(phase) = task.phase.map(|p| &doc.phases[p]) else { return false };
+    let subsection = task.subsection.and_then(|s| phase.subsections.get(s)).map(|s| s.kind);
+    match subsection {
+        Some(SubsectionKind::Tests) => true,
+        Some(SubsectionKind::Implementation) => false,
+        _ => phase.kind == PhaseKind::Tests,
+    }
+}
+
+/// `tests/contract/test_users.py`, `src/__tests__/x.ts`, `a.spec.ts`,
+/// `UserServiceTests.cs`, `user_test.go`.
+pub(super) fn is_test_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut segments: Vec<&str> = lower.split('/').filter(|s| !s.is_empty()).collect();
+    let Some(file) = segments.pop() else { return false };
+    if segments
+        .iter()
+        .any(|s| matches!(*s, "test" | "tests" | "__tests__" | "testing" | "e2e" | "spec" | "androidtest"))
+    {
+        return true;
+    }
+    let original = path.rsplit('/').next().unwrap_or(path);
+    let stem = original.split('.').next().unwrap_or(original);
+    file.starts_with("test_")
+        || file.starts_with("test-")
+        || [".test.", ".spec.", "_test.", "-test.", "_spec.", ".tests."].iter().any(|m| file.contains(m))
+        || ["Test", "Tests", "Spec"].iter().any(|s| stem.len() > s.len() && stem.ends_with(s))
+        || file == "tests"
+        || file == "test"
+}
+
+/// Words to look for, in order: a name split into its parts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Phrase {
+    words: Vec<String>,
+}
+
+impl Phrase {
+    /// The phrase of a name; `None` when it has no words.
+    pub fn of(name: &str) -> Option<Phrase> {
+        let words = words(name);
+        (!words.is_empty()).then_some(Phrase { words })
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// The phrase without a trailing generic word (`Entity`, `Table`,
+    /// `Model`, ...), when something is left.
+    pub fn without_suffix(&self, generic: &[&str]) -> Option<Phrase> {
+        let (last, rest) = self.words.split_last()?;
+        (!rest.is_empty() && generic.contains(&last.as_str())).then(|| Phrase { words: rest.to_vec() })
+    }
+
+    /// Whether one task holds the phrase's words in any order, a word
+    /// also meeting its derived forms (`extraction` / `extracts`,
+    /// `approve` / `approval`); with three words or more, one may be
+    /// missing (`status codes` for `InteropStatusCode`).
+    pub fn scattered_in(&self, task: &TaskText) -> bool {
+        let n = self.words.len();
+        if self.words.iter().any(|w| !w.is_ascii()) {
+            return false;
+        }
+        let found = self.words.iter().filter(|w| task.words.iter().any(|t| same_word(w, t))).count();
+        found == n || (n >= 3 && found + 1 >= n)
+    }
+
+    fn found_in(&self, words: &[String], lower: &str) -> bool {
+        if self.words.iter().any(|w| !w.is_ascii()) {
+            // CJK and other scripts do not separate words with spaces: look
+            // for the name itself.
+            return self.words.iter().all(|w| lower.contains(w.as_str()));
+        }
+        let n = self.words.len();
+        if words.windows(n).any(|window| window == self.words.as_slice()) {
+            return true;
+        }
+        // `joboffers`, `JOBOFFER`: the words written together.
+        if n > 1 {
+            let joined = stem(&self.words.concat());
+            return words.contains(&joined);
+        }
+        false
+    }
+}
+
+/// Words that are the same or derived from one stem: a shared prefix of
+/// at least six letters that leaves at most two letters of the shorter.
+fn same_word(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let common = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    common >= 6 && common + 2 >= a.len().min(b.len())
+}
+
+/// Stemmed lower-case words of `text`: runs of letters and digits, split
+/// at camel-case boundaries (`STTStatus` gives `stt`, `status`).
+pub(super) fn words(text: &str) -> Vec<String> {
+    words_of(text).into_iter().map(|w| stem(&w)).collect()
+}
+
+/// Lower-case words of `text`, not stemmed.
+pub(super) fn words_of(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for run in text.split(|c: char| !c.is_alphanumeric()) {
+        if run.is_empty() {
+            continue;
+        }
+        let chars: Vec<char> = run.chars().collect();
+        let mut start = 0;
+        for i in 1..chars.len() {
+            let (prev, cur) = (chars[i - 1], chars[i]);
+            let next_lower = chars.get(i + 1).is_some_and(|c| c.is_lowercase());
+            let boundary = (prev.is_lowercase() && cur.is_uppercase())
+                || (prev.is_uppercase() && cur.is_uppercase() && next_lower);
+            if boundary {
+                out.push(chars[start..i].iter().collect::<String>().to_lowercase());
+                start = i;
+            }
+        }
+        out.push(chars[start..].iter().collect::<String>().to_lowercase());
+    }
+    out
+}
+
+/// The singular of an English plural, roughly: enough to make `users`,
+/// `categories` and `addresses` meet `user`, `category`, `address`.
+pub(super) fn stem(word: &str) -> String {
+    let n = word.len();
+    if !word.is_ascii() {
+        return word.to_string();
+    }
+    if n > 4 && word.ends_with("ies") {
+        return format!("{}y", &word[..n - 3]);
+    }
+    if n > 4 && ["sses", "xes", "ches", "shes", "zes"].iter().any(|s| word.ends_with(s)) {
+        return word[..n - 2].to_string();
+    }
+    if n > 3 && word.ends_with('s') && !["ss", "us", "is"].iter().any(|s| word.ends_with(s)) {
+        return word[..n - 1].to_string();
+    }
+    word.to_string()
+}
+
+/// Whether `text` (lower-cased) holds `identifier` as a whole identifier.
+pub(super) fn contains_identifier(text: &str, identifier: &str) -> bool {
+    let needle = identifier.to_lowercase();
+    if needle.is_empty() {
+        return false;
+    }
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(&needle).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + needle.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
+
+/// An endpoint a text names: `POST /api/users`, `GET/POST /tasks`, or a
+/// bare `/api/users` (any method).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct EndpointRef {
+    /// Upper-case methods written right before the path; `None` for a bare
+    /// path or one after another word (`WebSocket /stream`).
+    pub methods: Option<Vec<String>>,
+    /// The normalised path ([`normalize_endpoint_path`]).
+    pub path: String,
+}
+
+/// Every endpoint path of `text`, with the methods written before it.
+pub(super) fn endpoint_refs(text: &str) -> Vec<EndpointRef> {
+    let cleaned: String = text
+        .chars()
+        .map(|c| if matches!(c, '`' | '*' | '"' | '\'' | '(' | ')' | '[' | ']') { ' ' } else { c })
+        .collect();
+    let tokens: Vec<&str> = cleaned.split_whitespace().collect();
+    let mut out = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let token = token.trim_end_matches([',', '.', ':', ';', '>', '!', '?']).trim_start_matches('<');
+        let path = match token.find("://") {
+            Some(at) => match token[at + 3..].find('/') {
+                Some(slash) => &token[at + 3 + slash..],
+                None => continue,
+            },
+            None if token.starts_with('/') && token.len() > 1 => token,
+            None => continue,
+        };
+        let methods = i.checked_sub(1).and_then(|j| methods_in(tokens[j]));
+        out.push(EndpointRef { methods, path: normalize_endpoint_path(path) });
+    }
+    out
+}
+
+/// `GET`, `GET/POST`, `get,put`: the HTTP methods a token lists.
+fn methods_in(token: &str) -> Option<Vec<String>> {
+    let parts: Vec<String> =
+        token.split(['/', ',', '|', '&']).filter(|p| !p.is_empty()).map(|p| p.to_ascii_uppercase()).collect();
+    (!parts.is_empty() && parts.iter().all(|p| HTTP_METHODS.contains(&p.as_str()))).then_some(parts)
+}
+
+/// Lower-case, without query, fragment and trailing slash; parameters
+/// (`{id}`, `:id`, `<id>`, `[id]`) become `{}`.
+pub(super) fn normalize_endpoint_path(path: &str) -> String {
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    let mut out = String::new();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        out.push('/');
+        let param = segment.starts_with([':', '{', '<', '[', '$']);
+        if param {
+            out.push_str("{}");
+        } else {
+            out.push_str(&segment.to_lowercase());
+        }
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// The forms of an operation's path a task may write: as is, with or
+/// without the contract's base path, and without an `/api` or version
+/// prefix.
+pub(super) fn path_forms(path: &str, base: Option<&str>) -> Vec<String> {
+    let path = normalize_endpoint_path(path);
+    let mut forms = vec![path.clone()];
+    if let Some(base) = base.map(normalize_endpoint_path).filter(|b| b != "/") {
+        match path.strip_prefix(&base) {
+            Some(rest) if rest.starts_with('/') => forms.push(rest.to_string()),
+            _ => forms.push(format!("{base}{path}")),
+        }
+    }
+    let bare: Vec<String> = forms.iter().map(|f| strip_api_prefix(f)).collect();
+    for form in bare {
+        if !forms.contains(&form) {
+            forms.push(form.clone());
+        }
+        for prefix in ["/api", "/api/v1"] {
+            let with = format!("{prefix}{form}");
+            if !forms.contains(&with) {
+                forms.push(with);
+            }
+        }
+    }
+    forms
+}
+
+/// Whether a text's path is one of the operation's forms: equal segment by
+/// segment, a parameter of the operation standing for any one segment
+/// (`PUT /settings/discovery_interval` names `PUT /settings/{key}`).
+pub(super) fn path_matches(form: &str, written: &str) -> bool {
+    let (a, b): (Vec<&str>, Vec<&str>) = (form.split('/').collect(), written.split('/').collect());
+    a.len() == b.len() && a.iter().zip(&b).all(|(f, w)| f == w || *f == "{}")
+}
+
+/// The words of a path's last literal segment, when there are two or more
+/// (`merge-preview` of `/devices/merge-preview`): "Test merge preview"
+/// names that endpoint; one word (`/merge`) says too little.
+fn last_segment_phrase(path: &str) -> Option<Phrase> {
+    let segment = path
+        .split(['?', '#'])
+        .next()?
+        .split('/')
+        .rev()
+        .find(|s| !s.is_empty() && !s.starts_with([':', '{', '<', '[', '$']))?;
+    Phrase::of(segment).filter(|p| p.len() > 1)
+}
+
+/// `/api/v1/users` → `/users`.
+fn strip_api_prefix(path: &str) -> String {
+    let mut rest = path;
+    if let Some(r) = rest.strip_prefix("/api").filter(|r| r.starts_with('/')) {
+        rest = r;
+    }
+    if let Some(after) = rest.strip_prefix("/v") {
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && after[digits..].starts_with('/') {
+            rest = &after[digits..];
+        }
+    }
+    rest.to_string()
+}
+
+/// Stems that say nothing about which contract a file is.
+const GENERIC_STEM_WORDS: &[&str] = &[
+    "api",
+    "openapi",
+    "swagger",
+    "asyncapi",
+    "contract",
+    "contracts",
+    "schema",
+    "schemas",
+    "spec",
+    "readme",
+    "index",
+    "event",
+    "events",
+    "type",
+    "types",
+    "interface",
+    "interfaces",
+    "endpoint",
+    "endpoints",
+    "rest",
+    "http",
+    "v1",
+    "v2",
+    "v3",
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "request",
+    "response",
+    "draft",
+];
+
+/// The ways a task can name a contract file.
+pub(super) struct ContractNames {
+    file_name: String,
+    /// The stem, a markdown contract's subject, a JSON schema's title,
+    /// telling function and heading identifiers (`useDeviceDetection`,
+    /// `ConfirmDialogComponent`).
+    phrases: Vec<Phrase>,
+    /// Telling words of the stem (`communication` of
+    /// `post_communication_plan.md`): enough in a task about contracts.
+    keywords: Vec<String>,
+}
+
+impl ContractNames {
+    pub fn of(file: &FeatureFile, contract: &ContractDoc) -> Self {
+        let file_name = file.rel.rsplit('/').next().unwrap_or(&file.rel).to_string();
+        let base = file_name.split('.').next().unwrap_or("");
+        let mut phrases = Vec::new();
+        // `sync_pack_options_contract` is about `sync pack options`.
+        let generic = |w: &String| GENERIC_STEM_WORDS.contains(&w.as_str());
+        let mut stem_words = words_of(base);
+        while stem_words.last().is_some_and(generic) {
+            stem_words.pop();
+        }
+        let lead = stem_words.iter().take_while(|w| generic(w)).count();
+        let stem_words = &stem_words[lead..];
+        if !stem_words.is_empty() {
+            phrases.push(Phrase { words: stem_words.iter().map(|w| stem(w)).collect() });
+        }
+        let mut keywords: Vec<String> =
+            stem_words.iter().filter(|w| w.len() >= 3 && !generic(w)).map(|w| stem(w)).collect();
+        keywords.dedup();
+        phrases.extend(contract.subject.as_deref().and_then(Phrase::of));
+        if contract.kind == ContractKind::JsonSchema {
+            phrases.extend(contract.title.as_deref().and_then(Phrase::of));
+        }
+        // Functions and headed identifiers with a telling name
+        // (`useDeviceDetection`, not `open`).
+        let telling = |p: &Phrase| p.len() > 1;
+        phrases.extend(contract.functions.iter().filter_map(|f| Phrase::of(&f.name)).filter(telling));
+        phrases.extend(heading_identifiers(file).iter().filter_map(|i| Phrase::of(i)).filter(telling));
+        ContractNames { file_name, phrases, keywords }
+    }
+
+    /// Whether `task` names the file, and how clearly. The file name or a
+    /// name of two words or more (`jira browser`) is strong. A one-word
+    /// name (`users` of `users.yaml`) or one word of the stem in a task
+    /// that speaks of contracts, or two words of the stem in any task
+    /// (`attachOptionsToPack` for `sync_pack_options_contract.md`), is
+    /// weak: enough for a file that defines no operations or events.
+    pub fn naming(&self, task: &TaskText) -> Naming {
+        if contains_identifier(&task.lower, &self.file_name)
+            || self.phrases.iter().any(|p| p.len() > 1 && task.names(p))
+        {
+            return Naming::Strong;
+        }
+        let one_word = self.phrases.iter().any(|p| p.len() == 1 && task.names(p));
+        let found = self.keywords.iter().filter(|k| task.words.contains(k)).count();
+        if (task.contract && (one_word || found > 0)) || found >= 2 { Naming::Weak } else { Naming::None }
+    }
+
+    /// Named strongly, or weakly when `weak_is_enough`.
+    pub fn named_by(&self, task: &TaskText, weak_is_enough: bool) -> bool {
+        match self.naming(task) {
+            Naming::Strong => true,
+            Naming::Weak => weak_is_enough,
+            Naming::None => false,
+        }
+    }
+}
+
+/// How clearly a task names a contract file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Naming {
+    None,
+    Weak,
+    Strong,
+}
+
+/// Identifiers that headings of a markdown contract define: a heading's
+/// code span or CamelCase / snake_case word (`` ## 1. `ConfirmDialogComponent` ``).
+fn heading_identifiers(file: &FeatureFile) -> Vec<String> {
+    let Some(blocks) = file.blocks.as_deref() else { return Vec::new() };
+    let mut out = Vec::new();
+    for heading in blocks.iter().filter_map(|b| b.scan.heading.as_ref()) {
+        for token in heading.title.split_whitespace() {
+            let token = token.trim_matches(|c: char| !c.is_alphanumeric() && c != '_');
+            let shaped = token.contains('_')
+                || token.chars().skip(1).any(char::is_uppercase) && token.chars().any(char::is_lowercase);
+            if shaped && token.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                out.push(token.to_string());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_case_and_separators() {
+        assert_eq!(
+            words_of("STTStatus job_offer-Item useLLMStore v1 test2"),
+            ["stt", "status", "job", "offer", "item", "use", "llm", "store", "v1", "test2"]
+        );
+        assert_eq!(words("Users categories addresses status"), ["user", "category", "address", "status"]);
+    }
+
+    #[test]
+    fn phrases_match_forms_and_plurals() {
+        let text = "Create src/models/job_offer.py and the JOBOFFERS table for users";
+        let (w, l) = (words(text), text.to_lowercase());
+        assert!(Phrase::of("JobOffer").unwrap().found_in(&w, &l));
+        assert!(Phrase::of("User").unwrap().found_in(&w, &l));
+        assert!(!Phrase::of("UserProfile").unwrap().found_in(&w, &l));
+        let text = "依存関係チェック項目を実装";
+        assert!(Phrase::of("依存関係チェック項目").unwrap().found_in(&words(text), &text.to_lowercase()));
+    }
+
+    #[test]
+    fn derived_words_meet() {
+        assert!(same_word("extraction", "extract"));
+        assert!(same_word("approve", "approval"));
+        assert!(!same_word("component", "compose"));
+        assert!(!same_word("user", "users2"));
+    }
+
+    #[test]
+    fn endpoints_with_methods_backticks_and_urls() {
+        let refs = endpoint_refs(
+            "Add GET `/api/chat/{id}/` and GET/POST /tasks, WebSocket /stream; curl http://localhost:8000/api/x?y=1",
+        );
+        assert_eq!(
+            refs,
+            [
+                EndpointRef { methods: Some(vec!["GET".into()]), path: "/api/chat/{}".into() },
+                EndpointRef { methods: Some(vec!["GET".into(), "POST".into()]), path: "/tasks".into() },
+                EndpointRef { methods: None, path: "/stream".into() },
+                EndpointRef { methods: None, path: "/api/x".into() },
+            ]
+        );
+    }
+
+    #[test]
+    fn path_forms_cover_base_and_api_prefixes() {
+        let forms = path_forms("/tasks/{taskId}", Some("/api/v1"));
+        assert!(forms.contains(&"/tasks/{}".to_string()));
+        assert!(forms.contains(&"/api/v1/tasks/{}".to_string()));
+        assert!(path_forms("/api/v1/devices", None).contains(&"/devices".to_string()));
+    }
+
+    #[test]
+    fn test_paths() {
+        for path in [
+            "tests/contract/test_x.py",
+            "src/a.test.ts",
+            "x/UserTests.cs",
+            "pkg/a_test.go",
+            "app/__tests__/a.js",
+        ] {
+            assert!(is_test_path(path), "{path}");
+        }
+        for path in
+            ["src/models/user.py", "specs/001-x/contracts/api.yaml", "src/latest.ts", "src/contest/a.py"]
+        {
+            assert!(!is_test_path(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn identifiers_need_boundaries() {
+        assert!(contains_identifier("call transcribeaudio()", "transcribeAudio"));
+        assert!(!contains_identifier("call transcribeaudiox()", "transcribeAudio"));
+    }
+}

@@ -1,0 +1,124 @@
+use std::collections::BTreeMap;
+
+use super::support::{Ranges, join_names};
+use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
+use crate::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a checked task that depends on a task that is still open:
+    /// `- [x] T010 ... (depends on T008)` while T008 is `- [ ]`. The
+    /// finding sits on the checked task's ID; each open prerequisite is
+    /// related information. Done means a checked box, `DONE` or a
+    /// `**Status**: Complete` line; a cancelled (struck-through)
+    /// prerequisite does not count as open.
+    ///
+    /// Only written dependencies count, not the order phases imply: work
+    /// is often finished ahead of the plan.
+    ///
+    /// ## Why is this bad?
+    /// Either the checked task is not really done (it could not have been
+    /// finished without its prerequisite), or the prerequisite is done and
+    /// its box was never ticked. Both make the list lie about progress.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// - [ ] T008 [US1] Create Invitation model in src/models/invitation.py
+    /// - [x] T010 [US1] Implement InvitationService in src/services/invitations.py (depends on T008)
+    /// ```
+    ///
+    /// ## Fix
+    /// Tick the prerequisite if it is done, or untick the task. No quick
+    /// fix: which of the two is true only the author knows.
+    pub struct DoneBeforeDependency { code: "done-before-dependency", severity: Warning }
+}
+
+impl Rule for DoneBeforeDependency {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some((file, doc)) = cx.tasks() else { return };
+        let ranges = Ranges::of(doc);
+        let is_open = |t: usize| !doc.tasks[t].done() && !doc.tasks[t].line().cancelled;
+        // Checked task -> its open prerequisites, both as task indices.
+        let mut waiting: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for edge in &doc.edges {
+            let (Some(from), Some(to)) = (doc.task_index(edge.from), doc.task_index(edge.to)) else {
+                continue;
+            };
+            if doc.tasks[from].done() && is_open(to) && from != to && !ranges.overlap(edge) {
+                waiting.entry(from).or_default().push(to);
+            }
+        }
+        for (task, mut open) in waiting {
+            open.sort_unstable();
+            open.dedup();
+            let this = &doc.tasks[task];
+            let names: Vec<String> = open.iter().map(|&p| doc.tasks[p].id().to_string()).collect();
+            let which = if open.len() == 1 { "which is" } else { "which are" };
+            let message =
+                format!("{} is done but depends on {}, {which} still open", this.id(), join_names(&names));
+            let mut diagnostic = cx.report(Self::META.default_severity, file, this.id_span(), message);
+            for &p in open.iter().take(20) {
+                let prerequisite = &doc.tasks[p];
+                diagnostic = diagnostic.with_related(
+                    &file.rel,
+                    prerequisite.id_span(),
+                    format!("{} is still open", prerequisite.id()),
+                );
+            }
+            out.push(diagnostic);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::rules::testing::check;
+
+    const CODE: &str = "done-before-dependency";
+
+    #[test]
+    fn fires_on_the_checked_task() {
+        let text = "- [ ] T008 a\n- [ ] T009 b\n- [x] T010 c (depends on T008, T009)\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:3: T010 is done but depends on T008 and T009, which are still open"]
+        );
+    }
+
+    #[test]
+    fn fires_for_heading_tasks_with_a_status_line_and_prose_statements() {
+        let text = "### T01: a\n\n### T02: b\n- **Status**: Complete\n- **Depends on**: T01\n\n\
+                    - [X] T003 c\n\n## Dependencies\n\n- T003 requires T01\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            [
+                "tasks.md:3: T02 is done but depends on T01, which is still open",
+                "tasks.md:7: T003 is done but depends on T01, which is still open",
+            ]
+        );
+    }
+
+    #[test]
+    fn silent_when_prerequisites_are_done_or_cancelled_or_the_order_is_only_implied() {
+        let text = "## Phase 1: Setup\n\n- [x] T001 a\n- [ ] T002 ~~b~~\n- [ ] T003 c\n\n## Phase 2: Core\n\n\
+                    - [x] T004 d (depends on T001, T002)\n- [ ] T005 e (depends on T003)\n";
+        assert!(check(CODE, &[("tasks.md", text)]).is_empty());
+    }
+
+    #[test]
+    fn ranges_and_arrows_in_prose_count() {
+        let text = "- [ ] T004 a\n- [ ] T005 b\n- [x] T006 c\n- [x] T007 d\n\n## Dependencies\n\n\
+                    - T004-T005 before T006\n- T005 → T007\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            [
+                "tasks.md:3: T006 is done but depends on T004 and T005, which are still open",
+                "tasks.md:4: T007 is done but depends on T005, which is still open",
+            ]
+        );
+    }
+}

@@ -1,0 +1,142 @@
+use std::collections::BTreeMap;
+
+use super::support::{join_names, written};
+use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
+use crate::declare_rule;
+use crate::text::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a dependency that names a task ID no task of tasks.md has:
+    /// `(depends on T099)` when there is no T099, or `T099 blocks T010` in
+    /// the Dependencies section. Either side of a statement counts; each
+    /// written reference is reported once, however many edges it makes.
+    ///
+    /// Only references that are part of a dependency statement are
+    /// checked (inline `depends on`, `**Depends on**:` bullets, prose with
+    /// `before`, `after`, `blocks`, `requires`, arrows, ...). An ID merely
+    /// mentioned in prose, a table or fenced code is not: tasks.md files
+    /// name tasks of other features, list `T001-T008` in task-count tables
+    /// and keep tasks in tables that are not task lines. A range whose
+    /// ends name no task is `invalid-range`'s business, and a tasks.md in
+    /// which no task line could be read at all is left alone.
+    ///
+    /// ## Why is this bad?
+    /// A dependency on a task that does not exist cannot be satisfied or
+    /// scheduled: the task was renumbered, deleted or never written, and
+    /// whoever follows the list will wait for nothing or start too early.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// - [ ] T010 [US1] Implement invitation service in src/services/invite.py (depends on T099)
+    /// ```
+    ///
+    /// ## Fix
+    /// Point the reference at the task that was meant, or remove it. No
+    /// quick fix: which task was meant is a guess.
+    pub struct UnknownTaskReference { code: "unknown-task-reference", severity: Error }
+}
+
+impl Rule for UnknownTaskReference {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some((file, doc)) = cx.tasks() else { return };
+        if doc.tasks.is_empty() {
+            return;
+        }
+        // Each unknown reference with the tasks on the other side of its
+        // statement: (dependents when it is a prerequisite, prerequisites
+        // when it is a dependent).
+        let mut unknown: BTreeMap<Span, (Vec<String>, Vec<String>)> = BTreeMap::new();
+        for edge in &doc.edges {
+            if !edge.via_range && doc.task(edge.to).is_none() {
+                push_unique(&mut unknown.entry(edge.to_span).or_default().0, written(doc, edge.from));
+            }
+            // The dependent of a prose statement is written too; on a task's
+            // own line or bullet it is the task itself, which exists.
+            if doc.task(edge.from).is_none() {
+                push_unique(&mut unknown.entry(edge.from_span).or_default().1, written(doc, edge.to));
+            }
+        }
+        for (span, (dependents, prerequisites)) in unknown {
+            let id = file.document.slice(span);
+            let message = match (&dependents[..], &prerequisites[..]) {
+                ([one], _) => format!("{id} is not a task of this list ({one} depends on it)"),
+                ([_, ..], _) => {
+                    format!("{id} is not a task of this list ({} depend on it)", join_names(&dependents))
+                }
+                ([], [_, ..]) => {
+                    format!("{id} is not a task of this list (it depends on {})", join_names(&prerequisites))
+                }
+                ([], []) => format!("{id} is not a task of this list"),
+            };
+            out.push(cx.report(Self::META.default_severity, file, span, message));
+        }
+    }
+}
+
+fn push_unique(names: &mut Vec<String>, name: String) {
+    if !names.contains(&name) {
+        names.push(name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::rules::testing::check;
+
+    const CODE: &str = "unknown-task-reference";
+
+    #[test]
+    fn fires_on_an_inline_reference() {
+        let found = check(CODE, &[("tasks.md", "- [ ] T001 a\n- [ ] T002 b (depends on T001, T099)\n")]);
+        assert_eq!(found, ["tasks.md:2: T099 is not a task of this list (T002 depends on it)"]);
+    }
+
+    #[test]
+    fn fires_on_a_detail_bullet_under_a_heading_task() {
+        let text = "### T01: Set up\n\n### T02: Build\n- **Depends on**: T03\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:4: T03 is not a task of this list (T02 depends on it)"]
+        );
+    }
+
+    #[test]
+    fn one_finding_per_reference_on_either_side_of_a_statement() {
+        let text =
+            "- [ ] T001 a\n- [ ] T002 b\n\n## Dependencies\n\n- T099 blocks T001, T002\n- T001 → T098\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            [
+                "tasks.md:6: T099 is not a task of this list (T001 and T002 depend on it)",
+                "tasks.md:7: T098 is not a task of this list (it depends on T001)",
+            ]
+        );
+    }
+
+    #[test]
+    fn silent_on_existing_ids_ranges_and_bare_mentions() {
+        let text = "- [ ] T001 a\n- [ ] T002 b\n- [ ] T003 c (depends on T001-T002)\n\n## Dependencies\n\n\
+                    - T001 before T002\n- T050 was split into T002 and T003\n\n| Phase | Tasks |\n|---|---|\n| 1 | T001-T009 |\n\n\
+                    ```\nT003 depends on T077\n```\n";
+        assert!(check(CODE, &[("tasks.md", text)]).is_empty());
+    }
+
+    #[test]
+    fn silent_when_no_task_line_could_be_read() {
+        assert!(check(CODE, &[("tasks.md", "## Dependencies\n\nT002 depends on T001\n")]).is_empty());
+    }
+
+    #[test]
+    fn fires_on_the_dependent_side_of_a_range_statement() {
+        let text = "- [ ] T001 a\n- [ ] T002 b\n\n## Dependencies\n\n- Tests (T001-T002) before implementation (T099)\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:6: T099 is not a task of this list (it depends on T001 and T002)"]
+        );
+    }
+}

@@ -1,0 +1,18 @@
+//! The rule catalogue, one module per rule, grouped in families. Adding a
+//! rule touches its module, its family's `RULES` line, its fixtures under
+//! `server/tests/fixtures/rules/<code>/` and their snapshot.
+
+mod coverage;
+mod dependencies;
+mod documents;
+pub mod fixes;
+pub mod insert;
+mod tasks;
+#[cfg(test)]
+pub(crate) mod testing;
+
+use super::registry::Rule;
+
+/// Every family's rules, in catalogue order.
+pub(crate) static FAMILIES: &[&[&dyn Rule]] =
+    &[tasks::RULES, dependencies::RULES, coverage::RULES, documents::RULES];

@@ -1,0 +1,152 @@
+use super::support::stories_named;
+use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
+use crate::declare_rule;
+use crate::model::tasks::{PhaseKind, Task};
+use crate::text::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a task inside a user-story phase (`## Phase 3: User Story 1
+    /// - Login (Priority: P1)`) whose line carries no `[USn]` label.
+    ///
+    /// Only phases whose heading names one story are checked; Setup,
+    /// Foundational, Polish and phases named otherwise are not. A label in
+    /// any accepted spelling counts (`[US1]`, `[US-1]`, after the
+    /// description). A wrong label is `story-label-mismatch`'s finding, not
+    /// this one's. Cancelled (struck-through) tasks are skipped.
+    ///
+    /// ## Why is this bad?
+    /// The story label is what ties a task to the story it delivers:
+    /// progress per story, `story-without-tasks`, filtering the tasks of
+    /// one story for an agent and moving a story's tasks all depend on it.
+    /// The heading above a task is lost as soon as tasks are listed,
+    /// filtered or moved.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ## Phase 3: User Story 1 - Login (Priority: P1)
+    ///
+    /// - [ ] T010 [P] Create User model in src/models/user.py
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// - [ ] T010 [P] [US1] Create User model in src/models/user.py
+    /// ```
+    ///
+    /// ## Fix
+    /// Insert the phase's label after `[P]` (or after the ID). The fix is
+    /// safe: the task already belongs to that story by its place, and the
+    /// label only says so on the line. A phase naming several stories
+    /// (`User Story 2 & 3`) gets no fix: which one is the author's call.
+    pub struct MissingStoryLabel { code: "missing-story-label", severity: Warning }
+}
+
+impl Rule for MissingStoryLabel {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some((file, doc)) = cx.tasks() else { return };
+        for phase in &doc.phases {
+            let (PhaseKind::UserStory, Some(story)) = (phase.kind, phase.story) else { continue };
+            let named = stories_named(&phase.title);
+            for &index in &phase.tasks {
+                let task = &doc.tasks[index];
+                if task.line().story.is_some() || task.line().cancelled {
+                    continue;
+                }
+                if named.len() > 1 {
+                    let list: Vec<String> = named.iter().map(|n| format!("US{n}")).collect();
+                    let message = format!(
+                        "{} is in the phase of {} but has no story label",
+                        task.id(),
+                        list.join(", ")
+                    );
+                    out.push(cx.report(Self::META.default_severity, file, task.id_span(), message));
+                    continue;
+                }
+                let label = format!("[US{story}]");
+                let message = format!("{} is in the phase of US{story} but has no {label} label", task.id());
+                let at = Span::empty(insertion_point(task));
+                let fix = Fix::replace(
+                    format!("Add {label}"),
+                    Applicability::Safe,
+                    &file.rel,
+                    at,
+                    format!(" {label}"),
+                );
+                out.push(cx.report(Self::META.default_severity, file, task.id_span(), message).with_fix(fix));
+            }
+        }
+    }
+}
+
+/// Where ` [USn]` goes: after a `[P]` that precedes the description, or
+/// after the ID and whatever closes around it (`**`, `]`).
+fn insertion_point(task: &Task) -> usize {
+    let line = task.line();
+    if let Some(parallel) = line.parallel.filter(|p| p.end <= line.description_span.start) {
+        return task.block.abs(parallel).end;
+    }
+    let text = &task.block.scan.text;
+    let mut at = line.id_span.end;
+    for closing in ["**", "__", "]"] {
+        if text[at..].starts_with(closing) {
+            at += closing.len();
+        }
+    }
+    task.block.start + at
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::rules::testing::check;
+
+    const CODE: &str = "missing-story-label";
+
+    #[test]
+    fn fires_in_a_story_phase_with_a_fix() {
+        let text = "## Phase 3: User Story 1 - Login (Priority: P1)\n\n- [ ] T010 [P] Create model\n\
+                    - [ ] T011 [US1] Create service\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:3: T010 is in the phase of US1 but has no [US1] label [fix: Add [US1]]"]
+        );
+    }
+
+    #[test]
+    fn silent_outside_story_phases_and_with_any_label_spelling() {
+        let text = "## Phase 1: Setup\n\n- [ ] T001 Init\n\n## Phase 2: User Story 2 (P2)\n\n\
+                    - [ ] T002 [US-2] a\n- [ ] T003 b [US2]\n- [ ] T004 [US3] wrong but labelled\n\
+                    - [ ] ~~T005 dropped~~\n\n## Phase 3: Polish\n\n- [ ] T006 Docs\n";
+        assert!(check(CODE, &[("tasks.md", text)]).is_empty());
+    }
+
+    #[test]
+    fn a_phase_of_several_stories_has_no_fix() {
+        let text = "## Phase 5: User Story 2 & 3 - Reports\n\n- [ ] T020 a\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:3: T020 is in the phase of US2, US3 but has no story label"]
+        );
+    }
+
+    #[test]
+    fn insertion_point_skips_bold_and_brackets() {
+        use crate::analysis::rules::testing::feature;
+        use crate::analysis::{RuleConfig, analyze};
+        let text = "## Phase 3: User Story 2\n\n- [ ] **T010** a\n- [ ] [T011] [P] b\n";
+        let feature = feature(&[("tasks.md", text)]);
+        let mut config = RuleConfig::default();
+        config.select(&[CODE.to_string()]).unwrap();
+        let mut out = text.to_string();
+        let mut found = analyze(&feature, &config);
+        found.reverse();
+        for d in found {
+            let edit = &d.fix.unwrap().edits[0];
+            out.replace_range(edit.span.start..edit.span.end, &edit.new_text);
+        }
+        assert_eq!(out, "## Phase 3: User Story 2\n\n- [ ] **T010** [US2] a\n- [ ] [T011] [P] [US2] b\n");
+    }
+}

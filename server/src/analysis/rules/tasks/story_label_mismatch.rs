@@ -1,0 +1,164 @@
+use super::support::stories_named;
+use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
+use crate::declare_rule;
+use crate::model::tasks::{PhaseKind, Task};
+use crate::text::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a story label that contradicts the phase the task sits in:
+    /// `[US2]` inside the phase of User Story 1, or any `[USn]` inside a
+    /// Setup, Foundational or Polish phase.
+    ///
+    /// A phase that names several stories (`User Stories 2 & 3`, `US2 +
+    /// US3`) accepts the label of each. Phases named otherwise (Tests,
+    /// Core, Integration, or titles specls cannot classify) are not
+    /// checked: their tasks may well serve one story.
+    ///
+    /// ## Why is this bad?
+    /// Either the label or the task's place is wrong. A story's phase is
+    /// meant to be delivered and tested on its own; a task of another
+    /// story inside it, or a story task hidden in shared Setup or Polish
+    /// work, breaks that, and progress per story is counted wrongly.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ## Phase 3: User Story 1 - Login (Priority: P1)
+    ///
+    /// - [ ] T012 [US2] Create Report model in src/models/report.py
+    /// ```
+    ///
+    /// ## Fix
+    /// In a story phase: use the phase's label. Outside: remove the label.
+    /// Both are unsafe: the task may be in the wrong phase instead, and
+    /// then it should move rather than change its label.
+    pub struct StoryLabelMismatch { code: "story-label-mismatch", severity: Warning }
+}
+
+impl Rule for StoryLabelMismatch {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some((file, doc)) = cx.tasks() else { return };
+        for phase in &doc.phases {
+            let named = match (phase.kind, phase.story) {
+                (PhaseKind::UserStory, Some(story)) => {
+                    let named = stories_named(&phase.title);
+                    if named.is_empty() { vec![story] } else { named }
+                }
+                (PhaseKind::Setup | PhaseKind::Foundational | PhaseKind::Polish, _) => Vec::new(),
+                _ => continue,
+            };
+            for &index in &phase.tasks {
+                let task = &doc.tasks[index];
+                let Some((label, relative)) = task.line().story else { continue };
+                if named.contains(&label) {
+                    continue;
+                }
+                let span = task.block.abs(relative);
+                let written = task.block.scan.slice(relative);
+                let (message, fix) = match named.as_slice() {
+                    [] => (
+                        format!(
+                            "{} is labelled {written} but sits in the {} phase, which serves every story",
+                            task.id(),
+                            kind_name(phase.kind)
+                        ),
+                        Fix::replace(
+                            format!("Remove {written}"),
+                            Applicability::Unsafe,
+                            &file.rel,
+                            with_leading_space(task, relative),
+                            "",
+                        ),
+                    ),
+                    [story] => (
+                        format!("{} is labelled {written} but sits in the phase of US{story}", task.id()),
+                        Fix::replace(
+                            format!("Use [US{story}]"),
+                            Applicability::Unsafe,
+                            &file.rel,
+                            span,
+                            format!("[US{story}]"),
+                        ),
+                    ),
+                    several => {
+                        let list: Vec<String> = several.iter().map(|n| format!("US{n}")).collect();
+                        let message = format!(
+                            "{} is labelled {written} but sits in the phase of {}",
+                            task.id(),
+                            list.join(", ")
+                        );
+                        out.push(cx.report(Self::META.default_severity, file, span, message));
+                        continue;
+                    }
+                };
+                out.push(cx.report(Self::META.default_severity, file, span, message).with_fix(fix));
+            }
+        }
+    }
+}
+
+fn kind_name(kind: PhaseKind) -> &'static str {
+    match kind {
+        PhaseKind::Setup => "Setup",
+        PhaseKind::Foundational => "Foundational",
+        _ => "Polish",
+    }
+}
+
+/// The label and one space before it, so removing it leaves one space.
+fn with_leading_space(task: &Task, label: Span) -> Span {
+    let text = &task.block.scan.text;
+    let start = if text[..label.start].ends_with(' ') { label.start - 1 } else { label.start };
+    task.block.abs(Span::new(start, label.end))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::rules::testing::check;
+
+    const CODE: &str = "story-label-mismatch";
+
+    #[test]
+    fn another_story_in_a_story_phase() {
+        let text = "## Phase 3: User Story 1 - Login (P1)\n\n- [ ] T010 [US1] a\n- [ ] T011 [P] [US2] b\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:4: T011 is labelled [US2] but sits in the phase of US1 [fix: Use [US1]]"]
+        );
+    }
+
+    #[test]
+    fn a_story_label_in_shared_phases() {
+        let text = "## Phase 1: Setup\n\n- [ ] T001 [US1] a\n\n## Phase 2: Foundational\n\n- [ ] T002 b\n\n\
+                    ## Phase 9: Polish & Cross-Cutting Concerns\n\n- [ ] T090 [P] [US3] c\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            [
+                "tasks.md:3: T001 is labelled [US1] but sits in the Setup phase, which serves every story \
+                 [fix: Remove [US1]]",
+                "tasks.md:11: T090 is labelled [US3] but sits in the Polish phase, which serves every story \
+                 [fix: Remove [US3]]",
+            ]
+        );
+    }
+
+    #[test]
+    fn phases_naming_several_stories_accept_each() {
+        let text = "## Phase 5: User Story 2 & 3 - Reports\n\n- [ ] T020 [US2] a\n- [ ] T021 [US3] b\n- [ ] T022 [US4] c\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:5: T022 is labelled [US4] but sits in the phase of US2, US3"]
+        );
+    }
+
+    #[test]
+    fn unclassified_and_old_layout_phases_are_not_checked() {
+        let text = "## Phase 3.2: Tests First (TDD)\n\n- [ ] T004 [US1] a\n\n## Phase 4: Reporting\n\n\
+                    - [ ] T030 [US2] b\n\n## Phase 5: User Story 2\n\n- [ ] T031 [US-2] c\n";
+        assert!(check(CODE, &[("tasks.md", text)]).is_empty());
+    }
+}

@@ -1,0 +1,434 @@
+use std::collections::{HashMap, HashSet};
+
+use super::support::fold;
+use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
+use crate::declare_rule;
+use crate::model::scan::MentionKind;
+use crate::model::tasks::{Phase, PhaseKind, SubsectionKind, Task, TasksDoc};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports tests planned after the code they test, in three shapes:
+    /// - in a user-story phase with no Tests subsection before its first
+    ///   Implementation subsection, a Tests subsection (`### Tests for
+    ///   User Story 1`) below it (a story that wrote tests first may add
+    ///   end-to-end or accessibility tests after the code);
+    /// - in the old layout, a Tests phase (`Phase 3.2: Tests First`) after
+    ///   a Core phase, when no Tests phase comes before the Core phase;
+    /// - in a user-story or Core phase, a test task after the
+    ///   implementation task it tests: the test's file is named after the
+    ///   implementation's file (`tests/unit/test_user_service.py` tests
+    ///   `src/services/user_service.py`; `UserService.test.ts`,
+    ///   `UserServiceTests.cs` alike), or the test names the class or
+    ///   module (`Unit tests — CommandParserService`) that the
+    ///   implementation task names in backticks or in PascalCase.
+    ///
+    /// A test task inside a Tests subsection, or followed by another task
+    /// implementing what it tests, is not reported by the third shape.
+    ///
+    /// The finding is on the test task that comes too late (the first
+    /// task of a late subsection or phase), with the implementation as
+    /// related information. Kept conservative: tests in Polish,
+    /// Integration and other phases (extra tests after the fact are
+    /// fine there), tasks that run or verify tests (`Run the tests`,
+    /// `Verify all pass`), and tests already done (the order no longer
+    /// matters) pass.
+    ///
+    /// ## Why is this bad?
+    /// Spec Kit plans tests first: written before the code, a test fails
+    /// for the right reason and then proves the implementation; written
+    /// after it, it tends to describe what the code happens to do.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ### Implementation for User Story 1
+    /// - [ ] T012 [US1] Implement UserService in src/services/user_service.py
+    /// ### Tests for User Story 1
+    /// - [ ] T013 [US1] Unit tests in tests/unit/test_user_service.py
+    /// ```
+    ///
+    /// ## Fix
+    /// None: moving tasks renumbers them; move the tests above the
+    /// implementation and renumber with the editor's command.
+    pub struct TestAfterImplementation { code: "test-after-implementation", severity: Warning }
+}
+
+impl Rule for TestAfterImplementation {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some((file, doc)) = cx.tasks() else { return };
+        let severity = Self::META.default_severity;
+        let mut reported: HashSet<usize> = HashSet::new();
+        let report = |test: usize, implementation: usize, message: String, out: &mut Vec<Diagnostic>| {
+            let (test_task, implementation_task) = (&doc.tasks[test], &doc.tasks[implementation]);
+            out.push(cx.report(severity, file, test_task.id_span(), message).with_related(
+                &file.rel,
+                implementation_task.id_span(),
+                format!("{} implements it", implementation_task.id()),
+            ));
+        };
+
+        // Tests subsections below the Implementation subsection.
+        for phase in doc.phases.iter().filter(|p| p.kind == PhaseKind::UserStory) {
+            let with_tasks = || phase.subsections.iter().filter(|s| !s.tasks.is_empty());
+            let Some(implementation) = with_tasks().find(|s| s.kind == SubsectionKind::Implementation) else {
+                continue;
+            };
+            // A story that wrote tests first may add more after (end-to-end,
+            // accessibility); only a story whose tests all come late is
+            // reported here.
+            if with_tasks()
+                .take_while(|s| !std::ptr::eq(*s, implementation))
+                .any(|s| s.kind == SubsectionKind::Tests)
+            {
+                continue;
+            }
+            let late_tests = phase.subsections.iter().skip_while(|s| !std::ptr::eq(*s, implementation));
+            for tests in late_tests.filter(|s| s.kind == SubsectionKind::Tests) {
+                let open: Vec<usize> =
+                    tests.tasks.iter().copied().filter(|&t| !finished(&doc.tasks[t])).collect();
+                let Some(&first) = open.first() else { continue };
+                reported.extend(&tests.tasks);
+                let message = format!(
+                    "\"{}\" comes after \"{}\" (line {}): tests go before the code they test",
+                    tests.title,
+                    implementation.title,
+                    cx.line(file, implementation.heading.start)
+                );
+                report(first, implementation.tasks[0], message, out);
+            }
+        }
+
+        // Old layout: a Tests phase after the Core phase.
+        let with_tasks = || doc.phases.iter().filter(|p| !p.tasks.is_empty());
+        if let Some(core) = with_tasks().position(|p| p.kind == PhaseKind::Core)
+            && !with_tasks().take(core).any(|p| p.kind == PhaseKind::Tests)
+        {
+            let core_phase = with_tasks().nth(core).expect("found above");
+            let late = with_tasks().skip(core + 1).filter(|p| p.kind == PhaseKind::Tests);
+            for tests in late {
+                let Some(&first) = tests.tasks.iter().find(|&&t| !finished(&doc.tasks[t])) else { continue };
+                reported.extend(&tests.tasks);
+                let message = format!(
+                    "\"{}\" comes after \"{}\" (line {}): tests go before the code they test",
+                    tests.title,
+                    core_phase.title,
+                    cx.line(file, core_phase.heading.start)
+                );
+                report(first, core_phase.tasks[0], message, out);
+            }
+        }
+
+        // A test task after the implementation task it tests.
+        for phase in doc.phases.iter().filter(|p| matches!(p.kind, PhaseKind::UserStory | PhaseKind::Core)) {
+            for (test, implementation) in late_tests_in(doc, phase) {
+                if reported.insert(test) {
+                    let (test_task, implementation_task) = (&doc.tasks[test], &doc.tasks[implementation]);
+                    let message = format!(
+                        "{} tests what {} (line {}) implements, but comes after it",
+                        test_task.id(),
+                        implementation_task.id(),
+                        cx.line(file, implementation_task.id_span().start)
+                    );
+                    report(test, implementation, message, out);
+                }
+            }
+        }
+    }
+}
+
+fn finished(task: &Task) -> bool {
+    task.done() || task.line().cancelled
+}
+
+/// Pairs (test, implementation) of a phase where the test comes after
+/// the implementation of what it tests and before no other one (a test
+/// followed by its own implementation is a TDD cycle, whatever came
+/// before). Tests inside a Tests subsection are the subsection rule's.
+fn late_tests_in(doc: &TasksDoc, phase: &Phase) -> Vec<(usize, usize)> {
+    let roles: Vec<Role> = phase.tasks.iter().map(|&i| role(&doc.tasks[i])).collect();
+    // Positions (into `roles`, in order) of the implementations naming
+    // each file stem and each code name.
+    let mut by_file: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (at, role) in roles.iter().enumerate() {
+        if let Role::Implementation(subjects) = role {
+            for file in &subjects.files {
+                by_file.entry(file).or_default().push(at);
+            }
+            for name in &subjects.names {
+                by_name.entry(name).or_default().push(at);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (at, role) in roles.iter().enumerate() {
+        let Role::Test(subjects) = role else { continue };
+        let task = &doc.tasks[phase.tasks[at]];
+        let in_tests_subsection = task
+            .subsection
+            .is_some_and(|s| phase.subsections.get(s).is_some_and(|s| s.kind == SubsectionKind::Tests));
+        if finished(task) || in_tests_subsection {
+            continue;
+        }
+        // What the test is about, looked up as implementation files (by
+        // its own file or a name it gives) and as implementation names
+        // (by its file, or a name long enough not to be a common word).
+        let implementations = subjects
+            .files
+            .iter()
+            .chain(&subjects.names)
+            .filter_map(|key| by_file.get(key.as_str()))
+            .chain(subjects.files.iter().filter_map(|key| by_name.get(key.as_str())))
+            .chain(
+                subjects.names.iter().filter(|n| n.len() >= 6).filter_map(|key| by_name.get(key.as_str())),
+            );
+        let (mut before, mut after) = (None::<usize>, false);
+        for positions in implementations {
+            if let Some(&first) = positions.first().filter(|&&p| p < at) {
+                before = Some(before.map_or(first, |b| b.min(first)));
+            }
+            after |= positions.last().is_some_and(|&p| p > at);
+        }
+        if let (Some(before), false) = (before, after) {
+            out.push((phase.tasks[at], phase.tasks[before]));
+        }
+    }
+    out
+}
+
+/// What a task is about, folded (`UserService`, `user_service` and
+/// `user-service` are all `userservice`).
+#[derive(Default)]
+struct Subjects {
+    /// Stems of files: `user_service` of `src/services/user_service.py`,
+    /// or of `tests/test_user_service.py` for a test.
+    files: HashSet<String>,
+    /// Code names: backticked words and PascalCase / camelCase words.
+    names: HashSet<String>,
+}
+
+enum Role {
+    Test(Subjects),
+    Implementation(Subjects),
+    Other,
+}
+
+/// First words of tasks that run or check tests rather than write them.
+const RUNNERS: &[&str] =
+    &["run", "rerun", "execute", "verify", "validate", "confirm", "ensure", "check", "manual"];
+
+fn role(task: &Task) -> Role {
+    let description = task.description();
+    let words: Vec<String> = description
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.first().is_some_and(|w| RUNNERS.contains(&w.as_str())) {
+        return Role::Other;
+    }
+    let paths: Vec<&str> = task.paths().map(|(p, _)| p).filter(|p| !p.ends_with('/')).collect();
+    let test_paths: Vec<&str> = paths.iter().copied().filter(|p| is_test_path(p)).collect();
+    let says_test = words.iter().take(4).any(|w| matches!(w.as_str(), "test" | "tests" | "testing"));
+    let is_test = !test_paths.is_empty() || (says_test && paths.is_empty());
+    let mut subjects = Subjects::default();
+    let own_paths = if is_test { &test_paths } else { &paths };
+    for path in own_paths {
+        let stem = subject_of_file(path);
+        if stem.chars().count() >= 4 {
+            subjects.files.insert(stem);
+        }
+    }
+    for name in code_names(task) {
+        let name = if is_test { strip_test_marks(&name) } else { name };
+        if name.chars().count() >= 4 {
+            subjects.names.insert(name);
+        }
+    }
+    if is_test {
+        Role::Test(subjects)
+    } else if paths.is_empty() && subjects.names.is_empty() {
+        Role::Other
+    } else {
+        Role::Implementation(subjects)
+    }
+}
+
+/// `tests/`, `__tests__/`, `test_x.py`, `x_test.go`, `x.test.ts`,
+/// `x.spec.ts`, `XTests.cs`, `XTest.kt`.
+fn is_test_path(path: &str) -> bool {
+    let lower = path.to_lowercase();
+    let mut segments = lower.split('/');
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let original = path.rsplit('/').next().unwrap_or(path);
+    let stem = original.split('.').next().unwrap_or(original);
+    segments.any(|s| matches!(s, "test" | "tests" | "__tests__" | "spec" | "e2e"))
+        || name.starts_with("test_")
+        || name.contains("_test.")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || stem.ends_with("Test")
+        || stem.ends_with("Tests")
+        || stem.ends_with("Spec")
+}
+
+/// The folded stem of a file without test marks: `test_user_service.py`,
+/// `UserService.test.ts` and `UserServiceTests.cs` all give
+/// `userservice`.
+fn subject_of_file(path: &str) -> String {
+    let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or(path);
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    strip_test_marks(&fold(stem))
+}
+
+fn strip_test_marks(folded: &str) -> String {
+    let mut name = folded;
+    name = name.strip_prefix("test").filter(|rest| rest.len() >= 4).unwrap_or(name);
+    for suffix in ["tests", "test", "spec"] {
+        if let Some(rest) = name.strip_suffix(suffix).filter(|rest| rest.len() >= 4) {
+            name = rest;
+            break;
+        }
+    }
+    name.to_string()
+}
+
+/// Backticked words and PascalCase / camelCase words of the task's line,
+/// folded; words of paths do not count (`lib/src/agentic/...` names no
+/// class).
+fn code_names(task: &Task) -> Vec<String> {
+    let text = &*task.block.scan.text;
+    let paths: Vec<crate::text::Span> = task
+        .block
+        .scan
+        .mentions
+        .iter()
+        .filter(|m| matches!(m.kind, MentionKind::Path { .. }))
+        .map(|m| m.span)
+        .collect();
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(offset) = text[at..].find(is_word) {
+        let start = at + offset;
+        let len = text[start..].find(|c: char| !is_word(c)).unwrap_or(text.len() - start);
+        let word = &text[start..start + len];
+        at = start + len;
+        let backticked = text[..start].matches('`').count() % 2 == 1;
+        let camel = word.chars().next().is_some_and(char::is_alphabetic)
+            && word.chars().skip(1).any(char::is_uppercase)
+            && word.chars().any(char::is_lowercase);
+        let in_path = paths.iter().any(|p| p.contains(start));
+        if (backticked || camel) && !in_path && parse_id(word).is_none() {
+            out.push(fold(word));
+        }
+    }
+    out
+}
+
+/// Task IDs are not code names.
+fn parse_id(word: &str) -> Option<()> {
+    crate::model::ids::parse_task_id(word, false).filter(|(_, len)| *len == word.len()).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::rules::testing::check;
+
+    const CODE: &str = "test-after-implementation";
+
+    #[test]
+    fn a_tests_subsection_below_the_implementation() {
+        let text = "## Phase 3: User Story 1 - Login (P1)\n\n### Implementation for User Story 1\n\n\
+                    - [ ] T012 [US1] Implement login in src/api/login.py\n\n### Tests for User Story 1\n\n\
+                    - [ ] T013 [P] [US1] Contract test in tests/contract/test_login.py\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            [
+                "tasks.md:9: \"Tests for User Story 1\" comes after \"Implementation for User Story 1\" (line 3): \
+                 tests go before the code they test"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_tests_phase_after_the_core_phase() {
+        let text = "## Phase 3.1: Setup\n\n- [ ] T001 Init\n\n## Phase 3.2: Core Implementation\n\n\
+                    - [ ] T002 Implement X in src/x.py\n\n## Phase 3.3: Tests\n\n- [ ] T003 Unit test in tests/test_y.py\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:11: \"Phase 3.3: Tests\" comes after \"Phase 3.2: Core Implementation\" (line 5): \
+                 tests go before the code they test"]
+        );
+    }
+
+    #[test]
+    fn a_test_task_after_the_task_it_tests() {
+        let text = "## Phase 3: User Story 1\n\n- [ ] T010 [US1] Implement UserService in src/services/user_service.py\n\
+                    - [ ] T011 [US1] Create login form in src/ui/login.tsx\n\
+                    - [ ] T012 [US1] Unit tests in tests/unit/test_user_service.py\n\
+                    - [ ] T013 [US1] Unit tests for `LoginForm`\n\
+                    - [ ] T014 [US1] Run the tests in tests/unit/\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:5: T012 tests what T010 (line 3) implements, but comes after it"]
+        );
+    }
+
+    #[test]
+    fn later_test_subsections_after_tests_first_pass() {
+        let text = "## Phase 3: User Story 4\n\n### Contract Tests for User Story 4\n\n- [ ] T001 [US4] tests/a_test.dart\n\n\
+                    ### Implementation for User Story 4\n\n- [ ] T002 [US4] Implement lib/b.dart\n\n\
+                    ### Accessibility Tests for User Story 4\n\n- [ ] T003 [US4] tests/c_test.dart\n";
+        assert_eq!(check(CODE, &[("tasks.md", text)]), Vec::<String>::new());
+    }
+
+    #[test]
+    fn dotted_file_names_match_the_right_task_and_path_words_match_nothing() {
+        let text = "## Phase 3: User Story 1\n\n- [ ] T007 [US1] Implement `load` in `pkg/src/i18n.loader.ts`\n\
+                    - [ ] T008 [US1] Implement `t` in `pkg/src/i18n.translator.ts`\n\
+                    - [ ] T009 [US1] Create `AnnotationConfig` in `lib/src/agentic/models/annotation_config.dart`\n\
+                    - [ ] T010 [US1] Unit test in `pkg/tests/unit/i18n.translator.test.ts`\n\
+                    - [ ] T011 [US1] Unit tests for `ChartHistory` in `test/unit/agentic/services/chart_history_test.dart`\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:6: T010 tests what T008 (line 4) implements, but comes after it"]
+        );
+    }
+
+    #[test]
+    fn a_test_before_its_own_implementation_is_a_tdd_cycle() {
+        let text = "## Phase 3: User Story 5\n\n- [ ] T189 [US5] Enhance copy button in LLMSidePanel\n\
+                    - [ ] T192 [US5] Component tests for pagination in `tests/LLMSidePanel.test.tsx`\n\
+                    - [ ] T195 [US5] Add pagination to LLMSidePanel\n";
+        assert_eq!(check(CODE, &[("tasks.md", text)]), Vec::<String>::new());
+    }
+
+    #[test]
+    fn named_classes_match_heading_tasks() {
+        let text = "## Phase 1: Core Model & API\n\n### T01: Implement `:publish` parsing in CommandParserService\n\n\
+                    ### T02: Unit tests — CommandParserService\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:5: T02 tests what T01 (line 3) implements, but comes after it"]
+        );
+    }
+
+    #[test]
+    fn tests_first_polish_tests_and_done_tests_pass() {
+        let text = "## Phase 3: User Story 1\n\n### Tests for User Story 1\n\n\
+                    - [ ] T010 [US1] Unit tests in tests/unit/test_user_service.py\n\n\
+                    ### Implementation for User Story 1\n\n\
+                    - [ ] T011 [US1] Implement UserService in src/services/user_service.py\n\
+                    - [x] T012 [US1] UserService.test.ts edge cases in tests/UserService.test.ts\n\n\
+                    ## Phase 4: Polish\n\n- [ ] T020 Unit tests in tests/unit/test_user_service.py\n";
+        assert!(check(CODE, &[("tasks.md", text)]).is_empty());
+        let old = "## Phase 3.2: Tests First\n\n- [ ] T001 Test in tests/test_a.py\n\n## Phase 3.3: Core\n\n\
+                   - [ ] T002 Implement src/a.py\n\n## Phase 3.6: Integration Tests\n\n- [ ] T003 tests/test_b.py\n";
+        assert!(check(CODE, &[("tasks.md", old)]).is_empty());
+    }
+}

@@ -1,0 +1,226 @@
+//! `check --format human`: rustc/ruff-like text.
+//!
+//! ```text
+//! specs/001-x/tasks.md:41:7: error[duplicate-task-id] T010 is already used on line 40
+//!    |
+//! 41 | - [ ] T010 [US1] Implement GET /invitations
+//!    |       ^^^^
+//! note: first used here
+//!   --> specs/001-x/tasks.md:40:7
+//!    |
+//! 40 | - [ ] T010 [US1] Implement POST /invitations
+//!    |       ----
+//! help: Use T011 (unsafe fix: not applied by --fix)
+//!
+//! Found 1 error in 1 feature (5 files)
+//! ```
+//!
+//! Carets are placed by display width (unicode-width), with a tab shown as
+//! four spaces, so they sit under the range whatever the line holds. The
+//! text carries ANSI styles when `styled`; the caller strips them when
+//! colour is off. Hand-written rather than annotate-snippets: our header
+//! line is `path:line:col: severity[code] message` (what editors and CI
+//! log viewers turn into links), which that crate does not produce.
+
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Style};
+use unicode_width::UnicodeWidthChar;
+
+use super::{Located, Place, Summary};
+use crate::analysis::{Applicability, Severity};
+
+/// A tab is shown as this many spaces (as rustc does).
+const TAB_WIDTH: usize = 4;
+
+struct Styles {
+    path: Style,
+    gutter: Style,
+    message: Style,
+    note: Style,
+    help: Style,
+    secondary: Style,
+}
+
+fn severity_style(severity: Severity) -> Style {
+    let colour = match severity {
+        Severity::Error => AnsiColor::BrightRed,
+        Severity::Warning => AnsiColor::BrightYellow,
+        Severity::Info => AnsiColor::BrightBlue,
+        Severity::Hint => AnsiColor::BrightCyan,
+    };
+    Style::new().bold().fg_color(Some(colour.into()))
+}
+
+/// `text` wrapped in `style` when styling, as is otherwise.
+fn paint(styled: bool, style: Style, text: &str) -> String {
+    if styled && !text.is_empty() {
+        format!("{}{text}{}", style.render(), style.render_reset())
+    } else {
+        text.to_string()
+    }
+}
+
+/// The whole report: each diagnostic, then the summary line.
+pub fn render(located: &[Located<'_>], summary: &Summary, styled: bool) -> String {
+    let styles = Styles {
+        path: Style::new().bold(),
+        gutter: Style::new().bold().fg_color(Some(AnsiColor::BrightBlue.into())),
+        message: Style::new().bold(),
+        note: Style::new().bold().fg_color(Some(AnsiColor::BrightGreen.into())),
+        help: Style::new().bold().fg_color(Some(AnsiColor::BrightCyan.into())),
+        secondary: Style::new().bold().fg_color(Some(AnsiColor::BrightBlue.into())),
+    };
+    let mut out = String::new();
+    for diagnostic in located {
+        render_one(&mut out, diagnostic, &styles, styled);
+        out.push('\n');
+    }
+    out.push_str(&paint(styled, Style::new().bold(), &summary_line(summary)));
+    out.push('\n');
+    out
+}
+
+fn render_one(out: &mut String, d: &Located<'_>, styles: &Styles, styled: bool) {
+    let severity = severity_style(d.severity);
+    let _ = writeln!(
+        out,
+        "{}: {} {}",
+        paint(
+            styled,
+            styles.path,
+            &format!("{}:{}:{}", d.place.path, d.place.start.line, d.place.start.column)
+        ),
+        paint(styled, severity, &format!("{}[{}]", d.severity.name(), d.code)),
+        paint(styled, styles.message, d.message),
+    );
+    let width = std::iter::once(&d.place)
+        .chain(d.related.iter().map(|r| &r.place))
+        .filter(|p| p.file.is_some())
+        .map(|p| p.start.line.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let gutter = |text: &str| paint(styled, styles.gutter, text);
+    snippet(out, &d.place, width, '^', severity, &gutter, styled);
+    for note in &d.related {
+        let _ = writeln!(out, "{}: {}", paint(styled, styles.note, "note"), note.message);
+        let _ = writeln!(
+            out,
+            "{}{} {}:{}:{}",
+            " ".repeat(width),
+            gutter("-->"),
+            note.place.path,
+            note.place.start.line,
+            note.place.start.column
+        );
+        snippet(out, &note.place, width, '-', styles.secondary, &gutter, styled);
+    }
+    if let Some(fix) = &d.fix {
+        let how = match fix.applicability {
+            Applicability::Safe => "safe fix: `specls check --fix` applies it",
+            Applicability::Unsafe => "unsafe fix: not applied by --fix",
+        };
+        let _ = writeln!(out, "{}: {} ({how})", paint(styled, styles.help, "help"), fix.title);
+    }
+}
+
+/// The source line of `place` with its range underlined by `mark`.
+fn snippet(
+    out: &mut String,
+    place: &Place<'_>,
+    width: usize,
+    mark: char,
+    mark_style: Style,
+    gutter: &dyn Fn(&str) -> String,
+    styled: bool,
+) {
+    let Some(file) = place.file else { return };
+    let doc = &file.document;
+    let line = doc.line_of(place.span.start);
+    let line_span = doc.line_span(line);
+    let text = doc.line_text(line);
+    // Offsets inside the line; a range running past the line's end is
+    // underlined to the end of the line.
+    let start = place.span.start.clamp(line_span.start, line_span.end) - line_span.start;
+    let end = place.span.end.clamp(line_span.start + start, line_span.end) - line_span.start;
+    let (shown, before, under) = layout(&text, start, end);
+    let blank = " ".repeat(width);
+    let _ = writeln!(out, "{blank} {}", gutter("|"));
+    let _ = writeln!(out, "{} {} {shown}", gutter(&format!("{:>width$}", line + 1)), gutter("|"));
+    let marks: String = std::iter::repeat_n(mark, under.max(1)).collect();
+    let _ =
+        writeln!(out, "{blank} {} {}{}", gutter("|"), " ".repeat(before), paint(styled, mark_style, &marks));
+}
+
+/// The line as shown (tabs expanded, control characters replaced), the
+/// display width before byte `start`, and the width of `start..end`.
+fn layout(text: &str, start: usize, end: usize) -> (String, usize, usize) {
+    let mut shown = String::with_capacity(text.len());
+    let (mut before, mut under) = (0, 0);
+    for (offset, c) in text.char_indices() {
+        let (piece, width) = match c {
+            '\t' => (" ".repeat(TAB_WIDTH), TAB_WIDTH),
+            c if c.is_control() => ("\u{FFFD}".to_string(), 1),
+            c => (c.to_string(), c.width().unwrap_or(0)),
+        };
+        shown.push_str(&piece);
+        if offset < start {
+            before += width;
+        } else if offset < end {
+            under += width;
+        }
+    }
+    (shown, before, under)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// "Found 3 errors, 5 warnings, 1 info in 2 features (17 files)" or
+/// "No problems in 1 feature (5 files)".
+pub fn summary_line(summary: &Summary) -> String {
+    let scope = format!("{} ({})", plural(summary.features, "feature"), plural(summary.files, "file"));
+    let counts: Vec<String> = [
+        (summary.errors, "error"),
+        (summary.warnings, "warning"),
+        (summary.infos, "info"),
+        (summary.hints, "hint"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, word)| plural(*n, word))
+    .collect();
+    if summary.features == 0 {
+        "No feature folders found".to_string()
+    } else if counts.is_empty() {
+        format!("No problems in {scope}")
+    } else {
+        format!("Found {} in {scope}", counts.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carets_follow_display_width() {
+        // A tab is four columns; a CJK character two; an emoji two.
+        assert_eq!(layout("\tT001 x", 1, 5), ("    T001 x".to_string(), 4, 4));
+        let text = "- [ ] T001 设计 🎯 done";
+        let start = text.find("🎯").unwrap();
+        let (_, before, under) = layout(text, start, start + "🎯".len());
+        assert_eq!((before, under), (16, 2));
+        assert_eq!(layout("a\u{7}b", 2, 3), ("a\u{FFFD}b".to_string(), 2, 1));
+    }
+
+    #[test]
+    fn summary_lines() {
+        let mut summary = Summary { errors: 3, warnings: 5, infos: 1, hints: 0, features: 2, files: 17 };
+        assert_eq!(summary_line(&summary), "Found 3 errors, 5 warnings, 1 info in 2 features (17 files)");
+        summary = Summary { features: 1, files: 1, ..Summary::default() };
+        assert_eq!(summary_line(&summary), "No problems in 1 feature (1 file)");
+        assert_eq!(summary_line(&Summary::default()), "No feature folders found");
+    }
+}

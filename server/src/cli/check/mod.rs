@@ -1,0 +1,435 @@
+//! `specls check`: analyse feature folders and report in human, JSON,
+//! SARIF or GitHub-annotation form, optionally applying safe fixes.
+//!
+//! The flow: resolve each feature folder's configuration (`--config`, or
+//! the nearest `specls.toml`, with `--select`/`--ignore` on top), load and
+//! analyse ([`check_paths_with`]), apply safe fixes and re-check
+//! ([`fix`]), then turn the report into [`Located`] diagnostics, sorted by
+//! path, line, column and code, which every output format renders.
+
+pub mod fix;
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+
+use super::{ExitCode, display_path, exit};
+use crate::analysis::{Applicability, Diagnostic, RuleConfig, Severity, analyze, rule};
+use crate::model::feature::{Feature, FeatureFile};
+use crate::text::{PositionEncoding, Span};
+use crate::workspace::config::{find_config, load_config};
+use crate::workspace::discovery::{discover_features, feature_of_file};
+use crate::workspace::load::{LoadProblem, load_feature};
+
+/// One analysed feature folder.
+pub struct CheckedFeature {
+    pub feature: Feature,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Everything `check` found.
+#[derive(Default)]
+pub struct Report {
+    pub features: Vec<CheckedFeature>,
+    /// Files of those features that could not be read.
+    pub problems: Vec<LoadProblem>,
+    /// Paths given that hold no feature folder.
+    pub empty_paths: Vec<PathBuf>,
+}
+
+/// A 1-based line and a 1-based column counted in Unicode scalar values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineColumn {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Where a span of a file starts and ends, as people count.
+pub fn line_columns(file: &FeatureFile, span: Span) -> (LineColumn, LineColumn) {
+    let at = |offset: usize| {
+        let p = file.document.position_of(offset, PositionEncoding::Utf32);
+        LineColumn { line: p.line as usize + 1, column: p.character as usize + 1 }
+    };
+    (at(span.start), at(span.end))
+}
+
+impl Report {
+    pub fn files(&self) -> usize {
+        self.features.iter().map(|f| f.feature.files.len()).sum()
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics().filter(|(_, d)| d.severity == severity).count()
+    }
+
+    /// Every diagnostic with its feature, in report order.
+    pub fn diagnostics(&self) -> impl Iterator<Item = (&Feature, &Diagnostic)> {
+        self.features.iter().flat_map(|f| f.diagnostics.iter().map(move |d| (&f.feature, d)))
+    }
+
+    /// The counts the summary line and the JSON summary show.
+    pub fn summary(&self) -> Summary {
+        Summary {
+            errors: self.count(Severity::Error),
+            warnings: self.count(Severity::Warning),
+            infos: self.count(Severity::Info),
+            hints: self.count(Severity::Hint),
+            features: self.features.len(),
+            files: self.files(),
+        }
+    }
+
+    /// Every diagnostic with places resolved, sorted by path, line, column
+    /// and code: the order of every output format.
+    pub fn located(&self, display: &dyn Fn(&Path) -> String) -> Vec<Located<'_>> {
+        let mut out: Vec<Located<'_>> =
+            self.diagnostics().map(|(f, d)| Located::new(f, d, display)).collect();
+        out.sort_by(|a, b| {
+            (&a.place.path, a.place.start, a.code, &a.message).cmp(&(
+                &b.place.path,
+                b.place.start,
+                b.code,
+                &b.message,
+            ))
+        });
+        out
+    }
+}
+
+/// Counts of one report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub hints: usize,
+    pub features: usize,
+    pub files: usize,
+}
+
+/// A span of a file, as printed.
+pub struct Place<'a> {
+    /// Relative to the current directory when below it, with `/`.
+    pub path: String,
+    pub start: LineColumn,
+    pub end: LineColumn,
+    /// The file, when the feature holds it (a diagnostic may name a file
+    /// that does not exist, such as a missing plan.md).
+    pub file: Option<&'a FeatureFile>,
+    pub span: Span,
+}
+
+impl<'a> Place<'a> {
+    fn new(feature: &'a Feature, rel: &str, span: Span, display: &dyn Fn(&Path) -> String) -> Self {
+        match feature.file(rel) {
+            Some(file) => {
+                let (start, end) = line_columns(file, span);
+                Place { path: display(&file.path), start, end, file: Some(file), span }
+            }
+            None => {
+                let first = LineColumn { line: 1, column: 1 };
+                Place { path: display(&feature.root.join(rel)), start: first, end: first, file: None, span }
+            }
+        }
+    }
+}
+
+/// A related place with its message ("first used here").
+pub struct LocatedNote<'a> {
+    pub place: Place<'a>,
+    pub message: &'a str,
+}
+
+/// One edit of a fix, placed.
+pub struct LocatedEdit<'a> {
+    pub place: Place<'a>,
+    pub new_text: &'a str,
+}
+
+/// A fix, placed.
+pub struct LocatedFix<'a> {
+    pub title: &'a str,
+    pub applicability: Applicability,
+    pub edits: Vec<LocatedEdit<'a>>,
+}
+
+/// A diagnostic with every place resolved to a printed path and line and
+/// column: what the output formats render.
+pub struct Located<'a> {
+    pub place: Place<'a>,
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: &'a str,
+    pub related: Vec<LocatedNote<'a>>,
+    pub fix: Option<LocatedFix<'a>>,
+}
+
+impl<'a> Located<'a> {
+    pub fn new(feature: &'a Feature, d: &'a Diagnostic, display: &dyn Fn(&Path) -> String) -> Self {
+        Located {
+            place: Place::new(feature, &d.file, d.span, display),
+            severity: d.severity,
+            code: d.code,
+            message: &d.message,
+            related: d
+                .related
+                .iter()
+                .map(|r| LocatedNote {
+                    place: Place::new(feature, &r.file, r.span, display),
+                    message: &r.message,
+                })
+                .collect(),
+            fix: d.fix.as_ref().map(|fix| LocatedFix {
+                title: &fix.title,
+                applicability: fix.applicability,
+                edits: fix
+                    .edits
+                    .iter()
+                    .map(|e| LocatedEdit {
+                        place: Place::new(feature, &e.file, e.span, display),
+                        new_text: &e.new_text,
+                    })
+                    .collect(),
+            }),
+        }
+    }
+}
+
+/// Feature folders to check, each with the files to report on (`None`:
+/// all of them).
+type Targets = Vec<(PathBuf, Option<Vec<PathBuf>>)>;
+
+/// Which feature folders `paths` name, and for file arguments, which files
+/// to report on. Paths that name no feature folder are returned apart.
+fn targets(paths: &[PathBuf]) -> (Targets, Vec<PathBuf>) {
+    let mut out: Targets = Vec::new();
+    let mut empty = Vec::new();
+    for path in paths {
+        if path.is_file() {
+            let Some(root) = feature_of_file(path) else {
+                empty.push(path.clone());
+                continue;
+            };
+            match out.iter_mut().find(|(r, _)| *r == root) {
+                Some((_, Some(files))) => files.push(path.clone()),
+                Some((_, None)) => {}
+                None => out.push((root, Some(vec![path.clone()]))),
+            }
+        } else {
+            let found = discover_features(path);
+            if found.is_empty() {
+                empty.push(path.clone());
+            }
+            for root in found {
+                match out.iter_mut().find(|(r, _)| *r == root) {
+                    Some(entry) => entry.1 = None,
+                    None => out.push((root, None)),
+                }
+            }
+        }
+    }
+    (out, empty)
+}
+
+/// Analyse every feature folder that `paths` name with one configuration.
+pub fn check_paths(paths: &[PathBuf], config: &RuleConfig) -> Report {
+    // A fixed configuration cannot fail.
+    check_paths_with(paths, &mut |_| Ok(config.clone())).unwrap_or_default()
+}
+
+/// Analyse every feature folder that `paths` name, asking `config_for`
+/// for the configuration of each feature folder.
+pub fn check_paths_with(
+    paths: &[PathBuf],
+    config_for: &mut dyn FnMut(&Path) -> Result<RuleConfig>,
+) -> Result<Report> {
+    let (targets, empty_paths) = targets(paths);
+    let mut report = Report { empty_paths, ..Report::default() };
+    for (root, only) in targets {
+        let config = config_for(&root)?;
+        let (feature, problems) = load_feature(&root);
+        report.problems.extend(problems);
+        let mut diagnostics = analyze(&feature, &config);
+        if let Some(only) = only {
+            let wanted: Vec<String> = only.iter().map(|p| feature.relative(p)).collect();
+            diagnostics.retain(|d| wanted.iter().any(|w| *w == *d.file));
+        }
+        report.features.push(CheckedFeature { feature, diagnostics });
+    }
+    Ok(report)
+}
+
+/// How `check` prints its report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+/// Everything the command line says about one `check`.
+#[derive(Clone, Debug)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub format: Format,
+    /// `--config FILE`; `None`: the nearest `specls.toml` of each feature.
+    pub config: Option<PathBuf>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub fix: bool,
+}
+
+/// Where each feature folder's configuration comes from.
+struct Configs {
+    /// `--config FILE`, read once.
+    explicit: Option<RuleConfig>,
+    /// Found files, read once each (`None`: no file, defaults).
+    found: HashMap<Option<PathBuf>, RuleConfig>,
+    /// `--select`, applied over whichever file.
+    select: Vec<String>,
+    /// `--select` and `--ignore` as a configuration of their own.
+    command_line: RuleConfig,
+}
+
+impl Configs {
+    fn new(options: &CheckOptions) -> Result<Self> {
+        let mut command_line = RuleConfig::default();
+        if !options.select.is_empty() {
+            command_line.select(&options.select).context("--select")?;
+        }
+        command_line.ignore(&options.ignore).context("--ignore")?;
+        let explicit = match &options.config {
+            Some(path) => Some(load_config(path)?),
+            None => None,
+        };
+        Ok(Configs { explicit, found: HashMap::new(), select: options.select.clone(), command_line })
+    }
+
+    fn for_feature(&mut self, root: &Path) -> Result<RuleConfig> {
+        let file = match &self.explicit {
+            Some(config) => config.clone(),
+            None => {
+                let path = find_config(root);
+                match self.found.get(&path) {
+                    Some(config) => config.clone(),
+                    None => {
+                        let config = match &path {
+                            Some(path) => load_config(path)?,
+                            None => RuleConfig::default(),
+                        };
+                        self.found.insert(path, config.clone());
+                        config
+                    }
+                }
+            }
+        };
+        Ok(self.layered(file))
+    }
+
+    /// The command line over the file: `--ignore` turns rules off, and a
+    /// rule named by `--select` runs even when the file turned it off.
+    fn layered(&self, file: RuleConfig) -> RuleConfig {
+        let mut command_line = self.command_line.clone();
+        for code in &self.select {
+            if file.override_for(code) == Some(None)
+                && command_line.override_for(code) != Some(None)
+                && let Some(rule) = rule(code)
+            {
+                // Cannot fail: the code was checked and the name is valid.
+                let _ = command_line.set(code, rule.meta().default_severity.name());
+            }
+        }
+        file.merged_with(&command_line)
+    }
+}
+
+/// Run `specls check`; the exit code follows interfaces.md.
+pub fn run(options: &CheckOptions) -> Result<ExitCode> {
+    for path in &options.paths {
+        if !path.exists() {
+            bail!("{}: no such file or directory", path.display());
+        }
+    }
+    let mut configs = Configs::new(options)?;
+    let mut check = || check_paths_with(&options.paths, &mut |root| configs.for_feature(root));
+    let mut report = check()?;
+    let mut fixed = fix::Fixed::default();
+    if options.fix {
+        // Fixes that overlapped one applied in a round get their turn in
+        // the next; a bounded number of rounds, in case fixes fight.
+        for _ in 0..fix::MAX_ROUNDS {
+            if fix::apply_safe_fixes(&report, &mut fixed) == 0 {
+                break;
+            }
+            report = check()?;
+        }
+    }
+    let display = |p: &Path| display_path(p);
+    let located = report.located(&display);
+    let summary = report.summary();
+
+    let mut stderr = std::io::stderr().lock();
+    for path in &report.empty_paths {
+        writeln!(stderr, "specls: note: no feature folder in {}", path.display())?;
+    }
+    for problem in &report.problems {
+        writeln!(stderr, "specls: error: cannot read {}: {}", display(&problem.path), problem.message)?;
+    }
+    for (path, reason) in &fixed.skipped {
+        writeln!(stderr, "specls: warning: not fixing {}: {reason}", display(path))?;
+    }
+    for (path, message) in &fixed.failed {
+        writeln!(stderr, "specls: error: cannot write {}: {message}", display(path))?;
+    }
+    let fixed_lines: Vec<String> = fixed
+        .per_file
+        .iter()
+        .map(|(path, n)| format!("Fixed {n} problem{} in {}", if *n == 1 { "" } else { "s" }, display(path)))
+        .collect();
+
+    let output = match options.format {
+        Format::Human => {
+            let mut text = String::new();
+            for line in &fixed_lines {
+                text.push_str(line);
+                text.push('\n');
+            }
+            if !fixed_lines.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&human::render(&located, &summary, true));
+            text
+        }
+        machine => {
+            for line in &fixed_lines {
+                writeln!(stderr, "{line}")?;
+            }
+            match machine {
+                Format::Json => format!("{:#}\n", json::render_located(&located, &summary)),
+                Format::Sarif => format!("{:#}\n", sarif::render(&located)),
+                _ => github::render(&located, &summary),
+            }
+        }
+    };
+    drop(stderr);
+    if options.format == Format::Human {
+        super::write_styled_stdout(&output)?;
+    } else {
+        super::write_stdout(&output)?;
+    }
+
+    Ok(if !report.problems.is_empty() || !fixed.failed.is_empty() {
+        exit::FAILURE
+    } else if summary.errors > 0 {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
+}

@@ -1,0 +1,68 @@
+//! Reading a feature folder from disk into a [`Feature`].
+
+use std::path::{Path, PathBuf};
+
+use crate::model::feature::{Feature, FeatureFile};
+use crate::model::kind::DocumentKind;
+
+/// Files larger than this are skipped: spec documents are small, and a
+/// stray dump must not stall the editor.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A file that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadProblem {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// Read every document specls understands in `root` (markdown anywhere in
+/// the folder, YAML and JSON under `contracts/`), skipping nested feature
+/// folders.
+pub fn load_feature(root: &Path) -> (Feature, Vec<LoadProblem>) {
+    let mut feature = Feature::new(root.to_path_buf());
+    let mut problems = Vec::new();
+    let mut paths = Vec::new();
+    collect(root, &mut paths);
+    paths.sort();
+    for path in paths {
+        let rel = feature.relative(&path);
+        let Some(kind) = DocumentKind::of_path(Path::new(&rel)) else { continue };
+        match read_text(&path) {
+            Ok(text) => feature.upsert(FeatureFile::from_text(path, &rel, kind, &text)),
+            Err(message) => problems.push(LoadProblem { path, message }),
+        }
+    }
+    (feature, problems)
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') || name == "node_modules" {
+            continue;
+        }
+        match entry.file_type() {
+            // A feature folder nested in another is a feature of its own.
+            Ok(t) if t.is_dir() && !super::discovery::is_feature_folder(&path) => collect(&path, out),
+            Ok(t) if t.is_file() => out.push(path),
+            _ => {}
+        }
+    }
+}
+
+/// Read a file as UTF-8, replacing invalid bytes (a stray byte must not
+/// hide the rest of a document).
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(format!("{size} bytes is more than specls reads ({MAX_FILE_BYTES})"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
+    })
+}
