@@ -5,12 +5,11 @@
 
 use anyhow::Result;
 
-use super::{ExitCode, exit};
+use super::ExitCode;
 
 /// Serve the language server protocol over stdin and stdout. `stdio` is
 /// accepted because clients pass it; stdio is the only transport.
 pub fn run(stdio: bool) -> Result<ExitCode> {
     let _ = stdio;
-    eprintln!("specls: the language server is not built yet; try `specls --help`");
-    Ok(exit::FAILURE)
+    Ok(crate::lsp::run_stdio())
 }

@@ -27,6 +27,37 @@ pub struct HeadingScan {
     pub title_span: Span,
 }
 
+/// Data a later layer derives from a block (normalised words, endpoint
+/// references...), computed on first use and then shared, like the scan
+/// itself, by every snapshot holding the block: after an edit only the
+/// rescanned blocks pay for it again. One slot, owned by whoever fills it
+/// first; `analysis` keeps one struct of lazily computed fields there.
+#[derive(Clone, Default)]
+pub struct Memo(std::sync::Arc<std::sync::OnceLock<std::sync::Arc<dyn std::any::Any + Send + Sync>>>);
+
+impl Memo {
+    /// The memo's value, made by `make` the first time; `None` when the
+    /// slot holds another type.
+    pub fn get_or_init<T: std::any::Any + Send + Sync>(&self, make: impl FnOnce() -> T) -> Option<&T> {
+        self.0.get_or_init(|| std::sync::Arc::new(make())).downcast_ref()
+    }
+}
+
+/// Memos never take part in comparisons: equal scans are equal blocks.
+impl PartialEq for Memo {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Memo {}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() { "Memo(filled)" } else { "Memo(empty)" })
+    }
+}
+
 /// What the scanner found in one block.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockScan {
@@ -42,6 +73,8 @@ pub struct BlockScan {
     pub mentions: Vec<Mention>,
     pub clauses: Vec<Clause>,
     pub fields: Vec<Field>,
+    /// Derived data of later layers; see [`Memo`].
+    pub memo: Memo,
 }
 
 impl BlockScan {
@@ -72,6 +105,7 @@ pub fn scan_block(kind: BlockKind, text: &str, content_start: usize, indent: usi
         mentions: Vec::new(),
         clauses: Vec::new(),
         fields: Vec::new(),
+        memo: Memo::default(),
     };
     match kind {
         BlockKind::Heading { level } => {

@@ -1,0 +1,116 @@
+//! Ordered document sync and panic isolation, as a layer around the
+//! protocol service.
+//!
+//! tower-lsp runs handlers concurrently, so two `didChange` notifications
+//! could be applied out of order (tower-lsp#284). Its transport, though,
+//! calls `Service::call` for each message strictly in arrival order and
+//! only then lets the returned futures run concurrently. This layer
+//! applies `didOpen`/`didChange`/`didClose` to the [`World`] inside `call`,
+//! before any handler runs, so every later request sees every earlier edit
+//! and edits can never race. It also turns a panic in a handler into an
+//! error reply for that request (logged to stderr, never to stdout), so
+//! the server keeps running.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use serde_json::Value;
+use tower::Service;
+use tower_lsp_server::jsonrpc::{Error, Request, Response};
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::{Client, ExitedError};
+
+use super::convert;
+use super::world::{Touched, World};
+use crate::text::ContentChange;
+
+/// The service wrapper.
+pub struct Ordered<S> {
+    inner: S,
+    world: Arc<World>,
+    client: Arc<OnceLock<Client>>,
+}
+
+impl<S> Ordered<S> {
+    pub fn new(inner: S, world: Arc<World>, client: Arc<OnceLock<Client>>) -> Self {
+        Ordered { inner, world, client }
+    }
+}
+
+/// What a document notification did, for the handler that follows.
+pub fn apply(world: &World, method: &str, params: Option<&Value>) -> Option<Touched> {
+    let params = params?;
+    match method {
+        "textDocument/didOpen" => {
+            let p: lsp::DidOpenTextDocumentParams = serde_json::from_value(params.clone()).ok()?;
+            world.open(p.text_document.uri, &p.text_document.text, p.text_document.version)
+        }
+        "textDocument/didChange" => {
+            let p: lsp::DidChangeTextDocumentParams = serde_json::from_value(params.clone()).ok()?;
+            let changes: Vec<ContentChange> = p
+                .content_changes
+                .into_iter()
+                .map(|c| ContentChange { range: c.range.map(convert::position_range), text: c.text })
+                .collect();
+            world.change(&p.text_document.uri, &changes, p.text_document.version)
+        }
+        "textDocument/didClose" => {
+            let p: lsp::DidCloseTextDocumentParams = serde_json::from_value(params.clone()).ok()?;
+            world.close(&p.text_document.uri)
+        }
+        _ => None,
+    }
+}
+
+impl<S> Service<Request> for Ordered<S>
+where
+    S: Service<Request, Response = Option<Response>, Error = ExitedError>,
+    S::Future: Send + 'static,
+{
+    type Response = Option<Response>;
+    type Error = ExitedError;
+    type Future = BoxFuture<'static, Result<Option<Response>, ExitedError>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ExitedError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let method = request.method().to_string();
+        if method.starts_with("textDocument/did") {
+            let world = &self.world;
+            let params = request.params();
+            if std::panic::catch_unwind(AssertUnwindSafe(|| apply(world, &method, params))).is_err() {
+                super::log::stderr(&format!("applying {method} panicked; the document may be out of date"));
+            }
+        }
+        let id = request.id().cloned();
+        let client = self.client.clone();
+        let future = self.inner.call(request);
+        Box::pin(async move {
+            match AssertUnwindSafe(future).catch_unwind().await {
+                Ok(result) => result,
+                Err(panic) => {
+                    let message = panic_message(&panic);
+                    let text = format!("{method} panicked: {message}");
+                    super::log::stderr(&text);
+                    if let Some(client) = client.get() {
+                        client.log_message(lsp::MessageType::ERROR, &text).await;
+                    }
+                    Ok(id.map(|id| Response::from_error(id, Error::internal_error())))
+                }
+            }
+        })
+    }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}

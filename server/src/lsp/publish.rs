@@ -1,0 +1,172 @@
+//! Diagnostics: one task analyses features as they change and publishes
+//! the results. Coalesced, not delayed: a change starts an analysis at
+//! once; changes that arrive meanwhile are merged into one more run, and a
+//! result whose feature changed while it ran is dropped, never published.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use dashmap::DashMap;
+use tokio::sync::mpsc;
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types as lsp;
+
+use super::convert;
+use super::world::{Snapshot, World};
+use crate::analysis::{Diagnostic, analyze};
+use crate::text::PositionEncoding;
+
+/// A feature's analysis at one revision.
+pub struct Analysis {
+    pub snapshot: Snapshot,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    fn of(snapshot: Snapshot) -> Self {
+        let diagnostics = analyze(&snapshot.feature, &snapshot.config);
+        Analysis { snapshot, diagnostics }
+    }
+
+    /// The LSP diagnostics of one file of the feature.
+    pub fn for_file(&self, rel: &str, encoding: PositionEncoding) -> Vec<lsp::Diagnostic> {
+        let feature = &self.snapshot.feature;
+        let Some(file) = feature.file(rel) else { return Vec::new() };
+        self.diagnostics
+            .iter()
+            .filter(|d| &*d.file == rel)
+            .map(|d| convert::diagnostic(feature, file, d, encoding))
+            .collect()
+    }
+}
+
+/// The latest analysis of each feature, shared by push and pull.
+#[derive(Default)]
+pub struct Analyses {
+    latest: DashMap<PathBuf, Arc<Analysis>>,
+}
+
+impl Analyses {
+    /// The analysis of the feature's current revision, computed if needed.
+    pub fn current(&self, world: &World, root: &PathBuf) -> Option<Arc<Analysis>> {
+        let revision = world.revision(root)?;
+        if let Some(done) = self.latest.get(root)
+            && done.snapshot.revision == revision
+        {
+            return Some(done.clone());
+        }
+        let analysis = Arc::new(Analysis::of(world.snapshot(root)?));
+        self.store(root, &analysis);
+        Some(analysis)
+    }
+
+    fn store(&self, root: &PathBuf, analysis: &Arc<Analysis>) {
+        let newer =
+            self.latest.get(root).is_some_and(|old| old.snapshot.revision > analysis.snapshot.revision);
+        if !newer {
+            self.latest.insert(root.clone(), analysis.clone());
+        }
+    }
+}
+
+/// Sends features to the publishing task.
+#[derive(Clone)]
+pub struct Publisher {
+    jobs: mpsc::UnboundedSender<PathBuf>,
+    /// The client pulls diagnostics of open documents: push only the others.
+    pull: Arc<AtomicBool>,
+}
+
+impl Publisher {
+    pub fn spawn(world: Arc<World>, analyses: Arc<Analyses>, client: Client) -> Self {
+        let (jobs, queue) = mpsc::unbounded_channel();
+        let pull = Arc::new(AtomicBool::new(false));
+        tokio::spawn(run(queue, world, analyses, client, pull.clone()));
+        Publisher { jobs, pull }
+    }
+
+    pub fn set_pull(&self, pull: bool) {
+        self.pull.store(pull, Ordering::SeqCst);
+    }
+
+    /// Analyse `root` again and publish.
+    pub fn schedule(&self, root: PathBuf) {
+        let _ = self.jobs.send(root);
+    }
+}
+
+async fn run(
+    mut queue: mpsc::UnboundedReceiver<PathBuf>,
+    world: Arc<World>,
+    analyses: Arc<Analyses>,
+    client: Client,
+    pull: Arc<AtomicBool>,
+) {
+    let mut pending: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut published: HashMap<PathBuf, HashSet<lsp::Uri>> = HashMap::new();
+    while let Some(first) = queue.recv().await {
+        pending.insert(first);
+        drain(&mut queue, &mut pending);
+        while let Some(root) = pending.pop_first() {
+            let Some(snapshot) = world.snapshot(&root) else { continue };
+            let revision = snapshot.revision;
+            let analysis = match tokio::task::spawn_blocking(move || Analysis::of(snapshot)).await {
+                Ok(analysis) => Arc::new(analysis),
+                Err(err) => {
+                    super::log::error(&client, format!("analysis of {} failed: {err}", root.display())).await;
+                    continue;
+                }
+            };
+            drain(&mut queue, &mut pending);
+            if world.revision(&root) != Some(revision) {
+                pending.insert(root); // stale: a newer revision is waiting
+                continue;
+            }
+            analyses.store(&root, &analysis);
+            let sent = published.entry(root).or_default();
+            publish(&client, &analysis, world.encoding(), sent, pull.load(Ordering::SeqCst)).await;
+        }
+    }
+}
+
+fn drain(queue: &mut mpsc::UnboundedReceiver<PathBuf>, pending: &mut BTreeSet<PathBuf>) {
+    while let Ok(root) = queue.try_recv() {
+        pending.insert(root);
+    }
+}
+
+/// Publish every file of the feature that has diagnostics, and clear the
+/// files that had some last time and have none now.
+/// With `pull`, open documents get nothing pushed (their client pulls).
+async fn publish(
+    client: &Client,
+    analysis: &Analysis,
+    encoding: PositionEncoding,
+    sent: &mut HashSet<lsp::Uri>,
+    pull: bool,
+) {
+    let snapshot = &analysis.snapshot;
+    let mut now = HashSet::new();
+    for file in &snapshot.feature.files {
+        let Some(uri) = convert::uri_of(&file.path) else { continue };
+        let pulled = pull && snapshot.versions.contains_key(&*file.rel);
+        let diagnostics = if pulled { Vec::new() } else { analysis.for_file(&file.rel, encoding) };
+        if diagnostics.is_empty() && !sent.contains(&uri) {
+            continue;
+        }
+        if !diagnostics.is_empty() {
+            now.insert(uri.clone());
+        }
+        let version = snapshot.versions.get(&*file.rel).copied();
+        client.publish_diagnostics(uri, diagnostics, version).await;
+    }
+    for gone in sent
+        .difference(&now)
+        .filter(|uri| !snapshot.feature.files.iter().any(|f| convert::uri_of(&f.path).as_ref() == Some(uri)))
+    {
+        client.publish_diagnostics(gone.clone(), Vec::new(), None).await;
+    }
+    *sent = now;
+}

@@ -1,0 +1,370 @@
+//! The protocol handlers: a thin adapter from LSP to the world, the
+//! analysis and (for editor features) `ide/`.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::{Bounded, Client, LanguageServer, NotCancellable, OngoingProgress};
+
+use super::log;
+use super::publish::{Analyses, Publisher};
+use super::settings::Settings;
+use super::world::World;
+use crate::analysis::Trigger;
+use crate::text::PositionEncoding;
+use crate::workspace::discovery::discover_features;
+
+/// What the client can do, from `initialize`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ClientCaps {
+    /// `textDocument/diagnostic`: the client pulls diagnostics of open files.
+    pub pull_diagnostics: bool,
+    pub diagnostic_refresh: bool,
+    pub work_done_progress: bool,
+    pub watched_files_registration: bool,
+    pub configuration: bool,
+}
+
+impl ClientCaps {
+    fn of(caps: &lsp::ClientCapabilities) -> Self {
+        let workspace = caps.workspace.as_ref();
+        ClientCaps {
+            pull_diagnostics: caps.text_document.as_ref().is_some_and(|t| t.diagnostic.is_some()),
+            diagnostic_refresh: workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+            work_done_progress: caps.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
+            watched_files_registration: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+        }
+    }
+}
+
+/// The language server.
+pub struct Backend {
+    pub(super) client: Client,
+    pub(super) world: Arc<World>,
+    pub(super) analyses: Arc<Analyses>,
+    publisher: Publisher,
+    caps: OnceLock<ClientCaps>,
+    shut_down: Arc<AtomicBool>,
+}
+
+impl Backend {
+    pub fn new(client: Client, world: Arc<World>, shut_down: Arc<AtomicBool>) -> Self {
+        let analyses = Arc::new(Analyses::default());
+        let publisher = Publisher::spawn(world.clone(), analyses.clone(), client.clone());
+        Backend { client, world, analyses, publisher, caps: OnceLock::new(), shut_down }
+    }
+
+    pub(super) fn caps(&self) -> ClientCaps {
+        self.caps.get().copied().unwrap_or_default()
+    }
+
+    fn encoding(&self) -> PositionEncoding {
+        self.world.encoding()
+    }
+
+    /// Re-analyse a feature: push its diagnostics, or ask a pulling client
+    /// to pull again.
+    fn refresh(&self, root: PathBuf) {
+        self.publisher.schedule(root);
+        if self.caps().pull_diagnostics && self.caps().diagnostic_refresh {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = client.workspace_diagnostic_refresh().await;
+            });
+        }
+    }
+
+    fn trigger_for(&self, root: &PathBuf) -> Trigger {
+        self.world.snapshot(root).map(|s| s.config.trigger).unwrap_or_default()
+    }
+
+    /// Discover and load every feature folder of the workspace, reporting
+    /// progress, then analyse them all.
+    async fn index_workspace(&self) {
+        let roots = self.world.workspace_roots();
+        let progress = self.start_progress("Indexing spec folders").await;
+        let world = self.world.clone();
+        let found = tokio::task::spawn_blocking(move || {
+            roots.iter().flat_map(|r| discover_features(r)).collect::<Vec<PathBuf>>()
+        })
+        .await
+        .unwrap_or_default();
+        let total = found.len().max(1);
+        for (done, root) in found.iter().enumerate() {
+            let (world, root_for_load) = (world.clone(), root.clone());
+            let _ = tokio::task::spawn_blocking(move || {
+                if !world.is_loaded(&root_for_load) {
+                    world.load(&root_for_load);
+                }
+            })
+            .await;
+            if let Some(progress) = &progress {
+                let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                progress.report_with_message(name, ((done + 1) * 100 / total) as u32).await;
+            }
+            self.refresh(root.clone());
+        }
+        if let Some(progress) = progress {
+            progress.finish_with_message(format!("{} feature folders", found.len())).await;
+        }
+        log::info(&self.client, format!("indexed {} feature folders", found.len())).await;
+    }
+
+    async fn start_progress(&self, title: &str) -> Option<OngoingProgress<Bounded, NotCancellable>> {
+        if !self.caps().work_done_progress {
+            return None;
+        }
+        let token = lsp::ProgressToken::String(format!("specls-index-{}", std::process::id()));
+        self.client.create_work_done_progress(token.clone()).await.ok()?;
+        Some(self.client.progress(token, title).with_percentage(0).begin().await)
+    }
+
+    /// Read the `specls` settings section from the client.
+    async fn pull_settings(&self) {
+        if !self.caps().configuration {
+            return;
+        }
+        let item = lsp::ConfigurationItem { scope_uri: None, section: Some("specls".to_string()) };
+        if let Ok(values) = self.client.configuration(vec![item]).await
+            && let Some(value) = values.into_iter().next()
+        {
+            self.apply_settings(&value).await;
+        }
+    }
+
+    async fn apply_settings(&self, value: &Value) {
+        let settings = Settings::from_json(value);
+        for problem in &settings.problems {
+            log::warn(&self.client, format!("settings: {problem}")).await;
+        }
+        log::set_level(settings.log_level);
+        self.world.set_settings(settings);
+    }
+
+    async fn register_watchers(&self) {
+        if !self.caps().watched_files_registration {
+            return;
+        }
+        let watchers = ["**/specs/**/*.md", "**/specs/**/*.{yaml,yml,json}", "**/specls.toml"]
+            .into_iter()
+            .map(|glob| lsp::FileSystemWatcher {
+                glob_pattern: lsp::GlobPattern::String(glob.to_string()),
+                kind: None,
+            })
+            .collect();
+        let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = lsp::Registration {
+            id: "specls-watch".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(err) = self.client.register_capability(vec![registration]).await {
+            log::warn(&self.client, format!("could not watch files: {err}")).await;
+        }
+    }
+
+    /// The pull report of one document.
+    async fn document_report(&self, uri: &lsp::Uri) -> Vec<lsp::Diagnostic> {
+        let Some(root) = self.world.root_of_uri(uri) else { return Vec::new() };
+        let (world, analyses, root_for_analysis) = (self.world.clone(), self.analyses.clone(), root.clone());
+        let analysis =
+            tokio::task::spawn_blocking(move || analyses.current(&world, &root_for_analysis)).await;
+        let Ok(Some(analysis)) = analysis else { return Vec::new() };
+        let Some(path) = uri.to_file_path() else { return Vec::new() };
+        let rel = analysis.snapshot.feature.relative(&path);
+        analysis.for_file(&rel, self.encoding())
+    }
+}
+
+fn workspace_roots(params: &lsp::InitializeParams) -> Vec<PathBuf> {
+    let from_folders = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()));
+    #[allow(deprecated)]
+    let from_root = params.root_uri.iter().filter_map(|u| u.to_file_path().map(|p| p.into_owned()));
+    let mut roots: Vec<PathBuf> = from_folders.collect();
+    if roots.is_empty() {
+        roots.extend(from_root);
+    }
+    roots
+}
+
+fn negotiate_encoding(params: &lsp::InitializeParams) -> PositionEncoding {
+    let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_ref());
+    match offered {
+        Some(kinds) if kinds.contains(&lsp::PositionEncodingKind::UTF8) => PositionEncoding::Utf8,
+        _ => PositionEncoding::Utf16,
+    }
+}
+
+fn encoding_kind(encoding: PositionEncoding) -> lsp::PositionEncodingKind {
+    match encoding {
+        PositionEncoding::Utf8 => lsp::PositionEncodingKind::UTF8,
+        PositionEncoding::Utf16 => lsp::PositionEncodingKind::UTF16,
+        PositionEncoding::Utf32 => lsp::PositionEncodingKind::UTF32,
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        let caps = ClientCaps::of(&params.capabilities);
+        let _ = self.caps.set(caps);
+        self.publisher.set_pull(caps.pull_diagnostics);
+        let encoding = negotiate_encoding(&params);
+        self.world.set_encoding(encoding);
+        self.world.set_workspace_roots(workspace_roots(&params));
+        if let Some(options) = &params.initialization_options
+            && let Some(section) = options.get("specls").or(Some(options))
+        {
+            self.apply_settings(section).await;
+        }
+        let sync = lsp::TextDocumentSyncOptions {
+            open_close: Some(true),
+            change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+            save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
+            ..Default::default()
+        };
+        let capabilities = lsp::ServerCapabilities {
+            position_encoding: Some(encoding_kind(encoding)),
+            text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(sync)),
+            diagnostic_provider: caps.pull_diagnostics.then(|| {
+                lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
+                    identifier: Some("specls".to_string()),
+                    inter_file_dependencies: true,
+                    workspace_diagnostics: false,
+                    ..Default::default()
+                })
+            }),
+            workspace: Some(lsp::WorkspaceServerCapabilities {
+                workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
+                    supported: Some(true),
+                    change_notifications: Some(lsp::OneOf::Left(true)),
+                }),
+                file_operations: None,
+            }),
+            ..super::features::capabilities()
+        };
+        Ok(lsp::InitializeResult {
+            capabilities,
+            offset_encoding: None,
+            server_info: Some(lsp::ServerInfo {
+                name: "specls".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        self.register_watchers().await;
+        self.pull_settings().await;
+        self.index_workspace().await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shut_down.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        // The text is already in the world (ordered.rs); only analyse.
+        if let Some(root) = self.world.root_of_uri(&params.text_document.uri) {
+            self.refresh(root);
+        }
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        if let Some(root) = self.world.root_of_uri(&params.text_document.uri)
+            && self.trigger_for(&root) == Trigger::Edit
+            && !self.caps().pull_diagnostics
+        {
+            self.publisher.schedule(root);
+        }
+    }
+
+    async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
+        if let Some(root) = self.world.root_of_uri(&params.text_document.uri) {
+            self.refresh(root);
+        }
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        if let Some(root) = self.world.root_of_uri(&params.text_document.uri) {
+            self.refresh(root);
+        } else if let Some(path) = params.text_document.uri.to_file_path()
+            && let Some(root) = super::world::feature_root_of(&path)
+        {
+            self.refresh(root);
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        let mut roots = Vec::new();
+        for change in params.changes {
+            let Some(path) = change.uri.to_file_path() else { continue };
+            let path = path.into_owned();
+            let world = self.world.clone();
+            let touched =
+                tokio::task::spawn_blocking(move || world.disk_changed(&path)).await.unwrap_or_default();
+            for root in touched {
+                if !roots.contains(&root) {
+                    roots.push(root);
+                }
+            }
+        }
+        for root in roots {
+            self.refresh(root);
+        }
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        match params.settings.get("specls") {
+            Some(section) => self.apply_settings(section).await,
+            None => self.pull_settings().await,
+        }
+        for root in self.world.roots() {
+            self.refresh(root);
+        }
+    }
+
+    async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
+        let mut roots = self.world.workspace_roots();
+        for removed in &params.event.removed {
+            if let Some(path) = removed.uri.to_file_path() {
+                roots.retain(|r| r.as_path() != &*path);
+            }
+        }
+        for added in &params.event.added {
+            if let Some(path) = added.uri.to_file_path() {
+                roots.push(path.into_owned());
+            }
+        }
+        self.world.set_workspace_roots(roots);
+        self.index_workspace().await;
+    }
+
+    async fn diagnostic(
+        &self,
+        params: lsp::DocumentDiagnosticParams,
+    ) -> Result<lsp::DocumentDiagnosticReportResult> {
+        let items = self.document_report(&params.text_document.uri).await;
+        Ok(lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Full(
+            lsp::RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport { result_id: None, items },
+            },
+        )))
+    }
+}

@@ -1,0 +1,92 @@
+//! The editor's `specls.*` settings (`workspace/configuration`, section
+//! `specls`), merged over each feature's `specls.toml`:
+//!
+//! ```json
+//! { "diagnostics": { "trigger": "edit" | "save" },
+//!   "rules": { "missing-file-path": "off", "requirement-coverage": "hint" },
+//!   "logLevel": "error" | "warn" | "info" | "debug" }
+//! ```
+//!
+//! `specls.path` and `specls.trace.server` are read by the clients only.
+
+use serde_json::Value;
+
+use crate::analysis::RuleConfig;
+
+/// How much the server logs (stderr and `window/logMessage`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    Error,
+    Warn,
+    #[default]
+    Info,
+    Debug,
+}
+
+/// Settings from the editor.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Rule severities and the diagnostics trigger.
+    pub rules: RuleConfig,
+    pub log_level: LogLevel,
+    /// What could not be understood, to tell the user.
+    pub problems: Vec<String>,
+}
+
+impl Settings {
+    /// Read the `specls` section; unknown keys are ignored, bad values
+    /// reported in `problems` and skipped.
+    pub fn from_json(value: &Value) -> Self {
+        let mut settings = Settings::default();
+        if let Some(trigger) = value.pointer("/diagnostics/trigger").and_then(Value::as_str)
+            && let Err(err) = settings.rules.set_trigger(trigger)
+        {
+            settings.problems.push(err.to_string());
+        }
+        if let Some(rules) = value.get("rules").and_then(Value::as_object) {
+            for (code, severity) in rules {
+                let Some(severity) = severity.as_str() else {
+                    settings.problems.push(format!("rules.{code}: expected a string"));
+                    continue;
+                };
+                if let Err(err) = settings.rules.set(code, severity) {
+                    settings.problems.push(err.to_string());
+                }
+            }
+        }
+        settings.log_level = match value.get("logLevel").and_then(Value::as_str) {
+            Some("error") => LogLevel::Error,
+            Some("warn" | "warning") => LogLevel::Warn,
+            Some("debug" | "trace") => LogLevel::Debug,
+            _ => LogLevel::Info,
+        };
+        settings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Severity, Trigger};
+    use serde_json::json;
+
+    #[test]
+    fn rules_trigger_and_log_level() {
+        let s = Settings::from_json(&json!({
+            "diagnostics": { "trigger": "save" },
+            "rules": { "missing-file-path": "off", "duplicate-task-id": "hint", "nope": "off" },
+            "logLevel": "debug"
+        }));
+        assert_eq!(s.rules.trigger, Trigger::Save);
+        assert_eq!(s.rules.override_for("missing-file-path"), Some(None));
+        assert_eq!(s.rules.override_for("duplicate-task-id"), Some(Some(Severity::Hint)));
+        assert_eq!(s.log_level, LogLevel::Debug);
+        assert_eq!(s.problems.len(), 1, "{:?}", s.problems);
+    }
+
+    #[test]
+    fn null_and_empty_settings_are_defaults() {
+        assert_eq!(Settings::from_json(&Value::Null), Settings::default());
+        assert_eq!(Settings::from_json(&json!({})), Settings::default());
+    }
+}

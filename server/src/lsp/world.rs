@@ -1,0 +1,335 @@
+//! The server's state: every loaded feature folder with its files from
+//! disk and the documents open in the editor (editor text wins).
+//!
+//! Writes happen only from the ordered path (`ordered.rs`) and from disk
+//! events; readers take a [`Snapshot`] of one feature: a cheap clone of
+//! shared models, consistent because one feature lives in one map entry.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{OnceLock, RwLock};
+
+use dashmap::DashMap;
+use tower_lsp_server::ls_types::Uri;
+
+use super::settings::Settings;
+use crate::analysis::RuleConfig;
+use crate::model::feature::{Feature, FeatureFile};
+use crate::model::file::MarkdownFile;
+use crate::model::kind::DocumentKind;
+use crate::text::{ContentChange, Document, PositionEncoding};
+use crate::workspace::config::{find_config, load_config};
+use crate::workspace::discovery::is_feature_folder;
+use crate::workspace::load::{load_feature, read_text};
+
+/// An editor's copy of a document.
+enum OpenText {
+    /// Markdown keeps its block tree for incremental reparses.
+    Markdown(MarkdownFile),
+    /// YAML and JSON contracts: text only; parsed per snapshot.
+    Plain(Document),
+}
+
+struct OpenDoc {
+    uri: Uri,
+    path: PathBuf,
+    kind: DocumentKind,
+    text: OpenText,
+    version: i32,
+    /// The model of the last version a snapshot asked for.
+    built: Option<(i32, FeatureFile)>,
+}
+
+impl OpenDoc {
+    fn feature_file(&mut self, rel: &str) -> FeatureFile {
+        if let Some((version, file)) = &self.built
+            && *version == self.version
+        {
+            return file.clone();
+        }
+        let file = match &self.text {
+            OpenText::Markdown(md) => FeatureFile::from_markdown(self.path.clone(), rel, self.kind, md),
+            OpenText::Plain(doc) => FeatureFile::from_text(self.path.clone(), rel, self.kind, &doc.text()),
+        };
+        self.built = Some((self.version, file.clone()));
+        file
+    }
+
+    fn document(&self) -> &Document {
+        match &self.text {
+            OpenText::Markdown(md) => md.document(),
+            OpenText::Plain(doc) => doc,
+        }
+    }
+}
+
+/// One feature folder as the server knows it.
+struct FeatureState {
+    disk: Feature,
+    open: BTreeMap<String, OpenDoc>,
+    /// Bumped by every change to any file of the feature.
+    revision: u64,
+    /// `specls.toml` over the defaults (editor settings are merged later).
+    file_config: RuleConfig,
+    config_problem: Option<String>,
+}
+
+/// An immutable view of one feature, taken after every earlier edit.
+#[derive(Clone)]
+pub struct Snapshot {
+    pub root: PathBuf,
+    pub feature: Feature,
+    pub revision: u64,
+    /// Editor versions of open files, by relative path.
+    pub versions: HashMap<String, i32>,
+    pub config: RuleConfig,
+    /// A broken `specls.toml`, to show the user.
+    pub config_problem: Option<String>,
+}
+
+/// Where a document event landed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Touched {
+    pub root: PathBuf,
+    pub uri: Uri,
+}
+
+/// Everything the server holds.
+#[derive(Default)]
+pub struct World {
+    encoding: OnceLock<PositionEncoding>,
+    features: DashMap<PathBuf, FeatureState>,
+    /// The feature of each open document.
+    open_uris: DashMap<Uri, PathBuf>,
+    settings: RwLock<Settings>,
+    workspace_roots: RwLock<Vec<PathBuf>>,
+}
+
+/// A file's feature folder: the nearest ancestor that is one on disk, or
+/// the folder right under a `specs` directory (a feature being created).
+pub fn feature_root_of(path: &Path) -> Option<PathBuf> {
+    for dir in path.ancestors().skip(1) {
+        if is_feature_folder(dir) {
+            return Some(dir.to_path_buf());
+        }
+        if dir.parent().and_then(Path::file_name).is_some_and(|n| n.eq_ignore_ascii_case("specs")) {
+            return Some(dir.to_path_buf());
+        }
+    }
+    None
+}
+
+impl World {
+    pub fn set_encoding(&self, encoding: PositionEncoding) {
+        let _ = self.encoding.set(encoding);
+    }
+
+    pub fn encoding(&self) -> PositionEncoding {
+        self.encoding.get().copied().unwrap_or_default()
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.read().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    pub fn set_settings(&self, settings: Settings) {
+        if let Ok(mut slot) = self.settings.write() {
+            *slot = settings;
+        }
+    }
+
+    pub fn set_workspace_roots(&self, roots: Vec<PathBuf>) {
+        if let Ok(mut slot) = self.workspace_roots.write() {
+            *slot = roots;
+        }
+    }
+
+    pub fn workspace_roots(&self) -> Vec<PathBuf> {
+        self.workspace_roots.read().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    pub fn roots(&self) -> Vec<PathBuf> {
+        self.features.iter().map(|f| f.key().clone()).collect()
+    }
+
+    pub fn root_of_uri(&self, uri: &Uri) -> Option<PathBuf> {
+        if let Some(root) = self.open_uris.get(uri) {
+            return Some(root.clone());
+        }
+        let path = uri.to_file_path()?;
+        feature_root_of(&path).filter(|root| self.features.contains_key(root))
+    }
+
+    /// Load (or reload) a feature folder from disk, keeping open documents.
+    pub fn load(&self, root: &Path) {
+        let (disk, _problems) = load_feature(root);
+        let (file_config, config_problem) = config_for(root);
+        let mut entry = self.features.entry(root.to_path_buf()).or_insert_with(|| FeatureState {
+            disk: Feature::new(root.to_path_buf()),
+            open: BTreeMap::new(),
+            revision: 0,
+            file_config: RuleConfig::default(),
+            config_problem: None,
+        });
+        entry.disk = disk;
+        entry.file_config = file_config;
+        entry.config_problem = config_problem;
+        entry.revision += 1;
+    }
+
+    pub fn is_loaded(&self, root: &Path) -> bool {
+        self.features.contains_key(root)
+    }
+
+    /// `didOpen`: the editor's text replaces the disk's.
+    pub fn open(&self, uri: Uri, text: &str, version: i32) -> Option<Touched> {
+        let path = uri.to_file_path()?.into_owned();
+        let root = feature_root_of(&path)?;
+        let rel = relative(&root, &path);
+        let kind = DocumentKind::of_path(Path::new(&rel))?;
+        if !self.is_loaded(&root) {
+            self.load(&root);
+        }
+        let text = if kind == DocumentKind::Contract && !DocumentKind::is_markdown_contract(&path) {
+            OpenText::Plain(Document::new(text, version))
+        } else {
+            OpenText::Markdown(MarkdownFile::open(text, version))
+        };
+        let doc = OpenDoc { uri: uri.clone(), path, kind, text, version, built: None };
+        let mut feature = self.features.get_mut(&root)?;
+        feature.open.insert(rel, doc);
+        feature.revision += 1;
+        drop(feature);
+        self.open_uris.insert(uri.clone(), root.clone());
+        Some(Touched { root, uri })
+    }
+
+    /// `didChange`: apply the edits in order. Stale versions are ignored
+    /// (a client never sends them, but a replay must not roll text back).
+    pub fn change(&self, uri: &Uri, changes: &[ContentChange], version: i32) -> Option<Touched> {
+        let root = self.open_uris.get(uri)?.clone();
+        let encoding = self.encoding();
+        let mut feature = self.features.get_mut(&root)?;
+        let doc = feature.open.values_mut().find(|d| d.uri == *uri)?;
+        if version < doc.version {
+            return None;
+        }
+        match &mut doc.text {
+            OpenText::Markdown(md) => md.apply_changes(changes, encoding, version),
+            OpenText::Plain(text) => {
+                for change in changes {
+                    text.apply_change(change, encoding);
+                }
+                text.set_version(version);
+            }
+        }
+        doc.version = version;
+        feature.revision += 1;
+        Some(Touched { root, uri: uri.clone() })
+    }
+
+    /// `didClose`: the disk's text counts again.
+    pub fn close(&self, uri: &Uri) -> Option<Touched> {
+        let (_, root) = self.open_uris.remove(uri)?;
+        let mut feature = self.features.get_mut(&root)?;
+        let rel = feature.open.iter().find(|(_, d)| d.uri == *uri).map(|(rel, _)| rel.clone())?;
+        let doc = feature.open.remove(&rel)?;
+        // Reread the file: unsaved edits are gone, a deleted file vanishes.
+        match read_text(&doc.path) {
+            Ok(text) => feature.disk.upsert(FeatureFile::from_text(doc.path.clone(), &rel, doc.kind, &text)),
+            Err(_) => {
+                feature.disk.remove(&rel);
+            }
+        }
+        feature.revision += 1;
+        Some(Touched { root, uri: uri.clone() })
+    }
+
+    /// A file changed on disk. Open documents keep the editor's text; a
+    /// `specls.toml` change reloads the configuration of every feature.
+    pub fn disk_changed(&self, path: &Path) -> Vec<PathBuf> {
+        if path.file_name().is_some_and(|n| n == "specls.toml") {
+            let roots = self.roots();
+            for root in &roots {
+                self.load(root);
+            }
+            return roots;
+        }
+        let Some(root) = feature_root_of(path) else { return Vec::new() };
+        if !self.is_loaded(&root) {
+            if is_feature_folder(&root) {
+                self.load(&root);
+                return vec![root];
+            }
+            return Vec::new();
+        }
+        let rel = relative(&root, path);
+        let Some(kind) = DocumentKind::of_path(Path::new(&rel)) else { return Vec::new() };
+        let Some(mut feature) = self.features.get_mut(&root) else { return Vec::new() };
+        if feature.open.contains_key(&rel) {
+            return Vec::new(); // the editor's text wins
+        }
+        match read_text(path) {
+            Ok(text) => feature.disk.upsert(FeatureFile::from_text(path.to_path_buf(), &rel, kind, &text)),
+            Err(_) => {
+                feature.disk.remove(&rel);
+            }
+        }
+        feature.revision += 1;
+        vec![root]
+    }
+
+    pub fn revision(&self, root: &Path) -> Option<u64> {
+        self.features.get(root).map(|f| f.revision)
+    }
+
+    /// The current state of one feature, with models of open documents
+    /// built (once per version).
+    pub fn snapshot(&self, root: &Path) -> Option<Snapshot> {
+        let mut state = self.features.get_mut(root)?;
+        let mut feature = state.disk.clone();
+        let mut versions = HashMap::new();
+        for (rel, doc) in state.open.iter_mut() {
+            feature.upsert(doc.feature_file(rel));
+            versions.insert(rel.clone(), doc.version);
+        }
+        let config = state.file_config.clone().merged_with(&self.settings().rules);
+        Some(Snapshot {
+            root: root.to_path_buf(),
+            feature,
+            revision: state.revision,
+            versions,
+            config,
+            config_problem: state.config_problem.clone(),
+        })
+    }
+
+    /// The text of an open document (for tests and logging).
+    pub fn open_text(&self, uri: &Uri) -> Option<String> {
+        let root = self.open_uris.get(uri)?.clone();
+        let feature = self.features.get(&root)?;
+        feature.open.values().find(|d| d.uri == *uri).map(|d| d.document().text())
+    }
+
+    /// The version of an open document.
+    pub fn open_version(&self, uri: &Uri) -> Option<i32> {
+        let root = self.open_uris.get(uri)?.clone();
+        let feature = self.features.get(&root)?;
+        feature.open.values().find(|d| d.uri == *uri).map(|d| d.version)
+    }
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+/// The `specls.toml` of a feature, or the defaults and what is wrong.
+fn config_for(root: &Path) -> (RuleConfig, Option<String>) {
+    match find_config(root) {
+        Some(path) => match load_config(&path) {
+            Ok(config) => (config, None),
+            Err(err) => (RuleConfig::default(), Some(err.to_string())),
+        },
+        None => (RuleConfig::default(), None),
+    }
+}
