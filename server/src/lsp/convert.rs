@@ -28,10 +28,6 @@ pub fn position_range(range: lsp::Range) -> PositionRange {
     )
 }
 
-pub fn position(p: lsp::Position) -> crate::text::Position {
-    crate::text::Position::new(p.line, p.character)
-}
-
 pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
     match severity {
         Severity::Error => lsp::DiagnosticSeverity::ERROR,

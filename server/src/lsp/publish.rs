@@ -110,6 +110,7 @@ async fn run(
         pending.insert(first);
         drain(&mut queue, &mut pending);
         while let Some(root) = pending.pop_first() {
+            let started = std::time::Instant::now();
             let Some(snapshot) = world.snapshot(&root) else { continue };
             let revision = snapshot.revision;
             let analysis = match tokio::task::spawn_blocking(move || Analysis::of(snapshot)).await {
@@ -123,6 +124,15 @@ async fn run(
             if world.revision(&root) != Some(revision) {
                 pending.insert(root); // stale: a newer revision is waiting
                 continue;
+            }
+            let took = started.elapsed();
+            super::log::debug(&client, format!("analysed {} in {took:.1?}", root.display())).await;
+            if took > std::time::Duration::from_millis(100) {
+                super::log::warn(
+                    &client,
+                    format!("analysing {} took {took:.0?} (over 100 ms)", root.display()),
+                )
+                .await;
             }
             analyses.store(&root, &analysis);
             let sent = published.entry(root).or_default();

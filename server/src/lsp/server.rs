@@ -85,7 +85,7 @@ impl Backend {
         }
     }
 
-    fn trigger_for(&self, root: &PathBuf) -> Trigger {
+    fn trigger_for(&self, root: &std::path::Path) -> Trigger {
         self.world.snapshot(root).map(|s| s.config.trigger).unwrap_or_default()
     }
 
