@@ -47,7 +47,15 @@ where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
-    let world = Arc::new(World::default());
+    serve_with(Arc::new(World::default()), input, output, shut_down).await;
+}
+
+/// [`serve`] on a given world, which tests inspect.
+pub async fn serve_with<I, O>(world: Arc<World>, input: I, output: O, shut_down: Arc<AtomicBool>)
+where
+    I: tokio::io::AsyncRead + Unpin,
+    O: tokio::io::AsyncWrite,
+{
     let client_slot = Arc::new(OnceLock::new());
     let (service, socket) = LspService::build(|client| {
         let _ = client_slot.set(client.clone());

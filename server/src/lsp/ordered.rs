@@ -114,3 +114,50 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A protocol service whose handlers panic.
+    struct Panicking;
+
+    impl Service<Request> for Panicking {
+        type Response = Option<Response>;
+        type Error = ExitedError;
+        type Future = BoxFuture<'static, Result<Option<Response>, ExitedError>>;
+
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), ExitedError>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, _: Request) -> Self::Future {
+            async { panic!("handler bug") }.boxed()
+        }
+    }
+
+    fn ordered() -> Ordered<Panicking> {
+        Ordered::new(Panicking, Arc::new(World::default()), Arc::new(OnceLock::new()))
+    }
+
+    #[tokio::test]
+    async fn a_panicking_request_gets_an_error_reply() {
+        let request = Request::build("textDocument/hover").id(7).params(serde_json::json!({})).finish();
+        let reply = ordered().call(request).await.expect("the service survives").expect("a reply");
+        let error = reply.error().expect("an error reply");
+        assert_eq!(error.code, tower_lsp_server::jsonrpc::ErrorCode::InternalError);
+    }
+
+    #[tokio::test]
+    async fn a_panicking_notification_gets_no_reply() {
+        let note = Request::build("workspace/didChangeConfiguration").params(serde_json::json!({})).finish();
+        assert_eq!(ordered().call(note).await, Ok(None));
+    }
+
+    #[test]
+    fn malformed_document_notifications_change_nothing() {
+        let world = World::default();
+        assert_eq!(apply(&world, "textDocument/didChange", Some(&serde_json::json!({"bogus": 1}))), None);
+        assert_eq!(apply(&world, "textDocument/didOpen", None), None);
+    }
+}

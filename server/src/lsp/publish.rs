@@ -161,9 +161,12 @@ async fn publish(
     let mut now = HashSet::new();
     for file in &snapshot.feature.files {
         let Some(uri) = convert::uri_of(&file.path) else { continue };
-        let pulled = pull && snapshot.versions.contains_key(&*file.rel);
+        let open = snapshot.versions.contains_key(&*file.rel);
+        let pulled = pull && open;
         let diagnostics = if pulled { Vec::new() } else { analysis.for_file(&file.rel, encoding) };
-        if diagnostics.is_empty() && !sent.contains(&uri) {
+        // Open documents always get a versioned report, empty or not: the
+        // editor learns that this version is clean.
+        if diagnostics.is_empty() && !sent.contains(&uri) && (pulled || !open) {
             continue;
         }
         if !diagnostics.is_empty() {
