@@ -62,6 +62,17 @@ where
         server::Backend::new(client, world.clone(), shut_down)
     })
     .finish();
-    let service = ordered::Ordered::new(service, world, client_slot);
-    Server::new(input, output, socket).serve(service).await;
+    let exit = Arc::new(tokio::sync::Notify::new());
+    let service = ordered::Ordered::new(service, world, client_slot, exit.clone());
+    let serving = Server::new(input, output, socket).serve(service);
+    // After `exit`, give replies a moment to flush, then stop even if a
+    // handler still awaits the client (tower-lsp would wait forever).
+    let exited = async {
+        exit.notified().await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    tokio::select! {
+        () = serving => {}
+        () = exited => {}
+    }
 }

@@ -32,11 +32,19 @@ pub struct Ordered<S> {
     inner: S,
     world: Arc<World>,
     client: Arc<OnceLock<Client>>,
+    /// Told when `exit` arrives: the serve loop may not end by itself while
+    /// a handler still waits for a reply the client will never send.
+    exit: Arc<tokio::sync::Notify>,
 }
 
 impl<S> Ordered<S> {
-    pub fn new(inner: S, world: Arc<World>, client: Arc<OnceLock<Client>>) -> Self {
-        Ordered { inner, world, client }
+    pub fn new(
+        inner: S,
+        world: Arc<World>,
+        client: Arc<OnceLock<Client>>,
+        exit: Arc<tokio::sync::Notify>,
+    ) -> Self {
+        Ordered { inner, world, client, exit }
     }
 }
 
@@ -86,6 +94,9 @@ where
             if std::panic::catch_unwind(AssertUnwindSafe(|| apply(world, &method, params))).is_err() {
                 super::log::stderr(&format!("applying {method} panicked; the document may be out of date"));
             }
+        }
+        if method == "exit" {
+            self.exit.notify_one();
         }
         let id = request.id().cloned();
         let client = self.client.clone();
@@ -137,7 +148,7 @@ mod tests {
     }
 
     fn ordered() -> Ordered<Panicking> {
-        Ordered::new(Panicking, Arc::new(World::default()), Arc::new(OnceLock::new()))
+        Ordered::new(Panicking, Arc::new(World::default()), Arc::new(OnceLock::new()), Default::default())
     }
 
     #[tokio::test]

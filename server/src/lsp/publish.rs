@@ -75,6 +75,9 @@ impl Analyses {
 #[derive(Clone)]
 pub struct Publisher {
     jobs: mpsc::UnboundedSender<PathBuf>,
+    /// Nothing is published before the editor's settings are known: a
+    /// first report with the wrong severities would flash and vanish.
+    ready: Arc<tokio::sync::watch::Sender<bool>>,
     /// The client pulls diagnostics of open documents: push only the others.
     pull: Arc<AtomicBool>,
 }
@@ -83,8 +86,14 @@ impl Publisher {
     pub fn spawn(world: Arc<World>, analyses: Arc<Analyses>, client: Client) -> Self {
         let (jobs, queue) = mpsc::unbounded_channel();
         let pull = Arc::new(AtomicBool::new(false));
-        tokio::spawn(run(queue, world, analyses, client, pull.clone()));
-        Publisher { jobs, pull }
+        let (ready, ready_rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(run(queue, world, analyses, client, pull.clone(), ready_rx));
+        Publisher { jobs, ready: Arc::new(ready), pull }
+    }
+
+    /// The settings are known: start publishing.
+    pub fn set_ready(&self) {
+        let _ = self.ready.send(true);
     }
 
     pub fn set_pull(&self, pull: bool) {
@@ -103,7 +112,9 @@ async fn run(
     analyses: Arc<Analyses>,
     client: Client,
     pull: Arc<AtomicBool>,
+    mut ready: tokio::sync::watch::Receiver<bool>,
 ) {
+    let _ = ready.wait_for(|ready| *ready).await;
     let mut pending: BTreeSet<PathBuf> = BTreeSet::new();
     let mut published: HashMap<PathBuf, HashSet<lsp::Uri>> = HashMap::new();
     while let Some(first) = queue.recv().await {

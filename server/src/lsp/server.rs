@@ -268,8 +268,9 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
-        self.register_watchers().await;
         self.pull_settings().await;
+        self.publisher.set_ready();
+        self.register_watchers().await;
         self.index_workspace().await;
     }
 
