@@ -6,6 +6,7 @@
 
 mod convert;
 mod features;
+mod handlers;
 mod log;
 mod ordered;
 mod publish;

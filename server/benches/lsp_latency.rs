@@ -1,0 +1,159 @@
+//! Edit → publishDiagnostics latency of the real binary over stdio.
+//!
+//! For 1k and 10k tasks: open a generated feature, then type into a task
+//! line one character at a time (insert, delete, insert, ...), waiting
+//! after each edit for the diagnostics of exactly that version. Prints
+//! p50/p90/p99 and the server's peak resident memory (VmHWM).
+//!
+//! Run: `cargo bench -p specls --bench lsp_latency` (SPECLS_EDITS sets the
+//! number of edits per size, default 300).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Server {
+    fn start() -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_specls"))
+            .arg("serve")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the specls binary starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        Server { child, stdin, stdout }
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = serde_json::to_vec(message).unwrap();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        self.stdin.write_all(&body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn read(&mut self) -> Value {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            self.stdout.read_line(&mut line).unwrap();
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = value.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        self.stdout.read_exact(&mut body).unwrap();
+        let message: Value = serde_json::from_slice(&body).unwrap();
+        if message.get("method").is_some() && message.get("id").is_some() {
+            self.send(&json!({"jsonrpc": "2.0", "id": message["id"], "result": null}));
+        }
+        message
+    }
+
+    /// Wait for the diagnostics of `uri` at `version`.
+    fn wait_for_version(&mut self, uri: &str, version: i64) {
+        loop {
+            let m = self.read();
+            if m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == version
+            {
+                return;
+            }
+        }
+    }
+
+    fn peak_rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+}
+
+fn feature(dir: &Path, tasks: usize) -> PathBuf {
+    let feature = dir.join("specs").join("001-synthetic");
+    std::fs::create_dir_all(&feature).unwrap();
+    std::fs::write(feature.join("tasks.md"), specls::synth::tasks_md(tasks)).unwrap();
+    std::fs::write(feature.join("plan.md"), "# Plan\n\n## Project Structure\n\n```text\nsrc/\ntests/\n```\n")
+        .unwrap();
+    feature
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn measure(tasks: usize, edits: usize) {
+    let dir = std::env::temp_dir().join(format!("specls-latency-{tasks}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let feature = feature(&dir, tasks);
+    let path = feature.join("tasks.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let uri = format!("file://{}", path.display());
+    let mut server = Server::start();
+    let root = format!("file://{}", dir.display());
+    server.send(&json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "processId": null, "rootUri": root, "capabilities": {},
+        "workspaceFolders": [{"uri": root, "name": "bench"}]}}));
+    while server.read().get("id") != Some(&json!(1)) {}
+    server.send(&json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    server.send(&json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}}));
+    server.wait_for_version(&uri, 1);
+
+    // A task line in the middle: type right after its ID.
+    let line = text.lines().position(|l| l.contains(&format!("T{:03} ", tasks / 2))).unwrap() as u32;
+    let mut latencies = Vec::with_capacity(edits);
+    for i in 0..edits {
+        let version = i as i64 + 2;
+        let (end, insert) = if i % 2 == 0 { (11, "x") } else { (12, "") };
+        let change = json!({"range": {"start": {"line": line, "character": 11}, "end": {"line": line, "character": end}}, "text": insert});
+        let started = Instant::now();
+        server.send(&json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}}));
+        server.wait_for_version(&uri, version);
+        latencies.push(started.elapsed());
+    }
+    let rss = server.peak_rss_kib();
+    server.send(&json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}));
+    while server.read().get("id") != Some(&json!(2)) {}
+    server.send(&json!({"jsonrpc": "2.0", "method": "exit", "params": null}));
+    let _ = server.child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+
+    latencies.sort();
+    println!(
+        "edit→publishDiagnostics {tasks:>6} tasks: p50 {:>8.2?}  p90 {:>8.2?}  p99 {:>8.2?}  max {:>8.2?}  ({edits} edits)  peak RSS {}",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.9),
+        percentile(&latencies, 0.99),
+        latencies[latencies.len() - 1],
+        rss.map_or("n/a".to_string(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0)),
+    );
+}
+
+fn main() {
+    // `cargo test --benches` runs benches once with --bench absent: keep it quick.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let edits = std::env::var("SPECLS_EDITS").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick {
+        5
+    } else {
+        300
+    });
+    for tasks in [1_000, 10_000] {
+        measure(tasks, edits);
+    }
+}
