@@ -13,6 +13,17 @@ use serde_json::Value;
 
 use crate::analysis::RuleConfig;
 
+/// Every `specls.*` setting the server reads, with the values it accepts:
+/// the editor clients' manifests are tested against this list.
+pub const SERVER_SETTINGS: &[(&str, &str)] = &[
+    ("diagnostics.trigger", "\"edit\" | \"save\""),
+    ("rules", "{ \"<rule-code>\": \"error\" | \"warning\" | \"info\" | \"hint\" | \"off\" }"),
+    ("logLevel", "\"error\" | \"warn\" | \"info\" | \"debug\""),
+];
+
+/// Settings only clients read (how to start the server, protocol tracing).
+pub const CLIENT_SETTINGS: &[&str] = &["path", "trace.server"];
+
 /// How much the server logs (stderr and `window/logMessage`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LogLevel {
