@@ -8,6 +8,22 @@
 //!
 //! [`Feature`]: crate::model::feature::Feature
 
+pub mod code_actions;
+pub mod code_lens;
+pub mod commands;
+pub mod completion;
+pub mod folding;
+pub mod goto;
+pub mod graph_view;
+pub mod highlights;
+pub mod hover;
+pub mod inlay_hints;
+pub mod links;
+pub mod references;
+pub mod rename;
+pub mod renumber;
+pub mod semantic_tokens;
+pub mod symbols;
 pub mod target;
 #[cfg(test)]
 pub(crate) mod testing;

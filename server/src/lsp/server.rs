@@ -10,6 +10,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Bounded, Client, LanguageServer, NotCancellable, OngoingProgress};
 
+use super::handlers::{editing, navigation, presentation};
 use super::log;
 use super::publish::{Analyses, Publisher};
 use super::settings::Settings;
@@ -27,6 +28,8 @@ pub struct ClientCaps {
     pub work_done_progress: bool,
     pub watched_files_registration: bool,
     pub configuration: bool,
+    /// `textDocument/definition` may answer with location links.
+    pub definition_links: bool,
 }
 
 impl ClientCaps {
@@ -44,6 +47,12 @@ impl ClientCaps {
                 .and_then(|d| d.dynamic_registration)
                 .unwrap_or(false),
             configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            definition_links: caps
+                .text_document
+                .as_ref()
+                .and_then(|t| t.definition.as_ref())
+                .and_then(|d| d.link_support)
+                .unwrap_or(false),
         }
     }
 }
@@ -138,7 +147,10 @@ impl Backend {
         let item = lsp::ConfigurationItem { scope_uri: None, section: Some("specls".to_string()) };
         if let Ok(values) = self.client.configuration(vec![item]).await
             && let Some(value) = values.into_iter().next()
+            && !value.is_null()
         {
+            // A client with nothing to say answers null: keep what
+            // initializationOptions or didChangeConfiguration gave.
             self.apply_settings(&value).await;
         }
     }
@@ -354,6 +366,88 @@ impl LanguageServer for Backend {
         }
         self.world.set_workspace_roots(roots);
         self.index_workspace().await;
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
+        navigation::hover(self, params).await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: lsp::GotoDefinitionParams,
+    ) -> Result<Option<lsp::GotoDefinitionResponse>> {
+        navigation::definition(self, params).await
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
+        navigation::references(self, params).await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: lsp::DocumentHighlightParams,
+    ) -> Result<Option<Vec<lsp::DocumentHighlight>>> {
+        navigation::document_highlight(self, params).await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> Result<Option<lsp::PrepareRenameResponse>> {
+        editing::prepare_rename(self, params)
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
+        editing::rename(self, params)
+    }
+
+    async fn completion(&self, params: lsp::CompletionParams) -> Result<Option<lsp::CompletionResponse>> {
+        Ok(editing::completion(self, params))
+    }
+
+    async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
+        Ok(presentation::code_action(self, params))
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
+        Ok(presentation::code_lens(self, params))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> Result<Option<lsp::DocumentSymbolResponse>> {
+        Ok(presentation::document_symbol(self, params))
+    }
+
+    async fn symbol(
+        &self,
+        params: lsp::WorkspaceSymbolParams,
+    ) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
+        Ok(presentation::workspace_symbol(self, params))
+    }
+
+    async fn folding_range(&self, params: lsp::FoldingRangeParams) -> Result<Option<Vec<lsp::FoldingRange>>> {
+        Ok(presentation::folding_range(self, params))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: lsp::SemanticTokensParams,
+    ) -> Result<Option<lsp::SemanticTokensResult>> {
+        Ok(presentation::semantic_tokens_full(self, params))
+    }
+
+    async fn document_link(&self, params: lsp::DocumentLinkParams) -> Result<Option<Vec<lsp::DocumentLink>>> {
+        Ok(presentation::document_link(self, params))
+    }
+
+    async fn inlay_hint(&self, params: lsp::InlayHintParams) -> Result<Option<Vec<lsp::InlayHint>>> {
+        Ok(presentation::inlay_hint(self, params))
+    }
+
+    async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<Value>> {
+        presentation::execute_command(self, params).await
     }
 
     async fn diagnostic(

@@ -2,7 +2,7 @@
 //! rule touches its module, its family's `RULES` line, its fixtures under
 //! `server/tests/fixtures/rules/<code>/` and their snapshot.
 
-mod coverage;
+pub(crate) mod coverage;
 mod dependencies;
 mod documents;
 pub mod fixes;

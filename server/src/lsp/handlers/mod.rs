@@ -2,6 +2,10 @@
 //! position in a feature snapshot, calls `ide/`, and converts back.
 //! One file per group of features; `server.rs` delegates to them.
 
+pub mod editing;
+pub mod navigation;
+pub mod presentation;
+
 use std::path::Path;
 use std::sync::Arc;
 

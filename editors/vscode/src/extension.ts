@@ -1,0 +1,251 @@
+// The specls extension: starts `specls serve --stdio` through
+// vscode-languageclient and adds four commands. Everything the server
+// knows (diagnostics, quick fixes, hover, ...) comes through the client;
+// this file only starts it, passes the `specls` settings and wires the
+// commands that need a user interface (a quick pick, a webview).
+
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  ExecuteCommandRequest,
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  State,
+} from 'vscode-languageclient/node';
+
+import { GraphPanel } from './graph';
+import { nextTaskItems, type NextTaskItem } from './results';
+
+/** The settings section, shared with the server and every other client. */
+export const SECTION = 'specls';
+
+/**
+ * The commands this extension registers (and declares in package.json).
+ *
+ * They are deliberately not named like the server's commands: when the
+ * server lists `specls.renumberTasks` in `executeCommandProvider`,
+ * vscode-languageclient registers a VS Code command of that exact name
+ * itself, and registering it a second time would fail activation.
+ */
+export const COMMANDS = {
+  restartServer: 'specls.client.restartServer',
+  renumberTasks: 'specls.client.renumberTasks',
+  showGraph: 'specls.client.showGraph',
+  nextTasks: 'specls.client.nextTasks',
+} as const;
+
+/** The server's `workspace/executeCommand` commands. */
+export const SERVER_COMMANDS = {
+  renumberTasks: 'specls.renumberTasks',
+  showGraph: 'specls.showGraph',
+  nextTasks: 'specls.nextTasks',
+} as const;
+
+/** The documents specls serves: markdown under `specs/`, and contracts. */
+export const DOCUMENT_SELECTOR = [
+  { scheme: 'file', language: 'markdown', pattern: '**/specs/**' },
+  { scheme: 'file', language: 'yaml', pattern: '**/specs/**/contracts/**' },
+  { scheme: 'file', language: 'json', pattern: '**/specs/**/contracts/**' },
+];
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel('specls');
+  context.subscriptions.push(output);
+  const graphs = new GraphPanel(context.extensionUri, (uri) => runServerCommand(SERVER_COMMANDS.showGraph, uri));
+  context.subscriptions.push(graphs);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(COMMANDS.restartServer, restart),
+    vscode.commands.registerCommand(COMMANDS.renumberTasks, renumberTasks),
+    vscode.commands.registerCommand(COMMANDS.showGraph, async () => {
+      const uri = activeSpecDocument();
+      if (uri) await graphs.show(uri);
+    }),
+    vscode.commands.registerCommand(COMMANDS.nextTasks, nextTasks),
+    vscode.workspace.onDidChangeConfiguration(async (event) => {
+      // The other settings reach the running server through
+      // `synchronize.configurationSection`; a new executable needs a restart.
+      if (event.affectsConfiguration(`${SECTION}.path`)) await restart();
+    }),
+    { dispose: () => void stopClient() },
+  );
+
+  await startClient();
+}
+
+export async function deactivate(): Promise<void> {
+  await stopClient();
+}
+
+/** The `specls` settings as plain JSON, as every specls client sends them. */
+export function settingsObject(): Record<string, unknown> {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  return {
+    diagnostics: { trigger: config.get<string>('diagnostics.trigger', 'edit') },
+    rules: { ...config.get<Record<string, string>>('rules', {}) },
+    logLevel: config.get<string>('logLevel', 'info'),
+  };
+}
+
+/** `specls.path`, resolved: empty means `specls` on PATH. */
+export function serverExecutable(): string {
+  let configured = (vscode.workspace.getConfiguration(SECTION).get<string>('path') ?? '').trim();
+  if (configured === '') return 'specls';
+  if (configured === '~' || configured.startsWith('~/')) {
+    configured = path.join(os.homedir(), configured.slice(1));
+  }
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!path.isAbsolute(configured) && configured.includes('/') && folder) {
+    configured = path.join(folder.uri.fsPath, configured);
+  }
+  return configured;
+}
+
+async function startClient(): Promise<void> {
+  const command = serverExecutable();
+  const serverOptions: ServerOptions = { command, args: ['serve', '--stdio'] };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    // didChangeConfiguration with `{ specls: {...} }` on every change; the
+    // server also pulls the section with workspace/configuration.
+    synchronize: { configurationSection: SECTION },
+    initializationOptions: () => ({ [SECTION]: settingsObject() }),
+    outputChannel: output,
+    traceOutputChannel: output,
+  };
+  try {
+    // The id `specls` makes vscode-languageclient read `specls.trace.server`.
+    client = new LanguageClient('specls', 'specls', serverOptions, clientOptions);
+    await client.start();
+  } catch (error) {
+    client = undefined;
+    const message = error instanceof Error ? error.message : String(error);
+    output?.appendLine(`could not start ${command}: ${message}`);
+    // Not awaited: activation must not wait for the user to answer.
+    void vscode.window
+      .showErrorMessage(
+        `specls: could not start \`${command} serve --stdio\` (${message}). ` +
+          'Install specls (`cargo install --path server` in the specls repository) or set `specls.path`.',
+        'Open Settings',
+      )
+      .then((choice) => {
+        if (choice === 'Open Settings') {
+          void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.path`);
+        }
+      });
+  }
+}
+
+async function stopClient(): Promise<void> {
+  const running = client;
+  client = undefined;
+  if (!running) return;
+  try {
+    if (running.state !== State.Stopped) await running.stop();
+  } catch (error) {
+    output?.appendLine(`stopping specls: ${error}`);
+  }
+}
+
+async function restart(): Promise<void> {
+  await stopClient();
+  await startClient();
+}
+
+/** The active document when it is a markdown file specls serves. */
+function activeSpecDocument(): vscode.Uri | undefined {
+  const document = vscode.window.activeTextEditor?.document;
+  if (!document || vscode.languages.match(DOCUMENT_SELECTOR, document) === 0) {
+    void vscode.window.showWarningMessage('specls: open a tasks.md (or another file of a specs/NNN-feature/ folder) first.');
+    return undefined;
+  }
+  return document.uri;
+}
+
+/** `workspace/executeCommand` on the server with the document's URI. */
+async function runServerCommand(command: string, uri: vscode.Uri): Promise<unknown> {
+  if (!client || !client.isRunning()) {
+    throw new Error('the specls server is not running (see the specls output channel)');
+  }
+  return client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [uri.toString()] });
+}
+
+async function renumberTasks(): Promise<void> {
+  const uri = activeSpecDocument();
+  if (!uri || !client) return;
+  try {
+    // Save-free: the server renumbers the open (possibly unsaved) text and
+    // either applies the edit itself (workspace/applyEdit) or returns it.
+    const result = await runServerCommand(SERVER_COMMANDS.renumberTasks, uri);
+    if (isWorkspaceEdit(result)) {
+      const edit = await client.protocol2CodeConverter.asWorkspaceEdit(result);
+      if (!(await vscode.workspace.applyEdit(edit))) {
+        void vscode.window.showErrorMessage('specls: the renumbering edit could not be applied.');
+      }
+    }
+  } catch (error) {
+    void vscode.window.showErrorMessage(`specls: renumber tasks failed: ${errorText(error)}`);
+  }
+}
+
+async function nextTasks(): Promise<void> {
+  const uri = activeSpecDocument();
+  if (!uri) return;
+  let items: NextTaskItem[];
+  try {
+    items = nextTaskItems(await runServerCommand(SERVER_COMMANDS.nextTasks, uri));
+  } catch (error) {
+    void vscode.window.showErrorMessage(`specls: next tasks failed: ${errorText(error)}`);
+    return;
+  }
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage('specls: no task is ready (all done, or every open task waits on another).');
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    items.map((item) => ({ label: item.id, description: item.description, detail: item.detail, item })),
+    { title: 'Next tasks: ready to start (their dependencies are done)', matchOnDescription: true },
+  );
+  if (picked) await revealTask(uri, picked.item);
+}
+
+/** Open the task's line: the location the server gave, else its definition in tasks.md. */
+async function revealTask(from: vscode.Uri, task: NextTaskItem): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(task.uri ? vscode.Uri.parse(task.uri) : tasksFileOf(from));
+  let line = task.line;
+  if (line === undefined) {
+    const definition = new RegExp(`^\\s*(?:[-*]\\s+)?(?:\\[[ xX]\\]\\s+)?\\**${task.id.replace(/\./g, '\\.')}\\b`);
+    for (let i = 0; i < document.lineCount; i++) {
+      if (definition.test(document.lineAt(i).text)) {
+        line = i;
+        break;
+      }
+    }
+  }
+  const editor = await vscode.window.showTextDocument(document);
+  if (line !== undefined) {
+    const position = new vscode.Position(line, task.character ?? 0);
+    editor.selection = new vscode.Selection(position, position);
+    editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+}
+
+/** tasks.md of the feature folder holding `uri` (also from contracts/). */
+function tasksFileOf(uri: vscode.Uri): vscode.Uri {
+  let dir = path.dirname(uri.fsPath);
+  if (path.basename(dir) === 'contracts') dir = path.dirname(dir);
+  return vscode.Uri.file(path.join(dir, 'tasks.md'));
+}
+
+function isWorkspaceEdit(value: unknown): value is import('vscode-languageclient').WorkspaceEdit {
+  return typeof value === 'object' && value !== null && ('changes' in value || 'documentChanges' in value);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,104 @@
+// Loads the bundle (editors/vscode/dist/extension.js, built by
+// `npm run build`) under a fake `vscode` and runs activate(): the commands
+// it registers must be the ones package.json declares, the settings it
+// sends must be the server's contract, and a missing executable must end
+// in a readable error, not a crash.
+//   node --test tests/editors/vscode/activate.test.mjs
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { readRustSettings } from './rust-settings.mjs';
+
+const require = createRequire(import.meta.url);
+const { create } = require('./fake-vscode.cjs');
+const bundle = fileURLToPath(new URL('../../../editors/vscode/dist/extension.js', import.meta.url));
+const manifest = JSON.parse(readFileSync(new URL('../../../editors/vscode/package.json', import.meta.url), 'utf8'));
+
+/** A fresh copy of the bundle bound to a fresh fake `vscode`. */
+function load(options) {
+  assert.ok(existsSync(bundle), `${bundle} is missing: run \`npm run build\` in editors/vscode first`);
+  const fake = create(options);
+  const originalLoad = Module._load;
+  Module._load = function (request, ...rest) {
+    return request === 'vscode' ? fake.vscode : originalLoad.call(this, request, ...rest);
+  };
+  try {
+    delete require.cache[bundle];
+    return { extension: require(bundle), calls: fake.calls };
+  } finally {
+    Module._load = originalLoad;
+  }
+}
+
+const context = () => ({ subscriptions: [], extensionUri: { fsPath: '/ext', path: '/ext', scheme: 'file' } });
+
+test('activate registers exactly the commands package.json declares', async () => {
+  const { extension, calls } = load({ settings: { 'specls.path': '/nonexistent/specls' } });
+  await extension.activate(context());
+  const registered = calls.commands.map((c) => c.id).sort();
+  const declared = manifest.contributes.commands.map((c) => c.command).sort();
+  assert.deepEqual(registered, declared);
+  assert.deepEqual(Object.values(extension.COMMANDS).sort(), declared);
+  // None may shadow a server command vscode-languageclient registers itself.
+  for (const server of Object.values(extension.SERVER_COMMANDS)) assert.ok(!registered.includes(server), server);
+  await extension.deactivate();
+});
+
+test('a missing executable is reported with its path and how to fix it', async () => {
+  const { extension, calls } = load({ settings: { 'specls.path': '/nonexistent/specls' } });
+  await extension.activate(context());
+  // vscode-languageclient shows its own "couldn't create connection"; ours
+  // says what to do about it.
+  const ours = calls.errors.filter((message) => message.startsWith('specls: could not start'));
+  assert.equal(ours.length, 1, `one message of ours, got ${JSON.stringify(calls.errors)}`);
+  assert.match(ours[0], /`\/nonexistent\/specls serve --stdio`/);
+  assert.match(ours[0], /ENOENT/);
+  assert.match(ours[0], /specls\.path/);
+  await extension.deactivate();
+});
+
+test('specls.path: empty means specls on PATH; ~ and relative paths resolve', () => {
+  const home = process.env.HOME;
+  const cases = [
+    [{}, 'specls'],
+    [{ 'specls.path': '  ' }, 'specls'],
+    [{ 'specls.path': '/opt/specls/bin/specls' }, '/opt/specls/bin/specls'],
+    [{ 'specls.path': '~/bin/specls' }, `${home}/bin/specls`],
+  ];
+  for (const [settings, expected] of cases) {
+    assert.equal(load({ settings }).extension.serverExecutable(), expected, JSON.stringify(settings));
+  }
+  const folder = { uri: { fsPath: '/repo' } };
+  const { extension } = load({ settings: { 'specls.path': 'target/debug/specls' }, workspaceFolders: [folder] });
+  assert.equal(extension.serverExecutable(), '/repo/target/debug/specls');
+});
+
+test('the settings sent to the server are the keys of SERVER_SETTINGS', () => {
+  const { extension } = load({
+    settings: {
+      'specls.diagnostics.trigger': 'save',
+      'specls.rules': { 'missing-file-path': 'off' },
+      'specls.logLevel': 'debug',
+      'specls.path': '/x',
+    },
+  });
+  const sent = extension.settingsObject();
+  assert.deepEqual(sent, { diagnostics: { trigger: 'save' }, rules: { 'missing-file-path': 'off' }, logLevel: 'debug' });
+  const flat = (object, prefix = '') =>
+    Object.entries(object).flatMap(([k, v]) =>
+      v && typeof v === 'object' && k !== 'rules' ? flat(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+    );
+  assert.deepEqual(flat(sent).sort(), readRustSettings().server.map((s) => s.key).sort());
+});
+
+test('the document selector: markdown under specs/, contracts as yaml or json', () => {
+  const { extension } = load({});
+  assert.deepEqual(extension.DOCUMENT_SELECTOR, [
+    { scheme: 'file', language: 'markdown', pattern: '**/specs/**' },
+    { scheme: 'file', language: 'yaml', pattern: '**/specs/**/contracts/**' },
+    { scheme: 'file', language: 'json', pattern: '**/specs/**/contracts/**' },
+  ]);
+});
