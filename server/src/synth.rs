@@ -66,3 +66,245 @@ fn task_line(out: &mut String, id: usize, phase: usize, i: usize) {
     }
     out.push('\n');
 }
+
+/// A whole feature folder around a tasks.md of `count` tasks, as
+/// `(relative path, text)` pairs: spec.md with the stories the tasks label
+/// and the requirements they cite, plan.md with a project structure and
+/// constitution gates, data-model.md with one entity per story, and
+/// contracts/openapi.yaml whose operations the tasks name and test. Its
+/// documents agree with each other, so an analysis finds little: what a
+/// benchmark of the coverage rules should see.
+pub fn feature_files(count: usize) -> Vec<(&'static str, String)> {
+    let stories = story_count(count);
+    vec![
+        ("contracts/openapi.yaml", openapi_yaml(stories)),
+        ("data-model.md", data_model_md(stories)),
+        ("plan.md", plan_md()),
+        ("spec.md", spec_md(stories)),
+        ("tasks.md", feature_tasks_md(count)),
+    ]
+}
+
+/// Phases of 100 tasks; the first two are Setup and Foundational.
+fn story_count(count: usize) -> usize {
+    count.div_ceil(100).saturating_sub(2)
+}
+
+/// Three requirements per story: FR-001 to FR-003 are story 1's.
+fn requirement(story: usize, which: usize) -> String {
+    format!("FR-{:03}", (story - 1) * 3 + which + 1)
+}
+
+/// The tasks.md of [`feature_files`]: [`tasks_md`]'s layout, with tasks
+/// that test and implement each story's operations, create its entity,
+/// cite its requirements and sometimes carry a detail line.
+pub fn feature_tasks_md(count: usize) -> String {
+    let mut out = String::with_capacity(count * 110);
+    out.push_str(
+        "# Tasks: Synthetic feature\n\n**Input**: Design documents from `/specs/001-synthetic/`\n\n",
+    );
+    let phases = count.div_ceil(100);
+    let mut id = 1;
+    for phase in 1..=phases {
+        let size = 100.min(count + 1 - id);
+        feature_phase_heading(&mut out, phase, story_count(count));
+        for i in 0..size {
+            if phase > 2 && i == 0 {
+                let _ = writeln!(out, "### Tests for User Story {}\n", phase - 2);
+            }
+            if phase > 2 && i == size / 3 {
+                let _ = writeln!(out, "\n### Implementation for User Story {}\n", phase - 2);
+            }
+            // The first half of the phases is done, as in a feature under way.
+            let done = phase <= phases / 2;
+            feature_task(&mut out, id, (phase, phases), i, i < size / 3, done);
+            id += 1;
+        }
+        out.push_str("\n**Checkpoint**: phase complete\n\n");
+    }
+    // Within each story, its tests come before its implementation.
+    out.push_str("## Dependencies & Execution Order\n\n");
+    let mut first = 201;
+    while first + 100 <= count + 1 {
+        let _ = writeln!(out, "- T{:03}-T{:03} before T{:03}", first, first + 32, first + 33);
+        first += 100;
+    }
+    out
+}
+
+/// Setup, Foundational, then story phases in the priority order of
+/// [`spec_md`].
+fn feature_phase_heading(out: &mut String, phase: usize, stories: usize) {
+    if phase <= 2 {
+        return phase_heading(out, phase);
+    }
+    let story = phase - 2;
+    let _ = writeln!(
+        out,
+        "## Phase {phase}: User Story {story} - Manage items of kind {story} (Priority: P{})\n\n\
+         **Goal**: deliver story {story}\n\n**Independent Test**: run its tests\n",
+        priority(story, stories)
+    );
+}
+
+/// P1 for the first third of the stories, then P2, then P3.
+fn priority(story: usize, stories: usize) -> usize {
+    (story - 1) * 3 / stories.max(1) + 1
+}
+
+fn feature_task(
+    out: &mut String,
+    id: usize,
+    (phase, phases): (usize, usize),
+    i: usize,
+    test: bool,
+    done: bool,
+) {
+    let check = if done { "x" } else { " " };
+    // Tasks that depend on their predecessor are not parallel.
+    let depends = i % 10 == 5 && id > 1;
+    let parallel = if i % 2 == 0 && !depends { "[P] " } else { "" };
+    let _ = write!(out, "- [{check}] T{id:03} {parallel}");
+    if phase <= 2 {
+        let area = if phase == 1 { "core" } else { "shared" };
+        let _ = write!(out, "Set up {area} module {id} in src/{area}/module_{id}.py");
+    } else {
+        let story = phase - 2;
+        let _ = write!(out, "[US{story}] ");
+        story_task(out, story, i, test, phase == phases);
+    }
+    if depends {
+        let _ = write!(out, " (depends on T{:03})", id - 1);
+    }
+    out.push('\n');
+    if i % 20 == 7 {
+        let _ = writeln!(out, "  - Logs each step with structured logging for audit");
+    }
+}
+
+/// What the `i`th task of a story phase does: tests first, then the
+/// entity, the two operations and services citing the story's
+/// requirements. As in real features, a few things slip: the last story
+/// has no contract test for its GET, and every tenth story ends with a
+/// task that names no file.
+fn story_task(out: &mut String, story: usize, i: usize, test: bool, last: bool) {
+    let _ = match (test, i) {
+        (true, 1) if last => {
+            write!(out, "Integration test for reading in tests/integration/test_read{story}.py")
+        }
+        (false, 99) if story % 10 == 0 => write!(out, "Review story {story} with the team"),
+        (true, 0) => {
+            write!(out, "Contract test POST /api/items{story} in tests/contract/test_items{story}_create.py")
+        }
+        (true, 1) => write!(
+            out,
+            "Contract test GET /api/items{story}/{{id}} in tests/contract/test_items{story}_get.py"
+        ),
+        (true, _) => write!(
+            out,
+            "Integration test for scenario {i} of story {story} in tests/integration/test_story{story}_{i}.py"
+        ),
+        (false, 33) => write!(out, "Create Item{story} model in src/models/item{story}.py"),
+        (false, 34) => write!(
+            out,
+            "Implement POST /api/items{story} in src/api/items{story}_create.py ({})",
+            requirement(story, 0)
+        ),
+        (false, 35) => write!(
+            out,
+            "Implement GET /api/items{story}/{{id}} in src/api/items{story}_get.py ({})",
+            requirement(story, 1)
+        ),
+        (false, _) => write!(
+            out,
+            "Implement step {i} of story {story} in src/services/story{story}/step_{i}.py for {}",
+            requirement(story, i % 3)
+        ),
+    };
+}
+
+/// Stories with their parts, requirements, key entities and outcomes.
+fn spec_md(stories: usize) -> String {
+    let mut out = String::with_capacity(stories * 900);
+    out.push_str("# Feature Specification: Synthetic feature\n\n**Feature Branch**: `001-synthetic`\n**Status**: Draft\n\n## User Scenarios & Testing *(mandatory)*\n\n");
+    for story in 1..=stories {
+        let _ = write!(
+            out,
+            "### User Story {story} - Manage items of kind {story} (Priority: P{})\n\n\
+             A user creates and reads items of kind {story}.\n\n\
+             **Why this priority**: kind {story} is part of the catalogue.\n\n\
+             **Independent Test**: create an item of kind {story} and read it back.\n\n\
+             **Acceptance Scenarios**:\n\n\
+             1. **Given** no items, **When** a user creates one, **Then** it is listed.\n\
+             2. **Given** an item, **When** a user opens it, **Then** its fields are shown.\n\n---\n\n",
+            priority(story, stories)
+        );
+    }
+    out.push_str("## Requirements *(mandatory)*\n\n### Functional Requirements\n\n");
+    for story in 1..=stories {
+        for (which, verb) in ["create", "read", "list"].iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "- **{}**: Users MUST be able to {verb} items of kind {story}.",
+                requirement(story, which)
+            );
+        }
+    }
+    out.push_str("\n### Key Entities\n\n");
+    for story in 1..=stories {
+        let _ = writeln!(out, "- **Item{story}**: an item of kind {story}.");
+    }
+    out.push_str(
+        "\n## Success Criteria *(mandatory)*\n\n- **SC-001**: a user creates an item in under a minute.\n",
+    );
+    out
+}
+
+/// A plan with a technical context, three gates the tasks keep and the
+/// project structure their paths follow.
+fn plan_md() -> String {
+    "# Implementation Plan: Synthetic feature\n\n\
+     **Branch**: `001-synthetic` | **Spec**: [spec.md](spec.md)\n\n\
+     ## Summary\n\nItems of many kinds behind one HTTP API.\n\n\
+     ## Technical Context\n\n\
+     **Language/Version**: Python 3.12\n**Primary Dependencies**: FastAPI\n**Storage**: PostgreSQL 16\n\
+     **Testing**: pytest\n**Project Type**: web-service\n\n\
+     ## Constitution Check\n\n\
+     - [x] Contract-first: the HTTP contract in `contracts/openapi.yaml` comes before code\n\
+     - [x] Test-first: contract tests fail before implementation\n\
+     - [x] Observability: every step is logged for audit\n\n\
+     ## Project Structure\n\n### Source Code (repository root)\n\n\
+     ```text\nsrc/\n├── core/\n├── shared/\n├── models/\n├── services/\n└── api/\n\n\
+     tests/\n├── contract/\n├── integration/\n└── unit/\n```\n\n\
+     **Structure Decision**: one service with `src/` and `tests/` at the root.\n"
+        .to_string()
+}
+
+/// One entity per story, with typed fields, and an audit entity no task
+/// creates.
+fn data_model_md(stories: usize) -> String {
+    let mut out = String::from(
+        "# Data Model: Synthetic feature\n\n## AuditEvent\n\n| Field | Type | Notes |\n|-------|------|-------|\n| id | UUID | |\n\n",
+    );
+    for story in 1..=stories {
+        let _ = write!(
+            out,
+            "## Item{story}\n\n| Field | Type | Notes |\n|-------|------|-------|\n\
+             | id | UUID | primary key |\n| name | string | shown in lists |\n\n"
+        );
+    }
+    out
+}
+
+/// Two operations per story: create and read.
+fn openapi_yaml(stories: usize) -> String {
+    let mut out = String::from("openapi: 3.0.3\ninfo:\n  title: Synthetic items\n  version: 1.0.0\npaths:\n");
+    for story in 1..=stories {
+        let _ = write!(
+            out,
+            "  /api/items{story}:\n    post:\n      operationId: createItem{story}\n      responses:\n        \"201\":\n          description: Created\n\
+             \x20 /api/items{story}/{{id}}:\n    get:\n      operationId: getItem{story}\n      responses:\n        \"200\":\n          description: OK\n"
+        );
+    }
+    out
+}

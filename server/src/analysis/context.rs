@@ -6,28 +6,110 @@ use std::sync::Arc;
 
 use super::diagnostic::{Diagnostic, Severity};
 use super::graph::TaskGraph;
+use super::rules::coverage::Coverage;
+use super::rules::coverage::Sources;
+use super::table::{
+    BlockWalk, DetailFacts, EdgeEnds, FactKeys, Kept, LineFacts, TaskRow, TaskTable, edge_ends,
+};
 use crate::model::feature::{Feature, FeatureFile};
+use crate::model::ids::TaskKey;
 use crate::model::tasks::TasksDoc;
 use crate::text::Span;
 
 /// The input of every rule.
 pub struct Context<'a> {
     pub feature: &'a Feature,
+    tasks: Option<(&'a FeatureFile, &'a TasksDoc)>,
     graph: OnceCell<Option<TaskGraph>>,
+    table: OnceCell<TaskTable<'a>>,
+    edges: OnceCell<Vec<EdgeEnds>>,
+    coverage: OnceCell<Coverage<'a>>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(feature: &'a Feature) -> Self {
-        Context { feature, graph: OnceCell::new() }
+        Context {
+            feature,
+            tasks: feature.tasks(),
+            graph: OnceCell::new(),
+            table: OnceCell::new(),
+            edges: OnceCell::new(),
+            coverage: OnceCell::new(),
+        }
     }
 
     pub fn tasks(&self) -> Option<(&'a FeatureFile, &'a TasksDoc)> {
-        self.feature.tasks()
+        self.tasks
     }
 
     /// The dependency graph of tasks.md, when there is one.
     pub fn graph(&self) -> Option<&TaskGraph> {
         self.graph.get_or_init(|| self.tasks().map(|(_, doc)| TaskGraph::build(doc))).as_ref()
+    }
+
+    fn table(&self) -> &TaskTable<'a> {
+        self.table.get_or_init(|| {
+            let facts = FactKeys::of(self.feature);
+            match self.tasks {
+                Some((_, doc)) => TaskTable::new(doc, facts),
+                None => TaskTable::empty(facts),
+            }
+        })
+    }
+
+    /// One row per task of tasks.md, in document order (none without
+    /// tasks.md).
+    pub(crate) fn rows(&self) -> &[TaskRow] {
+        &self.table().rows
+    }
+
+    /// The facts of each task's line, in document order.
+    pub(crate) fn lines(&self) -> &[LineFacts<'a>] {
+        &self.table().lines
+    }
+
+    /// The facts of task `task`'s detail blocks, in order.
+    pub(crate) fn details(&self, task: usize) -> &[DetailFacts<'a>] {
+        self.table().details_of(task)
+    }
+
+    /// A walk over the blocks of tasks.md telling task lines and details.
+    pub(crate) fn block_walk(&self) -> Option<BlockWalk<'_, 'a>> {
+        Some(BlockWalk::new(self.tasks?.1, self.table()))
+    }
+
+    /// What each task's line facts keep for the other documents.
+    pub(crate) fn kept(&self) -> &Kept<'a> {
+        &self.table().kept
+    }
+
+    /// The contracts and data model the coverage facts were looked up for.
+    pub(crate) fn sources(&self) -> &Arc<Sources> {
+        &self.table().facts.sources
+    }
+
+    /// The key of every task, in document order.
+    pub(crate) fn task_keys(&self) -> impl Iterator<Item = TaskKey> + '_ {
+        self.rows().iter().map(|r| r.key)
+    }
+
+    /// The first task with `key` ([`TasksDoc::task_index`], faster).
+    pub(crate) fn task_index(&self, key: TaskKey) -> Option<usize> {
+        self.table().keys.index(self.tasks?.1, key)
+    }
+
+    /// The tasks at both ends of each edge of tasks.md, in edge order.
+    pub(crate) fn edge_ends(&self) -> &[EdgeEnds] {
+        self.edges.get_or_init(|| match self.tasks {
+            Some((_, doc)) => edge_ends(doc, &self.table().keys),
+            None => Vec::new(),
+        })
+    }
+
+    /// What tasks say about the contracts, the data model and the
+    /// constitution's concerns: shared by the coverage rules.
+    pub(crate) fn coverage(&self) -> &Coverage<'a> {
+        self.coverage.get_or_init(|| Coverage::new(self))
     }
 
     /// A diagnostic in `file` at `span`.

@@ -8,10 +8,12 @@
 mod config;
 mod context;
 mod diagnostic;
+pub(crate) mod facts;
 pub mod graph;
 mod registry;
 pub mod rules;
 mod suppress;
+pub(crate) mod table;
 
 pub use config::{ConfigError, RuleConfig, Trigger};
 pub use context::Context;
@@ -43,7 +45,10 @@ pub fn analyze(feature: &Feature, config: &RuleConfig) -> Vec<Diagnostic> {
             }
         }
     }
-    let suppressions = suppress::Suppressions::of(feature);
+    let mut files: Vec<&str> = out.iter().map(|d| &*d.file).collect();
+    files.sort_unstable();
+    files.dedup();
+    let suppressions = suppress::Suppressions::of(feature, |rel| files.binary_search(&rel).is_ok());
     out.retain(|d| !suppressions.hides(d));
     out.sort_by(|a, b| (&a.file, a.span.start, a.code).cmp(&(&b.file, b.span.start, b.code)));
     out

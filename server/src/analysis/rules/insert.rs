@@ -127,11 +127,11 @@ fn bullet_of(file: &FeatureFile, doc: &TasksDoc, index: usize) -> String {
 /// numbers when no task uses them (`T010`, `T011`), else letters on the
 /// anchor's number (`T009a`, `T009b`: suffix IDs right after their base
 /// keep the order), else numbers after every existing ID. Never an ID a
-/// task already has.
-pub fn fresh_ids(doc: &TasksDoc, anchor: Option<usize>, count: usize) -> Vec<String> {
-    let taken: Vec<TaskKey> = doc.tasks.iter().map(|t| t.key()).collect();
+/// task already has. `taken` is the key of every task, in document order
+/// (an analysis has them at hand).
+pub fn fresh_ids(taken: &[TaskKey], anchor: Option<usize>, count: usize) -> Vec<String> {
     let used = |number: u32| taken.iter().any(|k| k.number == number);
-    if let Some(key) = anchor.map(|a| doc.tasks[a].key()).filter(|k| k.minor.is_none()) {
+    if let Some(key) = anchor.map(|a| taken[a]).filter(|k| k.minor.is_none()) {
         if key.is_plain() && (1..=count as u32).all(|k| !used(key.number + k)) {
             return (1..=count as u32).map(|k| format!("T{:03}", key.number + k)).collect();
         }
@@ -147,7 +147,7 @@ pub fn fresh_ids(doc: &TasksDoc, anchor: Option<usize>, count: usize) -> Vec<Str
                 .collect();
         }
     }
-    let start = next_id_after_all(&taken).number;
+    let start = next_id_after_all(taken).number;
     (0..count as u32).map(|k| format!("T{:03}", start + k)).collect()
 }
 
@@ -172,9 +172,10 @@ pub struct NewTask {
     pub description: String,
 }
 
-/// The edit adding `tasks` at `slot`, with fresh IDs.
-pub fn insert_tasks(file: &FeatureFile, doc: &TasksDoc, slot: &TaskSlot, tasks: &[NewTask]) -> FileEdit {
-    let ids = fresh_ids(doc, slot.anchor, tasks.len());
+/// The edit adding `tasks` at `slot`, with fresh IDs ([`fresh_ids`] of
+/// `taken`).
+pub fn insert_tasks(file: &FeatureFile, taken: &[TaskKey], slot: &TaskSlot, tasks: &[NewTask]) -> FileEdit {
+    let ids = fresh_ids(taken, slot.anchor, tasks.len());
     let lines: Vec<String> = tasks
         .iter()
         .zip(&ids)
@@ -379,13 +380,15 @@ mod tests {
     #[test]
     fn ids_follow_the_anchor_without_reusing_any() {
         let (feature, _) = tasks_file("- [ ] T001 a\n- [ ] T002 b\n- [ ] T005 c\n");
-        let (_, doc) = feature.tasks().unwrap();
-        assert_eq!(fresh_ids(doc, Some(1), 2), ["T003", "T004"]);
-        assert_eq!(fresh_ids(doc, Some(1), 3), ["T002a", "T002b", "T002c"]);
-        assert_eq!(fresh_ids(doc, None, 1), ["T006"]);
+        let keys = |feature: &crate::model::feature::Feature| {
+            feature.tasks().unwrap().1.tasks.iter().map(|t| t.key()).collect::<Vec<_>>()
+        };
+        let taken = keys(&feature);
+        assert_eq!(fresh_ids(&taken, Some(1), 2), ["T003", "T004"]);
+        assert_eq!(fresh_ids(&taken, Some(1), 3), ["T002a", "T002b", "T002c"]);
+        assert_eq!(fresh_ids(&taken, None, 1), ["T006"]);
         let (feature, _) = tasks_file("- [ ] T001 a\n- [ ] T001a b\n- [ ] T002 c\n");
-        let (_, doc) = feature.tasks().unwrap();
-        assert_eq!(fresh_ids(doc, Some(1), 1), ["T001b"]);
+        assert_eq!(fresh_ids(&keys(&feature), Some(1), 1), ["T001b"]);
     }
 
     #[test]
@@ -395,7 +398,9 @@ mod tests {
         let file = feature.file("tasks.md").unwrap();
         let (_, doc) = feature.tasks().unwrap();
         let slot = TaskSlot::at_end(file, doc, &doc.phases[0].tasks, doc.phases[0].heading, Some(2));
-        let edit = insert_tasks(file, doc, &slot, &[NewTask { parallel: true, description: "New".into() }]);
+        let taken: Vec<TaskKey> = doc.tasks.iter().map(|t| t.key()).collect();
+        let edit =
+            insert_tasks(file, &taken, &slot, &[NewTask { parallel: true, description: "New".into() }]);
         assert_eq!(
             apply(&text, &edit),
             "## Phase 1\n\n  * [ ] T001 a\n    - **File**: x.py\n  * [ ] T002 [P] [US2] New\n\n**Checkpoint**: done\n"

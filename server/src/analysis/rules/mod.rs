@@ -4,10 +4,10 @@
 
 pub(crate) mod coverage;
 mod dependencies;
-mod documents;
+pub(crate) mod documents;
 pub mod fixes;
 pub mod insert;
-mod tasks;
+pub(crate) mod tasks;
 #[cfg(test)]
 pub(crate) mod testing;
 

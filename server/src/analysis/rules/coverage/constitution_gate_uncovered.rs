@@ -1,4 +1,4 @@
-use super::matching::{TaskText, task_texts};
+use super::shared::Coverage;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::plan::GateState;
@@ -175,11 +175,20 @@ fn is_negated(text: &str) -> bool {
     ["no ", "not ", "without ", "avoid", "none"].iter().any(|p| lower.starts_with(p))
 }
 
-fn covers(concern: &Concern, task: &TaskText) -> bool {
+/// The concerns whose task words `lower` (a lower-cased text) uses: bit
+/// `i` for `CONCERNS[i]`. Kept per block in the coverage signals.
+pub(super) fn concerns_in(lower: &str) -> u16 {
+    const { assert!(CONCERNS.len() <= 16, "a concern is a bit of a u16") };
+    let uses = |concern: &Concern| concern.task.iter().any(|term| has_term(lower, term));
+    CONCERNS.iter().enumerate().filter(|(_, c)| uses(c)).fold(0, |bits, (i, _)| bits | 1 << i)
+}
+
+/// Whether some task does the work of concern `CONCERNS[index]`.
+fn covered(index: usize, concern: &Concern, coverage: &Coverage) -> bool {
     if concern.task.is_empty() {
-        return task.test;
+        return coverage.has_tests();
     }
-    concern.task.iter().any(|term| has_term(&task.lower, term))
+    coverage.concerns & 1 << index != 0
 }
 
 impl Rule for ConstitutionGateUncovered {
@@ -192,7 +201,7 @@ impl Rule for ConstitutionGateUncovered {
         if doc.tasks.is_empty() {
             return;
         }
-        let texts = task_texts(doc);
+        let coverage = cx.coverage();
         let mut done = vec![false; CONCERNS.len()];
         for gate in &plan.constitution {
             let admitted =
@@ -206,7 +215,7 @@ impl Rule for ConstitutionGateUncovered {
                     continue;
                 }
                 done[i] = true;
-                if texts.iter().any(|t| covers(concern, t)) {
+                if covered(i, concern, coverage) {
                     continue;
                 }
                 let line = plan_file.document.line_span(plan_file.document.line_of(gate.span.start));

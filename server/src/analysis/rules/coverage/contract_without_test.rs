@@ -1,14 +1,15 @@
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
-use super::matching::{
-    ContractNames, Phrase, TaskText, contains_identifier, is_test_path, task_texts, words_of,
-};
+use super::matching::{BlockSignals, is_test_path, words_of};
+use super::shared::{ContractNeedles, Coverage};
 use super::slots;
 use crate::analysis::rules::insert::{NamePattern, NewTask, TaskSlot, dominant_extension, insert_tasks};
 use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
 use crate::declare_rule;
-use crate::model::contracts::{ContractDoc, EventDef, EventKind, Operation};
-use crate::model::feature::{Feature, FeatureFile};
+use crate::model::contracts::{EventDef, EventKind, Operation};
+use crate::model::feature::FeatureFile;
+use crate::model::ids::TaskKey;
 use crate::model::tasks::{PhaseKind, SubsectionKind, TasksDoc};
 use crate::text::Span;
 
@@ -73,27 +74,36 @@ impl Rule for ContractWithoutTest {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((tasks_file, doc)) = cx.tasks() else { return };
-        let texts = task_texts(doc);
-        let tests: Vec<&TaskText> = texts.iter().filter(|t| t.test).collect();
-        if tests.is_empty() {
+        if cx.feature.contracts().next().is_none() {
+            return; // nothing to test
+        }
+        let coverage = cx.coverage();
+        if !coverage.has_tests() {
             return; // no tasks yet, or tests not requested (they are optional)
         }
-        let mut planner = Planner::new(cx.feature, tasks_file, doc, &texts);
-        for (file, contract) in cx.feature.contracts() {
-            let contract = Contract::new(file, contract);
+        // Only tests that name something can name a contract.
+        let tests: Vec<usize> = coverage.named.iter().copied().filter(|&t| coverage.kind(t).test).collect();
+        let mut planner = Planner::new(cx, tasks_file, doc, coverage);
+        for (index, needles) in coverage.contracts.iter().enumerate() {
+            let contract = Contract::new(index, needles);
+            let file = needles.file;
             if contract.is_index() {
                 continue;
             }
             // "Contract tests for all Jira browser routes": a test that names
             // the file but none of its operations covers them all.
-            if tests.iter().any(|t| {
-                contract.names_file(t) && !contract.items.iter().any(|i| contract.item_named_by(i, t))
-            }) {
+            if tests.iter().any(|&t| contract.names_file(coverage, t) && coverage.items(t, index).is_empty())
+            {
                 continue;
             }
             let items = &contract.items;
-            let uncovered: Vec<&Item> =
-                items.iter().filter(|item| !tests.iter().any(|t| contract.item_named_by(item, t))).collect();
+            let mut tested = vec![false; items.len()];
+            for &t in &tests {
+                for &item in coverage.items(t, index) {
+                    tested[item] = true;
+                }
+            }
+            let uncovered: Vec<&Item> = items.iter().filter(|item| !tested[item.index]).collect();
             if uncovered.len() == items.len() {
                 let message = match items.len() {
                     0 => format!("no test task names {}", file.rel),
@@ -122,19 +132,21 @@ impl Rule for ContractWithoutTest {
     }
 }
 
-/// A contract file with what names it and what it defines.
+/// A contract file with what it defines.
 struct Contract<'a> {
+    /// Its index in [`Coverage::contracts`].
+    index: usize,
     file: &'a FeatureFile,
-    doc: &'a ContractDoc,
-    names: ContractNames,
     items: Vec<Item<'a>>,
 }
 
 impl<'a> Contract<'a> {
-    fn new(file: &'a FeatureFile, doc: &'a ContractDoc) -> Self {
-        let items =
-            doc.operations.iter().map(Item::Operation).chain(doc.events.iter().map(Item::Event)).collect();
-        Contract { file, doc, names: ContractNames::of(file, doc), items }
+    fn new(index: usize, needles: &ContractNeedles<'a>) -> Self {
+        let doc = needles.doc;
+        let kinds =
+            doc.operations.iter().map(ItemKind::Operation).chain(doc.events.iter().map(ItemKind::Event));
+        let items = kinds.enumerate().map(|(index, kind)| Item { index, kind }).collect();
+        Contract { index, file: needles.file, items }
     }
 
     /// `contracts/README.md`, `contracts/index.md`: about the contracts,
@@ -144,56 +156,56 @@ impl<'a> Contract<'a> {
         self.items.is_empty() && (name.starts_with("readme.") || name.starts_with("index."))
     }
 
-    fn item_named_by(&self, item: &Item, task: &TaskText) -> bool {
-        item.named_by(self.doc, task)
+    /// Whether task `task` names the item.
+    fn item_named_by(&self, coverage: &Coverage, item: &Item, task: usize) -> bool {
+        coverage.names_item(task, self.index, item.index)
     }
 
     /// Names the file: clearly, or in passing when the file defines no
     /// operations or events (a JSON schema, a function contract).
-    fn names_file(&self, task: &TaskText) -> bool {
-        self.names.named_by(task, self.items.is_empty())
+    fn names_file(&self, coverage: &Coverage, task: usize) -> bool {
+        coverage.names_file(task, self.index, self.items.is_empty())
     }
 
     /// Names the file or something in it.
-    fn named_by(&self, task: &TaskText) -> bool {
-        self.names_file(task) || self.items.iter().any(|i| self.item_named_by(i, task))
+    fn named_by(&self, coverage: &Coverage, task: usize) -> bool {
+        coverage.names_contract(task, self.index)
     }
 }
 
-/// What a contract defines that a test should name.
-enum Item<'a> {
+/// What a contract defines that a test should name, with its index among
+/// the contract's operations and events.
+struct Item<'a> {
+    index: usize,
+    kind: ItemKind<'a>,
+}
+
+enum ItemKind<'a> {
     Operation(&'a Operation),
     Event(&'a EventDef),
 }
 
 impl Item<'_> {
     fn label(&self) -> String {
-        match self {
-            Item::Operation(op) => op.label(),
-            Item::Event(event) if event.kind == EventKind::Message => format!("event {}", event.name),
-            Item::Event(event) => format!("channel {}", event.name),
+        match self.kind {
+            ItemKind::Operation(op) => op.label(),
+            ItemKind::Event(event) if event.kind == EventKind::Message => format!("event {}", event.name),
+            ItemKind::Event(event) => format!("channel {}", event.name),
         }
     }
 
     fn span(&self) -> Span {
-        match self {
-            Item::Operation(op) => op.span,
-            Item::Event(event) => event.span,
-        }
-    }
-
-    fn named_by(&self, contract: &ContractDoc, task: &TaskText) -> bool {
-        match self {
-            Item::Operation(op) => task.names_operation(contract, op),
-            Item::Event(event) => names_event(task, &event.name),
+        match self.kind {
+            ItemKind::Operation(op) => op.span,
+            ItemKind::Event(event) => event.span,
         }
     }
 }
 
 fn items_noun(items: &[Item]) -> &'static str {
     // Only called for two items or more.
-    let operations = items.iter().all(|i| matches!(i, Item::Operation(_)));
-    let events = items.iter().all(|i| matches!(i, Item::Event(_)));
+    let operations = items.iter().all(|i| matches!(i.kind, ItemKind::Operation(_)));
+    let events = items.iter().all(|i| matches!(i.kind, ItemKind::Event(_)));
     match (operations, events) {
         (true, _) => "operations",
         (_, true) => "events",
@@ -201,37 +213,35 @@ fn items_noun(items: &[Item]) -> &'static str {
     }
 }
 
-/// An event by its full name, or by the words of its name or of its last
-/// dotted segment (`SchoolCreated` of `lms.roster.v1.SchoolCreated`).
-pub(super) fn names_event(task: &TaskText, name: &str) -> bool {
-    if contains_identifier(&task.lower, name) {
-        return true;
-    }
-    let last = name.rsplit('.').next().unwrap_or(name);
-    [name, last].iter().filter_map(|n| Phrase::of(n)).filter(|p| p.len() > 1).any(|p| task.names(&p))
-}
-
 /// Builds the fixes: where new test tasks go and what files they name.
-struct Planner<'a> {
+struct Planner<'c, 'a> {
+    cx: &'c Context<'a>,
     file: &'a FeatureFile,
     doc: &'a TasksDoc,
-    texts: &'a [TaskText],
-    /// Paths already named, so new test files are new.
-    used: HashSet<String>,
-    /// The language of the feature's source files.
-    extension: Option<String>,
+    coverage: &'c Coverage<'a>,
+    /// Test files the fixes of this run add, lower-cased, so that each
+    /// new file is new.
+    added: HashSet<String>,
+    /// The language of the feature's source files, when a fix needs it.
+    extension: OnceCell<Option<String>>,
 }
 
-impl<'a> Planner<'a> {
-    fn new(feature: &Feature, file: &'a FeatureFile, doc: &'a TasksDoc, texts: &'a [TaskText]) -> Self {
-        let used = doc.tasks.iter().flat_map(|t| t.paths().map(|(p, _)| p.to_lowercase())).collect();
-        Planner { file, doc, texts, used, extension: slots::source_extension(feature, doc) }
+impl<'c, 'a> Planner<'c, 'a> {
+    fn new(
+        cx: &'c Context<'a>,
+        file: &'a FeatureFile,
+        doc: &'a TasksDoc,
+        coverage: &'c Coverage<'a>,
+    ) -> Self {
+        Planner { cx, file, doc, coverage, added: HashSet::new(), extension: OnceCell::new() }
     }
 
     /// The fix adding one test task per wanted item (`None`: the file).
     fn fix(&mut self, contract: &Contract, wanted: &[Option<&Item>]) -> Option<Fix> {
-        let pattern =
-            contract_test_pattern(self.doc, self.texts, self.extension.as_deref(), |t| contract.named_by(t));
+        let extension = || self.extension.get_or_init(|| slots::source_extension(self.cx.feature, self.doc));
+        let pattern = contract_test_pattern(self.doc, self.coverage, extension, |t| {
+            contract.named_by(self.coverage, t)
+        });
         let tasks: Vec<NewTask> = wanted
             .iter()
             .map(|item| match item {
@@ -246,7 +256,8 @@ impl<'a> Planner<'a> {
             (1, None) => format!("Insert a contract test task for {}", contract.file.rel),
             (n, _) => format!("Insert {n} contract test tasks for {}", contract.file.rel),
         };
-        let edit = insert_tasks(self.file, self.doc, &slot, &tasks);
+        let taken: Vec<TaskKey> = self.cx.task_keys().collect();
+        let edit = insert_tasks(self.file, &taken, &slot, &tasks);
         Some(Fix { title, applicability: Applicability::Unsafe, edits: vec![edit] })
     }
 
@@ -256,24 +267,24 @@ impl<'a> Planner<'a> {
     /// the first story's tests, the Tests First phase, or after the last
     /// task.
     fn slot(&self, contract: &Contract, item: Option<&Item>) -> Option<TaskSlot> {
-        let (file, doc, texts) = (self.file, self.doc, self.texts);
-        let story_phase = |names: &dyn Fn(&TaskText) -> bool| {
+        let (file, doc, coverage) = (self.file, self.doc, self.coverage);
+        let story_phase = |names: &dyn Fn(usize) -> bool| {
             doc.phases.iter().position(|p| {
-                p.kind == PhaseKind::UserStory
-                    && p.story.is_some()
-                    && p.tasks.iter().any(|&t| names(&texts[t]))
+                p.kind == PhaseKind::UserStory && p.story.is_some() && p.tasks.iter().any(|&t| names(t))
             })
         };
-        if let Some(index) = story_phase(&|t| item.is_some_and(|item| contract.item_named_by(item, t))) {
+        if let Some(index) =
+            story_phase(&|t| item.is_some_and(|item| contract.item_named_by(coverage, item, t)))
+        {
             return Some(slots::story_tests(file, doc, index));
         }
         if let Some(last) =
-            (0..doc.tasks.len()).rev().find(|&i| texts[i].test && contract.named_by(&texts[i]))
+            (0..doc.tasks.len()).rev().find(|&i| contract.named_by(coverage, i) && coverage.kind(i).test)
         {
             let story = doc.tasks[last].phase.and_then(|p| doc.phases[p].story);
             return Some(TaskSlot::at_end(file, doc, &[last], doc.tasks[last].block.span(), story));
         }
-        if let Some(index) = story_phase(&|t| contract.names_file(t)) {
+        if let Some(index) = story_phase(&|t| contract.names_file(coverage, t)) {
             return Some(slots::story_tests(file, doc, index));
         }
         let about_contracts = |title: &str| title.to_lowercase().contains("contract");
@@ -302,6 +313,15 @@ impl<'a> Planner<'a> {
         slots::after_last_task(file, doc)
     }
 
+    /// Whether a task names `lower` (a lower-cased path).
+    fn named_by_a_task(&self, lower: &str) -> bool {
+        self.coverage.tasks_naming(self.cx, lower).any(|index| {
+            let task = &self.doc.tasks[index];
+            let mut blocks = std::iter::once(&task.block).chain(&task.details);
+            blocks.any(|b| BlockSignals::of(&b.scan).lower_paths.iter().any(|(_, p)| p == lower))
+        })
+    }
+
     /// A test file for `words` that no task names yet.
     fn fresh_path(&mut self, pattern: &NamePattern, words: Vec<String>, more: &[String]) -> String {
         let mut candidates = vec![words.clone()];
@@ -315,7 +335,8 @@ impl<'a> Planner<'a> {
         }
         for candidate in candidates {
             let path = pattern.render(&candidate);
-            if self.used.insert(path.to_lowercase()) {
+            let lower = path.to_lowercase();
+            if !self.named_by_a_task(&lower) && self.added.insert(lower) {
                 return path;
             }
         }
@@ -323,8 +344,8 @@ impl<'a> Planner<'a> {
     }
 
     fn item_task(&mut self, pattern: &NamePattern, item: &Item) -> NewTask {
-        match item {
-            Item::Operation(op) => {
+        match item.kind {
+            ItemKind::Operation(op) => {
                 let segments: Vec<&str> = op.path.split('/').filter(|s| !s.is_empty()).collect();
                 let is_param = |s: &&str| s.starts_with(['{', ':', '<', '[']);
                 let mut words = segments
@@ -343,7 +364,7 @@ impl<'a> Planner<'a> {
                     description: format!("Contract test {} {} in {path}", op.method, op.path),
                 }
             }
-            Item::Event(event) => {
+            ItemKind::Event(event) => {
                 let last = event.name.rsplit('.').next().unwrap_or(&event.name);
                 let mut words = words_of(last);
                 let message = event.kind == EventKind::Message;
@@ -377,30 +398,39 @@ impl<'a> Planner<'a> {
 /// contract, else from any contract test, else from any test file (in a
 /// `contract/` folder next to it), else the language's convention in
 /// `tests/contract/`. Only source files teach (not `TestPlan.md`).
-fn contract_test_pattern(
+fn contract_test_pattern<'e>(
     doc: &TasksDoc,
-    texts: &[TaskText],
-    ext: Option<&str>,
-    same: impl Fn(&TaskText) -> bool,
+    coverage: &Coverage,
+    ext: impl FnOnce() -> &'e Option<String>,
+    same: impl Fn(usize) -> bool,
 ) -> NamePattern {
     let mut learned: [Option<NamePattern>; 3] = [None, None, None];
-    for (task, text) in doc.tasks.iter().zip(texts) {
-        if !text.test {
+    'tasks: for (index, task) in doc.tasks.iter().enumerate() {
+        let kind = coverage.kind(index);
+        if !kind.test {
             continue;
         }
         for (path, _) in task.paths() {
             if !is_test_path(path) || !is_source_file(path) {
                 continue;
             }
-            let Some(pattern) = NamePattern::learn(path) else { continue };
-            let rank = if same(text) {
+            let rank = if same(index) {
                 0
-            } else if path.to_lowercase().contains("contract") || text.contract {
+            } else if path.to_lowercase().contains("contract") || kind.contract {
                 1
             } else {
                 2
             };
-            learned[rank].get_or_insert(pattern);
+            // The first of each rank teaches; a test of the same contract
+            // decides.
+            if learned[rank].is_some() {
+                continue;
+            }
+            let Some(pattern) = NamePattern::learn(path) else { continue };
+            learned[rank] = Some(pattern);
+            if rank == 0 {
+                break 'tasks;
+            }
         }
     }
     let [same, contract, any] = learned;
@@ -412,7 +442,7 @@ fn contract_test_pattern(
             pattern.dir = format!("{}contract/", tests_root(&pattern.dir));
             pattern
         }
-        None => NamePattern::test_file("tests/contract/", ext),
+        None => NamePattern::test_file("tests/contract/", ext().as_deref()),
     }
 }
 

@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use super::matching::{ContractNames, TaskText, normalize_endpoint_path, task_texts};
+use super::matching::normalize_endpoint_path;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 
@@ -52,28 +52,34 @@ impl Rule for EndpointWithoutTask {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((_, doc)) = cx.tasks() else { return };
-        if doc.tasks.is_empty() {
+        if doc.tasks.is_empty() || cx.feature.contracts().next().is_none() {
             return;
         }
-        let texts = task_texts(doc);
-        let builders: Vec<&TaskText> = texts.iter().filter(|t| t.implementation).collect();
+        let coverage = cx.coverage();
+        // Only tasks that name something can build an operation.
+        let builders: Vec<usize> =
+            coverage.named.iter().copied().filter(|&t| coverage.kind(t).implementation).collect();
         let mut seen = HashSet::new();
-        for (file, contract) in cx.feature.contracts() {
+        for (index, needles) in coverage.contracts.iter().enumerate() {
+            let (file, contract) = (needles.file, needles.doc);
+            // Operations come first among a contract's items.
+            let operations = contract.operations.len();
+            let names_some = |t: usize| coverage.items(t, index).iter().any(|&item| item < operations);
             // "Implement the Jira browser routes in jira_browser.py": a task
             // that names the contract but none of its operations builds
             // them all.
-            let names = ContractNames::of(file, contract);
-            let names_some =
-                |t: &TaskText| contract.operations.iter().any(|op| t.names_operation(contract, op));
-            if builders.iter().any(|t| names.named_by(t, false) && !names_some(t)) {
+            if builders.iter().any(|&t| coverage.names_file(t, index, false) && !names_some(t)) {
                 continue;
             }
-            for operation in &contract.operations {
-                let key = (operation.method.clone(), normalize_endpoint_path(&operation.path));
-                if !seen.insert(key) {
-                    continue;
+            let mut built = vec![false; operations];
+            for &builder in &builders {
+                for &item in coverage.items(builder, index).iter().filter(|&&item| item < operations) {
+                    built[item] = true;
                 }
-                if builders.iter().any(|t| t.names_operation(contract, operation)) {
+            }
+            for (operation, built) in contract.operations.iter().zip(built) {
+                let key = (operation.method.clone(), normalize_endpoint_path(&operation.path));
+                if !seen.insert(key) || built {
                     continue;
                 }
                 let message = format!("no implementation task names {}", operation.label());

@@ -1,10 +1,13 @@
-use super::matching::{Phrase, TaskText, is_test_path, task_texts, words_of};
+use std::cell::LazyCell;
+
+use super::matching::{is_test_path, words_of};
 use super::slots;
 use crate::analysis::rules::insert::{NamePattern, NewTask, TaskSlot, insert_tasks};
 use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::data_model::{Entity, EntityKind};
 use crate::model::feature::{Feature, FeatureFile};
+use crate::model::ids::TaskKey;
 use crate::model::tasks::{PhaseKind, TasksDoc};
 
 declare_rule! {
@@ -54,52 +57,32 @@ impl Rule for EntityWithoutTask {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((tasks_file, doc)) = cx.tasks() else { return };
-        let Some((model_file, data_model)) = cx.feature.data_model() else { return };
+        let Some((model_file, _)) = cx.feature.data_model() else { return };
         if doc.tasks.is_empty() {
             return;
         }
-        let texts = task_texts(doc);
-        let slot = model_slot(tasks_file, doc);
-        let pattern = model_pattern(cx.feature, doc);
-        for entity in data_model.entities.iter().filter(|e| is_to_build(e)) {
-            let phrases = entity_phrases(&entity.name);
-            let named = |t: &TaskText| phrases.iter().any(|p| t.names(p) || p.scattered_in(t));
-            if phrases.is_empty() || texts.iter().any(named) {
+        let coverage = cx.coverage();
+        let mut named = vec![false; coverage.entities.len()];
+        for hits in coverage.named.iter().filter_map(|&t| coverage.hits(t)) {
+            for &entity in hits.entities() {
+                named[entity] = true;
+            }
+        }
+        // Where fixes go and how they name files: worked out for the first.
+        let slot = LazyCell::new(|| model_slot(tasks_file, doc));
+        let pattern = LazyCell::new(|| model_pattern(cx.feature, doc));
+        for (index, (needles, named)) in coverage.entities.iter().zip(named).enumerate() {
+            if coverage.has_no_name(index) || named {
                 continue;
             }
+            let entity = needles.entity;
             let line = model_file.document.line_span(model_file.document.line_of(entity.heading.start));
             let message = format!("no task names the entity {}", entity.name);
             let mut diagnostic = cx.report(Self::META.default_severity, model_file, line, message);
-            diagnostic.fix = slot.as_ref().map(|slot| model_fix(tasks_file, doc, slot, &pattern, entity));
+            diagnostic.fix = slot.as_ref().map(|slot| model_fix(cx, tasks_file, doc, slot, &pattern, entity));
             out.push(diagnostic);
         }
     }
-}
-
-/// An entity the feature builds: not marked as existing, and with at least
-/// one typed field (or an enumeration). Sections that describe a concept
-/// in prose (`Makefile Targets`, `Sanitized Surface`) are not models a
-/// task would create.
-fn is_to_build(entity: &Entity) -> bool {
-    !entity.existing && (entity.kind == EntityKind::Enum || entity.fields.iter().any(|f| f.ty.is_some()))
-}
-
-/// Trailing words that qualify rather than name an entity.
-const GENERIC_SUFFIXES: &[&str] =
-    &["entity", "table", "model", "record", "dto", "type", "state", "enum", "schema", "object"];
-
-/// The phrases that name an entity: each of `A / B`, without generic
-/// parameters (`ChartResult<T>`) and qualifiers in parentheses, and each
-/// without a generic last word.
-fn entity_phrases(name: &str) -> Vec<Phrase> {
-    let mut phrases = Vec::new();
-    for alternative in name.split(['/', ',']) {
-        let cut = alternative.find(['<', '(', '[']).unwrap_or(alternative.len());
-        let Some(phrase) = Phrase::of(&alternative[..cut]) else { continue };
-        phrases.extend(phrase.without_suffix(GENERIC_SUFFIXES));
-        phrases.push(phrase);
-    }
-    phrases
 }
 
 /// Where model tasks go: the Foundational phase (its models subsection if
@@ -154,6 +137,7 @@ fn model_pattern(feature: &Feature, doc: &TasksDoc) -> NamePattern {
 }
 
 fn model_fix(
+    cx: &Context,
     file: &FeatureFile,
     doc: &TasksDoc,
     slot: &TaskSlot,
@@ -163,13 +147,17 @@ fn model_fix(
     let name = entity.name.split(['/', ',', '<', '(']).next().unwrap_or(&entity.name).trim();
     let path = pattern.render(&words_of(name));
     // Two parallel tasks on one file conflict: share a file, lose `[P]`.
-    let taken = doc.tasks.iter().any(|t| t.paths().any(|(p, _)| p.eq_ignore_ascii_case(&path)));
+    let shared = cx
+        .coverage()
+        .tasks_naming(cx, &path)
+        .any(|t| doc.tasks[t].paths().any(|(p, _)| p.eq_ignore_ascii_case(&path)));
     let what = if entity.kind == EntityKind::Enum { "enum" } else { "model" };
-    let task = NewTask { parallel: !taken, description: format!("Create {name} {what} in {path}") };
+    let task = NewTask { parallel: !shared, description: format!("Create {name} {what} in {path}") };
+    let taken: Vec<TaskKey> = cx.task_keys().collect();
     Fix {
         title: format!("Insert a task creating the {name} {what}"),
         applicability: Applicability::Unsafe,
-        edits: vec![insert_tasks(file, doc, slot, &[task])],
+        edits: vec![insert_tasks(file, &taken, slot, &[task])],
     }
 }
 

@@ -10,13 +10,18 @@
 //! their file name, stem, subject and the identifiers they define
 //! ([`ContractNames`]).
 
+use super::constitution_gate_uncovered::concerns_in;
+use crate::analysis::facts::{BlockFacts, text_hash};
 use crate::model::contracts::{ContractDoc, ContractKind, Operation};
 use crate::model::feature::FeatureFile;
+use crate::model::scan::{BlockScan, MentionKind};
 use crate::model::tasks::{PhaseKind, SubsectionKind, Task, TasksDoc};
 
 const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
 /// What one task says, prepared for matching: its line and detail lines.
+/// Built only when a task's [`TaskHits`](super::shared::TaskHits) are
+/// computed, which a re-analysis does for edited tasks alone.
 pub(super) struct TaskText {
     /// The text, lower-cased, markup kept (for identifiers and non-ASCII
     /// names).
@@ -25,6 +30,184 @@ pub(super) struct TaskText {
     pub words: Vec<String>,
     /// Every `METHOD /path` or bare `/path` the text names.
     pub endpoints: Vec<EndpointRef>,
+    /// Runs of letters, digits and `_` of `lower`, sorted: a name made of
+    /// those alone is in the text as an identifier exactly when it is one
+    /// of them ([`TaskText::has_identifier`]).
+    identifiers: Vec<String>,
+}
+
+impl TaskText {
+    /// The text of `task`'s line and detail blocks.
+    pub fn of(task: &Task) -> Self {
+        let mut text = String::from(&*task.block.scan.text);
+        for detail in &task.details {
+            text.push('\n');
+            text.push_str(&detail.scan.text);
+        }
+        let lower = text.to_lowercase();
+        let mut identifiers: Vec<String> = lower
+            .split(|c: char| !is_identifier_char(c))
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        identifiers.sort_unstable();
+        identifiers.dedup();
+        TaskText { words: words(&text), endpoints: endpoint_refs(&text), lower, identifiers }
+    }
+
+    /// Whether the task's words contain `phrase`.
+    pub fn names(&self, phrase: &Phrase) -> bool {
+        phrase.found_in(&self.words, &self.lower)
+    }
+
+    /// [`contains_identifier`] of the text and `identifier`, already
+    /// lower-cased.
+    pub fn has_identifier(&self, identifier: &LowerIdentifier) -> bool {
+        if identifier.plain {
+            // A match bounded by non-identifier characters, of a name
+            // without any, is a whole run.
+            return self.identifiers.binary_search(&identifier.lower).is_ok();
+        }
+        contains_lower_identifier(&self.lower, &identifier.lower)
+    }
+}
+
+/// A name looked for as an identifier, lower-cased once.
+pub(super) struct LowerIdentifier {
+    lower: String,
+    /// Made of letters, digits and `_` only.
+    plain: bool,
+}
+
+impl LowerIdentifier {
+    pub fn of(identifier: &str) -> Self {
+        let lower = identifier.to_lowercase();
+        let plain = lower.chars().all(is_identifier_char);
+        LowerIdentifier { lower, plain }
+    }
+}
+
+fn is_identifier_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The ways a task can name one operation of a contract, prepared once per
+/// analysis.
+pub(super) struct OperationNames {
+    /// [`path_forms`] of its path.
+    forms: Vec<String>,
+    method: Box<str>,
+    id: Option<LowerIdentifier>,
+    /// The words of the path's last segment ([`last_segment_phrase`]).
+    last_segment: Option<Phrase>,
+}
+
+impl OperationNames {
+    pub fn of(contract: &ContractDoc, operation: &Operation) -> Self {
+        OperationNames {
+            forms: path_forms(&operation.path, contract.base_path.as_deref()),
+            method: operation.method.clone(),
+            id: operation.operation_id.as_deref().map(LowerIdentifier::of),
+            last_segment: last_segment_phrase(&operation.path),
+        }
+    }
+
+    /// Whether `task` names the operation: by `METHOD /path`, by a bare
+    /// path, by its operationId, or by the words of its path's last
+    /// segment when there are two or more.
+    pub fn named_by(&self, task: &TaskText) -> bool {
+        let by_path = task.endpoints.iter().any(|e| {
+            self.forms.iter().any(|f| path_matches(f, &e.path))
+                && e.methods.as_ref().is_none_or(|m| m.iter().any(|m| **m == *self.method))
+        });
+        by_path
+            || self.id.as_ref().is_some_and(|id| task.has_identifier(id))
+            || self.last_segment.as_ref().is_some_and(|p| task.names(p))
+    }
+}
+
+/// What one block says for the coverage rules, kept in its facts.
+pub(crate) struct BlockSignals {
+    summary: SignalSummary,
+    /// Its paths, lower-cased, and their hashes ([`text_hash`]): a new
+    /// test file must not take one.
+    pub lower_paths: Vec<(u32, String)>,
+}
+
+/// Whether a block's task writes tests or speaks of contracts, and which
+/// constitution concerns it works on. [`TaskKind`] adds what the task's
+/// section says.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct SignalSummary {
+    /// Paths it names.
+    paths: u32,
+    /// Of those, test files.
+    test_paths: u32,
+    /// Says "contract".
+    says_contract: bool,
+    /// A task line whose description says "test" anywhere, or in its
+    /// first five words.
+    says_test: bool,
+    leads_with_test: bool,
+    /// Bit `i` set: the block has a word of concern `i`'s tasks
+    /// ([`super::constitution_gate_uncovered::concerns_in`]).
+    concerns: u16,
+    /// The hash of its first path, lower-cased ([`text_hash`]).
+    pub first_path: u32,
+}
+
+impl SignalSummary {
+    pub fn paths(self) -> usize {
+        self.paths as usize
+    }
+
+    pub fn concerns(self) -> u16 {
+        self.concerns
+    }
+}
+
+impl BlockSignals {
+    pub fn of(scan: &BlockScan) -> &BlockSignals {
+        Self::of_facts(BlockFacts::of(scan), scan)
+    }
+
+    /// The signals of `scan`, whose facts are `facts`.
+    pub fn of_facts<'f>(facts: &'f BlockFacts, scan: &BlockScan) -> &'f BlockSignals {
+        facts.signals.get_or_init(|| {
+            let paths: Vec<&str> = scan
+                .mentions
+                .iter()
+                .filter_map(|m| match &m.kind {
+                    MentionKind::Path { path } => Some(&**path),
+                    _ => None,
+                })
+                .collect();
+            let lower = scan.text.to_lowercase();
+            let description = scan.task.as_ref().map_or(Vec::new(), |line| words_of(&line.description));
+            let is_test_word = |w: &String| TEST_WORDS.contains(&w.as_str());
+            let lower_paths: Vec<(u32, String)> =
+                paths.iter().map(|p| p.to_lowercase()).map(|p| (text_hash(&p), p)).collect();
+            let summary = SignalSummary {
+                paths: paths.len() as u32,
+                test_paths: paths.iter().filter(|p| is_test_path(p)).count() as u32,
+                says_contract: lower.contains("contract"),
+                says_test: description.iter().any(is_test_word),
+                leads_with_test: description.iter().take(5).any(is_test_word),
+                concerns: concerns_in(&lower),
+                first_path: lower_paths.first().map_or(0, |(hash, _)| *hash),
+            };
+            BlockSignals { summary, lower_paths }
+        })
+    }
+
+    pub fn summary(&self) -> SignalSummary {
+        self.summary
+    }
+}
+
+/// What the coverage rules know of a task's kind of work.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct TaskKind {
     /// Writes or changes a test: in a tests phase or subsection, touches a
     /// test file, or says "test".
     pub test: bool,
@@ -36,62 +219,55 @@ pub(super) struct TaskText {
     pub contract: bool,
 }
 
-impl TaskText {
-    /// Whether the task's words contain `phrase`.
-    pub fn names(&self, phrase: &Phrase) -> bool {
-        phrase.found_in(&self.words, &self.lower)
-    }
-
-    /// Whether the task names `operation` (of `contract`): by `METHOD
-    /// /path`, by a bare path, by its operationId, or by the words of its
-    /// path's last segment when there are two or more.
-    pub fn names_operation(&self, contract: &ContractDoc, operation: &Operation) -> bool {
-        let forms = path_forms(&operation.path, contract.base_path.as_deref());
-        let by_path = self.endpoints.iter().any(|e| {
-            forms.iter().any(|f| path_matches(f, &e.path))
-                && e.methods.as_ref().is_none_or(|m| m.iter().any(|m| **m == *operation.method))
-        });
-        by_path
-            || operation.operation_id.as_deref().is_some_and(|id| contains_identifier(&self.lower, id))
-            || last_segment_phrase(&operation.path).is_some_and(|p| self.names(&p))
+impl TaskKind {
+    /// The kind of `task`, from the signals of its blocks and its section
+    /// (`section` answers whether its phase and subsection titles say
+    /// "contract").
+    pub fn of(doc: &TasksDoc, task: &Task, signals: TaskSignals, section: impl FnOnce() -> bool) -> TaskKind {
+        let TaskSignals { line, paths, test_paths, says_contract } = signals;
+        let context = in_tests_section(doc, task);
+        let only_test_files = test_paths > 0 && test_paths == paths;
+        TaskKind {
+            test: context || test_paths > 0 || line.says_test,
+            implementation: !(context || line.leads_with_test || only_test_files),
+            contract: says_contract || section(),
+        }
     }
 }
 
-/// The prepared text of every task of `doc`, in task order.
-pub(super) fn task_texts(doc: &TasksDoc) -> Vec<TaskText> {
-    doc.tasks.iter().map(|task| task_text(doc, task)).collect()
+/// The signals of a task's line, with the paths and words of its details
+/// added.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TaskSignals {
+    line: SignalSummary,
+    paths: u32,
+    test_paths: u32,
+    says_contract: bool,
 }
 
-fn task_text(doc: &TasksDoc, task: &Task) -> TaskText {
-    let mut text = String::from(&*task.block.scan.text);
-    for detail in &task.details {
-        text.push('\n');
-        text.push_str(&detail.scan.text);
+impl TaskSignals {
+    pub fn of(line: SignalSummary, details: impl Iterator<Item = SignalSummary>) -> Self {
+        let mut signals = TaskSignals {
+            line,
+            paths: line.paths,
+            test_paths: line.test_paths,
+            says_contract: line.says_contract,
+        };
+        for detail in details {
+            signals.paths += detail.paths;
+            signals.test_paths += detail.test_paths;
+            signals.says_contract |= detail.says_contract;
+        }
+        signals
     }
-    let lower = text.to_lowercase();
-    let words = words(&text);
-    let paths: Vec<&str> = task.paths().map(|(p, _)| p).collect();
-    let test_paths = paths.iter().filter(|p| is_test_path(p)).count();
-    let description_words = words_of(task.description());
-    let says_test = description_words.iter().any(|w| TEST_WORDS.contains(&w.as_str()));
-    let leads_with_test = description_words.iter().take(5).any(|w| TEST_WORDS.contains(&w.as_str()));
-    let context = in_tests_section(doc, task);
-    let only_test_files = test_paths > 0 && test_paths == paths.len();
-    let phase = task.phase.map(|p| &doc.phases[p]);
-    let section_title = phase
-        .map(|p| {
-            let sub = task.subsection.and_then(|s| p.subsections.get(s)).map_or("", |s| &s.title);
-            format!("{} {sub}", p.title).to_lowercase()
-        })
-        .unwrap_or_default();
-    TaskText {
-        contract: lower.contains("contract") || section_title.contains("contract"),
-        lower,
-        words,
-        endpoints: endpoint_refs(&text),
-        test: context || test_paths > 0 || says_test,
-        implementation: !(context || leads_with_test || only_test_files),
-    }
+}
+
+/// Whether a phase and subsection title, as one lower-cased line, speaks
+/// of contracts.
+pub(super) fn section_says_contract(doc: &TasksDoc, phase: usize, subsection: Option<usize>) -> bool {
+    let p = &doc.phases[phase];
+    let sub = subsection.and_then(|s| p.subsections.get(s)).map_or("", |s| &s.title);
+    format!("{} {sub}", p.title).to_lowercase().contains("contract")
 }
 
 const TEST_WORDS: &[&str] = &["test", "tests", "testing", "e2e", "tdd"];
@@ -134,13 +310,23 @@ pub(super) fn is_test_path(path: &str) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Phrase {
     words: Vec<String>,
+    /// All words are ASCII (other scripts are looked for as text).
+    ascii: bool,
+    /// Two words or more written together, stemmed: `joboffer`.
+    joined: Option<String>,
 }
 
 impl Phrase {
+    fn from_words(words: Vec<String>) -> Phrase {
+        let ascii = words.iter().all(|w| w.is_ascii());
+        let joined = (words.len() > 1).then(|| stem(&words.concat()));
+        Phrase { words, ascii, joined }
+    }
+
     /// The phrase of a name; `None` when it has no words.
     pub fn of(name: &str) -> Option<Phrase> {
         let words = words(name);
-        (!words.is_empty()).then_some(Phrase { words })
+        (!words.is_empty()).then(|| Phrase::from_words(words))
     }
 
     pub fn len(&self) -> usize {
@@ -151,7 +337,7 @@ impl Phrase {
     /// `Model`, ...), when something is left.
     pub fn without_suffix(&self, generic: &[&str]) -> Option<Phrase> {
         let (last, rest) = self.words.split_last()?;
-        (!rest.is_empty() && generic.contains(&last.as_str())).then(|| Phrase { words: rest.to_vec() })
+        (!rest.is_empty() && generic.contains(&last.as_str())).then(|| Phrase::from_words(rest.to_vec()))
     }
 
     /// Whether one task holds the phrase's words in any order, a word
@@ -160,7 +346,7 @@ impl Phrase {
     /// missing (`status codes` for `InteropStatusCode`).
     pub fn scattered_in(&self, task: &TaskText) -> bool {
         let n = self.words.len();
-        if self.words.iter().any(|w| !w.is_ascii()) {
+        if !self.ascii {
             return false;
         }
         let found = self.words.iter().filter(|w| task.words.iter().any(|t| same_word(w, t))).count();
@@ -168,7 +354,7 @@ impl Phrase {
     }
 
     fn found_in(&self, words: &[String], lower: &str) -> bool {
-        if self.words.iter().any(|w| !w.is_ascii()) {
+        if !self.ascii {
             // CJK and other scripts do not separate words with spaces: look
             // for the name itself.
             return self.words.iter().all(|w| lower.contains(w.as_str()));
@@ -178,11 +364,7 @@ impl Phrase {
             return true;
         }
         // `joboffers`, `JOBOFFER`: the words written together.
-        if n > 1 {
-            let joined = stem(&self.words.concat());
-            return words.contains(&joined);
-        }
-        false
+        self.joined.as_ref().is_some_and(|joined| words.contains(joined))
     }
 }
 
@@ -246,13 +428,18 @@ pub(super) fn stem(word: &str) -> String {
 }
 
 /// Whether `text` (lower-cased) holds `identifier` as a whole identifier.
+#[cfg(test)]
 pub(super) fn contains_identifier(text: &str, identifier: &str) -> bool {
-    let needle = identifier.to_lowercase();
+    contains_lower_identifier(text, &identifier.to_lowercase())
+}
+
+/// [`contains_identifier`] with the identifier already lower-cased.
+fn contains_lower_identifier(text: &str, needle: &str) -> bool {
     if needle.is_empty() {
         return false;
     }
-    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
-    text.match_indices(&needle).any(|(at, _)| {
+    let is_ident = is_identifier_char;
+    text.match_indices(needle).any(|(at, _)| {
         let before = text[..at].chars().next_back();
         let after = text[at + needle.len()..].chars().next();
         !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
@@ -422,7 +609,7 @@ const GENERIC_STEM_WORDS: &[&str] = &[
 
 /// The ways a task can name a contract file.
 pub(super) struct ContractNames {
-    file_name: String,
+    file_name: LowerIdentifier,
     /// The stem, a markdown contract's subject, a JSON schema's title,
     /// telling function and heading identifiers (`useDeviceDetection`,
     /// `ConfirmDialogComponent`).
@@ -446,7 +633,7 @@ impl ContractNames {
         let lead = stem_words.iter().take_while(|w| generic(w)).count();
         let stem_words = &stem_words[lead..];
         if !stem_words.is_empty() {
-            phrases.push(Phrase { words: stem_words.iter().map(|w| stem(w)).collect() });
+            phrases.push(Phrase::from_words(stem_words.iter().map(|w| stem(w)).collect()));
         }
         let mut keywords: Vec<String> =
             stem_words.iter().filter(|w| w.len() >= 3 && !generic(w)).map(|w| stem(w)).collect();
@@ -460,29 +647,58 @@ impl ContractNames {
         let telling = |p: &Phrase| p.len() > 1;
         phrases.extend(contract.functions.iter().filter_map(|f| Phrase::of(&f.name)).filter(telling));
         phrases.extend(heading_identifiers(file).iter().filter_map(|i| Phrase::of(i)).filter(telling));
-        ContractNames { file_name, phrases, keywords }
+        ContractNames { file_name: LowerIdentifier::of(&file_name), phrases, keywords }
     }
 
-    /// Whether `task` names the file, and how clearly. The file name or a
-    /// name of two words or more (`jira browser`) is strong. A one-word
-    /// name (`users` of `users.yaml`) or one word of the stem in a task
-    /// that speaks of contracts, or two words of the stem in any task
+    /// What `task`'s text says of the file; [`FileSignal::naming`] adds
+    /// what its section says.
+    pub fn signal(&self, task: &TaskText) -> FileSignal {
+        FileSignal {
+            strong: task.has_identifier(&self.file_name)
+                || self.phrases.iter().any(|p| p.len() > 1 && task.names(p)),
+            one_word: self.phrases.iter().any(|p| p.len() == 1 && task.names(p)),
+            keywords: self.keywords.iter().filter(|k| task.words.contains(k)).count(),
+        }
+    }
+}
+
+/// What a task's text says of a contract file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct FileSignal {
+    /// Its file name, or a name of two words or more.
+    strong: bool,
+    /// A one-word name.
+    one_word: bool,
+    /// How many telling words of its stem.
+    keywords: usize,
+}
+
+impl FileSignal {
+    /// Whether it says anything at all.
+    pub fn is_some(self) -> bool {
+        self != FileSignal::default()
+    }
+
+    /// Whether the task names the file, and how clearly; `contract`: the
+    /// task speaks of contracts. The file name or a name of two words or
+    /// more (`jira browser`) is strong. A one-word name (`users` of
+    /// `users.yaml`) or one word of the stem in a task that speaks of
+    /// contracts, or two words of the stem in any task
     /// (`attachOptionsToPack` for `sync_pack_options_contract.md`), is
     /// weak: enough for a file that defines no operations or events.
-    pub fn naming(&self, task: &TaskText) -> Naming {
-        if contains_identifier(&task.lower, &self.file_name)
-            || self.phrases.iter().any(|p| p.len() > 1 && task.names(p))
-        {
-            return Naming::Strong;
+    pub fn naming(self, contract: bool) -> Naming {
+        if self.strong {
+            Naming::Strong
+        } else if (contract && (self.one_word || self.keywords > 0)) || self.keywords >= 2 {
+            Naming::Weak
+        } else {
+            Naming::None
         }
-        let one_word = self.phrases.iter().any(|p| p.len() == 1 && task.names(p));
-        let found = self.keywords.iter().filter(|k| task.words.contains(k)).count();
-        if (task.contract && (one_word || found > 0)) || found >= 2 { Naming::Weak } else { Naming::None }
     }
 
     /// Named strongly, or weakly when `weak_is_enough`.
-    pub fn named_by(&self, task: &TaskText, weak_is_enough: bool) -> bool {
-        match self.naming(task) {
+    pub fn named_by(self, contract: bool, weak_is_enough: bool) -> bool {
+        match self.naming(contract) {
             Naming::Strong => true,
             Naming::Weak => weak_is_enough,
             Naming::None => false,
@@ -490,9 +706,29 @@ impl ContractNames {
     }
 }
 
+/// The ways a task can name an event: by its full name, or by the words of
+/// its name or of its last dotted segment (`SchoolCreated` of
+/// `lms.roster.v1.SchoolCreated`) when there are two or more.
+pub(super) struct EventNames {
+    name: LowerIdentifier,
+    phrases: Vec<Phrase>,
+}
+
+impl EventNames {
+    pub fn of(name: &str) -> Self {
+        let last = name.rsplit('.').next().unwrap_or(name);
+        let phrases = [name, last].iter().filter_map(|n| Phrase::of(n)).filter(|p| p.len() > 1).collect();
+        EventNames { name: LowerIdentifier::of(name), phrases }
+    }
+
+    pub fn named_by(&self, task: &TaskText) -> bool {
+        task.has_identifier(&self.name) || self.phrases.iter().any(|p| task.names(p))
+    }
+}
+
 /// How clearly a task names a contract file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Naming {
+pub(crate) enum Naming {
     None,
     Weak,
     Strong,

@@ -1,9 +1,12 @@
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use crate::analysis::facts::{BlockFacts, same};
+use crate::analysis::table::BlockRole;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
-use crate::model::feature::Feature;
-use crate::model::scan::MentionKind;
+use crate::model::feature::{DocModel, Feature};
+use crate::model::scan::{BlockScan, MentionKind};
 use crate::syntax::BlockKind;
 use crate::text::Span;
 
@@ -104,9 +107,15 @@ impl RequirementCoverage {
 
 /// How the tasks of `feature` cover its spec's requirements; `None`
 /// without spec.md or tasks.md.
+#[allow(dead_code)] // for hover and code lens, which live outside the rules
 pub fn requirement_coverage(feature: &Feature) -> Option<RequirementCoverage> {
-    let (_, spec) = feature.spec()?;
-    let (tasks_file, doc) = feature.tasks()?;
+    coverage_in(&Context::new(feature))
+}
+
+/// [`requirement_coverage`] within an analysis.
+fn coverage_in(cx: &Context) -> Option<RequirementCoverage> {
+    let (spec_file, spec) = cx.feature.spec()?;
+    let (tasks_file, doc) = cx.tasks()?;
     let mut coverage = RequirementCoverage::default();
     let mut index = HashMap::new();
     for (i, requirement) in spec.requirements.iter().enumerate() {
@@ -122,60 +131,39 @@ pub fn requirement_coverage(feature: &Feature) -> Option<RequirementCoverage> {
         });
     }
     let Some(blocks) = tasks_file.blocks.as_deref() else { return Some(coverage) };
-    // The task each block belongs to: its line or one of its details.
-    let mut owners = HashMap::new();
-    for (i, task) in doc.tasks.iter().enumerate() {
-        owners.insert(task.block.start, i);
-        for detail in &task.details {
-            owners.insert(detail.start, i);
-        }
-    }
+    let DocModel::Spec(spec_doc) = &spec_file.model else { return Some(coverage) };
+    let kept = &cx.kept().requirements;
+    let mut walk = cx.block_walk()?;
     for block in blocks.iter() {
-        if matches!(block.scan.kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter) {
+        // A block belongs to a task as its line or one of its details; the
+        // table holds their facts, whose summary says whether they name a
+        // requirement at all.
+        let (owner, facts) = match walk.role(block) {
+            BlockRole::Line { task, facts } => (Some(task), Some((facts.facts, facts.summary))),
+            BlockRole::Detail { task, facts } => (Some(task), Some((facts.facts, facts.summary))),
+            BlockRole::Other => (None, None),
+        };
+        if facts.map_or(!names_requirements(&block.scan), |(_, summary)| !summary.requirements) {
             continue;
         }
-        let mentions: Vec<(&str, Span)> = block
-            .scan
-            .mentions
-            .iter()
-            .filter_map(|m| match &m.kind {
-                MentionKind::Requirement { id } => Some((&**id, m.span)),
-                _ => None,
-            })
-            .collect();
-        if mentions.is_empty() {
+        let is_line = owner.is_some_and(|task| doc.tasks[task].block.start == block.start);
+        if let Some(few) = owner.and_then(|task| kept[task]).filter(|_| is_line) {
+            // A task line naming a few requirements: the table holds them.
+            let task = owner.expect("a line has its task");
+            for i in few.iter() {
+                let tasks = &mut coverage.requirements[i].tasks;
+                if !tasks.contains(&task) {
+                    tasks.push(task);
+                }
+            }
             continue;
         }
-        let owner = owners.get(&block.start).copied();
-        let mut named: Vec<(usize, Span)> = Vec::new();
-        for (k, &(id, span)) in mentions.iter().enumerate() {
-            if let Some(&i) = index.get(id) {
-                named.push((i, span));
-            }
-            // `DESIGN-REQ-018/019`: the same prefix, another number.
-            for (short, short_span) in shorthand_ids(&block.scan.text, id, span) {
-                if let Some(&i) = index.get(short.as_str()) {
-                    named.push((i, short_span));
-                }
-            }
-            // `FR-001 through FR-005`: everything in between.
-            let Some(&(next, next_span)) = mentions.get(k + 1) else { continue };
-            if !is_range_connector(block.scan.slice(Span::new(span.end, next_span.start))) {
-                continue;
-            }
-            let (Some((prefix, low)), Some((next_prefix, high))) = (numbered(id), numbered(next)) else {
-                continue;
-            };
-            if prefix != next_prefix || low > high {
-                continue;
-            }
-            for (i, covered) in coverage.requirements.iter().enumerate() {
-                if numbered(&covered.id).is_some_and(|(p, n)| p == prefix && (low..=high).contains(&n)) {
-                    named.push((i, span.cover(next_span)));
-                }
-            }
-        }
-        for (i, span) in named {
+        let facts = facts.map_or_else(|| BlockFacts::of(&block.scan), |(facts, _)| facts);
+        let named = facts.requirements.get(
+            |key| same(key, spec_doc),
+            || (Arc::downgrade(spec_doc), named_in(&block.scan, &index, &coverage.requirements)),
+        );
+        for &(i, span) in named.all.iter() {
             let entry = &mut coverage.requirements[i];
             match owner {
                 Some(task) => {
@@ -188,6 +176,92 @@ pub fn requirement_coverage(feature: &Feature) -> Option<RequirementCoverage> {
         }
     }
     Some(coverage)
+}
+
+/// Whether a block names requirements where they count (not in code).
+pub(crate) fn names_requirements(block: &BlockScan) -> bool {
+    !matches!(block.kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter)
+        && block.mentions.iter().any(|m| matches!(m.kind, MentionKind::Requirement { .. }))
+}
+
+/// The requirements a block names: kept in its facts until spec.md
+/// changes.
+#[derive(Clone)]
+pub(crate) struct NamedRequirements {
+    /// (index into [`RequirementCoverage::requirements`], span relative to
+    /// the block), in order.
+    all: Arc<[(usize, Span)]>,
+}
+
+/// At most two requirements a task line names, in order: copied into its
+/// row, so that a re-analysis need not look at the line's facts again.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FewRequirements {
+    len: u8,
+    indices: [u32; 2],
+}
+
+impl NamedRequirements {
+    /// Its requirements, when there are at most two.
+    pub fn few(&self) -> Option<FewRequirements> {
+        let mut indices = [0; 2];
+        for (slot, &(i, _)) in indices.iter_mut().zip(self.all.iter()) {
+            *slot = u32::try_from(i).ok()?;
+        }
+        (self.all.len() <= 2).then_some(FewRequirements { len: self.all.len() as u8, indices })
+    }
+}
+
+impl FewRequirements {
+    fn iter(self) -> impl Iterator<Item = usize> {
+        self.indices.into_iter().take(self.len as usize).map(|i| i as usize)
+    }
+}
+
+/// The requirements a block names, as indices into `requirements` (whose
+/// index by ID is `index`), with spans relative to the block.
+fn named_in(
+    block: &BlockScan,
+    index: &HashMap<Box<str>, usize>,
+    requirements: &[CoveredRequirement],
+) -> NamedRequirements {
+    let mentions: Vec<(&str, Span)> = block
+        .mentions
+        .iter()
+        .filter_map(|m| match &m.kind {
+            MentionKind::Requirement { id } => Some((&**id, m.span)),
+            _ => None,
+        })
+        .collect();
+    let mut named: Vec<(usize, Span)> = Vec::new();
+    for (k, &(id, span)) in mentions.iter().enumerate() {
+        if let Some(&i) = index.get(id) {
+            named.push((i, span));
+        }
+        // `DESIGN-REQ-018/019`: the same prefix, another number.
+        for (short, short_span) in shorthand_ids(&block.text, id, span) {
+            if let Some(&i) = index.get(short.as_str()) {
+                named.push((i, short_span));
+            }
+        }
+        // `FR-001 through FR-005`: everything in between.
+        let Some(&(next, next_span)) = mentions.get(k + 1) else { continue };
+        if !is_range_connector(block.slice(Span::new(span.end, next_span.start))) {
+            continue;
+        }
+        let (Some((prefix, low)), Some((next_prefix, high))) = (numbered(id), numbered(next)) else {
+            continue;
+        };
+        if prefix != next_prefix || low > high {
+            continue;
+        }
+        for (i, covered) in requirements.iter().enumerate() {
+            if numbered(&covered.id).is_some_and(|(p, n)| p == prefix && (low..=high).contains(&n)) {
+                named.push((i, span.cover(next_span)));
+            }
+        }
+    }
+    NamedRequirements { all: named.into() }
 }
 
 /// The IDs written as `/019` right after `id` (at `span`): `DESIGN-REQ-018/019/021`.
@@ -236,7 +310,7 @@ impl Rule for RequirementCoverageRule {
         let (Some((tasks_file, doc)), Some((spec_file, spec))) = (cx.tasks(), cx.feature.spec()) else {
             return;
         };
-        let Some(coverage) = requirement_coverage(cx.feature) else { return };
+        let Some(coverage) = coverage_in(cx) else { return };
         if doc.tasks.is_empty() || coverage.total() == 0 {
             return;
         }

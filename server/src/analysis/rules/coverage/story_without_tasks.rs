@@ -47,15 +47,24 @@ impl Rule for StoryWithoutTasks {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((tasks_file, doc)) = cx.tasks() else { return };
         let Some((spec_file, spec)) = cx.feature.spec() else { return };
-        let mut labelled: HashSet<u32> = doc.tasks.iter().filter_map(|t| t.story()).collect();
-        labelled.extend(doc.phases.iter().filter(|p| p.kind == PhaseKind::UserStory).filter_map(|p| p.story));
+        let labels = cx.rows().iter().filter_map(|row| row.label);
+        let phases = doc.phases.iter().filter(|p| p.kind == PhaseKind::UserStory).filter_map(|p| p.story);
+        let mut labelled: Vec<u32> = Vec::new();
+        for story in labels.chain(phases) {
+            // Tasks of one story come together: keep the list short.
+            if labelled.last() != Some(&story) {
+                labelled.push(story);
+            }
+        }
+        labelled.sort_unstable();
+        labelled.dedup();
         if labelled.is_empty() || doc.tasks.is_empty() {
             return; // not organised by story
         }
         let mut reported = HashSet::new();
         for story in &spec.stories {
             let Some(number) = story.number else { continue };
-            if labelled.contains(&number) || !reported.insert(number) {
+            if labelled.binary_search(&number).is_ok() || !reported.insert(number) {
                 continue;
             }
             let line = spec_file.document.line_span(spec_file.document.line_of(story.heading.start));

@@ -47,13 +47,12 @@ impl Rule for CrossStoryDependency {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
         let ranges = Ranges::of(doc);
-        let crossing = doc.edges.iter().filter(|edge| {
-            let (Some(from), Some(to)) = (doc.task_index(edge.from), doc.task_index(edge.to)) else {
-                return false;
-            };
-            let (Some(story), Some(other)) = (story_of(doc, from), story_of(doc, to)) else { return false };
-            let both_done = doc.tasks[from].done() && doc.tasks[to].done();
-            story != other && !both_done && !ranges.overlap(edge)
+        let rows = cx.rows();
+        let crossing = doc.edges.iter().zip(cx.edge_ends()).filter_map(|(edge, ends)| {
+            let (from, to) = ends.both()?;
+            let (story, other) = rows[from].story.zip(rows[to].story)?;
+            let both_done = rows[from].done && rows[to].done;
+            (story != other && !both_done && !ranges.overlap(edge)).then_some(edge)
         });
         for (span, edges) in by_reference(crossing) {
             let dependents = unique(doc, edges.iter().map(|e| e.from));

@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 
 use super::support::written;
+use crate::analysis::table::EdgeEnds;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::ids::TaskKey;
@@ -50,7 +51,14 @@ impl Rule for DependencyCycle {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let (Some((file, doc)), Some(graph)) = (cx.tasks(), cx.graph()) else { return };
+        let Some((file, doc)) = cx.tasks() else { return };
+        // A cycle needs a task that depends on a later one: without such an
+        // edge there is no graph to build.
+        let forward = |ends: &EdgeEnds| ends.both().is_some_and(|(from, to)| to > from);
+        if !cx.edge_ends().iter().any(forward) {
+            return;
+        }
+        let Some(graph) = cx.graph() else { return };
         let cycles = graph.cycles();
         if cycles.is_empty() {
             return;

@@ -41,14 +41,12 @@ impl Rule for DoneBeforeDependency {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
         let ranges = Ranges::of(doc);
-        let is_open = |t: usize| !doc.tasks[t].done() && !doc.tasks[t].line().cancelled;
+        let rows = cx.rows();
         // Checked task -> its open prerequisites, both as task indices.
         let mut waiting: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for edge in &doc.edges {
-            let (Some(from), Some(to)) = (doc.task_index(edge.from), doc.task_index(edge.to)) else {
-                continue;
-            };
-            if doc.tasks[from].done() && is_open(to) && from != to && !ranges.overlap(edge) {
+        for (edge, ends) in doc.edges.iter().zip(cx.edge_ends()) {
+            let Some((from, to)) = ends.both() else { continue };
+            if rows[from].done && !rows[to].finished() && from != to && !ranges.overlap(edge) {
                 waiting.entry(from).or_default().push(to);
             }
         }

@@ -42,12 +42,10 @@ impl Rule for ForwardDependency {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
         let ranges = Ranges::of(doc);
-        let forward = doc.edges.iter().filter(|edge| {
-            let (Some(from), Some(to)) = (doc.task_index(edge.from), doc.task_index(edge.to)) else {
-                return false;
-            };
+        let forward = doc.edges.iter().zip(cx.edge_ends()).filter_map(|(edge, ends)| {
+            let (from, to) = ends.both()?;
             let both_done = doc.tasks[from].done() && doc.tasks[to].done();
-            to > from && !both_done && !ranges.overlap(edge)
+            (to > from && !both_done && !ranges.overlap(edge)).then_some(edge)
         });
         for (span, edges) in by_reference(forward) {
             let mut dependents: Vec<TaskKey> = edges.iter().map(|e| e.from).collect();

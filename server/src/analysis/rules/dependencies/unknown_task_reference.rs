@@ -51,13 +51,13 @@ impl Rule for UnknownTaskReference {
         // statement: (dependents when it is a prerequisite, prerequisites
         // when it is a dependent).
         let mut unknown: BTreeMap<Span, (Vec<String>, Vec<String>)> = BTreeMap::new();
-        for edge in &doc.edges {
-            if !edge.via_range && doc.task(edge.to).is_none() {
+        for (edge, ends) in doc.edges.iter().zip(cx.edge_ends()) {
+            if !edge.via_range && ends.to.is_none() {
                 push_unique(&mut unknown.entry(edge.to_span).or_default().0, written(doc, edge.from));
             }
             // The dependent of a prose statement is written too; on a task's
             // own line or bullet it is the task itself, which exists.
-            if doc.task(edge.from).is_none() {
+            if ends.from.is_none() {
                 push_unique(&mut unknown.entry(edge.from_span).or_default().1, written(doc, edge.to));
             }
         }

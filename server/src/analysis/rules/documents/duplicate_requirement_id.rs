@@ -44,6 +44,11 @@ impl Rule for DuplicateRequirementId {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, spec)) = cx.feature.spec() else { return };
+        let mut ids: Vec<&str> = spec.requirements.iter().map(|r| &*r.id).collect();
+        ids.sort_unstable();
+        if ids.windows(2).all(|pair| pair[0] != pair[1]) {
+            return; // no ID is defined twice
+        }
         let mut taken: Vec<String> = spec.requirements.iter().map(|r| r.id.to_string()).collect();
         let listings = file.blocks.as_deref().map(listing_sections).unwrap_or_default();
         let mut first_of = HashMap::new();

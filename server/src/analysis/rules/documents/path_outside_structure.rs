@@ -1,8 +1,14 @@
+use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::sync::{Arc, Weak};
 
+use crate::analysis::facts::{BlockFacts, same};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
-use crate::model::plan::StructurePath;
+use crate::model::blocks::ScannedBlock;
+use crate::model::feature::DocModel;
+use crate::model::plan::{PlanDoc, StructurePath};
+use crate::model::scan::MentionKind;
 use crate::text::Span;
 
 /// The paths of the plan template's option trees.
@@ -103,6 +109,7 @@ impl Rule for PathOutsideStructure {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((tasks_file, tasks)) = cx.tasks() else { return };
         let Some((plan_file, plan)) = cx.feature.plan() else { return };
+        let DocModel::Plan(plan_doc) = &plan_file.model else { return };
         // The template's own `[REMOVE IF UNUSED]` option trees say nothing
         // about this feature (template-placeholder reports them).
         let structure: Vec<&StructurePath> = plan
@@ -110,30 +117,44 @@ impl Rule for PathOutsideStructure {
             .filter(|p| p.in_tree && !(p.template_option && TEMPLATE_TREE.contains(&&*p.path)))
             .collect();
         let Some(first_entry) = structure.first() else { return };
-        let map = Structure::new(&structure);
+        let map = OnceCell::new();
+        let map = || map.get_or_init(|| Structure::new(&structure));
         let own_documents: Vec<&str> =
             cx.feature.files.iter().map(|f| f.rel.split('/').next().unwrap_or("")).collect();
 
         // Unplanned places in order of first use, with the paths under them.
         let mut order: Vec<String> = Vec::new();
         let mut places: HashMap<String, (Span, Vec<String>)> = HashMap::new();
-        for task in &tasks.tasks {
-            for (raw, span) in task.paths() {
+        let mut note = |block: &ScannedBlock, unplanned: &[Unplanned]| {
+            for unplanned in unplanned {
+                let span = block.abs(unplanned.span);
                 let line = tasks_file.document.line_span(tasks_file.document.line_of(span.start));
-                if is_command(&tasks_file.document.slice(line), span.start - line.start, raw) {
+                if is_command(&tasks_file.document.slice(line), span.start - line.start, &unplanned.raw)
+                    || is_own_document(&unplanned.path, &own_documents)
+                {
                     continue;
                 }
-                let Some(path) = normalize(raw) else { continue };
-                if is_own_document(&path, &own_documents) || map.contains(&path) {
-                    continue;
-                }
-                let place = map.first_unplanned(&path);
-                let entry = places.entry(place.clone()).or_insert_with(|| {
-                    order.push(place);
+                let entry = places.entry(unplanned.place.clone()).or_insert_with(|| {
+                    order.push(unplanned.place.clone());
                     (span, Vec::new())
                 });
-                if !entry.1.contains(&path) {
-                    entry.1.push(path);
+                if !entry.1.contains(&unplanned.path) {
+                    entry.1.push(unplanned.path.clone());
+                }
+            }
+        };
+        let lines = cx.lines().iter().zip(&cx.kept().unplanned);
+        for (index, (task, (line, kept))) in tasks.tasks.iter().zip(lines).enumerate() {
+            // The facts hold a block's paths when they were checked against
+            // this plan before: the table has them.
+            match *kept {
+                Some(kept) => note(&task.block, kept),
+                None => note(&task.block, &unplanned_in(&task.block, line.facts, plan_doc, map)),
+            }
+            for (detail, facts) in task.details.iter().zip(cx.details(index)) {
+                match facts.unplanned {
+                    Some(kept) => note(detail, kept),
+                    None => note(detail, &unplanned_in(detail, facts.facts, plan_doc, map)),
                 }
             }
         }
@@ -154,6 +175,52 @@ impl Rule for PathOutsideStructure {
             ));
         }
     }
+}
+
+/// A path of a block that the plan's structure does not hold.
+pub(crate) struct Unplanned {
+    /// The mention's span, relative to the block.
+    span: Span,
+    /// The path as written.
+    raw: Box<str>,
+    /// Normalised ([`normalize`]).
+    path: String,
+    /// Its first folder the structure does not hold.
+    place: String,
+}
+
+/// The paths of `block` outside the structure of `plan`, kept in the
+/// block's facts until the plan changes: a re-analysis after an edit of
+/// tasks.md compares nothing but the rescanned block's paths.
+fn unplanned_in<'m>(
+    block: &ScannedBlock,
+    facts: &BlockFacts,
+    plan: &Arc<PlanDoc>,
+    map: impl FnOnce() -> &'m Structure,
+) -> Arc<[Unplanned]> {
+    let is_plan = |key: &Weak<PlanDoc>| same(key, plan);
+    facts.unplanned.get(is_plan, || {
+        let map = map();
+        let unplanned = block
+            .scan
+            .mentions
+            .iter()
+            .filter_map(|m| match &m.kind {
+                MentionKind::Path { path } => Some((m.span, path)),
+                _ => None,
+            })
+            .filter_map(|(span, raw)| {
+                let path = normalize(raw)?;
+                (!map.contains(&path)).then(|| Unplanned {
+                    span,
+                    raw: raw.clone(),
+                    place: map.first_unplanned(&path),
+                    path,
+                })
+            })
+            .collect();
+        (Arc::downgrade(plan), unplanned)
+    })
 }
 
 /// The structure's paths, and each of them without its leading folders:

@@ -1,9 +1,12 @@
 use std::collections::HashMap;
 
+use crate::analysis::facts::BlockFacts;
+use crate::analysis::table::{BlockRole, BlockWalk};
 use crate::analysis::{Applicability, Context, Diagnostic, FileEdit, Fix, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::blocks::BlockList;
 use crate::model::feature::FeatureFile;
+use crate::model::scan::BlockScan;
 use crate::syntax::BlockKind;
 use crate::text::Span;
 
@@ -155,7 +158,7 @@ const FEATURE_NAME: &[&str] = &["###-feature-name", "###-feature"];
 const LISTED: usize = 4;
 
 /// One occurrence of a placeholder.
-struct Found {
+pub(crate) struct Found {
     /// What the message shows: `[FEATURE NAME]`, `backend/[file].py`.
     key: String,
     /// Absolute span of what is shown.
@@ -174,27 +177,56 @@ impl Rule for TemplatePlaceholder {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let fill = feature_number_name(&cx.feature.name);
         for (file, blocks) in cx.feature.markdown_files() {
-            report(cx, file, &placeholders(blocks), fill, out);
+            let in_tasks = cx.tasks().is_some_and(|(tasks_file, _)| std::ptr::eq(tasks_file, file));
+            let walk = cx.block_walk().filter(|_| in_tasks);
+            report(cx, file, &placeholders(blocks, walk), fill, out);
         }
     }
 }
 
 /// Every placeholder of a markdown document, in order, spans absolute.
-fn placeholders(blocks: &BlockList) -> Vec<Found> {
+/// The placeholders of `blocks`; in tasks.md, `walk` gives the summaries of
+/// task lines and details, which say whether they hold any: most do not,
+/// and then their facts need no visit.
+fn placeholders(blocks: &BlockList, mut walk: Option<BlockWalk>) -> Vec<Found> {
     let mut found = Vec::new();
     for (index, block) in blocks.iter().enumerate() {
         if matches!(block.scan.kind, BlockKind::Html | BlockKind::FrontMatter) {
             continue;
         }
-        let code = block.scan.kind == BlockKind::Code;
-        for mut f in scan(&block.scan.text, code, block.scan.kind == BlockKind::Paragraph) {
-            f.span = block.abs(f.span);
-            f.fills = f.fills.iter().map(|s| block.abs(*s)).collect();
-            f.block = index;
-            found.push(f);
+        let summary = walk.as_mut().and_then(|walk| match walk.role(block) {
+            BlockRole::Line { facts, .. } => Some(facts.summary),
+            BlockRole::Detail { facts, .. } => Some(facts.summary),
+            BlockRole::Other => None,
+        });
+        if summary.is_some_and(|summary| !summary.placeholders) {
+            continue;
+        }
+        for f in in_block(&block.scan) {
+            found.push(Found {
+                key: f.key.clone(),
+                span: block.abs(f.span),
+                block: index,
+                fills: f.fills.iter().map(|s| block.abs(*s)).collect(),
+            });
         }
     }
     found
+}
+
+/// The placeholders of one block, with spans relative to it: kept in the
+/// block's facts, since most blocks hold none and a re-analysis need not
+/// look at their text again.
+fn in_block(block: &BlockScan) -> &[Found] {
+    block_placeholders(BlockFacts::of(block), block)
+}
+
+/// [`in_block`], for a block whose facts are `facts`.
+pub(crate) fn block_placeholders<'f>(facts: &'f BlockFacts, block: &BlockScan) -> &'f [Found] {
+    facts.placeholders.get_or_init(|| {
+        let code = block.kind == BlockKind::Code;
+        scan(&block.text, code, block.kind == BlockKind::Paragraph)
+    })
 }
 
 /// `004-team-invites`: a name `[###-feature-name]` can be replaced with.
@@ -642,7 +674,7 @@ mod tests {
         ] {
             let text = std::fs::read_to_string(dir.join(name)).unwrap();
             let file = MarkdownFile::load(&text);
-            let found: Vec<Span> = placeholders(file.blocks()).iter().map(|f| f.span).collect();
+            let found: Vec<Span> = placeholders(file.blocks(), None).iter().map(|f| f.span).collect();
             let comments: Vec<(usize, usize)> = text
                 .match_indices("<!--")
                 .map(|(i, _)| (i, text[i..].find("-->").map_or(text.len(), |j| i + j)))

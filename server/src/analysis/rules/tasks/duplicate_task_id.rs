@@ -1,5 +1,3 @@
-use std::collections::HashMap;
-
 use crate::analysis::rules::fixes::next_free_id;
 use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
 use crate::declare_rule;
@@ -33,13 +31,16 @@ impl Rule for DuplicateTaskId {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
-        let mut first_of = HashMap::new();
-        let mut taken: Vec<_> = doc.tasks.iter().map(|t| t.key()).collect();
-        for (index, task) in doc.tasks.iter().enumerate() {
-            let Some(&first) = first_of.get(&task.key()) else {
-                first_of.insert(task.key(), index);
+        let rows = cx.rows();
+        if rows.iter().all(|row| row.first) {
+            return; // every key is used once
+        }
+        let mut taken: Vec<_> = cx.task_keys().collect();
+        for (task, row) in doc.tasks.iter().zip(rows) {
+            if row.first {
                 continue;
-            };
+            }
+            let first = cx.task_index(row.key).expect("an earlier task has the key");
             let first_task = &doc.tasks[first];
             let free = next_free_id(&taken, task.key());
             taken.push(free);

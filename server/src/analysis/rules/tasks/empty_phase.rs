@@ -1,3 +1,4 @@
+use super::support::blocks_within;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::blocks::ScannedBlock;
@@ -53,10 +54,8 @@ impl Rule for EmptyPhase {
             if phase.number.is_none() || !phase.tasks.is_empty() || is_placeholder(&phase.title) {
                 continue;
             }
-            let body: Vec<&ScannedBlock> = blocks
-                .iter()
-                .filter(|b| b.start >= phase.heading.end && b.span().end <= phase.span.end)
-                .collect();
+            let body: Vec<&ScannedBlock> =
+                blocks_within(blocks.blocks(), phase.heading.end, phase.span.end).collect();
             if body.iter().any(|b| holds_unread_work(b) || says_nothing_to_do(b)) {
                 continue;
             }

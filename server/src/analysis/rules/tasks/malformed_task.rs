@@ -78,7 +78,8 @@ impl Rule for MalformedTask {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
         let mut by_kind: BTreeMap<Irregularity, Vec<&Task>> = BTreeMap::new();
-        for task in &doc.tasks {
+        let irregular = doc.tasks.iter().zip(cx.rows()).filter(|(_, row)| row.irregular);
+        for (task, _) in irregular {
             for kind in reported(task) {
                 by_kind.entry(kind).or_default().push(task);
             }

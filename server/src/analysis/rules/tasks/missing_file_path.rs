@@ -1,8 +1,11 @@
-use std::collections::HashSet;
+use std::cell::OnceCell;
 
 use super::support::{file_names, fold};
+use crate::analysis::facts::BlockFacts;
+use crate::analysis::table::{DetailFacts, LineFacts};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
+use crate::model::scan::{BlockScan, MentionKind};
 use crate::model::tasks::{Task, TasksDoc};
 
 declare_rule! {
@@ -101,8 +104,18 @@ impl Rule for MissingFilePath {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
-        let stems = file_stems(doc);
-        let missing: Vec<&Task> = doc.tasks.iter().filter(|t| lacks_path(t, &stems)).collect();
+        let stems = OnceCell::new();
+        let missing: Vec<&Task> = doc
+            .tasks
+            .iter()
+            .zip(cx.rows())
+            .zip(cx.lines())
+            .enumerate()
+            .filter(|(index, ((task, row), line))| {
+                !row.cancelled && lacks_path(task, line, cx.details(*index), || all_stems(cx, doc, &stems))
+            })
+            .map(|(_, ((task, _), _))| task)
+            .collect();
         let severity = Self::META.default_severity;
         if missing.len() <= MAX_SINGLE {
             for task in missing {
@@ -125,53 +138,95 @@ impl Rule for MissingFilePath {
     }
 }
 
-fn lacks_path(task: &Task, stems: &HashSet<String>) -> bool {
-    if task.line().cancelled || task.paths().next().is_some() {
-        return false;
+/// What one block says about the files a task names: kept in the block's
+/// facts, so a re-analysis only combines them.
+pub(crate) struct PathlessFacts {
+    has_path: bool,
+    /// The names of the files its paths name ([`file_names`]).
+    stems: Vec<String>,
+    /// Identifiers it writes (snake_case, camelCase, backticked), folded;
+    /// four characters or more.
+    identifiers: Vec<String>,
+    /// A task line whose description says it writes no file: it runs,
+    /// checks or ships, or works in the "same file" as another task.
+    writes_nothing: bool,
+}
+
+/// The part of [`PathlessFacts`] every task is checked for.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct PathlessSummary {
+    has_path: bool,
+    writes_nothing: bool,
+}
+
+impl PathlessFacts {
+    pub fn summary(&self) -> PathlessSummary {
+        PathlessSummary { has_path: self.has_path, writes_nothing: self.writes_nothing }
     }
-    let description = task.description();
+
+    fn of(scan: &BlockScan) -> Self {
+        let paths = scan.mentions.iter().filter_map(|m| match &m.kind {
+            MentionKind::Path { path } => Some(&**path),
+            _ => None,
+        });
+        let stems = paths.clone().flat_map(file_names).collect();
+        let text = &*scan.text;
+        let identifiers = words(text)
+            .filter(|&(start, word)| {
+                let identifier = word.contains('_')
+                    || word.chars().skip(1).any(char::is_uppercase)
+                    || text[..start].matches('`').count() % 2 == 1;
+                identifier && word.chars().count() >= 4
+            })
+            .map(|(_, word)| fold(word))
+            .collect();
+        let writes_nothing = scan.task.as_ref().is_some_and(|line| writes_nothing(&line.description));
+        PathlessFacts { has_path: paths.clone().next().is_some(), stems, identifiers, writes_nothing }
+    }
+
+    pub fn get<'f>(facts: &'f BlockFacts, scan: &BlockScan) -> &'f Self {
+        facts.pathless.get_or_init(|| PathlessFacts::of(scan))
+    }
+}
+
+/// A task that names no path, says nothing that exempts it and names no
+/// thing whose file another task names. `stems` are every task's file
+/// names, only computed when a task writes an identifier.
+fn lacks_path<'s>(
+    task: &Task,
+    line: &LineFacts,
+    details: &[DetailFacts],
+    stems: impl FnOnce() -> &'s [&'s str],
+) -> bool {
+    let summary = line.summary.pathless;
+    if summary.has_path || summary.writes_nothing || details.iter().any(|d| d.summary.pathless.has_path) {
+        return false; // most tasks: no need to look further
+    }
+    let line = PathlessFacts::get(line.facts, &task.block.scan);
+    let details: Vec<&PathlessFacts> = details
+        .iter()
+        .zip(&task.details)
+        .map(|(d, block)| PathlessFacts::get(d.facts, &block.scan))
+        .collect();
+    let mut identifiers = std::iter::once(line).chain(details).flat_map(|f| &f.identifiers).peekable();
+    if identifiers.peek().is_none() {
+        return true;
+    }
+    let stems = stems();
+    !identifiers.any(|identifier| stems.binary_search(&identifier.as_str()).is_ok())
+}
+
+fn writes_nothing(description: &str) -> bool {
     let first = description
         .split_whitespace()
         .next()
         .unwrap_or("")
         .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
         .to_lowercase();
-    if NON_WRITING_VERBS.contains(&first.as_str()) {
-        return false;
-    }
-    if description.to_lowercase().contains("same file") {
-        return false;
-    }
-    !names_known_file(task, stems)
+    NON_WRITING_VERBS.contains(&first.as_str()) || description.to_lowercase().contains("same file")
 }
 
-/// The folded names of every file any task names (see [`file_names`]).
-fn file_stems(doc: &TasksDoc) -> HashSet<String> {
-    let mut stems = HashSet::new();
-    for task in &doc.tasks {
-        for (path, _) in task.paths() {
-            stems.extend(file_names(path));
-        }
-    }
-    stems
-}
-
-/// Whether the task's text names a code identifier (`SyncService`,
-/// `sync_service`, anything in backticks) that is the stem of a file some
-/// task names.
-fn names_known_file(task: &Task, stems: &HashSet<String>) -> bool {
-    std::iter::once(&task.block).chain(&task.details).any(|block| {
-        let text = &*block.scan.text;
-        words(text).any(|(start, word)| {
-            let identifier = word.contains('_')
-                || word.chars().skip(1).any(char::is_uppercase)
-                || text[..start].matches('`').count() % 2 == 1;
-            identifier && word.chars().count() >= 4 && stems.contains(&fold(word))
-        })
-    })
-}
-
-/// Runs of letters, digits and `_`, with their byte offsets.
+/// Words of `text` (letters, digits, `_`) with their offsets.
 fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     let mut at = 0;
@@ -181,6 +236,24 @@ fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
         let len = text[start..].find(|c: char| !is_word(c)).unwrap_or(text.len() - start);
         at = start + len;
         Some((start, &text[start..start + len]))
+    })
+}
+
+/// The file names of every path of every task, sorted: computed once per
+/// analysis, and only when a task without a path writes an identifier.
+fn all_stems<'s>(cx: &'s Context, doc: &'s TasksDoc, stems: &'s OnceCell<Vec<&'s str>>) -> &'s [&'s str] {
+    stems.get_or_init(|| {
+        let lines = doc.tasks.iter().zip(cx.lines()).map(|(t, line)| (&t.block, line.facts));
+        let details = doc.tasks.iter().enumerate().flat_map(|(index, t)| {
+            t.details.iter().zip(cx.details(index)).map(|(block, d)| (block, d.facts))
+        });
+        let mut all: Vec<&str> = lines
+            .chain(details)
+            .flat_map(|(b, facts)| PathlessFacts::get(facts, &b.scan).stems.iter().map(String::as_str))
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
     })
 }
 

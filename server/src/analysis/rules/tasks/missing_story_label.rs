@@ -1,3 +1,5 @@
+use std::cell::OnceCell;
+
 use super::support::stories_named;
 use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
 use crate::declare_rule;
@@ -48,14 +50,16 @@ impl Rule for MissingStoryLabel {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
+        let rows = cx.rows();
         for phase in &doc.phases {
             let (PhaseKind::UserStory, Some(story)) = (phase.kind, phase.story) else { continue };
-            let named = stories_named(&phase.title);
+            let named = OnceCell::new();
             for &index in &phase.tasks {
                 let task = &doc.tasks[index];
-                if task.line().story.is_some() || task.line().cancelled {
+                if rows[index].label.is_some() || rows[index].cancelled {
                     continue;
                 }
+                let named = named.get_or_init(|| stories_named(&phase.title));
                 if named.len() > 1 {
                     let list: Vec<String> = named.iter().map(|n| format!("US{n}")).collect();
                     let message = format!(

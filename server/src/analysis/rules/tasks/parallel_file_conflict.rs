@@ -1,9 +1,11 @@
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-use super::support::{parallel_label_removal, written_paths};
+use super::support::{WrittenPaths, parallel_label_removal, written_paths};
+use crate::analysis::facts::text_hash;
 use crate::analysis::{Applicability, Context, Diagnostic, FileEdit, Fix, Rule, RuleMeta};
 use crate::declare_rule;
-use crate::model::tasks::Task;
+use crate::model::tasks::{Task, TasksDoc};
 use crate::text::Span;
 
 declare_rule! {
@@ -44,6 +46,9 @@ declare_rule! {
     pub struct ParallelFileConflict { code: "parallel-file-conflict", severity: Error }
 }
 
+/// A task's (phase, subsection): [P] tasks conflict only within one.
+type Group = (Option<usize>, Option<usize>);
+
 impl Rule for ParallelFileConflict {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -51,14 +56,23 @@ impl Rule for ParallelFileConflict {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
-        let mut groups: BTreeMap<(Option<usize>, Option<usize>), Vec<usize>> = BTreeMap::new();
-        for (index, task) in doc.tasks.iter().enumerate() {
-            if task.parallel && !task.done() && !task.line().cancelled {
-                groups.entry((task.phase, task.subsection)).or_default().push(index);
+        // Open [P] tasks by (phase, subsection), groups in that order: tasks
+        // come sorted already, so the (stable) sort costs little.
+        let mut open: Vec<(Group, usize)> = doc
+            .tasks
+            .iter()
+            .zip(cx.rows())
+            .enumerate()
+            .filter(|(_, (task, row))| task.parallel && !task.done() && !row.cancelled)
+            .map(|(index, (task, _))| ((task.phase, task.subsection), index))
+            .collect();
+        open.sort_by_key(|(group, _)| *group);
+        for run in open.chunk_by(|a, b| a.0 == b.0) {
+            let members: Vec<usize> = run.iter().map(|(_, index)| *index).collect();
+            if !shares_a_path(cx, doc, &members) {
+                continue;
             }
-        }
-        for members in groups.values() {
-            let paths: Vec<Vec<String>> = members.iter().map(|&i| written_paths(&doc.tasks[i])).collect();
+            let paths: Vec<Cow<[String]>> = members.iter().map(|&i| written_paths(&doc.tasks[i])).collect();
             // Tasks sharing a file, directly or through another task, form
             // one cluster: one finding, whose fix leaves the first [P].
             let mut clusters = Clusters::new(members.len());
@@ -66,7 +80,7 @@ impl Rule for ParallelFileConflict {
             let mut touchers: HashMap<&str, usize> = HashMap::new();
             let mut shared_with: Vec<Option<(usize, &String)>> = vec![None; members.len()];
             for (member, member_paths) in paths.iter().enumerate() {
-                for path in member_paths {
+                for path in member_paths.iter() {
                     *touchers.entry(path).or_default() += 1;
                     match first_toucher.get(path.as_str()) {
                         Some(&earlier) => {
@@ -150,6 +164,27 @@ impl Rule for ParallelFileConflict {
             }
         }
     }
+}
+
+/// Whether two of the tasks write a common file. Hashes first: most
+/// parallel groups share nothing, and then no path is compared.
+fn shares_a_path(cx: &Context, doc: &TasksDoc, members: &[usize]) -> bool {
+    let mut hashes: Vec<u32> = Vec::new();
+    for &member in members {
+        let (task, line, details) = (&doc.tasks[member], &cx.lines()[member], cx.details(member));
+        let summaries =
+            || std::iter::once(line.summary.written).chain(details.iter().map(|d| d.summary.written));
+        if summaries().map(|w| w.count).sum::<u8>() <= 1 {
+            // One path or none: its hash is in a summary.
+            hashes.extend(summaries().find(|w| w.count == 1).map(|w| w.first));
+        } else if details.is_empty() {
+            hashes.extend(&WrittenPaths::of_facts(line.facts, &task.block.scan).hashes);
+        } else {
+            hashes.extend(written_paths(task).iter().map(|p| text_hash(p)));
+        }
+    }
+    hashes.sort_unstable();
+    hashes.windows(2).any(|pair| pair[0] == pair[1])
 }
 
 /// Union-find over the members of a group; a cluster's root is its

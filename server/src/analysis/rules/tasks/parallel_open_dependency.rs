@@ -1,7 +1,7 @@
 use super::support::parallel_label_removal;
 use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
 use crate::declare_rule;
-use crate::model::tasks::{Task, TasksDoc};
+use crate::model::tasks::TasksDoc;
 
 declare_rule! {
     /// ## What it does
@@ -45,18 +45,22 @@ impl Rule for ParallelOpenDependency {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
+        let rows = cx.rows();
+        let dependencies = Dependencies::of(cx, doc.tasks.len());
         for (index, task) in doc.tasks.iter().enumerate() {
-            if !task.parallel || finished(task) || task.phase.is_none() {
+            if !task.parallel || rows[index].finished() || task.phase.is_none() {
                 continue;
             }
             let mut blocking: Vec<(usize, crate::text::Span)> = Vec::new();
-            for edge in doc.dependencies_of(task.key()) {
-                let Some(prerequisite) = doc.task_index(edge.to) else { continue };
+            // The edges from the task's key: those of its first task.
+            let first = cx.task_index(rows[index].key).unwrap_or(index);
+            for &(prerequisite, edge) in dependencies.of_task(first) {
+                let edge = &doc.edges[edge];
                 if prerequisite == index || blocking.iter().any(|(b, _)| *b == prerequisite) {
                     continue;
                 }
                 let other = &doc.tasks[prerequisite];
-                if other.phase != task.phase || finished(other) {
+                if other.phase != task.phase || rows[prerequisite].finished() {
                     continue;
                 }
                 if prerequisite < index && same_parallel_run(doc, prerequisite, index) {
@@ -100,8 +104,36 @@ impl Rule for ParallelOpenDependency {
     }
 }
 
-fn finished(task: &Task) -> bool {
-    task.done() || task.line().cancelled
+/// The edges out of each task to an existing prerequisite, in edge order:
+/// (prerequisite, edge index), grouped by dependent.
+struct Dependencies {
+    /// Where each task's run starts in `edges`; one more at the end.
+    starts: Vec<usize>,
+    edges: Vec<(usize, usize)>,
+}
+
+impl Dependencies {
+    fn of(cx: &Context<'_>, tasks: usize) -> Self {
+        let ends = cx.edge_ends();
+        let mut starts = vec![0; tasks + 1];
+        for (from, _) in ends.iter().filter_map(|e| e.both()) {
+            starts[from + 1] += 1;
+        }
+        for i in 0..tasks {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut edges = vec![(0, 0); starts[tasks]];
+        for (edge, (from, to)) in ends.iter().enumerate().filter_map(|(i, e)| Some((i, e.both()?))) {
+            edges[next[from]] = (to, edge);
+            next[from] += 1;
+        }
+        Dependencies { starts, edges }
+    }
+
+    fn of_task(&self, task: usize) -> &[(usize, usize)] {
+        &self.edges[self.starts[task]..self.starts[task + 1]]
+    }
 }
 
 /// Whether the `[P]` task `earlier` belongs to the run of consecutive

@@ -42,6 +42,7 @@ impl Rule for StoryLabelMismatch {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
+        let rows = cx.rows();
         for phase in &doc.phases {
             let named = match (phase.kind, phase.story) {
                 (PhaseKind::UserStory, Some(story)) => {
@@ -52,11 +53,11 @@ impl Rule for StoryLabelMismatch {
                 _ => continue,
             };
             for &index in &phase.tasks {
-                let task = &doc.tasks[index];
-                let Some((label, relative)) = task.line().story else { continue };
-                if named.contains(&label) {
+                if rows[index].label.is_none_or(|label| named.contains(&label)) {
                     continue;
                 }
+                let task = &doc.tasks[index];
+                let Some((_, relative)) = task.line().story else { continue };
                 let span = task.block.abs(relative);
                 let written = task.block.scan.slice(relative);
                 let (message, fix) = match named.as_slice() {

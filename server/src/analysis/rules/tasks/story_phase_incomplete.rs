@@ -1,3 +1,4 @@
+use super::support::blocks_within;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::blocks::ScannedBlock;
@@ -52,14 +53,13 @@ impl Rule for StoryPhaseIncomplete {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
-        let blocks: Vec<&ScannedBlock> =
-            file.blocks.as_deref().map(|b| b.iter().collect()).unwrap_or_default();
+        let blocks = file.blocks.as_deref().map_or(&[][..], |b| b.blocks());
         let spec = cx.feature.spec().map(|(_, spec)| spec);
         let severity = Self::META.default_severity;
         // (priority, phase) of the least important story phase so far.
         let mut lowest: Option<(u32, &Phase)> = None;
         for phase in doc.phases.iter().filter(|p| p.kind == PhaseKind::UserStory) {
-            let missing = missing_parts(doc, phase, &blocks);
+            let missing = missing_parts(doc, phase, blocks);
             if !missing.is_empty() {
                 let message = format!("\"{}\" has no {}", phase.title, join(&missing));
                 out.push(cx.report(severity, file, phase.title_span, message));
@@ -95,14 +95,16 @@ const INDEPENDENT_TEST: &[&str] =
 const CHECKPOINT: &[&str] = &["checkpoint", "exit criteria", "done when"];
 
 /// The template parts the phase lacks, in template order.
-fn missing_parts(doc: &TasksDoc, phase: &Phase, blocks: &[&ScannedBlock]) -> Vec<&'static str> {
+fn missing_parts(doc: &TasksDoc, phase: &Phase, blocks: &[ScannedBlock]) -> Vec<&'static str> {
+    if phase.goal.is_some() && phase.independent_test.is_some() && phase.checkpoint.is_some() {
+        return Vec::new();
+    }
     // (key, whether a task's details hold it). A task's `**Test**:` says
     // nothing about the phase; but a heading task's body runs to the next
     // heading and swallows the phase's closing `**Checkpoint**:`, so
     // checkpoints count wherever they are.
-    let keys: Vec<(String, bool)> = blocks
-        .iter()
-        .filter(|b| b.start >= phase.heading.start && b.span().end <= phase.span.end)
+    let keys: Vec<(String, bool)> = blocks_within(blocks, phase.heading.start, phase.span.end)
+        .filter(|b| !b.scan.fields.is_empty())
         .flat_map(|b| {
             let in_task = doc.task_at(b.start).is_some();
             b.scan.fields.iter().map(move |f| (f.key.trim().to_lowercase(), in_task))

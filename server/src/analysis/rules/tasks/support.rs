@@ -1,10 +1,12 @@
 //! Small helpers several task-line rules share.
 
+use crate::analysis::facts::{BlockFacts, text_hash};
 use crate::model::blocks::ScannedBlock;
-use crate::model::scan::MentionKind;
 use crate::model::scan::paths::normalize_path;
+use crate::model::scan::{BlockScan, MentionKind};
 use crate::model::tasks::Task;
 use crate::text::Span;
+use std::borrow::Cow;
 
 /// Documents of the feature folder: a task names them as its source
 /// (`per research.md`, `from contracts/api.yaml`), never as its output.
@@ -19,21 +21,69 @@ const READ_MARKERS: &[&str] =
 /// The files a task writes, as far as its text says: normalised paths on
 /// its line and detail bullets, without directories, the feature's own
 /// documents and paths it names only as a source. Sorted, no repeats.
-pub(super) fn written_paths(task: &Task) -> Vec<String> {
-    let mut out = Vec::new();
-    for block in std::iter::once(&task.block).chain(&task.details) {
-        for mention in &block.scan.mentions {
-            let MentionKind::Path { path } = &mention.kind else { continue };
-            let path = normalize_path(path);
-            if path.ends_with('/') || is_feature_document(&path) || is_read(block, mention.span) {
-                continue;
-            }
-            out.push(path);
-        }
+pub(super) fn written_paths(task: &Task) -> Cow<'_, [String]> {
+    let line = &WrittenPaths::of(&task.block.scan).paths;
+    if task.details.is_empty() {
+        return Cow::Borrowed(line);
+    }
+    let mut out = line.clone();
+    for detail in &task.details {
+        out.extend_from_slice(&WrittenPaths::of(&detail.scan).paths);
     }
     out.sort();
     out.dedup();
-    out
+    Cow::Owned(out)
+}
+
+/// The paths one block says a task writes, sorted, no repeats, with their
+/// hashes: kept in the block's facts.
+pub(crate) struct WrittenPaths {
+    pub paths: Vec<String>,
+    /// A hash of each path ([`text_hash`]), in the same order: tasks that
+    /// share no hash share no path, which is all a parallel group usually
+    /// needs to know.
+    pub hashes: Vec<u32>,
+}
+
+impl WrittenPaths {
+    pub fn of(scan: &BlockScan) -> &WrittenPaths {
+        Self::of_facts(BlockFacts::of(scan), scan)
+    }
+
+    pub fn of_facts<'f>(facts: &'f BlockFacts, scan: &BlockScan) -> &'f WrittenPaths {
+        facts.written.get_or_init(|| {
+            let mut paths = Vec::new();
+            for mention in &scan.mentions {
+                let MentionKind::Path { path } = &mention.kind else { continue };
+                let path = normalize_path(path);
+                if path.ends_with('/') || is_feature_document(&path) || is_read(scan, mention.span) {
+                    continue;
+                }
+                paths.push(path);
+            }
+            paths.sort();
+            paths.dedup();
+            let hashes = paths.iter().map(|p| text_hash(p)).collect();
+            WrittenPaths { paths, hashes }
+        })
+    }
+}
+
+/// How many paths a block says a task writes, and the first one's hash:
+/// most tasks write one file, and a parallel group compares hashes.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct WrittenSummary {
+    /// How many: none, one or more (the count of a block holding more is
+    /// of no interest).
+    pub count: u8,
+    pub first: u32,
+}
+
+impl WrittenPaths {
+    pub fn summary(&self) -> WrittenSummary {
+        let count = self.paths.len().min(2) as u8;
+        WrittenSummary { count, first: self.hashes.first().copied().unwrap_or_default() }
+    }
 }
 
 fn is_feature_document(path: &str) -> bool {
@@ -46,8 +96,8 @@ fn is_feature_document(path: &str) -> bool {
 }
 
 /// Whether the words just before `span` in `block` say the path is read.
-fn is_read(block: &ScannedBlock, span: Span) -> bool {
-    let before = &block.scan.text[..span.start];
+fn is_read(block: &BlockScan, span: Span) -> bool {
+    let before = &block.text[..span.start];
     let before = before.trim_end_matches(['`', '(', '[', '"', '\'', '*']).trim_end();
     let tail: String = before.chars().rev().take(16).collect::<Vec<_>>().into_iter().rev().collect();
     let tail = tail.to_lowercase();
@@ -55,6 +105,17 @@ fn is_read(block: &ScannedBlock, span: Span) -> bool {
         tail.strip_suffix(marker)
             .is_some_and(|rest| rest.is_empty() || rest.ends_with(|c: char| !c.is_alphanumeric()))
     })
+}
+
+/// The blocks that start at `start` or later and end by `end`, found by
+/// binary search: blocks are in document order.
+pub(super) fn blocks_within(
+    blocks: &[ScannedBlock],
+    start: usize,
+    end: usize,
+) -> impl Iterator<Item = &ScannedBlock> {
+    let first = blocks.partition_point(|b| b.start < start);
+    blocks[first..].iter().take_while(move |b| b.start <= end).filter(move |b| b.span().end <= end)
 }
 
 /// The span of a `[P]` on the task's line with one space next to it, so

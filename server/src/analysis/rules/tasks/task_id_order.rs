@@ -46,9 +46,12 @@ impl Rule for TaskIdOrder {
         let Some((file, doc)) = cx.tasks() else { return };
         // A repeated ID is duplicate-task-id's finding; its later uses take
         // no part in the order.
-        let tasks: Vec<usize> =
-            (0..doc.tasks.len()).filter(|&i| doc.task_index(doc.tasks[i].key()) == Some(i)).collect();
-        let keys: Vec<TaskKey> = tasks.iter().map(|&i| doc.tasks[i].key()).collect();
+        let rows = cx.rows();
+        let tasks: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].first).collect();
+        let keys: Vec<TaskKey> = tasks.iter().map(|&i| rows[i].key).collect();
+        if keys.is_sorted() {
+            return; // the longest ordered run is all of them
+        }
         let in_order = longest_ordered_run(&keys);
         let neighbours = Neighbours::new(&in_order);
         let mut at = 0;

@@ -1,9 +1,11 @@
 use std::collections::{HashMap, HashSet};
 
 use super::support::fold;
+use crate::analysis::facts::BlockFacts;
+use crate::analysis::table::DetailFacts;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
-use crate::model::scan::MentionKind;
+use crate::model::scan::{BlockScan, MentionKind};
 use crate::model::tasks::{Phase, PhaseKind, SubsectionKind, Task, TasksDoc};
 
 declare_rule! {
@@ -60,6 +62,7 @@ impl Rule for TestAfterImplementation {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
+        let rows = cx.rows();
         let severity = Self::META.default_severity;
         let mut reported: HashSet<usize> = HashSet::new();
         let report = |test: usize, implementation: usize, message: String, out: &mut Vec<Diagnostic>| {
@@ -88,8 +91,7 @@ impl Rule for TestAfterImplementation {
             }
             let late_tests = phase.subsections.iter().skip_while(|s| !std::ptr::eq(*s, implementation));
             for tests in late_tests.filter(|s| s.kind == SubsectionKind::Tests) {
-                let open: Vec<usize> =
-                    tests.tasks.iter().copied().filter(|&t| !finished(&doc.tasks[t])).collect();
+                let open: Vec<usize> = tests.tasks.iter().copied().filter(|&t| !rows[t].finished()).collect();
                 let Some(&first) = open.first() else { continue };
                 reported.extend(&tests.tasks);
                 let message = format!(
@@ -110,7 +112,7 @@ impl Rule for TestAfterImplementation {
             let core_phase = with_tasks().nth(core).expect("found above");
             let late = with_tasks().skip(core + 1).filter(|p| p.kind == PhaseKind::Tests);
             for tests in late {
-                let Some(&first) = tests.tasks.iter().find(|&&t| !finished(&doc.tasks[t])) else { continue };
+                let Some(&first) = tests.tasks.iter().find(|&&t| !rows[t].finished()) else { continue };
                 reported.extend(&tests.tasks);
                 let message = format!(
                     "\"{}\" comes after \"{}\" (line {}): tests go before the code they test",
@@ -124,7 +126,7 @@ impl Rule for TestAfterImplementation {
 
         // A test task after the implementation task it tests.
         for phase in doc.phases.iter().filter(|p| matches!(p.kind, PhaseKind::UserStory | PhaseKind::Core)) {
-            for (test, implementation) in late_tests_in(doc, phase) {
+            for (test, implementation) in late_tests_in(doc, phase, cx) {
                 if reported.insert(test) {
                     let (test_task, implementation_task) = (&doc.tasks[test], &doc.tasks[implementation]);
                     let message = format!(
@@ -140,15 +142,26 @@ impl Rule for TestAfterImplementation {
     }
 }
 
-fn finished(task: &Task) -> bool {
-    task.done() || task.line().cancelled
-}
-
 /// Pairs (test, implementation) of a phase where the test comes after
 /// the implementation of what it tests and before no other one (a test
 /// followed by its own implementation is a TDD cycle, whatever came
 /// before). Tests inside a Tests subsection are the subsection rule's.
-fn late_tests_in(doc: &TasksDoc, phase: &Phase) -> Vec<(usize, usize)> {
+fn late_tests_in(doc: &TasksDoc, phase: &Phase, cx: &Context) -> Vec<(usize, usize)> {
+    let (rows, lines) = (cx.rows(), cx.lines());
+    let in_tests_subsection = |task: &Task| {
+        task.subsection
+            .is_some_and(|s| phase.subsections.get(s).is_some_and(|s| s.kind == SubsectionKind::Tests))
+    };
+    // Most phases have no open test outside a tests subsection: find one
+    // before working out every task's subjects.
+    let checked = |&i: &usize| {
+        !rows[i].finished()
+            && !in_tests_subsection(&doc.tasks[i])
+            && is_test(lines[i].summary.role, cx.details(i))
+    };
+    if !phase.tasks.iter().any(checked) {
+        return Vec::new();
+    }
     let roles: Vec<Role> = phase.tasks.iter().map(|&i| role(&doc.tasks[i])).collect();
     // Positions (into `roles`, in order) of the implementations naming
     // each file stem and each code name.
@@ -167,11 +180,8 @@ fn late_tests_in(doc: &TasksDoc, phase: &Phase) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for (at, role) in roles.iter().enumerate() {
         let Role::Test(subjects) = role else { continue };
-        let task = &doc.tasks[phase.tasks[at]];
-        let in_tests_subsection = task
-            .subsection
-            .is_some_and(|s| phase.subsections.get(s).is_some_and(|s| s.kind == SubsectionKind::Tests));
-        if finished(task) || in_tests_subsection {
+        let index = phase.tasks[at];
+        if rows[index].finished() || in_tests_subsection(&doc.tasks[index]) {
             continue;
         }
         // What the test is about, looked up as implementation files (by
@@ -221,30 +231,102 @@ enum Role {
 const RUNNERS: &[&str] =
     &["run", "rerun", "execute", "verify", "validate", "confirm", "ensure", "check", "manual"];
 
-fn role(task: &Task) -> Role {
-    let description = task.description();
-    let words: Vec<String> = description
-        .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
-        .filter(|w| !w.is_empty())
-        .collect();
-    if words.first().is_some_and(|w| RUNNERS.contains(&w.as_str())) {
-        return Role::Other;
+/// What one block says about the role of a task: its line's first words
+/// and code names, and the subjects of its paths. Kept in the block's
+/// facts; [`role`] combines a task's line and details.
+pub(crate) struct RoleFacts {
+    /// The description starts with a word that runs or checks tests.
+    runner: bool,
+    /// One of the description's first four words says test.
+    says_test: bool,
+    /// Paths that are not directories: (a test file, its subject).
+    paths: Vec<(bool, String)>,
+    /// Code names the block writes, folded.
+    names: Vec<String>,
+}
+
+impl RoleFacts {
+    fn of(scan: &BlockScan) -> &RoleFacts {
+        Self::of_facts(BlockFacts::of(scan), scan)
     }
-    let paths: Vec<&str> = task.paths().map(|(p, _)| p).filter(|p| !p.ends_with('/')).collect();
-    let test_paths: Vec<&str> = paths.iter().copied().filter(|p| is_test_path(p)).collect();
-    let says_test = words.iter().take(4).any(|w| matches!(w.as_str(), "test" | "tests" | "testing"));
-    let is_test = !test_paths.is_empty() || (says_test && paths.is_empty());
-    let mut subjects = Subjects::default();
-    let own_paths = if is_test { &test_paths } else { &paths };
-    for path in own_paths {
-        let stem = subject_of_file(path);
-        if stem.chars().count() >= 4 {
-            subjects.files.insert(stem);
+
+    pub fn of_facts<'f>(facts: &'f BlockFacts, scan: &BlockScan) -> &'f RoleFacts {
+        facts.role.get_or_init(|| {
+            let description = scan.task.as_ref().map_or("", |line| &*line.description);
+            let words: Vec<String> = description
+                .split_whitespace()
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let paths = scan
+                .mentions
+                .iter()
+                .filter_map(|m| match &m.kind {
+                    MentionKind::Path { path } if !path.ends_with('/') => Some(&**path),
+                    _ => None,
+                })
+                .map(|path| (is_test_path(path), subject_of_file(path)))
+                .collect();
+            RoleFacts {
+                runner: words.first().is_some_and(|w| RUNNERS.contains(&w.as_str())),
+                says_test: words.iter().take(4).any(|w| matches!(w.as_str(), "test" | "tests" | "testing")),
+                paths,
+                names: code_names(scan),
+            }
+        })
+    }
+}
+
+/// The paths of a task's line and details, with their facts.
+fn role_paths(task: &Task) -> impl Iterator<Item = &(bool, String)> {
+    std::iter::once(&task.block).chain(&task.details).flat_map(|b| &RoleFacts::of(&b.scan).paths)
+}
+
+/// What [`is_test`] needs of a block's [`RoleFacts`].
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct RoleSummary {
+    runner: bool,
+    says_test: bool,
+    paths: u32,
+    test_paths: u32,
+}
+
+impl RoleFacts {
+    pub fn summary(&self) -> RoleSummary {
+        let test_paths = self.paths.iter().filter(|(test, _)| *test).count();
+        RoleSummary {
+            runner: self.runner,
+            says_test: self.says_test,
+            paths: self.paths.len() as u32,
+            test_paths: test_paths as u32,
         }
     }
-    for name in code_names(task) {
-        let name = if is_test { strip_test_marks(&name) } else { name };
+}
+
+/// Whether [`role`] is a test, without working out its subjects: from the
+/// summaries of the task's line and details.
+fn is_test(line: RoleSummary, details: &[DetailFacts]) -> bool {
+    let paths = line.paths + details.iter().map(|d| d.summary.role.paths).sum::<u32>();
+    let test_paths = line.test_paths + details.iter().map(|d| d.summary.role.test_paths).sum::<u32>();
+    !line.runner && (test_paths > 0 || (line.says_test && paths == 0))
+}
+
+fn role(task: &Task) -> Role {
+    let line = RoleFacts::of(&task.block.scan);
+    if line.runner {
+        return Role::Other;
+    }
+    let paths: Vec<&(bool, String)> = role_paths(task).collect();
+    let is_test = paths.iter().any(|(test, _)| *test) || (line.says_test && paths.is_empty());
+    let mut subjects = Subjects::default();
+    // A test is about the files it tests, not the fixtures it reads.
+    for (_, stem) in paths.iter().filter(|(test, _)| *test || !is_test) {
+        if stem.chars().count() >= 4 {
+            subjects.files.insert(stem.clone());
+        }
+    }
+    for name in &line.names {
+        let name = if is_test { strip_test_marks(name) } else { name.clone() };
         if name.chars().count() >= 4 {
             subjects.names.insert(name);
         }
@@ -258,8 +340,6 @@ fn role(task: &Task) -> Role {
     }
 }
 
-/// `tests/`, `__tests__/`, `test_x.py`, `x_test.go`, `x.test.ts`,
-/// `x.spec.ts`, `XTests.cs`, `XTest.kt`.
 fn is_test_path(path: &str) -> bool {
     let lower = path.to_lowercase();
     let mut segments = lower.split('/');
@@ -300,16 +380,10 @@ fn strip_test_marks(folded: &str) -> String {
 /// Backticked words and PascalCase / camelCase words of the task's line,
 /// folded; words of paths do not count (`lib/src/agentic/...` names no
 /// class).
-fn code_names(task: &Task) -> Vec<String> {
-    let text = &*task.block.scan.text;
-    let paths: Vec<crate::text::Span> = task
-        .block
-        .scan
-        .mentions
-        .iter()
-        .filter(|m| matches!(m.kind, MentionKind::Path { .. }))
-        .map(|m| m.span)
-        .collect();
+fn code_names(scan: &BlockScan) -> Vec<String> {
+    let text = &*scan.text;
+    let paths: Vec<crate::text::Span> =
+        scan.mentions.iter().filter(|m| matches!(m.kind, MentionKind::Path { .. })).map(|m| m.span).collect();
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     let mut out = Vec::new();
     let mut at = 0;

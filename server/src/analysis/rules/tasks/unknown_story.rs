@@ -52,15 +52,22 @@ impl Rule for UnknownStory {
         known.dedup();
         let mut unknown: BTreeMap<u32, Vec<Span>> = BTreeMap::new();
         let mut order = Vec::new();
-        for task in &doc.tasks {
-            let Some((story, span)) = task.line().story else { continue };
-            if known.binary_search(&story).is_err() {
-                let spans = unknown.entry(story).or_default();
-                if spans.is_empty() {
-                    order.push(story);
-                }
-                spans.push(task.block.abs(span));
+        // Tasks of one story come together: remember the last known label.
+        let mut last_known = None;
+        for (task, row) in doc.tasks.iter().zip(cx.rows()) {
+            if row.label.is_none() || row.label == last_known {
+                continue;
             }
+            if row.label.is_some_and(|story| known.binary_search(&story).is_ok()) {
+                last_known = row.label;
+                continue;
+            }
+            let Some((story, span)) = task.line().story else { continue };
+            let spans = unknown.entry(story).or_default();
+            if spans.is_empty() {
+                order.push(story);
+            }
+            spans.push(task.block.abs(span));
         }
         let known_list = describe(&known);
         for story in order {

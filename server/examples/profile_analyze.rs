@@ -1,0 +1,156 @@
+//! Where an analysis of a big feature spends its time.
+//!
+//! `profile_analyze [TASKS] [--tasks-only] [--dump DIR] [--runs N] [--total-only] [--select CODE]`
+//!
+//! Builds the synthetic feature of `specls::synth::feature_files` (or, with
+//! `--tasks-only`, a tasks.md and a two-line plan), then prints:
+//! - the first analysis (every block's memo still empty),
+//! - re-analysis after a one-character edit of a task line, the median of
+//!   `--runs` edits: what the language server pays per keystroke,
+//! - the same per rule (each rule alone, `--select` style, so each line
+//!   includes the shared work of one analysis), slowest first; not with
+//!   `--total-only` (for `perf record`, with many `--runs`; `--select`
+//!   runs one rule only).
+//!
+//! `--dump DIR` writes the feature's files under `DIR/specs/001-synthetic/`
+//! for `specls check`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use specls::analysis::{RuleConfig, all_rules, analyze};
+use specls::model::feature::{Feature, FeatureFile};
+use specls::model::file::MarkdownFile;
+use specls::model::kind::DocumentKind;
+use specls::text::{ContentChange, Position, PositionEncoding, PositionRange};
+
+struct Options {
+    tasks: usize,
+    tasks_only: bool,
+    dump: Option<PathBuf>,
+    runs: usize,
+    total_only: bool,
+    select: Option<String>,
+}
+
+fn options() -> Options {
+    let mut options =
+        Options { tasks: 10_000, tasks_only: false, dump: None, runs: 21, total_only: false, select: None };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--tasks-only" => options.tasks_only = true,
+            "--total-only" => options.total_only = true,
+            "--select" => options.select = args.next(),
+            "--dump" => options.dump = args.next().map(PathBuf::from),
+            "--runs" => options.runs = args.next().and_then(|s| s.parse().ok()).unwrap_or(options.runs),
+            n => options.tasks = n.parse().unwrap_or(options.tasks),
+        }
+    }
+    options
+}
+
+/// A feature with tasks.md open in an "editor", and the line typed into.
+struct Bench {
+    feature: Feature,
+    root: PathBuf,
+    tasks: MarkdownFile,
+    line: u32,
+    version: i32,
+}
+
+impl Bench {
+    fn new(options: &Options) -> Self {
+        let files = if options.tasks_only {
+            vec![
+                ("plan.md", "# Plan\n\n## Project Structure\n\n```text\nsrc/\ntests/\n```\n".to_string()),
+                ("tasks.md", specls::synth::tasks_md(options.tasks)),
+            ]
+        } else {
+            specls::synth::feature_files(options.tasks)
+        };
+        let root = PathBuf::from("/synthetic/specs/001-synthetic");
+        if let Some(dir) = &options.dump {
+            dump(&dir.join("specs/001-synthetic"), &files);
+        }
+        let mut feature = Feature::new(root.clone());
+        let mut tasks = None;
+        for (rel, text) in &files {
+            let kind = DocumentKind::of_path(std::path::Path::new(rel)).expect("a feature document");
+            feature.upsert(FeatureFile::from_text(root.join(rel), rel, kind, text));
+            if *rel == "tasks.md" {
+                tasks = Some(MarkdownFile::open(text, 0));
+            }
+        }
+        let tasks = tasks.expect("a tasks.md");
+        let text = tasks.document().text();
+        let id = format!("T{:03} ", options.tasks / 2);
+        let line = text[..text.find(&id).expect("the middle task")].matches('\n').count() as u32;
+        Bench { feature, root, tasks, line, version: 0 }
+    }
+
+    /// Type a character into the middle task's line, or delete it again.
+    fn edit(&mut self) {
+        self.version += 1;
+        let at = Position::new(self.line, 20);
+        let change = if self.version % 2 == 1 {
+            ContentChange::replace(PositionRange::new(at, at), "x")
+        } else {
+            ContentChange::replace(PositionRange::new(at, Position::new(self.line, 21)), "")
+        };
+        self.tasks.apply_changes(&[change], PositionEncoding::Utf16, self.version);
+        let path = self.root.join("tasks.md");
+        self.feature.upsert(FeatureFile::from_markdown(path, "tasks.md", DocumentKind::Tasks, &self.tasks));
+    }
+
+    /// The median time of analysing after an edit, and what was found.
+    fn reanalyse(&mut self, config: &RuleConfig, runs: usize) -> (Duration, usize) {
+        let mut times = Vec::with_capacity(runs);
+        let mut found = 0;
+        for _ in 0..runs {
+            self.edit();
+            let start = Instant::now();
+            found = analyze(&self.feature, config).len();
+            times.push(start.elapsed());
+        }
+        times.sort();
+        (times[times.len() / 2], found)
+    }
+}
+
+fn dump(dir: &std::path::Path, files: &[(&str, String)]) {
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("create the folder");
+        std::fs::write(&path, text).expect("write the file");
+    }
+    println!("wrote {}", dir.display());
+}
+
+fn main() {
+    let options = options();
+    let mut bench = Bench::new(&options);
+    let mut config = RuleConfig::default();
+    if let Some(code) = &options.select {
+        config.select(std::slice::from_ref(code)).expect("a known rule");
+    }
+    let start = Instant::now();
+    let found = analyze(&bench.feature, &config).len();
+    println!("first analysis: {:?} ({found} findings)", start.elapsed());
+    let (median, found) = bench.reanalyse(&config, options.runs);
+    println!("re-analysis after an edit: {median:?} ({found} findings, median of {})", options.runs);
+    if options.total_only {
+        return;
+    }
+    let mut rules = Vec::new();
+    for rule in all_rules() {
+        let mut config = RuleConfig::default();
+        config.select(&[rule.meta().code.to_string()]).expect("a known rule");
+        let (median, found) = bench.reanalyse(&config, options.runs);
+        rules.push((median, rule.meta().code, found));
+    }
+    rules.sort_by_key(|rule| std::cmp::Reverse(rule.0));
+    for (median, code, found) in rules {
+        println!("  {code:28} {median:>12.3?} ({found})");
+    }
+}

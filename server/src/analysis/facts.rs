@@ -1,0 +1,194 @@
+//! Per-block facts: what rules derive from one block's text (lower-cased
+//! words, normalised paths, placeholders...), kept in the block's
+//! [`Memo`](crate::model::scan::Memo). A block keeps its scan, and so its
+//! facts, across edits that do not touch it: after a one-line edit only the
+//! rescanned block computes its facts again, and a re-analysis reads the
+//! rest.
+//!
+//! One struct of lazily filled fields, each owned by the rule (or the
+//! family helper) that reads it. Two kinds of field:
+//! - `OnceLock`: depends on the block's text alone;
+//! - [`Keyed`]: also depends on something outside the block (the
+//!   contracts, the plan's structure, a task's detail blocks). It keeps the
+//!   key it was computed for and is computed again when another key asks.
+
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
+
+use super::rules::coverage::{
+    BlockSignals, HitsKey, NamedRequirements, SignalSummary, TaskHits, names_requirements,
+};
+use super::rules::documents::{Placeholder, Unplanned, block_placeholders};
+use super::rules::tasks::{
+    PathlessFacts, PathlessSummary, RoleFacts, RoleSummary, WrittenPaths, WrittenSummary,
+};
+use crate::model::ids::TaskKey;
+use crate::model::plan::PlanDoc;
+use crate::model::scan::{BlockScan, TaskLine};
+use crate::model::spec::SpecDoc;
+
+/// Everything analysis derives from one block; see the module comment.
+///
+/// A re-analysis reads the first fields of every task's facts: they come
+/// first (`repr(C)` keeps the order), so that those reads meet one or two
+/// cache lines per task rather than a line per field.
+#[derive(Default)]
+#[repr(C)]
+pub(crate) struct BlockFacts {
+    /// A task line's ID, label and state, copied into its task's row.
+    line: OnceLock<Option<LineSummary>>,
+    /// The flags rules check on every task, copied into the table.
+    summary: OnceLock<BlockSummary>,
+    /// On a task's line block: what the task names of the contracts and
+    /// the data model (`None`: nothing).
+    pub hits: Keyed<HitsKey, Option<Arc<TaskHits>>>,
+    /// Paths outside the plan's Project Structure (path-outside-structure).
+    pub unplanned: Keyed<Weak<PlanDoc>, Arc<[Unplanned]>>,
+    /// The requirements of spec.md it names (requirement-coverage).
+    pub requirements: Keyed<Weak<SpecDoc>, NamedRequirements>,
+    /// Files the block says a task writes (parallel-file-conflict).
+    pub written: OnceLock<WrittenPaths>,
+    /// Coverage signals: test files, "contract", constitution concerns.
+    pub signals: OnceLock<BlockSignals>,
+    /// Template placeholders (template-placeholder).
+    pub placeholders: OnceLock<Vec<Placeholder>>,
+    /// A task line's test or implementation subjects
+    /// (test-after-implementation).
+    pub role: OnceLock<RoleFacts>,
+    /// Why a task line may name no file (missing-file-path).
+    pub pathless: OnceLock<PathlessFacts>,
+}
+
+impl BlockFacts {
+    /// The facts of a block, created empty on first use.
+    pub fn of(scan: &BlockScan) -> &BlockFacts {
+        // The memo slot is analysis's (see `Memo`): nothing else fills it.
+        scan.memo.get_or_init(BlockFacts::default).expect("a block's memo holds analysis facts")
+    }
+
+    /// What a task's row needs of `scan`, whose facts these are: read from
+    /// here, a row needs nothing else of the block. `None` for a block
+    /// without a task line.
+    pub fn line(&self, scan: &BlockScan) -> Option<LineSummary> {
+        *self.line.get_or_init(|| scan.task.as_ref().map(LineSummary::of))
+    }
+
+    /// The summary of `scan`, whose facts these are.
+    pub fn summary(&self, scan: &BlockScan) -> BlockSummary {
+        *self.summary.get_or_init(|| BlockSummary {
+            coverage: BlockSignals::of_facts(self, scan).summary(),
+            pathless: PathlessFacts::get(self, scan).summary(),
+            role: RoleFacts::of_facts(self, scan).summary(),
+            written: WrittenPaths::of_facts(self, scan).summary(),
+            placeholders: !block_placeholders(self, scan).is_empty(),
+            requirements: names_requirements(scan),
+        })
+    }
+}
+
+/// What rules check of every task's line block, small enough to copy into
+/// a compact table ([`LineFacts`](super::table::LineFacts)): a pass over
+/// all tasks then reads that table instead of every task's facts. Each
+/// part is its rule's; a task with detail blocks needs its rule to look at
+/// those too.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct BlockSummary {
+    /// Test files, contracts and concerns (the coverage rules).
+    pub coverage: SignalSummary,
+    /// Paths and exemptions (missing-file-path).
+    pub pathless: PathlessSummary,
+    /// Whether a task line is a test (test-after-implementation).
+    pub role: RoleSummary,
+    /// The files it says a task writes (parallel-file-conflict).
+    pub written: WrittenSummary,
+    /// The block holds template placeholders.
+    pub placeholders: bool,
+    /// The block names requirements (requirement-coverage).
+    pub requirements: bool,
+}
+
+/// What every task's row needs of its line ([`TaskLine`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LineSummary {
+    pub key: TaskKey,
+    /// The `[USn]` label.
+    pub label: Option<u32>,
+    pub cancelled: bool,
+    /// The line has irregularities (malformed-task's business).
+    pub irregular: bool,
+}
+
+impl LineSummary {
+    fn of(line: &TaskLine) -> Self {
+        LineSummary {
+            key: line.id.key,
+            label: line.story.map(|(n, _)| n),
+            cancelled: line.cancelled,
+            irregular: !line.irregularities.is_empty(),
+        }
+    }
+}
+
+/// A value computed for a key: kept while the same key asks again,
+/// replaced when another one does (another version of the contracts, of
+/// the plan, of a task's details).
+///
+/// The first value is read without a lock: a re-analysis looks up every
+/// task's, and the documents they depend on rarely change while a block
+/// lives (an edit of the block itself replaces its facts). Values for
+/// later keys take a locked slot.
+pub(crate) struct Keyed<K, V> {
+    first: OnceLock<(K, V)>,
+    later: Mutex<Option<(K, V)>>,
+}
+
+impl<K, V> Default for Keyed<K, V> {
+    fn default() -> Self {
+        Keyed { first: OnceLock::new(), later: Mutex::new(None) }
+    }
+}
+
+impl<K, V> Keyed<K, V> {
+    /// The first slot's value when `is_key` recognises its key: no lock,
+    /// no clone, borrowed for as long as the facts live.
+    pub fn peek(&self, is_key: impl FnOnce(&K) -> bool) -> Option<&V> {
+        self.first.get().filter(|(key, _)| is_key(key)).map(|(_, value)| value)
+    }
+}
+
+impl<K, V: Clone> Keyed<K, V> {
+    /// The value for the key `is_key` recognises; `make` computes the key
+    /// and value when neither slot holds it.
+    pub fn get(&self, is_key: impl Fn(&K) -> bool, make: impl FnOnce() -> (K, V)) -> V {
+        let mut make = Some(make);
+        let first = self.first.get_or_init(|| make.take().expect("called once")());
+        let Some(make) = make.filter(|_| !is_key(&first.0)) else {
+            return first.1.clone(); // the first key, or just made for this one
+        };
+        // A panic while computing leaves the slot as it was: still usable.
+        let mut later = self.later.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((key, value)) = &*later
+            && is_key(key)
+        {
+            return value.clone();
+        }
+        let (key, value) = make();
+        *later = Some((key, value.clone()));
+        value
+    }
+}
+
+/// A hash of a text, the same in every analysis: texts with different
+/// hashes differ, so a comparison of hashes finds the few texts worth
+/// comparing.
+pub(crate) fn text_hash(text: &str) -> u32 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish() as u32
+}
+
+/// Whether `weak` still points at the value `arc` holds. A `Weak` keeps
+/// its allocation, so no other value can take the address meanwhile.
+pub(crate) fn same<T>(weak: &Weak<T>, arc: &Arc<T>) -> bool {
+    std::ptr::eq(weak.as_ptr(), Arc::as_ptr(arc))
+}

@@ -1,0 +1,474 @@
+//! What the coverage rules share in one analysis: each task's kind of work
+//! and what it names of the contracts and the data model, read once and
+//! handed out by [`Context::coverage`](crate::analysis::Context).
+//!
+//! Naming is the costly part (every task against every operation, event
+//! and entity), so a task's [`TaskHits`] are kept in the facts of its line
+//! block, keyed by the documents they were matched against and by the
+//! task's detail blocks: a re-analysis after an edit matches the edited
+//! task alone and only looks up the others.
+
+use std::cell::{Cell, OnceCell, RefCell};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, Weak};
+
+use super::matching::{BlockSignals, section_says_contract};
+use super::matching::{
+    ContractNames, EventNames, FileSignal, OperationNames, Phrase, TaskKind, TaskSignals, TaskText,
+};
+use crate::analysis::Context;
+use crate::analysis::facts::{BlockFacts, same, text_hash};
+use crate::model::blocks::BlockList;
+use crate::model::contracts::ContractDoc;
+use crate::model::data_model::{DataModelDoc, Entity, EntityKind};
+use crate::model::feature::{DocModel, Feature, FeatureFile};
+use crate::model::scan::BlockScan;
+use crate::model::tasks::{Task, TasksDoc};
+
+/// The coverage rules' view of one analysis.
+pub(crate) struct Coverage<'a> {
+    doc: Option<&'a TasksDoc>,
+    /// Per task of tasks.md, in order: its line's signals (a task's kind
+    /// of work is worked out from them when a rule asks) and what it
+    /// names (`None`: nothing).
+    tasks: Vec<(TaskSignals, Option<Hits<'a>>)>,
+    /// The tasks that name something, in order.
+    pub named: Vec<usize>,
+    /// Every constitution concern some task works on, as bits.
+    pub concerns: u16,
+    /// Every contract file, in folder order.
+    pub contracts: Vec<ContractNeedles<'a>>,
+    /// The entities of data-model.md a task should build.
+    pub entities: Vec<EntityNeedles<'a>>,
+    /// The hash of every lower-cased path a task names, with the task:
+    /// made when a fix needs to know whether a file is new.
+    paths: OnceCell<Vec<(u32, usize)>>,
+    /// The documents, as the hits kept in tasks' facts name them.
+    sources: Arc<Sources>,
+    /// Whether a phase's and subsection's titles say "contract", as asked.
+    sections: RefCell<HashMap<(usize, Option<usize>), bool>>,
+}
+
+/// A task's hits: kept in its facts, or just made.
+pub(crate) enum Hits<'a> {
+    Kept(&'a TaskHits),
+    Made(Arc<TaskHits>),
+}
+
+impl std::ops::Deref for Hits<'_> {
+    type Target = TaskHits;
+
+    fn deref(&self) -> &TaskHits {
+        match self {
+            Hits::Kept(hits) => hits,
+            Hits::Made(hits) => hits,
+        }
+    }
+}
+
+/// What one task names of the contracts and the data model.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct TaskHits {
+    /// Per contract it says something of, in contract order.
+    contracts: Vec<ContractHit>,
+    /// Indices (into [`Coverage::entities`]) of the entities it names.
+    entities: Vec<usize>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct ContractHit {
+    contract: usize,
+    file: FileSignal,
+    /// Indices of the items it names: operations, then events.
+    items: Vec<usize>,
+}
+
+impl TaskHits {
+    fn contract(&self, contract: usize) -> Option<&ContractHit> {
+        self.contracts.iter().find(|hit| hit.contract == contract)
+    }
+
+    /// The items of `contract` the task names (operations, then events).
+    pub fn items(&self, contract: usize) -> &[usize] {
+        self.contract(contract).map_or(&[], |hit| &hit.items)
+    }
+
+    /// What the task's text says of the file of `contract`.
+    pub fn file(&self, contract: usize) -> FileSignal {
+        self.contract(contract).map_or_else(FileSignal::default, |hit| hit.file)
+    }
+
+    pub fn entities(&self) -> &[usize] {
+        &self.entities
+    }
+}
+
+/// A contract file of the feature.
+pub(crate) struct ContractNeedles<'a> {
+    pub file: &'a FeatureFile,
+    pub doc: &'a ContractDoc,
+}
+
+/// What names a contract file and what it defines.
+struct ContractMatchers {
+    file: ContractNames,
+    operations: Vec<OperationNames>,
+    events: Vec<EventNames>,
+}
+
+impl ContractMatchers {
+    fn of(contract: &ContractNeedles) -> Self {
+        let doc = contract.doc;
+        ContractMatchers {
+            file: ContractNames::of(contract.file, doc),
+            operations: doc.operations.iter().map(|op| OperationNames::of(doc, op)).collect(),
+            events: doc.events.iter().map(|event| EventNames::of(&event.name)).collect(),
+        }
+    }
+
+    fn hit(&self, contract: usize, text: &TaskText) -> Option<ContractHit> {
+        let operations = self.operations.iter().map(|op| op.named_by(text));
+        let events = self.events.iter().map(|event| event.named_by(text));
+        let items: Vec<usize> =
+            operations.chain(events).enumerate().filter(|(_, named)| *named).map(|(i, _)| i).collect();
+        let file = self.file.signal(text);
+        (file.is_some() || !items.is_empty()).then_some(ContractHit { contract, file, items })
+    }
+}
+
+/// An entity of data-model.md a task should build.
+pub(crate) struct EntityNeedles<'a> {
+    pub entity: &'a Entity,
+}
+
+/// The phrases that name each entity, in [`Coverage::entities`] order.
+/// An entity is named in any spelling, or with its words scattered.
+fn entity_named_by(phrases: &[Phrase], text: &TaskText) -> bool {
+    phrases.iter().any(|p| text.names(p) || p.scattered_in(text))
+}
+
+/// The contracts and entities prepared for matching.
+pub(crate) struct Matchers {
+    contracts: Vec<ContractMatchers>,
+    entities: Vec<Vec<Phrase>>,
+}
+
+/// Trailing words that qualify rather than name an entity.
+const GENERIC_SUFFIXES: &[&str] =
+    &["entity", "table", "model", "record", "dto", "type", "state", "enum", "schema", "object"];
+
+/// The phrases that name an entity: each of `A / B`, without generic
+/// parameters (`ChartResult<T>`) and qualifiers in parentheses, and each
+/// without a generic last word.
+pub(super) fn entity_phrases(name: &str) -> Vec<Phrase> {
+    let mut phrases = Vec::new();
+    for alternative in name.split(['/', ',']) {
+        let cut = alternative.find(['<', '(', '[']).unwrap_or(alternative.len());
+        let Some(phrase) = Phrase::of(&alternative[..cut]) else { continue };
+        phrases.extend(phrase.without_suffix(GENERIC_SUFFIXES));
+        phrases.push(phrase);
+    }
+    phrases
+}
+
+/// An entity the feature builds: not marked as existing, and with at least
+/// one typed field (or an enumeration). Sections that describe a concept
+/// in prose (`Makefile Targets`, `Sanitized Surface`) are not models a
+/// task would create.
+pub(super) fn is_to_build(entity: &Entity) -> bool {
+    !entity.existing && (entity.kind == EntityKind::Enum || entity.fields.iter().any(|f| f.ty.is_some()))
+}
+
+/// A contract by identity: its path, its model and its blocks.
+type ContractKey = (Arc<str>, Weak<ContractDoc>, Option<Weak<BlockList>>);
+
+/// The documents tasks are matched against, by identity: the key of the
+/// hits kept in a task's facts.
+pub(crate) struct Sources {
+    contracts: Vec<ContractKey>,
+    data_model: Option<Weak<DataModelDoc>>,
+    /// The documents prepared for matching, on the first task that needs
+    /// it. Later analyses of the same documents adopt these sources (see
+    /// [`peek_hits`]), and with them what was prepared.
+    matchers: OnceLock<Matchers>,
+}
+
+impl Sources {
+    pub fn of(feature: &Feature) -> Self {
+        let contracts = feature
+            .files
+            .iter()
+            .filter_map(|f| match &f.model {
+                DocModel::Contract(doc) => {
+                    Some((f.rel.clone(), Arc::downgrade(doc), f.blocks.as_ref().map(Arc::downgrade)))
+                }
+                _ => None,
+            })
+            .collect();
+        let data_model = data_model_doc(feature).map(Arc::downgrade);
+        Sources { contracts, data_model, matchers: OnceLock::new() }
+    }
+
+    /// Whether both are the very same documents.
+    fn same_as(&self, other: &Sources) -> bool {
+        let same_weak = |a: &Weak<_>, b: &Weak<_>| Weak::ptr_eq(a, b);
+        self.contracts.len() == other.contracts.len()
+            && self.contracts.iter().zip(&other.contracts).all(|(a, b)| {
+                a.0 == b.0
+                    && same_weak(&a.1, &b.1)
+                    && match (&a.2, &b.2) {
+                        (Some(a), Some(b)) => Weak::ptr_eq(a, b),
+                        (None, None) => true,
+                        _ => false,
+                    }
+            })
+            && match (&self.data_model, &other.data_model) {
+                (Some(a), Some(b)) => Weak::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+}
+
+fn data_model_doc(feature: &Feature) -> Option<&Arc<DataModelDoc>> {
+    let (file, _) = feature.data_model()?;
+    match &file.model {
+        DocModel::DataModel(doc) => Some(doc),
+        _ => None,
+    }
+}
+
+/// The key of a task's hits: the documents, and the task's detail blocks
+/// (its text is its line and theirs).
+pub(crate) struct HitsKey {
+    sources: Arc<Sources>,
+    details: Box<[Weak<BlockScan>]>,
+}
+
+impl HitsKey {
+    /// Whether it was made for `sources` and the task's current details.
+    /// Sources of an earlier analysis that name the same documents go to
+    /// `earlier`, to replace ours: then the next tasks compare a pointer.
+    fn is_for(&self, sources: &Arc<Sources>, task: &Task, earlier: &Cell<Option<Arc<Sources>>>) -> bool {
+        let same_sources = Arc::ptr_eq(&self.sources, sources)
+            || (self.sources.same_as(sources) && {
+                earlier.set(Some(self.sources.clone()));
+                true
+            });
+        same_sources
+            && self.details.len() == task.details.len()
+            && self.details.iter().zip(&task.details).all(|(weak, detail)| same(weak, &detail.scan))
+    }
+}
+
+/// The hits kept in `facts` (a task's line's) for `sources` and the
+/// task's details, without computing any. Sources of an earlier analysis
+/// naming the same documents replace `sources`.
+pub(crate) fn peek_hits<'f>(
+    facts: &'f BlockFacts,
+    task: &Task,
+    sources: &mut Arc<Sources>,
+) -> Option<Option<&'f TaskHits>> {
+    let earlier = Cell::new(None);
+    let hits = facts.hits.peek(|key| key.is_for(sources, task, &earlier));
+    if let Some(earlier) = earlier.take() {
+        *sources = earlier;
+    }
+    hits.map(Option::as_deref)
+}
+
+impl<'a> Coverage<'a> {
+    pub fn new(cx: &Context<'a>) -> Self {
+        let feature = cx.feature;
+        let contracts: Vec<ContractNeedles> =
+            feature.contracts().map(|(file, doc)| ContractNeedles { file, doc }).collect();
+        let entities = feature.data_model().map_or_else(Vec::new, |(_, model)| {
+            model.entities.iter().filter(|e| is_to_build(e)).map(|entity| EntityNeedles { entity }).collect()
+        });
+        let mut coverage = Coverage {
+            doc: cx.tasks().map(|(_, doc)| doc),
+            tasks: Vec::new(),
+            named: Vec::new(),
+            concerns: 0,
+            contracts,
+            entities,
+            paths: OnceCell::new(),
+            sources: cx.sources().clone(),
+            sections: RefCell::new(HashMap::new()),
+        };
+        if let Some(doc) = coverage.doc {
+            coverage.read_tasks(doc, cx);
+        }
+        coverage
+    }
+
+    /// Read every task's signals and hits: from its row, or matched now
+    /// when its facts do not hold them for these documents.
+    fn read_tasks(&mut self, doc: &TasksDoc, cx: &Context<'a>) {
+        let needles = !self.contracts.is_empty() || !self.entities.is_empty();
+        let mut sources = self.sources.clone();
+        let (lines, kept) = (cx.lines(), &cx.kept().hits);
+        let mut tasks = Vec::with_capacity(lines.len());
+        for (index, ((task, line), kept)) in doc.tasks.iter().zip(lines).zip(kept).enumerate() {
+            let hits = match *kept {
+                _ if !needles => None,
+                Some(kept) => kept.map(Hits::Kept),
+                None => self.match_kept(task, line.facts, &mut sources).map(Hits::Made),
+            };
+            if hits.is_some() {
+                self.named.push(index);
+            }
+            let line = line.summary.coverage;
+            let details = || cx.details(index).iter().map(|d| d.summary.coverage);
+            self.concerns |= details().fold(line.concerns(), |bits, detail| bits | detail.concerns());
+            tasks.push((TaskSignals::of(line, details()), hits));
+        }
+        self.tasks = tasks;
+    }
+
+    /// What task `task` is: test or implementation work, about contracts.
+    pub fn kind(&self, task: usize) -> TaskKind {
+        let doc = self.doc.expect("tasks come from tasks.md");
+        let t = &doc.tasks[task];
+        let section = || t.phase.is_some_and(|p| self.section_says_contract(doc, p, t.subsection));
+        TaskKind::of(doc, t, self.tasks[task].0, section)
+    }
+
+    fn section_says_contract(&self, doc: &TasksDoc, phase: usize, subsection: Option<usize>) -> bool {
+        *self
+            .sections
+            .borrow_mut()
+            .entry((phase, subsection))
+            .or_insert_with(|| section_says_contract(doc, phase, subsection))
+    }
+
+    /// Whether any task is a test.
+    pub fn has_tests(&self) -> bool {
+        (0..self.tasks.len()).any(|t| self.kind(t).test)
+    }
+
+    /// What task `task` names.
+    pub fn hits(&self, task: usize) -> Option<&TaskHits> {
+        self.tasks[task].1.as_deref()
+    }
+
+    /// The items of `contract` task `task` names (operations, then events).
+    pub fn items(&self, task: usize, contract: usize) -> &[usize] {
+        self.hits(task).map_or(&[], |hits| hits.items(contract))
+    }
+
+    /// Whether task `task` names item `item` of `contract`.
+    pub fn names_item(&self, task: usize, contract: usize, item: usize) -> bool {
+        self.items(task, contract).contains(&item)
+    }
+
+    /// Whether task `task` names the file of `contract`: clearly, or in
+    /// passing when `weak_is_enough`.
+    pub fn names_file(&self, task: usize, contract: usize, weak_is_enough: bool) -> bool {
+        let Some(hits) = self.hits(task) else { return false };
+        let file = hits.file(contract);
+        // Whether the task speaks of contracts only matters for a weak name.
+        file.is_some() && file.named_by(self.kind(task).contract, weak_is_enough)
+    }
+
+    /// The documents prepared for matching, once for as long as they stay
+    /// the same.
+    fn matchers(&self) -> &Matchers {
+        self.sources.matchers.get_or_init(|| Matchers {
+            contracts: self.contracts.iter().map(ContractMatchers::of).collect(),
+            entities: self.entities.iter().map(|e| entity_phrases(&e.entity.name)).collect(),
+        })
+    }
+
+    /// Whether entity `entity` (of [`Coverage::entities`]) has no words
+    /// to look for.
+    pub fn has_no_name(&self, entity: usize) -> bool {
+        self.matchers().entities[entity].is_empty()
+    }
+
+    /// The task's hits, from its facts when they were matched against the
+    /// same documents and details. An earlier analysis's `sources` that
+    /// name the same documents replace ours, so that the tasks after this
+    /// one compare one pointer.
+    fn match_kept(
+        &self,
+        task: &Task,
+        facts: &BlockFacts,
+        sources: &mut Arc<Sources>,
+    ) -> Option<Arc<TaskHits>> {
+        let earlier = Cell::new(None);
+        let hits = facts.hits.get(
+            |key| key.is_for(sources, task, &earlier),
+            || {
+                let details = task.details.iter().map(|d| Arc::downgrade(&d.scan)).collect();
+                (HitsKey { sources: sources.clone(), details }, self.match_task(task))
+            },
+        );
+        if let Some(earlier) = earlier.take() {
+            *sources = earlier;
+        }
+        hits
+    }
+
+    fn match_task(&self, task: &Task) -> Option<Arc<TaskHits>> {
+        let text = TaskText::of(task);
+        let matchers = self.matchers();
+        let contracts: Vec<ContractHit> = matchers
+            .contracts
+            .iter()
+            .enumerate()
+            .filter_map(|(c, contract)| contract.hit(c, &text))
+            .collect();
+        let entities: Vec<usize> = matchers
+            .entities
+            .iter()
+            .enumerate()
+            .filter(|(_, phrases)| entity_named_by(phrases, &text))
+            .map(|(i, _)| i)
+            .collect();
+        let hits = TaskHits { contracts, entities };
+        (hits != TaskHits::default()).then(|| Arc::new(hits))
+    }
+
+    /// The tasks that may name `path` (that name a path with its
+    /// lower-cased hash), to be checked one by one.
+    pub fn tasks_naming(&self, cx: &Context<'a>, path: &str) -> impl Iterator<Item = usize> {
+        let doc = self.doc.expect("tasks come from tasks.md");
+        let paths = self.paths.get_or_init(|| {
+            let mut paths = Vec::with_capacity(doc.tasks.len());
+            for (index, (task, line)) in doc.tasks.iter().zip(cx.lines()).enumerate() {
+                // Most tasks name one path: its hash is in a summary.
+                let summaries = || {
+                    let details = cx.details(index).iter().map(|d| d.summary.coverage);
+                    std::iter::once(line.summary.coverage).chain(details)
+                };
+                if summaries().map(|s| s.paths()).sum::<usize>() <= 1 {
+                    paths.extend(summaries().find(|s| s.paths() == 1).map(|s| (s.first_path, index)));
+                    continue;
+                }
+                for block in std::iter::once(&task.block).chain(&task.details) {
+                    let signals = BlockSignals::of(&block.scan);
+                    paths.extend(signals.lower_paths.iter().map(|(hash, _)| (*hash, index)));
+                }
+            }
+            paths
+        });
+        let hash = text_hash(&path.to_lowercase());
+        let mut tasks: Vec<usize> = paths.iter().filter(|(h, _)| *h == hash).map(|(_, task)| *task).collect();
+        tasks.dedup();
+        tasks.into_iter()
+    }
+
+    /// Whether task `task` names `contract` or something in it.
+    pub fn names_contract(&self, task: usize, contract: usize) -> bool {
+        let weak_is_enough = self.contracts[contract].item_count() == 0;
+        self.names_file(task, contract, weak_is_enough) || !self.items(task, contract).is_empty()
+    }
+}
+
+impl ContractNeedles<'_> {
+    /// Operations and events.
+    pub fn item_count(&self) -> usize {
+        self.doc.operations.len() + self.doc.events.len()
+    }
+}

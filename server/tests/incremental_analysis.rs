@@ -1,0 +1,150 @@
+//! Property: analysis keeps per-block facts across edits (see
+//! `analysis/facts.rs`), some of them keyed on other documents (the plan,
+//! the spec, the contracts). Whatever sequence of edits lands in whichever
+//! files, with an analysis after each one filling those caches, the final
+//! analysis must equal the analysis of a feature loaded fresh from the
+//! final texts.
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use specls::analysis::{RuleConfig, analyze};
+use specls::model::feature::{Feature, FeatureFile};
+use specls::model::file::MarkdownFile;
+use specls::model::kind::DocumentKind;
+use specls::text::{ContentChange, PositionEncoding, PositionRange};
+
+/// The example feature: realistic documents with planted mistakes, so
+/// most rules have something to find and something to stop finding.
+fn example_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/specs/001-team-invites")
+}
+
+const FILES: [&str; 5] = ["tasks.md", "plan.md", "spec.md", "data-model.md", "contracts/openapi.yaml"];
+
+/// Text that changes what rules see: task lines, labels, paths, [P],
+/// dependencies, stories, requirements, entities, structure, endpoints.
+fn fragment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("\n".to_string()),
+        Just("- [ ] T001 [P] [US1] Create model in src/models/invite.py\n".to_string()),
+        Just("- [ ] T050 [P] [US9] Contract test POST /invites in tests/contract/test_invites.py\n".to_string()),
+        Just("- [x] T051 Implement endpoint in backend/src/api/invites.py (depends on T052)\n".to_string()),
+        Just("- T003 blocks T001\n".to_string()),
+        Just("## Phase 9: User Story 2 - Revoke (Priority: P2)\n".to_string()),
+        Just("## Dependencies\n".to_string()),
+        Just("### User Story 3 - Audit (Priority: P3)\n".to_string()),
+        Just("- **FR-009**: System MUST audit [NEEDS CLARIFICATION: how long?]\n".to_string()),
+        Just("### Membership\n\n- **role**: enum\n".to_string()),
+        Just("├── lib/\n".to_string()),
+        Just("  /teams/{id}/audit:\n    get:\n      summary: audit\n".to_string()),
+        Just("[ENTITY NAME]".to_string()),
+        Just("```\n".to_string()),
+        Just("<!-- specls-disable-next-line -->\n".to_string()),
+        Just("é😀".to_string()),
+        "[a-zA-Z0-9 /._\\[\\]\\-]{0,8}".prop_map(|s| s),
+    ]
+}
+
+#[derive(Debug, Clone)]
+struct Edit {
+    file: usize,
+    start: f64,
+    len: f64,
+    insert: String,
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    (0..FILES.len(), 0.0..=1.0f64, 0.0..=1.0f64, prop::collection::vec(fragment(), 0..3)).prop_map(
+        |(file, start, len, parts)| Edit { file, start, len: len * len * 0.2, insert: parts.concat() },
+    )
+}
+
+/// One editor-open copy of each file, as the language server keeps them.
+struct Workspace {
+    root: PathBuf,
+    files: Vec<MarkdownFile>,
+    feature: Feature,
+}
+
+impl Workspace {
+    fn open(root: &Path) -> Option<Self> {
+        let mut feature = Feature::new(root.to_path_buf());
+        let mut files = Vec::new();
+        for rel in FILES {
+            let text = std::fs::read_to_string(root.join(rel)).ok()?;
+            let file = MarkdownFile::open(&text, 1);
+            feature.upsert(feature_file(root, rel, &file));
+            files.push(file);
+        }
+        Some(Workspace { root: root.to_path_buf(), files, feature })
+    }
+
+    fn apply(&mut self, e: &Edit, version: i32) {
+        let encoding = PositionEncoding::Utf16;
+        let file = &mut self.files[e.file];
+        let doc = file.document();
+        let len = doc.len();
+        let start = ((e.start * len as f64) as usize).min(len);
+        let end = (start + (e.len * len as f64) as usize).min(len);
+        let range = PositionRange::new(doc.position_of(start, encoding), doc.position_of(end, encoding));
+        file.apply_changes(&[ContentChange::replace(range, e.insert.clone())], encoding, version);
+        self.feature.upsert(feature_file(&self.root, FILES[e.file], file));
+    }
+
+    /// The same documents loaded from their current text, no history.
+    fn fresh(&self) -> Feature {
+        let mut feature = Feature::new(self.root.clone());
+        for (rel, file) in FILES.iter().zip(&self.files) {
+            let path = self.root.join(rel);
+            let kind = DocumentKind::of_path(Path::new(rel)).expect("a spec document");
+            feature.upsert(FeatureFile::from_text(path, rel, kind, &file.document().text()));
+        }
+        feature
+    }
+}
+
+fn feature_file(root: &Path, rel: &str, file: &MarkdownFile) -> FeatureFile {
+    let path = root.join(rel);
+    let kind = DocumentKind::of_path(Path::new(rel)).expect("a spec document");
+    if kind == DocumentKind::Contract && !DocumentKind::is_markdown_contract(&path) {
+        return FeatureFile::from_text(path, rel, kind, &file.document().text());
+    }
+    FeatureFile::from_markdown(path, rel, kind, file)
+}
+
+fn check(edits: &[Edit]) {
+    let Some(mut workspace) = Workspace::open(&example_root()) else {
+        panic!("the example feature folder is part of the repository: {}", example_root().display());
+    };
+    let config = RuleConfig::default();
+    let mut before = analyze(&workspace.feature, &config);
+    for (step, e) in edits.iter().enumerate() {
+        workspace.apply(e, step as i32 + 2);
+        // Each analysis fills the facts of the blocks it reads, for the
+        // documents of that moment: the next one must not trust stale ones.
+        before = analyze(&workspace.feature, &config);
+    }
+    let fresh = analyze(&workspace.fresh(), &config);
+    assert_eq!(before, fresh);
+}
+
+proptest! {
+    // PROPTEST_CASES raises the count for a longer soak run.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200),
+        .. ProptestConfig::default()
+    })]
+
+    #[test]
+    fn analysis_after_edits_equals_a_fresh_analysis(edits in prop::collection::vec(edit(), 1..10)) {
+        check(&edits);
+    }
+}
+
+#[test]
+fn the_example_feature_has_findings_for_the_property_to_disturb() {
+    let workspace = Workspace::open(&example_root()).expect("the example feature folder");
+    let found = analyze(&workspace.feature, &RuleConfig::default());
+    assert!(found.len() >= 5, "the example plants mistakes; found {}", found.len());
+}
