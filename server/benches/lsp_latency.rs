@@ -1,9 +1,11 @@
 //! Edit → publishDiagnostics latency of the real binary over stdio.
 //!
-//! For 1k and 10k tasks: open a generated feature, then type into a task
-//! line one character at a time (insert, delete, insert, ...), waiting
-//! after each edit for the diagnostics of exactly that version. Prints
-//! p50/p90/p99 and the server's peak resident memory (VmHWM).
+//! For 1k and 10k tasks: open a generated feature (tasks.md, spec, plan,
+//! data model, contract), then type into a task line one character at a
+//! time (insert, delete, insert, ...), waiting after each edit for the
+//! diagnostics of exactly that version. Then time hover and completion
+//! requests on that line. Prints p50/p90/p99 and the server's peak
+//! resident memory (VmHWM).
 //!
 //! Run: `cargo bench -p specls --bench lsp_latency` (SPECLS_EDITS sets the
 //! number of edits per size, default 300).
@@ -83,12 +85,15 @@ impl Server {
     }
 }
 
+/// The synthetic feature of [`specls::synth::feature_files`]: a tasks.md
+/// of `tasks` tasks and the documents it names, so every rule family runs.
 fn feature(dir: &Path, tasks: usize) -> PathBuf {
     let feature = dir.join("specs").join("001-synthetic");
-    std::fs::create_dir_all(&feature).unwrap();
-    std::fs::write(feature.join("tasks.md"), specls::synth::tasks_md(tasks)).unwrap();
-    std::fs::write(feature.join("plan.md"), "# Plan\n\n## Project Structure\n\n```text\nsrc/\ntests/\n```\n")
-        .unwrap();
+    for (rel, text) in specls::synth::feature_files(tasks) {
+        let path = feature.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
     feature
 }
 
@@ -127,6 +132,14 @@ fn measure(tasks: usize, edits: usize) {
         server.wait_for_version(&uri, version);
         latencies.push(started.elapsed());
     }
+    let hover = time_requests(&mut server, edits, |id| {
+        json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {
+            "textDocument": {"uri": uri}, "position": {"line": line, "character": 8}}})
+    });
+    let completion = time_requests(&mut server, edits, |id| {
+        json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/completion", "params": {
+            "textDocument": {"uri": uri}, "position": {"line": line, "character": 6}}})
+    });
     let rss = server.peak_rss_kib();
     server.send(&json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}));
     while server.read().get("id") != Some(&json!(2)) {}
@@ -135,6 +148,8 @@ fn measure(tasks: usize, edits: usize) {
     let _ = std::fs::remove_dir_all(&dir);
 
     latencies.sort();
+    report(&format!("hover {tasks:>6} tasks"), hover);
+    report(&format!("completion {tasks:>6} tasks"), completion);
     println!(
         "edit→publishDiagnostics {tasks:>6} tasks: p50 {:>8.2?}  p90 {:>8.2?}  p99 {:>8.2?}  max {:>8.2?}  ({edits} edits)  peak RSS {}",
         percentile(&latencies, 0.5),
@@ -142,6 +157,35 @@ fn measure(tasks: usize, edits: usize) {
         percentile(&latencies, 0.99),
         latencies[latencies.len() - 1],
         rss.map_or("n/a".to_string(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0)),
+    );
+}
+
+/// Send `count` requests one after another; the time of each reply.
+fn time_requests(server: &mut Server, count: usize, request: impl Fn(i64) -> Value) -> Vec<Duration> {
+    let mut times = Vec::with_capacity(count);
+    for i in 0..count {
+        let id = 1000 + i as i64;
+        let started = Instant::now();
+        server.send(&request(id));
+        loop {
+            let m = server.read();
+            if m.get("id") == Some(&json!(id)) && m.get("method").is_none() {
+                assert!(m.get("error").is_none(), "{m}");
+                break;
+            }
+        }
+        times.push(started.elapsed());
+    }
+    times.sort();
+    times
+}
+
+fn report(what: &str, sorted: Vec<Duration>) {
+    println!(
+        "{what}: p50 {:>8.2?}  p99 {:>8.2?}  max {:>8.2?}",
+        percentile(&sorted, 0.5),
+        percentile(&sorted, 0.99),
+        sorted[sorted.len() - 1]
     );
 }
 

@@ -28,7 +28,10 @@ fn fragment() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("\n".to_string()),
         Just("- [ ] T001 [P] [US1] Create model in src/models/invite.py\n".to_string()),
-        Just("- [ ] T050 [P] [US9] Contract test POST /invites in tests/contract/test_invites.py\n".to_string()),
+        Just(
+            "- [ ] T050 [P] [US9] Contract test POST /invites in tests/contract/test_invites.py\n"
+                .to_string()
+        ),
         Just("- [x] T051 Implement endpoint in backend/src/api/invites.py (depends on T052)\n".to_string()),
         Just("- T003 blocks T001\n".to_string()),
         Just("## Phase 9: User Story 2 - Revoke (Priority: P2)\n".to_string()),

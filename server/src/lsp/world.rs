@@ -283,6 +283,17 @@ impl World {
         self.features.get(root).map(|f| f.revision)
     }
 
+    /// The rule configuration of one feature: its `specls.toml` under the
+    /// editor's settings. Cheap, unlike a snapshot: no model is built.
+    pub fn config(&self, root: &Path) -> Option<RuleConfig> {
+        let state = self.features.get(root)?;
+        Some(self.config_of(&state))
+    }
+
+    fn config_of(&self, state: &FeatureState) -> RuleConfig {
+        state.file_config.clone().merged_with(&self.settings().rules)
+    }
+
     /// The current state of one feature, with models of open documents
     /// built (once per version).
     pub fn snapshot(&self, root: &Path) -> Option<Snapshot> {
@@ -293,7 +304,7 @@ impl World {
             feature.upsert(doc.feature_file(rel));
             versions.insert(rel.clone(), doc.version);
         }
-        let config = state.file_config.clone().merged_with(&self.settings().rules);
+        let config = self.config_of(&state);
         Some(Snapshot {
             root: root.to_path_buf(),
             feature,
