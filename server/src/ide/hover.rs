@@ -20,6 +20,7 @@ use std::fmt::Write;
 use super::goto::{feature_file_named, names_operation, operations, path_key, tasks_with_key};
 use super::target::{Target, target_at};
 use crate::analysis::graph::TaskGraph;
+use crate::analysis::rules::tasks::written_paths;
 use crate::model::blocks::ScannedBlock;
 use crate::model::data_model::EntityKind;
 use crate::model::feature::Feature;
@@ -254,49 +255,6 @@ fn range_hover(feature: &Feature, first: &TaskId, last: &TaskId) -> String {
     md.finish()
 }
 
-/// The files a task writes as far as its text says: normalised, without
-/// directories, the feature's own documents and paths named only as a
-/// source (`per research.md`). The same reading as the
-/// `parallel-file-conflict` rule.
-fn written_paths(task: &Task) -> Vec<String> {
-    const FEATURE_DOCUMENTS: &[&str] =
-        &["spec.md", "plan.md", "research.md", "data-model.md", "quickstart.md", "tasks.md"];
-    const READ_MARKERS: &[&str] =
-        &["per", "see", "following", "according to", "based on", "as in", "mirroring", "like"];
-    let is_feature_document = |path: &str| {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        FEATURE_DOCUMENTS.contains(&name)
-            || path.starts_with("specs/")
-            || path.contains("/specs/")
-            || path.starts_with("contracts/")
-            || path.starts_with("checklists/")
-    };
-    let is_read = |block: &ScannedBlock, span: Span| {
-        let before =
-            block.scan.text[..span.start].trim_end_matches(['`', '(', '[', '"', '\'', '*']).trim_end();
-        let tail: String = before.chars().rev().take(16).collect::<Vec<_>>().into_iter().rev().collect();
-        let tail = tail.to_lowercase();
-        READ_MARKERS.iter().any(|marker| {
-            tail.strip_suffix(marker)
-                .is_some_and(|rest| rest.is_empty() || rest.ends_with(|c: char| !c.is_alphanumeric()))
-        })
-    };
-    let mut out = Vec::new();
-    for block in task_blocks(task) {
-        for mention in &block.scan.mentions {
-            let MentionKind::Path { path } = &mention.kind else { continue };
-            let path = normalize_path(path);
-            if path.ends_with('/') || is_feature_document(&path) || is_read(block, mention.span) {
-                continue;
-            }
-            out.push(path);
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
 /// Whether the tasks `a..=b` (in either order) are one run of consecutive
 /// `[P]` tasks of one phase and subsection.
 fn same_parallel_run(doc: &TasksDoc, a: usize, b: usize) -> bool {
@@ -334,7 +292,7 @@ fn parallel_hover(feature: &Feature, index: usize) -> Option<String> {
             continue;
         }
         let shared: Vec<String> =
-            written_paths(other).into_iter().filter(|p| mine.binary_search(p).is_ok()).collect();
+            written_paths(other).iter().filter(|p| mine.binary_search(p).is_ok()).cloned().collect();
         if let Some(path) = shared.first() {
             conflicts.push(format!("**{}** [P] touches `{path}` too", other.id()));
         }

@@ -21,7 +21,7 @@ const READ_MARKERS: &[&str] =
 /// The files a task writes, as far as its text says: normalised paths on
 /// its line and detail bullets, without directories, the feature's own
 /// documents and paths it names only as a source. Sorted, no repeats.
-pub(super) fn written_paths(task: &Task) -> Cow<'_, [String]> {
+pub(crate) fn written_paths(task: &Task) -> Cow<'_, [String]> {
     let line = &WrittenPaths::of(&task.block.scan).paths;
     if task.details.is_empty() {
         return Cow::Borrowed(line);
