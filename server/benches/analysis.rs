@@ -65,12 +65,15 @@ struct Typing {
 impl Typing {
     fn new(size: usize) -> Self {
         let files = specls::synth::feature_files(size);
-        let feature = load(&files);
         let text = &files.iter().find(|(rel, _)| *rel == "tasks.md").expect("a tasks.md").1;
         let line = text[..text.find(&format!("T{:03} ", size / 2)).expect("the middle task")]
             .matches('\n')
             .count() as u32;
-        Typing { feature, tasks: MarkdownFile::open(text, 0), line, version: 0 }
+        let mut typing =
+            Typing { feature: load(&files), tasks: MarkdownFile::open(text, 0), line, version: 0 };
+        // The analysed tasks.md is the typed one, as in the server.
+        typing.edit();
+        typing
     }
 
     /// Type a character into the middle task's description, or delete it.

@@ -77,10 +77,15 @@ impl Bench {
         let mut tasks = None;
         for (rel, text) in &files {
             let kind = DocumentKind::of_path(std::path::Path::new(rel)).expect("a feature document");
-            feature.upsert(FeatureFile::from_text(root.join(rel), rel, kind, text));
             if *rel == "tasks.md" {
-                tasks = Some(MarkdownFile::open(text, 0));
+                // The editor's copy is the analysed one: its blocks keep
+                // their facts from the first analysis to the edits.
+                let file = MarkdownFile::open(text, 0);
+                feature.upsert(FeatureFile::from_markdown(root.join(rel), rel, kind, &file));
+                tasks = Some(file);
+                continue;
             }
+            feature.upsert(FeatureFile::from_text(root.join(rel), rel, kind, text));
         }
         let tasks = tasks.expect("a tasks.md");
         let text = tasks.document().text();
