@@ -20,9 +20,8 @@ use std::time::{Duration, Instant};
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use specls::analysis::{RuleConfig, analyze};
 use specls::model::feature::{Feature, FeatureFile};
-use specls::model::file::MarkdownFile;
 use specls::model::kind::DocumentKind;
-use specls::text::{ContentChange, Position, PositionEncoding, PositionRange};
+use specls::synth::TypedFeature;
 use specls::workspace::discovery::discover_features;
 use specls::workspace::load::load_feature;
 
@@ -54,49 +53,11 @@ fn first_analysis(c: &mut Criterion) {
     group.finish();
 }
 
-/// An open tasks.md in its feature, typed into one character at a time.
-struct Typing {
-    feature: Feature,
-    tasks: MarkdownFile,
-    line: u32,
-    version: i32,
-}
-
-impl Typing {
-    fn new(size: usize) -> Self {
-        let files = specls::synth::feature_files(size);
-        let text = &files.iter().find(|(rel, _)| *rel == "tasks.md").expect("a tasks.md").1;
-        let line = text[..text.find(&format!("T{:03} ", size / 2)).expect("the middle task")]
-            .matches('\n')
-            .count() as u32;
-        let mut typing =
-            Typing { feature: load(&files), tasks: MarkdownFile::open(text, 0), line, version: 0 };
-        // The analysed tasks.md is the typed one, as in the server.
-        typing.edit();
-        typing
-    }
-
-    /// Type a character into the middle task's description, or delete it.
-    fn edit(&mut self) {
-        self.version += 1;
-        let at = Position::new(self.line, 20);
-        let change = if self.version % 2 == 1 {
-            ContentChange::replace(PositionRange::new(at, at), "x")
-        } else {
-            ContentChange::replace(PositionRange::new(at, Position::new(self.line, 21)), "")
-        };
-        self.tasks.apply_changes(&[change], PositionEncoding::Utf16, self.version);
-        let file =
-            FeatureFile::from_markdown(root().join("tasks.md"), "tasks.md", DocumentKind::Tasks, &self.tasks);
-        self.feature.upsert(file);
-    }
-}
-
 fn reanalysis(c: &mut Criterion) {
     let mut group = c.benchmark_group("reanalysis");
     let config = RuleConfig::default();
     for size in SIZES {
-        let mut typing = Typing::new(size);
+        let mut typing = TypedFeature::new(&specls::synth::feature_files(size), size / 2);
         analyze(&typing.feature, &config); // fill every block's facts
         group.bench_function(BenchmarkId::from_parameter(size), |b| {
             b.iter_custom(|iterations| {

@@ -19,10 +19,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use specls::analysis::{RuleConfig, all_rules, analyze};
-use specls::model::feature::{Feature, FeatureFile};
-use specls::model::file::MarkdownFile;
-use specls::model::kind::DocumentKind;
-use specls::text::{ContentChange, Position, PositionEncoding, PositionRange};
+use specls::synth::TypedFeature;
 
 struct Options {
     tasks: usize,
@@ -50,13 +47,9 @@ fn options() -> Options {
     options
 }
 
-/// A feature with tasks.md open in an "editor", and the line typed into.
+/// A feature with tasks.md open in an "editor", typed into.
 struct Bench {
-    feature: Feature,
-    root: PathBuf,
-    tasks: MarkdownFile,
-    line: u32,
-    version: i32,
+    typed: TypedFeature,
 }
 
 impl Bench {
@@ -69,43 +62,10 @@ impl Bench {
         } else {
             specls::synth::feature_files(options.tasks)
         };
-        let root = PathBuf::from("/synthetic/specs/001-synthetic");
         if let Some(dir) = &options.dump {
             dump(&dir.join("specs/001-synthetic"), &files);
         }
-        let mut feature = Feature::new(root.clone());
-        let mut tasks = None;
-        for (rel, text) in &files {
-            let kind = DocumentKind::of_path(std::path::Path::new(rel)).expect("a feature document");
-            if *rel == "tasks.md" {
-                // The editor's copy is the analysed one: its blocks keep
-                // their facts from the first analysis to the edits.
-                let file = MarkdownFile::open(text, 0);
-                feature.upsert(FeatureFile::from_markdown(root.join(rel), rel, kind, &file));
-                tasks = Some(file);
-                continue;
-            }
-            feature.upsert(FeatureFile::from_text(root.join(rel), rel, kind, text));
-        }
-        let tasks = tasks.expect("a tasks.md");
-        let text = tasks.document().text();
-        let id = format!("T{:03} ", options.tasks / 2);
-        let line = text[..text.find(&id).expect("the middle task")].matches('\n').count() as u32;
-        Bench { feature, root, tasks, line, version: 0 }
-    }
-
-    /// Type a character into the middle task's line, or delete it again.
-    fn edit(&mut self) {
-        self.version += 1;
-        let at = Position::new(self.line, 20);
-        let change = if self.version % 2 == 1 {
-            ContentChange::replace(PositionRange::new(at, at), "x")
-        } else {
-            ContentChange::replace(PositionRange::new(at, Position::new(self.line, 21)), "")
-        };
-        self.tasks.apply_changes(&[change], PositionEncoding::Utf16, self.version);
-        let path = self.root.join("tasks.md");
-        self.feature.upsert(FeatureFile::from_markdown(path, "tasks.md", DocumentKind::Tasks, &self.tasks));
+        Bench { typed: TypedFeature::new(&files, options.tasks / 2) }
     }
 
     /// The median time of analysing after an edit, and what was found.
@@ -113,9 +73,9 @@ impl Bench {
         let mut times = Vec::with_capacity(runs);
         let mut found = 0;
         for _ in 0..runs {
-            self.edit();
+            self.typed.edit();
             let start = Instant::now();
-            found = analyze(&self.feature, config).len();
+            found = analyze(&self.typed.feature, config).len();
             times.push(start.elapsed());
         }
         times.sort();
@@ -140,7 +100,7 @@ fn main() {
         config.select(std::slice::from_ref(code)).expect("a known rule");
     }
     let start = Instant::now();
-    let found = analyze(&bench.feature, &config).len();
+    let found = analyze(&bench.typed.feature, &config).len();
     println!("first analysis: {:?} ({found} findings)", start.elapsed());
     let (median, found) = bench.reanalyse(&config, options.runs);
     println!("re-analysis after an edit: {median:?} ({found} findings, median of {})", options.runs);

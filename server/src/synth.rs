@@ -308,3 +308,58 @@ fn openapi_yaml(stories: usize) -> String {
     }
     out
 }
+
+/// A synthetic feature whose tasks.md is open as in an editor, typed into
+/// one character at a time in the middle task's description: what the
+/// language server sees while someone types. The analysed tasks.md is the
+/// typed copy, so its untouched blocks keep their facts across edits.
+pub struct TypedFeature {
+    pub feature: crate::model::feature::Feature,
+    tasks: crate::model::file::MarkdownFile,
+    line: u32,
+    version: i32,
+}
+
+impl TypedFeature {
+    /// The feature of `files` (relative path, text) under
+    /// `/synthetic/specs/001-synthetic`, typing into task `T<middle>`.
+    pub fn new(files: &[(&str, String)], middle: usize) -> Self {
+        use crate::model::feature::{Feature, FeatureFile};
+        use crate::model::kind::DocumentKind;
+        let root = std::path::PathBuf::from("/synthetic/specs/001-synthetic");
+        let mut feature = Feature::new(root.clone());
+        let mut tasks = None;
+        for (rel, text) in files {
+            let kind = DocumentKind::of_path(std::path::Path::new(rel)).expect("a feature document");
+            if *rel == "tasks.md" {
+                let file = crate::model::file::MarkdownFile::open(text, 0);
+                feature.upsert(FeatureFile::from_markdown(root.join(rel), rel, kind, &file));
+                tasks = Some((file, text));
+            } else {
+                feature.upsert(FeatureFile::from_text(root.join(rel), rel, kind, text));
+            }
+        }
+        let (tasks, text) = tasks.expect("a tasks.md");
+        let id = format!("T{middle:03} ");
+        let line = text[..text.find(&id).expect("the middle task")].matches('\n').count() as u32;
+        TypedFeature { feature, tasks, line, version: 0 }
+    }
+
+    /// Type a character into the middle task's description, or delete it
+    /// again: the document keeps its size.
+    pub fn edit(&mut self) {
+        use crate::model::feature::FeatureFile;
+        use crate::model::kind::DocumentKind;
+        use crate::text::{ContentChange, Position, PositionEncoding, PositionRange};
+        self.version += 1;
+        let at = Position::new(self.line, 20);
+        let change = if self.version % 2 == 1 {
+            ContentChange::replace(PositionRange::new(at, at), "x")
+        } else {
+            ContentChange::replace(PositionRange::new(at, Position::new(self.line, 21)), "")
+        };
+        self.tasks.apply_changes(&[change], PositionEncoding::Utf16, self.version);
+        let path = self.feature.root.join("tasks.md");
+        self.feature.upsert(FeatureFile::from_markdown(path, "tasks.md", DocumentKind::Tasks, &self.tasks));
+    }
+}
