@@ -110,7 +110,8 @@ pub fn canonical_head_edits(text: &str, line: &TaskLine, rename_id: bool) -> Opt
         edits.push((head, new_head));
     }
     // Labels and a done mark after the description: `... [P] ✅`.
-    let trailing = Span::new(line.description_span.end, text.trim_end().len().max(line.description_span.end));
+    // Only up to the task's own end: detail lines below it keep their marks.
+    let trailing = Span::new(line.description_span.end, line.tail_end.max(line.description_span.end));
     if !trailing.is_empty() {
         edits.push((trailing, String::new()));
     }

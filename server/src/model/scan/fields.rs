@@ -32,6 +32,11 @@ pub fn scan_fields(text: &str, content_start: usize) -> Vec<Field> {
     out
 }
 
+/// Whether a line (without its break) starts a `**Key**: value` field.
+pub fn is_field_line(line: &str) -> bool {
+    field_of_line(line, 0).is_some()
+}
+
 fn field_of_line(line: &str, offset: usize) -> Option<Field> {
     let lead = line.len() - line.trim_start().len();
     let rest = line.trim_start();

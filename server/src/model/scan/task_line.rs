@@ -90,6 +90,12 @@ pub struct TaskLine {
     pub labels: Vec<Label>,
     pub description: Box<str>,
     pub description_span: Span,
+    /// Where the task's own text ends: the end of its last wrapped line
+    /// before the first detail line (`**Success**: ...`), trailing space
+    /// trimmed. Labels and done marks that trail the description lie
+    /// between `description_span.end` and here; nothing after it is the
+    /// task line's.
+    pub tail_end: usize,
     pub cancelled: bool,
     /// Where the canonical line's text starts (for "normalise" fixes): the
     /// checkbox or, failing that, the first character after the marker.
@@ -250,6 +256,7 @@ pub fn scan_task_line(text: &str, start: usize, shape: LineShape) -> Option<Task
         labels: Vec::new(),
         description: "".into(),
         description_span: Span::empty(cursor.at),
+        tail_end: cursor.at,
         cancelled: struck,
         head_start,
         irregularities: Vec::new(),
@@ -384,7 +391,9 @@ fn is_heading_subsection(rest: &str) -> bool {
 fn read_description(cursor: &mut Cursor<'_>, line: &mut TaskLine, irregular: &mut Vec<Irregularity>) {
     cursor.skip_spaces();
     let start = cursor.at;
-    let mut end = cursor.text.trim_end().len().max(start);
+    let own = &cursor.text[..own_text_end(cursor.text, start)];
+    let mut end = own.trim_end().len().max(start);
+    line.tail_end = end;
     loop {
         let body = cursor.text[start..end].trim_end();
         end = start + body.len();
@@ -418,6 +427,22 @@ fn read_description(cursor: &mut Cursor<'_>, line: &mut TaskLine, irregular: &mu
     }
     line.description = raw.split_whitespace().collect::<Vec<_>>().join(" ").into();
     line.description_span = Span::new(start, end);
+}
+
+/// Where the lines of the task itself end in its block's `text`: at the
+/// first line after the one holding `start` that is a `**Key**: value`
+/// detail (`**Success**: ... ✅`), or at the end. A done mark or label at
+/// the end of a detail belongs to the detail, not to the task.
+fn own_text_end(text: &str, start: usize) -> usize {
+    let Some(first_break) = text[start..].find('\n') else { return text.len() };
+    let mut line_start = start + first_break + 1;
+    for line in text[line_start..].split_inclusive('\n') {
+        if super::fields::is_field_line(line.trim_end()) {
+            return line_start;
+        }
+        line_start += line.len();
+    }
+    text.len()
 }
 
 /// Without a checkbox, `T004-T007 before T008`, `T008 blocks T009`,

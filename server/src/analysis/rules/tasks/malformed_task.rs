@@ -163,7 +163,7 @@ fn evidence_relative(task: &Task, kind: Irregularity) -> Span {
     let line = task.line();
     let text = &task.block.scan.text;
     if kind == Irregularity::LabelAfterDescription {
-        let end = text.trim_end().len().max(line.description_span.end);
+        let end = line.tail_end.max(line.description_span.end);
         let trailing = &text[line.description_span.end..end];
         let lead = trailing.len() - trailing.trim_start().len();
         return Span::new(line.description_span.end + lead, end);
@@ -321,6 +321,25 @@ mod tests {
         assert_eq!(applicability, Applicability::Safe);
         let (out, _) = fixed("- `[x]` T002: Update x\n  and y [US1] [P] ✅\n");
         assert_eq!(out, "- [x] T002 [P] [US1] Update x\n  and y\n");
+    }
+
+    #[test]
+    fn done_marks_on_detail_lines_are_not_the_tasks() {
+        // Regression: the fix for a bold ID deleted the ✅ ending a detail
+        // line, taking it for the task's own done mark.
+        let text = "- [ ] **T001** Add enum values\n  **Success**: Enum compiles with 3 new values ✅\n  \
+                    **Files**: src/a.rs [P]\n- [x] **T002** b\n";
+        let (out, applicability) = fixed(text);
+        assert_eq!(
+            out,
+            "- [ ] T001 Add enum values\n  **Success**: Enum compiles with 3 new values ✅\n  \
+             **Files**: src/a.rs [P]\n- [x] T002 b\n"
+        );
+        assert_eq!(applicability, Applicability::Safe);
+        let feature = feature(&[("tasks.md", text)]);
+        let doc = feature.tasks().expect("tasks.md").1;
+        assert!(!doc.tasks[0].line().done(), "a ✅ on a detail does not tick the task");
+        assert_eq!(doc.tasks[0].line().parallel, None, "nor does its [P] make it parallel");
     }
 
     #[test]
