@@ -1,5 +1,6 @@
-//! The three task-document templates specls was created from
-//! (`../shared/seeds/`) dump with exactly the tasks, phases, labels, paths
+//! The three task-document templates specls was created from (vendored
+//! from `../shared/seeds/` into `tests/fixtures/seeds/`, so the test needs
+//! nothing outside the repository) dump with exactly the tasks, phases, labels, paths
 //! and edges they contain.
 
 use std::path::PathBuf;
@@ -7,18 +8,16 @@ use std::path::PathBuf;
 use specls::model::file::MarkdownFile;
 use specls::model::tasks::{PhaseKind, TasksDoc};
 
-fn seed(prefix: &str) -> Option<(String, MarkdownFile)> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/seeds"));
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("note: {} is absent; seed fixtures skipped", dir.display());
-        return None;
-    };
-    let path = entries
+fn seed(prefix: &str) -> (String, MarkdownFile) {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds"));
+    let path = std::fs::read_dir(&dir)
+        .expect("vendored seeds")
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .find(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(prefix)))?;
-    let text = std::fs::read_to_string(&path).ok()?;
-    Some((path.file_name()?.to_string_lossy().into_owned(), MarkdownFile::load(&text)))
+        .find(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(prefix)))
+        .unwrap_or_else(|| panic!("no seed {prefix}* in {}", dir.display()));
+    let text = std::fs::read_to_string(&path).expect("seed is UTF-8");
+    (path.file_name().unwrap().to_string_lossy().into_owned(), MarkdownFile::load(&text))
 }
 
 fn ids(doc: &TasksDoc, indices: &[usize]) -> Vec<String> {
@@ -44,7 +43,7 @@ fn paths(doc: &TasksDoc, id: &str) -> Vec<String> {
 
 #[test]
 fn seed_000_python_backend_old_layout() {
-    let Some((name, file)) = seed("000_") else { return };
+    let (name, file) = seed("000_");
     let doc = TasksDoc::from_blocks(file.blocks());
     assert_eq!(doc.tasks.len(), 33);
     assert!(doc.tasks.iter().all(|t| t.is_canonical() && !t.done() && t.story().is_none()));
@@ -96,7 +95,7 @@ fn seed_000_python_backend_old_layout() {
 
 #[test]
 fn seed_001_multi_tenant_with_gates() {
-    let Some((name, file)) = seed("001_") else { return };
+    let (name, file) = seed("001_");
     let doc = TasksDoc::from_blocks(file.blocks());
     assert_eq!(doc.tasks.len(), 23);
     let per_phase: Vec<_> = doc.phases.iter().map(|p| ids(&doc, &p.tasks)).collect();
@@ -116,7 +115,7 @@ fn seed_001_multi_tenant_with_gates() {
 
 #[test]
 fn seed_002_web_app_story_layout() {
-    let Some((name, file)) = seed("002_") else { return };
+    let (name, file) = seed("002_");
     let doc = TasksDoc::from_blocks(file.blocks());
     assert_eq!(doc.tasks.len(), 31);
     let phases: Vec<_> = doc.phases.iter().map(|p| (p.kind, p.story, p.priority, p.tasks.len())).collect();
