@@ -11,19 +11,7 @@ use specls::model::ids::parse_task_id;
 use specls::model::tasks::TasksDoc;
 use specls::workspace::discovery::discover_features;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus"));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("note: {} is absent; corpus tests skipped", dir.display());
-        None
-    }
-}
-
-fn read(path: &Path) -> String {
-    String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned()
-}
+use specls_tests::{corpus, read_lossy as read};
 
 /// IDs on the file's own canonical lines (`- [ ] T012 ...`, the
 /// manifest's definition of a task line), outside fenced code and HTML

@@ -1359,7 +1359,6 @@ fn subject_of(title: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::markdown::tests_support;
 
     fn parse(name: &str, text: &str) -> ContractDoc {
         ContractDoc::parse(Path::new(name), text)
@@ -1669,48 +1668,5 @@ public:
         assert_eq!(dump["operations"][0]["method"], "GET");
         assert_eq!(dump["operations"][0]["line"], 9);
         assert_eq!(dump["operations"][2]["line"], 16);
-    }
-
-    #[test]
-    fn corpus_contracts_parse_without_panics() {
-        let Some(root) = tests_support::corpus() else { return };
-        let files = tests_support::files_where(&root, &|p| {
-            p.parent().and_then(|d| d.file_name()).is_some_and(|d| d == "contracts")
-        });
-        let mut by_kind = std::collections::BTreeMap::new();
-        let (mut operations, mut events, mut functions, mut errors) = (0, 0, 0, 0);
-        let mut empty = 0;
-        for path in &files {
-            let text = std::fs::read_to_string(path).unwrap_or_default();
-            let doc = ContractDoc::parse(path, &text);
-            let _ = doc.to_dump(&Document::new(&text, 0), "c");
-            *by_kind.entry(format!("{:?}", doc.kind)).or_insert(0) += 1;
-            operations += doc.operations.len();
-            events += doc.events.len();
-            functions += doc.functions.len();
-            errors += usize::from(doc.parse_error.is_some());
-            if doc.operations.is_empty()
-                && doc.events.is_empty()
-                && doc.functions.is_empty()
-                && doc.schema_id.is_none()
-            {
-                empty += 1;
-                eprintln!("{}: nothing found", path.display());
-            }
-            // Truncations of every file must not panic either.
-            for cut in [text.len() / 3, text.len() / 2, text.len() * 2 / 3] {
-                let mut cut = cut;
-                while !text.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                let _ = ContractDoc::parse(path, &text[..cut]);
-            }
-        }
-        eprintln!(
-            "{} contracts: {by_kind:?}; {operations} operations, {events} events, {functions} functions, {errors} parse errors, {empty} with nothing found",
-            files.len()
-        );
-        assert!(files.is_empty() || operations > 0);
-        assert!(empty * 4 <= files.len(), "most contracts yield something");
     }
 }
