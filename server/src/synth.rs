@@ -54,8 +54,8 @@ fn phase_heading(out: &mut String, phase: usize) {
 }
 
 fn task_line(out: &mut String, id: usize, phase: usize, i: usize) {
-    let done = if id % 3 == 0 { "x" } else { " " };
-    let parallel = if i % 2 == 0 { "[P] " } else { "" };
+    let done = if id.is_multiple_of(3) { "x" } else { " " };
+    let parallel = if i.is_multiple_of(2) { "[P] " } else { "" };
     let story = if phase > 2 { format!("[US{}] ", phase - 2) } else { String::new() };
     let _ = write!(
         out,
@@ -163,7 +163,7 @@ fn feature_task(
     let check = if done { "x" } else { " " };
     // Tasks that depend on their predecessor are not parallel.
     let depends = i % 10 == 5 && id > 1;
-    let parallel = if i % 2 == 0 && !depends { "[P] " } else { "" };
+    let parallel = if i.is_multiple_of(2) && !depends { "[P] " } else { "" };
     let _ = write!(out, "- [{check}] T{id:03} {parallel}");
     if phase <= 2 {
         let area = if phase == 1 { "core" } else { "shared" };
@@ -192,7 +192,7 @@ fn story_task(out: &mut String, story: usize, i: usize, test: bool, last: bool) 
         (true, 1) if last => {
             write!(out, "Integration test for reading in tests/integration/test_read{story}.py")
         }
-        (false, 99) if story % 10 == 0 => write!(out, "Review story {story} with the team"),
+        (false, 99) if story.is_multiple_of(10) => write!(out, "Review story {story} with the team"),
         (true, 0) => {
             write!(out, "Contract test POST /api/items{story} in tests/contract/test_items{story}_create.py")
         }

@@ -90,4 +90,22 @@ mod tests {
         };
         assert_eq!(meta.summary(), "Reports a thing across lines.");
     }
+
+    /// Codes are what users write in `specls.toml` and suppression
+    /// comments: each must name one rule and read like the others.
+    #[test]
+    fn rule_codes_are_unique_and_kebab_case() {
+        let mut seen = std::collections::BTreeSet::new();
+        for each in all_rules() {
+            let code = each.meta().code;
+            assert!(seen.insert(code), "two rules share the code {code}");
+            let kebab = !code.is_empty()
+                && code.split('-').all(|word| {
+                    !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                });
+            assert!(kebab, "{code} is not kebab-case");
+            assert_eq!(rule(code).map(|r| r.meta().code), Some(code));
+        }
+        assert!(seen.len() >= 31, "{} rules registered", seen.len());
+    }
 }
