@@ -196,7 +196,7 @@ impl Builder {
         }
         let line = block.scan.task.as_ref().expect("called for task blocks");
         let index = self.doc.tasks.len();
-        let task = Task {
+        let mut task = Task {
             block: block.clone(),
             phase: self.phase,
             subsection: self.subsection,
@@ -219,6 +219,9 @@ impl Builder {
                 origin: EdgeOrigin::Line,
             });
         }
+        // `**Status**: COMPLETE` written as a continuation line of the
+        // task's own item (no bullet of its own) says as much as a detail.
+        apply_state_fields(&mut task, block);
         self.doc.tasks.push(task);
         self.owner = Some(Owner { task: index, indent: block.scan.indent, heading });
     }
@@ -252,18 +255,7 @@ impl Builder {
             return;
         }
         task.details.push(block.clone());
-        for field in &block.scan.fields {
-            let value = block.scan.slice(field.value);
-            match field.key.to_ascii_lowercase().as_str() {
-                "status" if is_done_status(value) => task.state = CheckState::Done,
-                "parallel" | "parallelizable"
-                    if value.trim_start().to_ascii_lowercase().starts_with("yes") =>
-                {
-                    task.parallel = true
-                }
-                _ => {}
-            }
-        }
+        apply_state_fields(task, block);
         if !block.scan.clauses.is_empty() {
             let subject = Some((task.key(), task.id_span()));
             self.statements.push(PendingStatement {
@@ -343,6 +335,21 @@ fn phase_field(key: &str) -> Option<PhaseField> {
 
 fn has_phase_field(block: &ScannedBlock) -> bool {
     block.scan.fields.iter().any(|f| matches!(phase_field(&f.key), Some(PhaseField::Checkpoint)))
+}
+
+/// The done state and parallel mark that `**Status**:` and `**Parallel**:`
+/// fields of `block` give `task`.
+fn apply_state_fields(task: &mut Task, block: &ScannedBlock) {
+    for field in &block.scan.fields {
+        let value = block.scan.slice(field.value);
+        match field.key.to_ascii_lowercase().as_str() {
+            "status" if is_done_status(value) => task.state = CheckState::Done,
+            "parallel" | "parallelizable" if value.trim_start().to_ascii_lowercase().starts_with("yes") => {
+                task.parallel = true
+            }
+            _ => {}
+        }
+    }
 }
 
 fn is_done_status(value: &str) -> bool {
