@@ -8,6 +8,8 @@ mod assemble;
 mod dump;
 mod edges;
 pub mod phase_title;
+#[cfg(test)]
+mod tests;
 
 pub use edges::{DependencyEdge, EdgeOrigin, RangeProblem, RangeReference};
 pub use phase_title::{PhaseKind, SubsectionKind};
