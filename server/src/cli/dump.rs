@@ -34,6 +34,7 @@ pub fn dump_value(path: &Path) -> Result<serde_json::Value> {
         DocModel::Plan(model) => model.to_dump(doc, &shown),
         DocModel::DataModel(model) => model.to_dump(doc, &shown),
         DocModel::Contract(model) => model.to_dump(doc, &shown),
+        DocModel::Checklist(model) => model.to_dump(doc, &shown),
         DocModel::Markdown => outline(&file, kind, &shown),
     })
 }

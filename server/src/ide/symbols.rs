@@ -149,7 +149,7 @@ pub fn document_symbols(feature: &Feature, rel: &str) -> Vec<Symbol> {
                 DocModel::DataModel(dm) => data_model_outline(dm, headings),
                 DocModel::Plan(plan) => (plain(headings), plan_items(plan)),
                 DocModel::Contract(contract) => (plain(headings), contract_items(contract)),
-                DocModel::Markdown => (plain(headings), Vec::new()),
+                DocModel::Checklist(_) | DocModel::Markdown => (plain(headings), Vec::new()),
             };
             nest(headings, items)
         }

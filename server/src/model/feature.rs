@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::blocks::BlockList;
+use super::checklist::ChecklistDoc;
 use super::contracts::ContractDoc;
 use super::data_model::DataModelDoc;
 use super::file::MarkdownFile;
@@ -23,7 +24,8 @@ pub enum DocModel {
     Plan(Arc<PlanDoc>),
     DataModel(Arc<DataModelDoc>),
     Contract(Arc<ContractDoc>),
-    /// research.md, quickstart.md, checklists and other markdown: blocks
+    Checklist(Arc<ChecklistDoc>),
+    /// research.md, quickstart.md and other markdown: blocks
     /// only (clarification markers and placeholders live there too).
     Markdown,
 }
@@ -73,6 +75,7 @@ impl FeatureFile {
             DocumentKind::Contract => {
                 DocModel::Contract(Arc::new(ContractDoc::parse(&path, &file.document().text())))
             }
+            DocumentKind::Checklist => DocModel::Checklist(Arc::new(ChecklistDoc::from_blocks(blocks))),
             _ => DocModel::Markdown,
         };
         FeatureFile {
@@ -168,6 +171,14 @@ impl Feature {
     pub fn contracts(&self) -> impl Iterator<Item = (&FeatureFile, &ContractDoc)> {
         self.files.iter().filter_map(|f| match &f.model {
             DocModel::Contract(doc) => Some((f, &**doc)),
+            _ => None,
+        })
+    }
+
+    /// The checklists under `checklists/`, in path order.
+    pub fn checklists(&self) -> impl Iterator<Item = (&FeatureFile, &ChecklistDoc)> {
+        self.files.iter().filter_map(|f| match &f.model {
+            DocModel::Checklist(doc) => Some((f, &**doc)),
             _ => None,
         })
     }

@@ -4,6 +4,7 @@
 //! Invariant: no LSP or CLI types; offsets are bytes into the document.
 
 pub mod blocks;
+pub mod checklist;
 pub mod contracts;
 pub mod data_model;
 pub mod feature;

@@ -2,6 +2,7 @@
 //! rule touches its module, its family's `RULES` line, its fixtures under
 //! `server/tests/fixtures/rules/<code>/` and their snapshot.
 
+mod checklists;
 pub(crate) mod coverage;
 mod dependencies;
 pub(crate) mod documents;
@@ -10,9 +11,16 @@ pub mod insert;
 pub(crate) mod tasks;
 #[cfg(test)]
 pub(crate) mod testing;
+mod traceability;
 
 use super::registry::Rule;
 
 /// Every family's rules, in catalogue order.
-pub(crate) static FAMILIES: &[&[&dyn Rule]] =
-    &[tasks::RULES, dependencies::RULES, coverage::RULES, documents::RULES];
+pub(crate) static FAMILIES: &[&[&dyn Rule]] = &[
+    tasks::RULES,
+    dependencies::RULES,
+    coverage::RULES,
+    documents::RULES,
+    traceability::RULES,
+    checklists::RULES,
+];
