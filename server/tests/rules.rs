@@ -132,6 +132,9 @@ rule_tests! {
     test_after_implementation => "test-after-implementation",
     unknown_story => "unknown-story",
     unknown_task_reference => "unknown-task-reference",
+    unknown_requirement_reference => "unknown-requirement-reference",
+    duplicate_checklist_id => "duplicate-checklist-id",
+    checklist_traceability => "checklist-traceability",
 }
 
 #[test]
