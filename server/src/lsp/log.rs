@@ -47,3 +47,9 @@ pub async fn debug(client: &Client, message: impl Into<String>) {
 pub fn stderr(message: &str) {
     eprintln!("specls [Error] {message}");
 }
+
+/// Warn on stderr only: the client sent something unreadable, and
+/// `window/logMessage` would echo it back to the client that sent it.
+pub fn stderr_warning(message: &str) {
+    eprintln!("specls [Warn] {message}");
+}

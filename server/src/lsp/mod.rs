@@ -6,19 +6,21 @@
 
 mod convert;
 mod features;
+mod framing;
 mod handlers;
 mod log;
 mod ordered;
 mod publish;
 mod server;
 pub mod settings;
+mod transport;
 mod world;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::LspService;
 
 pub use ordered::apply as apply_document_notification;
 pub use world::{Snapshot, World};
@@ -93,7 +95,7 @@ where
     .finish();
     let exit = Arc::new(tokio::sync::Notify::new());
     let service = ordered::Ordered::new(service, world, client_slot, exit.clone());
-    let serving = Server::new(input, output, socket).serve(service);
+    let serving = transport::serve(input, output, socket, service);
     // After `exit`, give replies a moment to flush, then stop even if a
     // handler still awaits the client (tower-lsp would wait forever).
     let exited = async {
