@@ -607,7 +607,7 @@ mod tests {
             ]
         "#]]
         .assert_debug_eq(&names("lgn endp"));
-        assert_eq!(names("fr-001").len(), 1);
+        assert_eq!(names("fr-001"), ["Requirement FR-001 System MUST list users [001-fixture]"]);
         assert_eq!(names("").len(), 5);
     }
 }

@@ -62,7 +62,7 @@ mod tests {
     #[test]
     fn a_plan_in_another_folder_does_not_count() {
         let found = check("missing-plan", &[("old/plan.md", "# Plan\n"), ("tasks.md", TASKS)]);
-        assert_eq!(found.len(), 1);
+        assert_eq!(found, ["tasks.md:1: tasks.md has no plan.md beside it: tasks should follow a plan"]);
     }
 
     #[test]
