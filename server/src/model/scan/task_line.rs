@@ -46,6 +46,10 @@ pub enum Irregularity {
     Strikethrough,
     /// `✅ T001` or another symbol before the checkbox or ID.
     SymbolPrefix,
+    /// `[ ] [P] T002`: labels written before the ID.
+    LabelBeforeId,
+    /// `[ ]T003`: no space between the checkbox and the ID.
+    CheckboxSpacing,
 }
 
 impl Irregularity {
@@ -64,6 +68,8 @@ impl Irregularity {
             Irregularity::NumberedItem => "a task in a numbered list",
             Irregularity::Strikethrough => "a struck-through task",
             Irregularity::SymbolPrefix => "a symbol before the checkbox",
+            Irregularity::LabelBeforeId => "labels before the task ID",
+            Irregularity::CheckboxSpacing => "no space after the checkbox",
         }
     }
 }
@@ -203,6 +209,9 @@ pub fn scan_task_line(text: &str, start: usize, shape: LineShape) -> Option<Task
         if style {
             irregular.push(Irregularity::CheckboxStyle);
         }
+        if !cursor.rest().is_empty() && !cursor.rest().starts_with(char::is_whitespace) {
+            irregular.push(Irregularity::CheckboxSpacing);
+        }
         if matches!(s, CheckState::Other(_)) {
             irregular.push(Irregularity::UnknownState);
         }
@@ -213,6 +222,11 @@ pub fn scan_task_line(text: &str, start: usize, shape: LineShape) -> Option<Task
         irregular.push(Irregularity::CheckboxStyle);
     }
 
+    // `[ ] [P] [US1] T002`: labels before the ID, only after a checkbox.
+    let early_labels = if has_checkbox { labels_before_id(&mut cursor) } else { Vec::new() };
+    if !early_labels.is_empty() {
+        irregular.push(Irregularity::LabelBeforeId);
+    }
     let struck = cursor.eat("~~");
     let bold = cursor.eat("**") || cursor.eat("__");
     let bracketed = cursor.rest().starts_with('[') && parse_task_id(&cursor.rest()[1..], true).is_some();
@@ -227,6 +241,11 @@ pub fn scan_task_line(text: &str, start: usize, shape: LineShape) -> Option<Task
         return None;
     }
     let reads_as_statement = !has_checkbox && reads_as_statement(&text[id_span.end..]);
+    // `1. T2.1 Instrument timings`: a numbered list of priorities or steps
+    // citing work items, not a task list.
+    if shape == LineShape::Numbered && !has_checkbox && !id.is_canonical() {
+        return None;
+    }
 
     if !id.is_canonical() {
         irregular.push(Irregularity::IdFormat);
@@ -263,6 +282,12 @@ pub fn scan_task_line(text: &str, start: usize, shape: LineShape) -> Option<Task
         reads_as_statement,
         bold_closed: !bold || closed_after_id,
     };
+    for (inner, span) in early_labels {
+        match parse_story_label(inner) {
+            Some((number, _)) => line.story = Some((number, span)),
+            None => line.parallel = Some(span),
+        }
+    }
     read_labels(&mut cursor, &mut line, &mut irregular, shape);
     if bold && (cursor.eat("**") || cursor.eat("__")) {
         line.bold_closed = true;
@@ -287,6 +312,30 @@ pub fn scan_task_line(text: &str, start: usize, shape: LineShape) -> Option<Task
     irregular.dedup();
     line.irregularities = irregular;
     Some(line)
+}
+
+/// `[P]` and `[USn]` labels written right before a task ID; the cursor
+/// moves past them only when an ID follows.
+fn labels_before_id<'a>(cursor: &mut Cursor<'a>) -> Vec<(&'a str, Span)> {
+    let start = cursor.at;
+    let mut found = Vec::new();
+    loop {
+        let rest = cursor.rest();
+        let Some(close) = rest.strip_prefix('[').and_then(|r| r.find(']')) else { break };
+        let inner = &rest[1..1 + close];
+        let is_label = inner == "P" || parse_story_label(inner).is_some_and(|(_, len)| len == inner.len());
+        if !is_label {
+            break;
+        }
+        found.push((inner, Span::new(cursor.at, cursor.at + close + 2)));
+        cursor.at += close + 2;
+        cursor.skip_spaces();
+    }
+    if found.is_empty() || parse_task_id(cursor.rest(), true).is_none() {
+        cursor.at = start;
+        found.clear();
+    }
+    found
 }
 
 /// `[ ]`, `[x]`, `[-]`, `` `[x]` ``, `DONE`, `TODO`. Returns the state, the
@@ -314,7 +363,12 @@ fn checkbox_at(cursor: &Cursor<'_>) -> Option<(CheckState, Span, bool)> {
         return None;
     };
     // A checkbox is followed by a space or the end; `[P]` is a label.
-    if !rest[len..].is_empty() && !rest[len..].starts_with([' ', '\t', '\n', '\r']) {
+    // `[ ]T003` (an ID right after it) is a checkbox missing its space.
+    let after = &rest[len..];
+    if !after.is_empty()
+        && !after.starts_with([' ', '\t', '\n', '\r'])
+        && parse_task_id(after, false).is_none()
+    {
         return None;
     }
     let state = match inner {
@@ -572,8 +626,32 @@ mod tests {
     #[test]
     fn struck_and_numbered() {
         assert!(line("[x] T037 ~~Add calls~~ **MOVED**").cancelled);
-        let n = scan_task_line("T2.1 Instrument timings", 0, LineShape::Numbered).unwrap();
-        assert_eq!(n.irregularities, [NoCheckbox, IdFormat, NumberedItem]);
+        let n = scan_task_line("T001 Instrument timings", 0, LineShape::Numbered).unwrap();
+        assert_eq!(n.irregularities, [NoCheckbox, NumberedItem]);
+        let n = scan_task_line("[ ] T2.1 Instrument timings", 0, LineShape::Numbered).unwrap();
+        assert_eq!(n.irregularities, [IdFormat, NumberedItem]);
+    }
+
+    #[test]
+    fn a_numbered_prose_list_citing_work_items_is_not_tasks() {
+        assert!(scan_task_line("T2.1 Measure parser speed", 0, LineShape::Numbered).is_none());
+    }
+
+    #[test]
+    fn labels_before_the_id_and_a_missing_space_are_tasks_with_irregularities() {
+        let t = line("[ ] [P] T002 Create x in src/x.py");
+        assert_eq!(&*t.id.text, "T002");
+        assert!(t.parallel.is_some());
+        assert_eq!(&*t.description, "Create x in src/x.py");
+        assert_eq!(t.irregularities, [LabelBeforeId]);
+        let t = line("[ ] [P] [US2] T004 y");
+        assert_eq!(t.story.map(|s| s.0), Some(2));
+        let t = line("[ ]T003 Create y");
+        assert_eq!(&*t.id.text, "T003");
+        assert_eq!(&*t.description, "Create y");
+        assert_eq!(t.irregularities, [CheckboxSpacing]);
+        assert!(scan_task_line("[P] T002 x", 0, LineShape::Bullet).is_none(), "labels first need a checkbox");
+        assert!(scan_task_line("[ ]Text", 0, LineShape::Bullet).is_none());
     }
 
     #[test]

@@ -59,6 +59,9 @@ struct Builder {
     headings: Vec<(u8, bool)>,
     owner: Option<Owner>,
     statements: Vec<PendingStatement>,
+    /// Keys of tasks written with a checkbox: a later heading or numbered
+    /// item without one that names such a key describes that task.
+    checked: std::collections::HashSet<crate::model::ids::TaskKey>,
 }
 
 impl Builder {
@@ -72,6 +75,7 @@ impl Builder {
             headings: Vec::new(),
             owner: None,
             statements: Vec::new(),
+            checked: std::collections::HashSet::new(),
         }
     }
 
@@ -83,13 +87,26 @@ impl Builder {
         let scan = &block.scan;
         self.collect_ranges(block);
         match (&scan.heading, &scan.task) {
-            (Some(_), Some(task)) if task.has_checkbox || !self.in_prose() => self.task(block, true),
+            (Some(_), Some(task)) if self.is_new_task(task, true) => self.task(block, true),
             (Some(heading), _) => self.heading(block, heading),
-            (None, Some(task)) if task.has_checkbox || !(self.in_prose() || task.reads_as_statement) => {
-                self.task(block, false)
-            }
+            (None, Some(task)) if self.is_new_task(task, false) => self.task(block, false),
             _ => self.other(block),
         }
+    }
+
+    /// Whether a task line starts a task rather than talking about tasks:
+    /// without a checkbox, a line in a prose section, a statement
+    /// (`### T002-T011: see Phase 3.2`) and a heading or numbered item
+    /// restating a task listed with a checkbox (`### T001: ...` in a Task
+    /// Details section) are not new tasks.
+    fn is_new_task(&self, task: &crate::model::scan::TaskLine, heading: bool) -> bool {
+        if task.has_checkbox {
+            return true;
+        }
+        let restates = (heading
+            || task.irregularities.contains(&crate::model::scan::Irregularity::NumberedItem))
+            && self.checked.contains(&task.id.key);
+        !(self.in_prose() || task.reads_as_statement || restates)
     }
 
     fn heading(&mut self, block: &ScannedBlock, heading: &HeadingScan) {
@@ -195,6 +212,9 @@ impl Builder {
             self.materialize_pending();
         }
         let line = block.scan.task.as_ref().expect("called for task blocks");
+        if line.has_checkbox {
+            self.checked.insert(line.id.key);
+        }
         let index = self.doc.tasks.len();
         let mut task = Task {
             block: block.clone(),

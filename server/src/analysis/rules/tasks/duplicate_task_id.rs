@@ -88,4 +88,23 @@ mod tests {
                 .is_empty()
         );
     }
+
+    #[test]
+    fn detail_headings_describing_listed_tasks_are_not_new_tasks() {
+        let text = "## Phase 1: Setup\n\n- [ ] T001 Create app in src/app.py\n- [ ] T002 Add db in src/db.py\n\n\
+                    ## Task Details\n\n### T001: Create app\n\nUse the factory.\n\n### T002-T011: see Phase 3.2\n";
+        assert!(check("duplicate-task-id", &[("tasks.md", text)]).is_empty());
+        let twice = "## Phase 1\n\n### T001 Create app\n\n### T001 Create db\n";
+        assert_eq!(
+            check("duplicate-task-id", &[("tasks.md", twice)]).len(),
+            1,
+            "two heading tasks still collide"
+        );
+    }
+
+    #[test]
+    fn a_numbered_list_restating_listed_tasks_is_not_new_tasks() {
+        let text = "## Phase 1\n\n- [ ] T001 Create app in src/app.py\n\n## Priorities\n\n1. T001 first\n";
+        assert!(check("duplicate-task-id", &[("tasks.md", text)]).is_empty());
+    }
 }
