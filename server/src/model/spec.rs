@@ -563,6 +563,9 @@ fn definition_at(text: &str) -> Option<Definition> {
     if !close.is_empty() {
         let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
         if let Some(i) = text[end..line_end].find(close) {
+            if is_note_label(&text[end..end + i]) {
+                return None;
+            }
             end += i + close.len();
         }
     }
@@ -570,6 +573,34 @@ fn definition_at(text: &str) -> Option<Definition> {
     let text_start = end
         + (rest.len() - rest.trim_start_matches([' ', '\t', ':', '：', '-', '–', '—', '.', '|', ')']).len());
     Some(Definition { id, text_start })
+}
+
+/// Words that make `**SC-001 Verification Note**:` a note about SC-001
+/// rather than its definition (a name in parentheses,
+/// `**REQ-01 (Manager Rename)**:`, is still a definition).
+fn is_note_label(label: &str) -> bool {
+    const NOTE_WORDS: &[&str] = &[
+        "note",
+        "notes",
+        "verification",
+        "rationale",
+        "clarification",
+        "example",
+        "examples",
+        "evidence",
+        "status",
+        "update",
+        "comment",
+        "comments",
+        "measurement",
+        "validation",
+        "details",
+        "remark",
+    ];
+    let outside_parens = label.split('(').next().unwrap_or(label);
+    outside_parens
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| NOTE_WORDS.contains(&w.to_ascii_lowercase().as_str()))
 }
 
 /// The scenarios of one block: a list item reading Given/When/Then, or the
@@ -1030,6 +1061,15 @@ As an owner I manage offers.
         assert_eq!(ids, ["FR-003"]);
         let (_, spec) = parse("# S\n\n- FR-001: anywhere when no section names requirements\n");
         assert_eq!(spec.requirements.len(), 1);
+    }
+
+    #[test]
+    fn a_note_about_a_requirement_is_not_its_definition() {
+        let text = "# S\n\n## Success Criteria\n\n- **SC-001**: Users finish in 2 minutes\n\n\
+                    **SC-001 Verification Note**: measured with the demo script\n\n- **SC-002 (Speed)**: Fast\n";
+        let (_, spec) = parse(text);
+        let ids: Vec<&str> = spec.requirements.iter().map(|r| &*r.id).collect();
+        assert_eq!(ids, ["SC-001", "SC-002"]);
     }
 
     #[test]

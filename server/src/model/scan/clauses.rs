@@ -80,8 +80,19 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// Phrases that end a statement's right side without stating an edge:
-/// in "T026 before T016 & used by T023" only T016 waits for T026.
-const STOPS: &[&str] = &["used by", "same as", "such as", "see "];
+/// in "T026 before T016 & used by T023" only T016 waits for T026, and in
+/// "**Dependencies**: None (can run parallel with T014-T016)" nothing
+/// waits: running in parallel is the opposite of an order.
+const STOPS: &[&str] = &[
+    "used by",
+    "same as",
+    "such as",
+    "see ",
+    "parallel with",
+    "parallel to",
+    "concurrently with",
+    "alongside",
+];
 
 /// Words after a task ID that describe its state, not an order: "make
 /// T081 PASS", "before integration tests T010/T011 passing".
@@ -426,6 +437,13 @@ mod tests {
             ["T001-T003 Before T004-T009", "T004-T009 Before T010"]
         );
         assert_eq!(clauses("T002→T001"), ["T002 Before T001"]);
+    }
+
+    #[test]
+    fn running_in_parallel_with_is_not_a_dependency() {
+        assert!(clauses("**Dependencies**: None (can run parallel with T014-T016)").is_empty());
+        assert!(clauses("Depends on: nothing; can run in parallel with T003").is_empty());
+        assert_eq!(clauses("**Depends on**: T002 (can run in parallel with T004)"), [" After T002"]);
     }
 
     #[test]

@@ -169,10 +169,19 @@ fn scan_paths(text: &str, regions: &Regions, out: &mut Vec<Mention>) {
             continue;
         }
         let (lead, word) = trim_token(token);
-        if is_path(word, false) && !is_endpoint_path(text, offset) {
+        if is_path(word, false)
+            && !is_endpoint_path(text, offset)
+            && !is_section_citation(text, offset + token.len())
+        {
             out.push(path_mention(offset + lead, word));
         }
     }
+}
+
+/// `AGENTS.md §4`: a section of a document cited as a source, not a file
+/// the task touches.
+fn is_section_citation(text: &str, token_end: usize) -> bool {
+    text[token_end..].trim_start_matches([' ', '\t']).starts_with('§')
 }
 
 /// `GET users/{id}` is an endpoint, not a file.
@@ -419,6 +428,12 @@ mod tests {
                 ("path", "src/models/")
             ])
         );
+    }
+
+    #[test]
+    fn a_cited_section_is_not_a_touched_file() {
+        assert_eq!(kinds("Follow AGENTS.md §4 for the layout"), pairs(&[]));
+        assert_eq!(kinds("Update AGENTS.md"), pairs(&[("path", "AGENTS.md")]));
     }
 
     #[test]

@@ -294,6 +294,25 @@ fn is_path_char(c: char) -> bool {
         || matches!(c, '/' | '\\' | '.' | '_' | '-' | '[' | ']' | '#' | '{' | '}' | '@' | '+' | '~')
 }
 
+/// Path characters, plus what shell patterns add: `*` globs
+/// (`src/cli/commands/*.ts`) and commas inside a brace expansion
+/// (`src/cli/{commands,config,export}/`).
+fn has_path_chars(word: &str) -> bool {
+    let mut depth = 0usize;
+    for c in word.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            ',' if depth > 0 => {}
+            '*' => {}
+            c if is_path_char(c) => {}
+            _ => return false,
+        }
+    }
+    // A lone `*` or `**` is emphasis, not a pattern.
+    word.chars().any(|c| c != '*')
+}
+
 /// Trim what surrounds a path in prose: brackets, quotes, trailing
 /// punctuation, markdown emphasis, and a `:12-34` line suffix.
 /// Returns the byte offset and the trimmed token.
@@ -361,7 +380,7 @@ fn looks_like_number(word: &str) -> bool {
 /// Is `word` (already trimmed) a file or directory path?
 /// `in_code` is true inside backticks, where authors put exact paths.
 pub fn is_path(word: &str, in_code: bool) -> bool {
-    if word.len() < 2 || word.len() > 300 || !word.chars().all(is_path_char) || looks_like_number(word) {
+    if word.len() < 2 || word.len() > 300 || !has_path_chars(word) || looks_like_number(word) {
         return false;
     }
     if word.starts_with('@') || word.starts_with('/') || word.starts_with('#') || word.contains("//") {
@@ -469,6 +488,14 @@ mod tests {
         ] {
             assert!(!is_path(word, false), "{word}");
         }
+    }
+
+    #[test]
+    fn brace_expansions_and_globs_are_paths() {
+        for path in ["src/cli/{commands,config,export}/", "src/cli/commands/*.ts", "tests/**/*.py"] {
+            assert!(is_path(path, false), "{path}");
+        }
+        assert!(!is_path("{a,b}", false));
     }
 
     #[test]
