@@ -93,27 +93,56 @@ impl KeyIndex {
     }
 
     /// Existing keys from `first` to `last`, inclusive: `T036-T038`
-    /// includes `T037A`.
+    /// includes `T037A`. A plain end names its whole family: `T005-T008`
+    /// includes `T008a` and `T008b`, and `T004a-T004` (written where the
+    /// failing test `T004a` comes before `T004`) is `T004a` and `T004`.
     pub fn between(&self, first: TaskKey, last: TaskKey) -> impl Iterator<Item = TaskKey> + '_ {
-        let (lo, hi) = if first > last {
+        let (lo, hi) = if reversed(first, last) {
             (0, 0)
         } else {
-            (self.sorted.partition_point(|e| e.0 < first), self.sorted.partition_point(|e| e.0 <= last))
+            // `T004a-T004` in a suffix-first file starts at the family.
+            let lo = if first.is_plain() || (last.is_plain() && first > last) {
+                self.sorted.partition_point(|e| e.0.number < first.number)
+            } else {
+                self.sorted.partition_point(|e| e.0 < first)
+            };
+            let hi = if last.is_plain() {
+                self.sorted.partition_point(|e| e.0.number <= last.number)
+            } else {
+                self.sorted.partition_point(|e| e.0 <= last)
+            };
+            (lo, hi.max(lo))
         };
         self.sorted[lo..hi].iter().map(|e| e.0)
     }
 
+    /// Whether a range end names a task: a plain ID names its family
+    /// (`T008` when only `T008a` and `T008b` exist).
+    fn names_family(&self, key: TaskKey) -> bool {
+        if !key.is_plain() {
+            return self.contains(key);
+        }
+        let at = self.sorted.partition_point(|e| e.0.number < key.number);
+        self.sorted.get(at).is_some_and(|e| e.0.number == key.number)
+    }
+
     pub fn range_problem(&self, first: TaskKey, last: TaskKey) -> Option<RangeProblem> {
-        if first > last {
+        if reversed(first, last) {
             Some(RangeProblem::Reversed)
-        } else if !self.contains(first) {
+        } else if !self.names_family(first) {
             Some(RangeProblem::MissingStart)
-        } else if !self.contains(last) {
+        } else if !self.names_family(last) {
             Some(RangeProblem::MissingEnd)
         } else {
             None
         }
     }
+}
+
+/// A range goes backwards only when its start comes after its end's
+/// family: `T004a-T004` is forwards in a file that lists `T004a` first.
+fn reversed(first: TaskKey, last: TaskKey) -> bool {
+    if last.is_plain() { first.number > last.number } else { first > last }
 }
 
 /// Expand every clause of a statement into edges.
@@ -180,4 +209,34 @@ fn side(statement: &PendingStatement, mentions: &[u32], skip: Option<Span>, keys
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(text: &str) -> TaskKey {
+        crate::model::ids::parse_task_id(text, false).expect("an ID").0.key
+    }
+
+    fn index(ids: &[&str]) -> KeyIndex {
+        KeyIndex::new(ids.iter().map(|id| key(id)))
+    }
+
+    #[test]
+    fn a_range_over_suffix_families_names_the_family() {
+        let keys = index(&["T005", "T006", "T007", "T008a", "T008b", "T009"]);
+        assert_eq!(keys.range_problem(key("T005"), key("T008")), None);
+        let named: Vec<String> = keys.between(key("T005"), key("T008")).map(|k| k.to_string()).collect();
+        assert_eq!(named, ["T005", "T006", "T007", "T008A", "T008B"]);
+        assert_eq!(keys.range_problem(key("T005"), key("T010")), Some(RangeProblem::MissingEnd));
+    }
+
+    #[test]
+    fn a_suffix_first_range_is_not_reversed() {
+        let keys = index(&["T004a", "T004", "T005a", "T005"]);
+        assert_eq!(keys.range_problem(key("T004a"), key("T004")), None);
+        assert_eq!(keys.between(key("T004a"), key("T004")).count(), 2);
+        assert_eq!(keys.range_problem(key("T005a"), key("T004")), Some(RangeProblem::Reversed));
+    }
 }

@@ -9,7 +9,11 @@ declare_rule! {
     ///
     /// IDs are compared by their number, so `T01`, `T001` and `T-001` are
     /// the same and a task inserted later (`T011a`, `T011.5`) fits right
-    /// after `T011`. A repeated ID is `duplicate-task-id`'s business, not
+    /// after `T011`. A file that lists a family's lettered tasks before the
+    /// plain one (the failing test `T001a` right before its implementation
+    /// `T001`) follows that order on purpose: the rule learns the file's
+    /// convention from its families and judges the order against it,
+    /// without reporting the convention itself. A repeated ID is `duplicate-task-id`'s business, not
     /// this rule's. One misplaced task gives one finding, not one per task
     /// after it: the rule keeps the longest run of tasks already in order
     /// and reports the others. When a task moved back (`T001 T003 T002
@@ -48,7 +52,9 @@ impl Rule for TaskIdOrder {
         // no part in the order.
         let rows = cx.rows();
         let tasks: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].first).collect();
-        let keys: Vec<TaskKey> = tasks.iter().map(|&i| rows[i].key).collect();
+        let written: Vec<TaskKey> = tasks.iter().map(|&i| rows[i].key).collect();
+        let suffix_first = suffix_first_convention(&written);
+        let keys: Vec<OrderKey> = written.iter().map(|&k| order_key(k, suffix_first)).collect();
         if keys.is_sorted() {
             return; // the longest ordered run is all of them
         }
@@ -99,6 +105,46 @@ impl Rule for TaskIdOrder {
     }
 }
 
+/// A key as the file orders it: `(number, minor, suffix rank)`.
+type OrderKey = (u32, Option<u32>, (u8, u8));
+
+/// Some authors list the failing test `T001a` right before its
+/// implementation `T001`, on purpose, through the whole file. That file's
+/// order is `T001a, T001, T002a, T002`; others put `T001` first.
+fn order_key(key: TaskKey, suffix_first: bool) -> OrderKey {
+    let rank = match (key.suffix, suffix_first) {
+        (None, false) => (0, 0),
+        (Some(letter), false) => (1, letter),
+        (Some(letter), true) => (0, letter),
+        (None, true) => (1, 0),
+    };
+    (key.number, key.minor, rank)
+}
+
+/// The file's own convention, learned from its suffix families: true when
+/// more families list their lettered tasks before the plain one than
+/// after it. A consistent convention is not a problem to report.
+fn suffix_first_convention(keys: &[TaskKey]) -> bool {
+    let mut plain_at = std::collections::HashMap::new();
+    for (at, key) in keys.iter().enumerate() {
+        if key.is_plain() {
+            plain_at.entry(key.number).or_insert(at);
+        }
+    }
+    let (mut before, mut after) = (0usize, 0usize);
+    for (at, key) in keys.iter().enumerate() {
+        if key.suffix.is_none() || key.minor.is_some() {
+            continue;
+        }
+        match plain_at.get(&key.number) {
+            Some(&plain) if at < plain => before += 1,
+            Some(_) => after += 1,
+            None => {}
+        }
+    }
+    before > after
+}
+
 /// The task that shows an out-of-order task's place is wrong (positions
 /// in the run of first uses).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -140,7 +186,7 @@ impl Neighbours {
     }
 
     /// Why the task at `index` (not kept) is out of place.
-    fn of(&self, keys: &[TaskKey], index: usize) -> Neighbour {
+    fn of(&self, keys: &[OrderKey], index: usize) -> Neighbour {
         match self.before[index] {
             Some(before) if keys[before] > keys[index] => Neighbour::Before(before),
             // A task left out of the longest run has a kept task on one
@@ -154,14 +200,14 @@ impl Neighbours {
 /// position, not necessarily adjacent); among runs of that length, the one
 /// that keeps the earliest positions, so a task that moves back is the
 /// one left out. O(n log n).
-fn longest_ordered_run(keys: &[TaskKey]) -> Vec<bool> {
+fn longest_ordered_run<K: Ord + Copy>(keys: &[K]) -> Vec<bool> {
     let n = keys.len();
     // from_here[i]: the longest non-decreasing run starting at i, computed
     // right to left as the longest non-increasing run of the reverse.
     let mut from_here = vec![0usize; n];
     // tails[l]: the largest key that starts a run of length l + 1 seen so
     // far (scanning leftwards); kept decreasing.
-    let mut tails: Vec<TaskKey> = Vec::new();
+    let mut tails: Vec<K> = Vec::new();
     for i in (0..n).rev() {
         let key = keys[i];
         // Runs this key can start: those whose first key is >= key.
@@ -176,7 +222,7 @@ fn longest_ordered_run(keys: &[TaskKey]) -> Vec<bool> {
     let best = from_here.iter().copied().max().unwrap_or(0);
     let mut keep = vec![false; n];
     let mut need = best;
-    let mut last: Option<TaskKey> = None;
+    let mut last: Option<K> = None;
     for i in 0..n {
         if need == 0 {
             break;
@@ -242,10 +288,22 @@ mod tests {
     }
 
     #[test]
+    fn a_file_listing_failing_tests_before_their_implementation_is_in_order() {
+        let text = tasks(&["T001a", "T001", "T002", "T003a", "T003", "T004a", "T004b", "T004"]);
+        assert!(check(CODE, &[("tasks.md", &text)]).is_empty());
+    }
+
+    #[test]
+    fn order_problems_are_judged_against_the_files_convention() {
+        let text = tasks(&["T001a", "T001", "T002a", "T002", "T004", "T003a", "T003"]);
+        assert_eq!(check(CODE, &[("tasks.md", &text)]), ["tasks.md:5: T004 comes before T003a (line 6)"]);
+    }
+
+    #[test]
     fn ordered_run_keeps_the_earliest_positions() {
         let key = TaskKey::new;
         let keep = longest_ordered_run(&[key(1), key(3), key(2), key(4)]);
         assert_eq!(keep, [true, true, false, true]);
-        assert!(longest_ordered_run(&[]).is_empty());
+        assert!(longest_ordered_run::<TaskKey>(&[]).is_empty());
     }
 }
