@@ -10,6 +10,7 @@ use super::commands::{CommandCall, RENUMBER_TASKS, task_on_line, tasks_doc, togg
 use crate::analysis::rules::fixes::canonical_head_edits;
 use crate::analysis::{Applicability, Context, Diagnostic, FileEdit, rule};
 use crate::model::feature::Feature;
+use crate::model::scan::Irregularity;
 use crate::model::tasks::TasksDoc;
 use crate::text::Span;
 
@@ -158,10 +159,12 @@ fn normalise_actions(feature: &Feature, rel: &str, range: Span, out: &mut Vec<Ac
     let mut edits = Vec::new();
     let mut lines = Vec::new();
     for (index, task) in doc.tasks.iter().enumerate() {
-        if task.is_canonical() {
+        // A heading task's body would stop belonging to it as a bullet:
+        // that rewrite is malformed-task's own (unsafe) fix, not a bulk one.
+        if task.is_canonical() || task.irregularities().contains(&Irregularity::HeadingTask) {
             continue;
         }
-        let Some(line_edits) = canonical_head_edits(&task.block.scan.text, task.line(), false) else {
+        let Some(line_edits) = canonical_head_edits(&task.block.scan, false) else {
             continue;
         };
         if line_edits.is_empty() {
@@ -365,7 +368,8 @@ mod tests {
 
     #[test]
     fn the_normalised_file_is_canonical() {
-        let tasks = "## Phase 1: Setup\n\n- [X] **T001 [P]** Init in src/a.py\n  wrapped\n- T002: Lint in src/b.py [P]\n- [ ] ~~T003 dropped~~\n";
+        let tasks = "## Phase 1: Setup\n\n- [X] **T001 [P]** Init in src/a.py\n  wrapped\n- T002: Lint in src/b.py [P]\n- [ ] ~~T003 dropped~~\n\
+                     * [X] T004: Docs in docs/a.md\n\n1. [ ] T005 Doc in docs/b.md\n\n- [ ] [P] T006 x\n- [ ]T007 y\n";
         let (feature, rel, _) = feature_with_cursor(&[("tasks.md", &format!("$0{tasks}"))]);
         let actions = code_actions(&feature, &[], &rel, Span::empty(0));
         let action = actions
@@ -380,6 +384,12 @@ mod tests {
               wrapped
             - [ ] T002 [P] Lint in src/b.py
             - [ ] ~~T003 dropped~~
+            - [X] T004 Docs in docs/a.md
+
+            - [ ] T005 Doc in docs/b.md
+
+            - [ ] T006 [P] x
+            - [ ] T007 y
         "#]]
         .assert_eq(&texts[0].1);
     }

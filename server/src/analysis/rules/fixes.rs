@@ -1,7 +1,7 @@
 //! Building blocks of quick fixes shared by rules and code actions.
 
 use crate::model::ids::TaskKey;
-use crate::model::scan::{CheckState, Irregularity, TaskLine};
+use crate::model::scan::{BlockScan, CheckState, Irregularity, TaskLine};
 use crate::text::Span;
 
 /// The first plain ID after `after` that no task uses: a duplicate `T010`
@@ -47,29 +47,35 @@ pub fn is_done(state: CheckState) -> bool {
 }
 
 /// Edits, with spans relative to the task's block, that rewrite a task
-/// line into the canonical shape `[ ] T001 [P] [US1] [label] Description`
-/// while keeping every word of the description where it is: the head
-/// (symbols, checkbox, ID, punctuation, labels) is rewritten, labels and
-/// done marks trailing the description move into it, and continuation
-/// lines of a wrapped task stay untouched. The list marker stays as
-/// written. The ID keeps its written form unless `rename_id` is set (then
-/// `T1`, `t001`, `T-001` become `T001`; `T2.1` has no canonical form).
+/// line into the canonical shape `- [ ] T001 [P] [US1] [label] Description`
+/// while keeping every word of the description where it is: the list
+/// marker (`*`, `1.`, a heading's `###`) becomes `-`, the head (symbols,
+/// checkbox, ID, punctuation, labels) is rewritten, labels and done marks
+/// trailing the description move into it, and continuation lines of a
+/// wrapped task stay untouched. The ID keeps its written form unless
+/// `rename_id` is set (then `T1`, `t001`, `T-001` become `T001`; `T2.1`
+/// has no canonical form).
 ///
-/// `None` when no faithful rewrite exists: heading tasks and numbered
-/// items (rewriting changes the document's structure), struck-through
-/// (cancelled) tasks, symbols before the checkbox (they may carry meaning),
-/// and emphasis opened in the head but closed inside the description.
-pub fn canonical_head_edits(text: &str, line: &TaskLine, rename_id: bool) -> Option<Vec<(Span, String)>> {
-    use Irregularity::{HeadingTask, NumberedItem, Strikethrough, SymbolPrefix};
-    if line.cancelled
-        || line
-            .irregularities
-            .iter()
-            .any(|i| matches!(i, HeadingTask | NumberedItem | Strikethrough | SymbolPrefix))
-    {
+/// `None` when no faithful rewrite exists: struck-through (cancelled)
+/// tasks, symbols before the checkbox (they may carry meaning), setext
+/// headings, and emphasis opened in the head but closed inside the
+/// description.
+pub fn canonical_head_edits(scan: &BlockScan, rename_id: bool) -> Option<Vec<(Span, String)>> {
+    use Irregularity::{Strikethrough, SymbolPrefix};
+    let text: &str = &scan.text;
+    let line = scan.task.as_ref()?;
+    if line.cancelled || line.irregularities.iter().any(|i| matches!(i, Strikethrough | SymbolPrefix)) {
         return None;
     }
-    let head = Span::new(line.head_start, line.description_span.start);
+    let marker_start = text.len() - text.trim_start_matches([' ', '\t']).len();
+    let marker = text.get(marker_start..line.head_start)?.trim_end();
+    let heading = line.irregularities.contains(&Irregularity::HeadingTask);
+    if heading && (!marker.starts_with('#') || text[..line.description_span.start].contains('\n')) {
+        return None; // a setext heading's title spans two lines
+    }
+    let rewrite_marker = marker != "-";
+    let head_start = if rewrite_marker { marker_start } else { line.head_start };
+    let head = Span::new(head_start, line.description_span.start);
     let head_text = text.get(head.start..head.end)?;
     if head_text.matches("**").count() % 2 == 1 || head_text.matches("__").count() % 2 == 1 {
         return None;
@@ -91,7 +97,7 @@ pub fn canonical_head_edits(text: &str, line: &TaskLine, rename_id: bool) -> Opt
         (_, CheckState::Done) => "[x]".to_string(),
         (_, CheckState::Other(c)) => format!("[{c}]"),
     };
-    let mut new_head = format!("{checkbox} {id}");
+    let mut new_head = format!("{}{checkbox} {id}", if rewrite_marker { "- " } else { "" });
     if line.parallel.is_some() {
         new_head.push_str(" [P]");
     }

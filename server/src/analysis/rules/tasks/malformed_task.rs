@@ -17,12 +17,16 @@ declare_rule! {
     /// (`**T001**`, `[T001]`), punctuation after the ID (`T001:`,
     /// `T001 ·`), labels out of order (`[US1] [P]`) or after the
     /// description, a symbol before the checkbox, tasks written as headings
-    /// (`### T001: ...`) or as numbered items (`1. T001 ...`).
+    /// (`### T001: ...`) or as numbered items (`1. T001 ...`), labels
+    /// before the ID (`- [ ] [P] T002`) and no space after the checkbox
+    /// (`- [ ]T003`).
     ///
-    /// Each kind is reported **once per file**, at its first line, with the
-    /// number of lines it covers; related information points at a few more.
-    /// A file written consistently in another style gets one finding per
-    /// style, not one per line.
+    /// A line with several irregularities is **one** finding listing them
+    /// all (`T001 has no checkbox, a bold task ID and punctuation after the
+    /// task ID`). Lines of the same shape are reported **once per file**,
+    /// at the first one, with the number of lines it covers; related
+    /// information points at a few more. A file written consistently in
+    /// another style gets one finding per style, not one per line.
     ///
     /// Accepted without a finding: `[x]` and `[X]` mixed, IDs with a letter
     /// suffix (`T037A`, `T016b`), extra labels (`[RED]`, `[FR-001]`),
@@ -49,21 +53,20 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Rewrite every line of the kind in canonical form: the checkbox
+    /// Rewrite every line of the shape in canonical form: a `-` list
+    /// marker (for `*`, `1.` and a heading's `###` too), the checkbox
     /// (keeping the state), the ID, `[P]`, `[USn]` and other labels in
     /// order, then the description exactly as written; continuation lines
-    /// stay as they are. The fix is **safe** for checkbox style, a missing
-    /// checkbox, bold or bracketed IDs, punctuation, label order and
-    /// trailing labels: it changes the form, not what the task says. It is
-    /// **unsafe** for ID shapes (`T01` becomes `T001`: specls reads both as
-    /// one task, other tools and people searching the text may not).
-    /// There is no fix for an unknown state (open or done is the author's
-    /// call), heading tasks and numbered items (rewriting changes the
-    /// document's structure: a heading task's body would no longer belong
-    /// to it), symbols before the checkbox (they may mean something), and
-    /// `T2.1`-style IDs (renumbering is a refactor of its own). The fix
-    /// rewrites whole lines, so it also mends the line's other
-    /// irregularities, except the ID's shape.
+    /// stay as they are. The fix is **safe** for checkbox style and
+    /// spacing, a missing checkbox, bold or bracketed IDs, punctuation,
+    /// label order and placement, and numbered items: it changes the form,
+    /// not what the task says. It is **unsafe** for ID shapes (`T01`
+    /// becomes `T001`: specls reads both as one task, other tools and
+    /// people searching the text may not) and heading tasks (the heading's
+    /// body no longer belongs to the task once it is a bullet). There is no
+    /// fix for an unknown state (open or done is the author's call),
+    /// symbols before the checkbox (they may mean something), and
+    /// `T2.1`-style IDs (renumbering is a refactor of its own).
     pub struct MalformedTask { code: "malformed-task", severity: Warning }
 }
 
@@ -77,25 +80,31 @@ impl Rule for MalformedTask {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
-        let mut by_kind: BTreeMap<Irregularity, Vec<&Task>> = BTreeMap::new();
+        // One finding per shape: the lines sharing one set of irregularities.
+        let mut by_shape: BTreeMap<Vec<Irregularity>, Vec<&Task>> = BTreeMap::new();
         let irregular = doc.tasks.iter().zip(cx.rows()).filter(|(_, row)| row.irregular);
         for (task, _) in irregular {
-            for kind in reported(task) {
-                by_kind.entry(kind).or_default().push(task);
+            let kinds: Vec<Irregularity> = reported(task).collect();
+            if !kinds.is_empty() {
+                by_shape.entry(kinds).or_default().push(task);
             }
         }
-        for (kind, tasks) in by_kind {
+        for (kinds, tasks) in by_shape {
             let first = tasks[0];
             let message = match tasks.len() {
-                1 => format!("{} {} ({})", first.id(), singular(kind), evidence(first, kind)),
-                n => format!("{n} task lines {} ({}); first here", plural(kind), evidence(first, kind)),
+                1 => format!("{} {} ({})", first.id(), describe(&kinds, false), evidence(first, &kinds)),
+                n => format!(
+                    "{n} task lines {} ({}); first here",
+                    describe(&kinds, true),
+                    evidence(first, &kinds)
+                ),
             };
             let mut diagnostic =
-                cx.report(Self::META.default_severity, file, evidence_span(first, kind), message);
+                cx.report(Self::META.default_severity, file, evidence_span(first, &kinds), message);
             for task in tasks.iter().skip(1).take(RELATED_LINES) {
-                diagnostic = diagnostic.with_related(&file.rel, evidence_span(task, kind), "also here");
+                diagnostic = diagnostic.with_related(&file.rel, evidence_span(task, &kinds), "also here");
             }
-            if let Some(fix) = fix(kind, &tasks, &file.rel) {
+            if let Some(fix) = fix(&kinds, &tasks, &file.rel) {
                 diagnostic = diagnostic.with_fix(fix);
             }
             out.push(diagnostic);
@@ -136,74 +145,97 @@ fn is_inserted_decimal(id: &str) -> bool {
         && minor.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// What is wrong, said of one task: "T001 has a bold task ID".
-fn singular(kind: Irregularity) -> String {
-    match kind {
-        Irregularity::HeadingTask => "is written as a heading".to_string(),
-        Irregularity::NumberedItem => "is an item of a numbered list".to_string(),
-        Irregularity::SymbolPrefix => "has a symbol before its checkbox".to_string(),
-        _ => format!("has {}", kind.describe()),
+/// What is wrong with a line (or, `plural`, with several): "is written as
+/// a heading and has a bold task ID and punctuation after the task ID".
+fn describe(kinds: &[Irregularity], plural: bool) -> String {
+    let mut parts = Vec::new();
+    let mut has = Vec::new();
+    for &kind in kinds {
+        match (kind, plural) {
+            (Irregularity::HeadingTask, false) => parts.push("is written as a heading".to_string()),
+            (Irregularity::HeadingTask, true) => parts.push("are written as headings".to_string()),
+            (Irregularity::NumberedItem, false) => parts.push("is an item of a numbered list".to_string()),
+            (Irregularity::NumberedItem, true) => parts.push("are items of a numbered list".to_string()),
+            (Irregularity::SymbolPrefix, false) => has.push("a symbol before its checkbox"),
+            _ => has.push(kind.describe()),
+        }
     }
+    if !has.is_empty() {
+        parts.push(format!("{} {}", if plural { "have" } else { "has" }, join_and(&has)));
+    }
+    join_and(&parts)
 }
 
-/// What is wrong, said of several lines: "12 task lines have no checkbox".
-fn plural(kind: Irregularity) -> String {
-    match kind {
-        Irregularity::HeadingTask => "are written as headings".to_string(),
-        Irregularity::NumberedItem => "are items of a numbered list".to_string(),
-        Irregularity::SymbolPrefix => "have a symbol before the checkbox".to_string(),
-        _ => format!("have {}", kind.describe()),
+/// "a", "a and b", "a, b and c".
+fn join_and<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", init.join(", "), last.as_ref())
+        }
     }
 }
 
 /// The part of the line that shows the problem: the labels trailing the
 /// description, or the head from the checkbox (or symbol) to the
-/// description. Relative to the task's block.
-fn evidence_relative(task: &Task, kind: Irregularity) -> Span {
+/// description, running on to the trailing labels when those are wrong
+/// too. Relative to the task's block.
+fn evidence_relative(task: &Task, kinds: &[Irregularity]) -> Span {
     let line = task.line();
     let text = &task.block.scan.text;
-    if kind == Irregularity::LabelAfterDescription {
+    let trailing = kinds.contains(&Irregularity::LabelAfterDescription).then(|| {
         let end = line.tail_end.max(line.description_span.end);
-        let trailing = &text[line.description_span.end..end];
-        let lead = trailing.len() - trailing.trim_start().len();
-        return Span::new(line.description_span.end + lead, end);
+        let after = &text[line.description_span.end..end];
+        let lead = after.len() - after.trim_start().len();
+        Span::new(line.description_span.end + lead, end)
+    });
+    if let Some(trailing) = trailing
+        && kinds.len() == 1
+    {
+        return trailing;
     }
     let head = &text[line.head_start..line.description_span.start.max(line.head_start)];
     let head = head.trim_end();
     // A head never crosses a line break, but be safe with odd input.
     let head = &head[..head.find(['\n', '\r']).unwrap_or(head.len())];
-    if head.is_empty() {
-        return line.id_span;
+    let head =
+        if head.is_empty() { line.id_span } else { Span::new(line.head_start, line.head_start + head.len()) };
+    match trailing {
+        Some(trailing) if !text[head.start..trailing.end].contains('\n') => head.cover(trailing),
+        _ => head,
     }
-    Span::new(line.head_start, line.head_start + head.len())
 }
 
-fn evidence_span(task: &Task, kind: Irregularity) -> Span {
-    task.block.abs(evidence_relative(task, kind))
+fn evidence_span(task: &Task, kinds: &[Irregularity]) -> Span {
+    task.block.abs(evidence_relative(task, kinds))
 }
 
 /// The offending text as a code span (`` `[x]` `` needs double ticks).
-fn evidence(task: &Task, kind: Irregularity) -> String {
-    let text = task.block.scan.slice(evidence_relative(task, kind));
+fn evidence(task: &Task, kinds: &[Irregularity]) -> String {
+    let text = task.block.scan.slice(evidence_relative(task, kinds));
     if text.contains('`') { format!("`` {text} ``") } else { format!("`{text}`") }
 }
 
-/// One fix for every line of `kind` that has a faithful canonical form.
-fn fix(kind: Irregularity, tasks: &[&Task], file: &std::sync::Arc<str>) -> Option<Fix> {
-    let applicability = match kind {
-        Irregularity::UnknownState
-        | Irregularity::HeadingTask
-        | Irregularity::NumberedItem
-        | Irregularity::Strikethrough
-        | Irregularity::SymbolPrefix => return None,
-        Irregularity::IdFormat => Applicability::Unsafe,
-        _ => Applicability::Safe,
+/// One fix for every line of a shape that has a faithful canonical form.
+/// Unsafe when it changes what other tools read: an ID's spelling, or a
+/// heading (its body stops belonging to the task).
+fn fix(kinds: &[Irregularity], tasks: &[&Task], file: &std::sync::Arc<str>) -> Option<Fix> {
+    let unfixable = [Irregularity::UnknownState, Irregularity::Strikethrough, Irregularity::SymbolPrefix];
+    if kinds.iter().any(|k| unfixable.contains(k)) {
+        return None;
+    }
+    let rename_id = kinds.contains(&Irregularity::IdFormat);
+    let applicability = if rename_id || kinds.contains(&Irregularity::HeadingTask) {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
     };
-    let rename_id = kind == Irregularity::IdFormat;
     let mut edits = Vec::new();
     let mut lines = 0;
     for task in tasks {
-        let Some(line_edits) = canonical_head_edits(&task.block.scan.text, task.line(), rename_id) else {
+        let Some(line_edits) = canonical_head_edits(&task.block.scan, rename_id) else {
             continue;
         };
         if line_edits.is_empty() {
@@ -231,14 +263,16 @@ mod tests {
 
     const CODE: &str = "malformed-task";
 
-    /// The text of tasks.md after applying the first finding's fix.
+    /// The text of tasks.md after applying every finding's fix, and the
+    /// first fix's applicability.
     fn fixed(text: &str) -> (String, Applicability) {
         let feature = feature(&[("tasks.md", text)]);
         let mut config = RuleConfig::default();
         config.select(&[CODE.to_string()]).unwrap();
         let found = analyze(&feature, &config);
-        let fix = found[0].fix.clone().expect("a fix");
-        let mut edits = fix.edits.clone();
+        let fixes: Vec<_> = found.iter().filter_map(|d| d.fix.clone()).collect();
+        let fix = fixes.first().cloned().expect("a fix");
+        let mut edits: Vec<_> = fixes.iter().flat_map(|f| f.edits.clone()).collect();
         edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
         let mut out = text.to_string();
         for edit in edits {
@@ -279,16 +313,61 @@ mod tests {
     }
 
     #[test]
-    fn heading_tasks_and_numbered_items_are_one_finding_each_without_fix() {
+    fn heading_tasks_and_numbered_items_get_a_fix() {
         let text = "## Phase 1\n\n### T001: [X] Create x [P] ✅\n\nBody.\n\n### T02: Create y\n\n1. T003 z\n";
         assert_eq!(
             check(CODE, &[("tasks.md", text)]),
             [
-                "tasks.md:3: 2 task lines are written as headings (`T001: [X]`); first here",
-                "tasks.md:7: T02 has a task ID not shaped T001 (`T02:`)",
-                "tasks.md:9: T003 is an item of a numbered list (`T003`)",
+                "tasks.md:3: T001 is written as a heading (`T001: [X]`) [fix: Rewrite the task line in canonical form]",
+                "tasks.md:7: T02 is written as a heading and has a task ID not shaped T001 (`T02:`) \
+                 [fix: Rewrite the task line in canonical form]",
+                "tasks.md:9: T003 is an item of a numbered list (`T003`) [fix: Rewrite the task line in canonical form]",
             ]
         );
+        let (out, applicability) = fixed("## Phase 1\n\n### T013 [P] Create x\n");
+        assert_eq!(out, "## Phase 1\n\n- [ ] T013 [P] Create x\n");
+        assert_eq!(applicability, Applicability::Unsafe);
+        let (out, applicability) = fixed("1. [ ] T008 Create x\n2. [x] T009 Create y\n");
+        assert_eq!(out, "- [ ] T008 Create x\n- [x] T009 Create y\n");
+        assert_eq!(applicability, Applicability::Safe);
+    }
+
+    #[test]
+    fn one_line_with_several_irregularities_is_one_finding() {
+        let text = "- **T001**: Create x\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            [
+                "tasks.md:1: T001 has no checkbox, a bold task ID and punctuation after the task ID (`**T001**:`) \
+              [fix: Rewrite the task line in canonical form]"
+            ]
+        );
+        let (out, _) = fixed(text);
+        assert_eq!(out, "- [ ] T001 Create x\n");
+    }
+
+    #[test]
+    fn labels_before_the_id_and_a_glued_checkbox_are_reported_and_fixed() {
+        let text = "- [ ] [P] T002 Create x\n- [ ]T003 Create y\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            [
+                "tasks.md:1: T002 has labels before the task ID (`[ ] [P] T002`) \
+                 [fix: Rewrite the task line in canonical form]",
+                "tasks.md:2: T003 has no space after the checkbox (`[ ]T003`) [fix: Rewrite the task line in canonical form]",
+            ]
+        );
+        let (out, applicability) = fixed("- [ ] [P] T002 Create x\n");
+        assert_eq!(out, "- [ ] T002 [P] Create x\n");
+        assert_eq!(applicability, Applicability::Safe);
+        let (out, _) = fixed("- [ ]T003 Create y\n");
+        assert_eq!(out, "- [ ] T003 Create y\n");
+    }
+
+    #[test]
+    fn a_star_bullet_is_fully_normalised() {
+        let (out, _) = fixed("* [X] T003: Create x\n");
+        assert_eq!(out, "- [X] T003 Create x\n");
     }
 
     #[test]
@@ -314,10 +393,7 @@ mod tests {
     fn the_fix_keeps_text_state_and_continuation_lines() {
         let (out, applicability) =
             fixed("- [X] **T001 [P]** Write tests\n  for the parser\n- `[x]` T002: Update x [US1] [P] ✅\n");
-        assert_eq!(
-            out,
-            "- [X] T001 [P] Write tests\n  for the parser\n- `[x]` T002: Update x [US1] [P] ✅\n"
-        );
+        assert_eq!(out, "- [X] T001 [P] Write tests\n  for the parser\n- [x] T002 [P] [US1] Update x\n");
         assert_eq!(applicability, Applicability::Safe);
         let (out, _) = fixed("- `[x]` T002: Update x\n  and y [US1] [P] ✅\n");
         assert_eq!(out, "- [x] T002 [P] [US1] Update x\n  and y\n");
