@@ -1,7 +1,8 @@
 use super::support::stories_named;
+use crate::analysis::table::TaskRow;
 use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
 use crate::declare_rule;
-use crate::model::tasks::{PhaseKind, Task};
+use crate::model::tasks::{Phase, PhaseKind, Task};
 use crate::text::Span;
 
 declare_rule! {
@@ -49,7 +50,12 @@ impl Rule for StoryLabelMismatch {
                     let named = stories_named(&phase.title);
                     if named.is_empty() { vec![story] } else { named }
                 }
-                (PhaseKind::Setup | PhaseKind::Foundational | PhaseKind::Polish, _) => Vec::new(),
+                (PhaseKind::Setup | PhaseKind::Foundational | PhaseKind::Polish, _) => {
+                    // "Phase 10: Release Command" whose tasks all carry
+                    // [US7] is that story's phase, whatever its title
+                    // suggests.
+                    if let Some(story) = sole_label(phase, rows) { vec![story] } else { Vec::new() }
+                }
                 _ => continue,
             };
             for &index in &phase.tasks {
@@ -63,8 +69,9 @@ impl Rule for StoryLabelMismatch {
                 let (message, fix) = match named.as_slice() {
                     [] => (
                         format!(
-                            "{} is labelled {written} but sits in the {} phase, which serves every story",
+                            "{} is labelled {written} but sits in \"{}\", a {} phase, which serves every story",
                             task.id(),
+                            phase.title,
                             kind_name(phase.kind)
                         ),
                         Fix::replace(
@@ -102,6 +109,15 @@ impl Rule for StoryLabelMismatch {
     }
 }
 
+/// The one story every task of the phase is labelled with, if all are.
+fn sole_label(phase: &Phase, rows: &[TaskRow]) -> Option<u32> {
+    if phase.tasks.len() < 2 {
+        return None;
+    }
+    let first = rows.get(*phase.tasks.first()?)?.label?;
+    phase.tasks.iter().all(|&i| rows[i].label == Some(first)).then_some(first)
+}
+
 fn kind_name(kind: PhaseKind) -> &'static str {
     match kind {
         PhaseKind::Setup => "Setup",
@@ -135,14 +151,28 @@ mod tests {
     #[test]
     fn a_story_label_in_shared_phases() {
         let text = "## Phase 1: Setup\n\n- [ ] T001 [US1] a\n\n## Phase 2: Foundational\n\n- [ ] T002 b\n\n\
-                    ## Phase 9: Polish & Cross-Cutting Concerns\n\n- [ ] T090 [P] [US3] c\n";
+                    ## Phase 9: Polish & Cross-Cutting Concerns\n\n- [ ] T090 [P] [US3] c\n- [ ] T091 d\n";
         assert_eq!(
             check(CODE, &[("tasks.md", text)]),
             [
-                "tasks.md:3: T001 is labelled [US1] but sits in the Setup phase, which serves every story \
-                 [fix: Remove [US1]]",
-                "tasks.md:11: T090 is labelled [US3] but sits in the Polish phase, which serves every story \
-                 [fix: Remove [US3]]",
+                "tasks.md:3: T001 is labelled [US1] but sits in \"Phase 1: Setup\", a Setup phase, \
+                 which serves every story [fix: Remove [US1]]",
+                "tasks.md:11: T090 is labelled [US3] but sits in \"Phase 9: Polish & Cross-Cutting Concerns\", \
+                 a Polish phase, which serves every story [fix: Remove [US3]]",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_phase_whose_tasks_all_serve_one_story_is_that_storys_phase() {
+        let text = "## Phase 10: Release Command\n\n- [ ] T070 [US7] a\n- [ ] T071 [P] [US7] b\n";
+        assert!(check(CODE, &[("tasks.md", text)]).is_empty());
+        let mixed = "## Phase 10: Release Command\n\n- [ ] T070 [US7] a\n- [ ] T071 b\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", mixed)]),
+            [
+                "tasks.md:3: T070 is labelled [US7] but sits in \"Phase 10: Release Command\", a Polish phase, \
+              which serves every story [fix: Remove [US7]]"
             ]
         );
     }
