@@ -34,6 +34,16 @@ pub fn escape_property(text: &str) -> String {
 
 /// One command per diagnostic, then the summary as a plain log line.
 pub fn render(diagnostics: &[Located<'_>], summary: &Summary) -> String {
+    render_diagnostics(diagnostics) + &render_summary(summary)
+}
+
+/// The closing summary, as a plain log line.
+pub fn render_summary(summary: &Summary) -> String {
+    format!("{}\n", summary_line(summary))
+}
+
+/// One command per diagnostic: one feature's part of a streamed report.
+pub fn render_diagnostics(diagnostics: &[Located<'_>]) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let mut message = d.message.to_string();
@@ -58,8 +68,6 @@ pub fn render(diagnostics: &[Located<'_>], summary: &Summary) -> String {
             escape_data(&message),
         );
     }
-    out.push_str(&summary_line(summary));
-    out.push('\n');
     out
 }
 

@@ -63,6 +63,14 @@ fn paint(styled: bool, style: Style, text: &str) -> String {
 
 /// The whole report: each diagnostic, then the summary line.
 pub fn render(located: &[Located<'_>], summary: &Summary, styled: bool) -> String {
+    let mut out = render_diagnostics(located, styled);
+    out.push_str(&render_summary(summary, styled));
+    out
+}
+
+/// Each diagnostic with its snippets, without the summary: one feature's
+/// part of a streamed report.
+pub fn render_diagnostics(located: &[Located<'_>], styled: bool) -> String {
     let styles = Styles {
         path: Style::new().bold(),
         gutter: Style::new().bold().fg_color(Some(AnsiColor::BrightBlue.into())),
@@ -76,9 +84,12 @@ pub fn render(located: &[Located<'_>], summary: &Summary, styled: bool) -> Strin
         render_one(&mut out, diagnostic, &styles, styled);
         out.push('\n');
     }
-    out.push_str(&paint(styled, Style::new().bold(), &summary_line(summary)));
-    out.push('\n');
     out
+}
+
+/// The closing summary line.
+pub fn render_summary(summary: &Summary, styled: bool) -> String {
+    format!("{}\n", paint(styled, Style::new().bold(), &summary_line(summary)))
 }
 
 fn render_one(out: &mut String, d: &Located<'_>, styles: &Styles, styled: bool) {

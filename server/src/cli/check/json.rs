@@ -62,11 +62,16 @@ pub fn render(report: &Report, display: &dyn Fn(&Path) -> String) -> Value {
 
 /// The report from diagnostics already located and sorted.
 pub fn render_located(diagnostics: &[Located<'_>], summary: &Summary) -> Value {
+    render_values(diagnostics.iter().map(located).collect(), summary)
+}
+
+/// The report around diagnostics already rendered, in order.
+pub fn render_values(diagnostics: Vec<Value>, summary: &Summary) -> Value {
     json!({
         "version": 1,
         "features": summary.features,
         "files": summary.files,
-        "diagnostics": diagnostics.iter().map(located).collect::<Vec<_>>(),
+        "diagnostics": diagnostics,
         "summary": {
             "errors": summary.errors,
             "warnings": summary.warnings,

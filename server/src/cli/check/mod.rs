@@ -264,6 +264,123 @@ pub fn check_paths_with(
     Ok(report)
 }
 
+/// One feature's findings rendered for output: all that streaming keeps of
+/// a feature once it is analysed, so memory follows the biggest feature
+/// times the workers, not the workspace.
+struct Rendered {
+    /// How the report's sort places this feature among the others: the
+    /// displayed path of its folder, with a trailing `/`.
+    key: String,
+    summary: Summary,
+    part: Part,
+}
+
+/// Diagnostics rendered in one format, without the report's frame.
+enum Part {
+    Text(String),
+    Values(Vec<serde_json::Value>),
+}
+
+impl Summary {
+    fn add(&mut self, other: &Summary) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
+        self.hints += other.hints;
+        self.features += other.features;
+        self.files += other.files;
+    }
+}
+
+fn render_part(located: &[Located<'_>], format: Format) -> Part {
+    match format {
+        Format::Human => Part::Text(human::render_diagnostics(located, true)),
+        Format::Github => Part::Text(github::render_diagnostics(located)),
+        Format::Json => Part::Values(located.iter().map(json::located).collect()),
+        Format::Sarif => Part::Values(sarif::results(located)),
+    }
+}
+
+fn rendered_report(report: &Report, format: Format) -> Rendered {
+    let display = |p: &Path| display_path(p);
+    let located = report.located(&display);
+    Rendered { key: String::new(), summary: report.summary(), part: render_part(&located, format) }
+}
+
+/// The displayed path of `root` with a trailing `/`: every file of the
+/// feature displays with this prefix.
+fn folder_key(root: &Path) -> String {
+    let shown = display_path(&root.join("x"));
+    shown.strip_suffix('x').unwrap_or(&shown).to_string()
+}
+
+/// Whether concatenating features sorted by [`folder_key`] gives the
+/// report's global sort: true unless one folder's key starts another's
+/// (nested feature folders, whose files interleave in the sort).
+fn keys_separate(keys: &[String]) -> bool {
+    let mut sorted: Vec<&String> = keys.iter().collect();
+    sorted.sort();
+    sorted.windows(2).all(|pair| !pair[1].starts_with(pair[0].as_str()))
+}
+
+/// Check `paths` one feature at a time per worker: each is loaded,
+/// analysed, rendered and dropped. `None` when features nest, whose output
+/// needs the whole report ([`check_paths_with`]).
+fn check_streaming(
+    paths: &[PathBuf],
+    format: Format,
+    config_for: &mut dyn FnMut(&Path) -> Result<RuleConfig>,
+) -> Result<Option<(Vec<Rendered>, Vec<LoadProblem>, Vec<PathBuf>)>> {
+    let (targets, empty_paths) = targets(paths);
+    let keys: Vec<String> = targets.iter().map(|(root, _)| folder_key(root)).collect();
+    if !keys_separate(&keys) {
+        return Ok(None);
+    }
+    let mut jobs = Vec::with_capacity(targets.len());
+    for ((root, only), key) in targets.into_iter().zip(keys) {
+        jobs.push((config_for(&root)?, root, only, key));
+    }
+    let display = |p: &Path| display_path(p);
+    let results = in_parallel(&jobs, |(config, root, only, key)| {
+        let (checked, problems) = check_one(root, only.as_deref(), config);
+        let one = Report { features: vec![checked], ..Report::default() };
+        let located = one.located(&display);
+        let rendered =
+            Rendered { key: key.clone(), summary: one.summary(), part: render_part(&located, format) };
+        (rendered, problems)
+    });
+    let mut rendered = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for (part, found) in results {
+        rendered.push(part);
+        problems.extend(found);
+    }
+    rendered.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(Some((rendered, problems, empty_paths)))
+}
+
+/// The report's text from its features' parts, in order.
+fn assemble(rendered: Vec<Rendered>, format: Format) -> String {
+    let mut summary = Summary::default();
+    for part in &rendered {
+        summary.add(&part.summary);
+    }
+    let mut text = String::new();
+    let mut values = Vec::new();
+    for part in rendered {
+        match part.part {
+            Part::Text(t) => text.push_str(&t),
+            Part::Values(v) => values.extend(v),
+        }
+    }
+    match format {
+        Format::Human => text + &human::render_summary(&summary, true),
+        Format::Github => text + &github::render_summary(&summary),
+        Format::Json => format!("{:#}\n", json::render_values(values, &summary)),
+        Format::Sarif => format!("{:#}\n", sarif::render_results(values)),
+    }
+}
+
 /// Load and analyse one feature folder; with `only`, keep the findings in
 /// those files.
 fn check_one(
@@ -401,28 +518,39 @@ pub fn run(options: &CheckOptions) -> Result<ExitCode> {
         }
     }
     let mut configs = Configs::new(options)?;
-    let mut check = || check_paths_with(&options.paths, &mut |root| configs.for_feature(root));
-    let mut report = check()?;
+    let streamed = if options.fix {
+        None
+    } else {
+        check_streaming(&options.paths, options.format, &mut |root| configs.for_feature(root))?
+    };
     let mut fixed = fix::Fixed::default();
-    if options.fix {
-        // Fixes that overlapped one applied in a round get their turn in
-        // the next; a bounded number of rounds, in case fixes fight.
-        for _ in 0..fix::MAX_ROUNDS {
-            if fix::apply_safe_fixes(&report, &mut fixed) == 0 {
-                break;
+    let (rendered, problems, empty_paths) = match streamed {
+        Some(streamed) => streamed,
+        None => {
+            let mut check = || check_paths_with(&options.paths, &mut |root| configs.for_feature(root));
+            let mut report = check()?;
+            if options.fix {
+                // Fixes that overlapped one applied in a round get their turn in
+                // the next; a bounded number of rounds, in case fixes fight.
+                for _ in 0..fix::MAX_ROUNDS {
+                    if fix::apply_safe_fixes(&report, &mut fixed) == 0 {
+                        break;
+                    }
+                    report = check()?;
+                }
             }
-            report = check()?;
+            let rendered = vec![rendered_report(&report, options.format)];
+            (rendered, std::mem::take(&mut report.problems), std::mem::take(&mut report.empty_paths))
         }
-    }
+    };
     let display = |p: &Path| display_path(p);
-    let located = report.located(&display);
-    let summary = report.summary();
+    let errors: usize = rendered.iter().map(|r| r.summary.errors).sum();
 
     let mut stderr = std::io::stderr().lock();
-    for path in &report.empty_paths {
+    for path in &empty_paths {
         writeln!(stderr, "specls: note: no feature folder in {}", path.display())?;
     }
-    for problem in &report.problems {
+    for problem in &problems {
         writeln!(stderr, "specls: error: cannot read {}: {}", display(&problem.path), problem.message)?;
     }
     for (path, reason) in &fixed.skipped {
@@ -437,6 +565,7 @@ pub fn run(options: &CheckOptions) -> Result<ExitCode> {
         .map(|(path, n)| format!("Fixed {n} problem{} in {}", if *n == 1 { "" } else { "s" }, display(path)))
         .collect();
 
+    let report = assemble(rendered, options.format);
     let output = match options.format {
         Format::Human => {
             let mut text = String::new();
@@ -447,18 +576,13 @@ pub fn run(options: &CheckOptions) -> Result<ExitCode> {
             if !fixed_lines.is_empty() {
                 text.push('\n');
             }
-            text.push_str(&human::render(&located, &summary, true));
-            text
+            text + &report
         }
-        machine => {
+        _ => {
             for line in &fixed_lines {
                 writeln!(stderr, "{line}")?;
             }
-            match machine {
-                Format::Json => format!("{:#}\n", json::render_located(&located, &summary)),
-                Format::Sarif => format!("{:#}\n", sarif::render(&located)),
-                _ => github::render(&located, &summary),
-            }
+            report
         }
     };
     drop(stderr);
@@ -468,9 +592,9 @@ pub fn run(options: &CheckOptions) -> Result<ExitCode> {
         super::write_stdout(&output)?;
     }
 
-    Ok(if !report.problems.is_empty() || !fixed.failed.is_empty() {
+    Ok(if !problems.is_empty() || !fixed.failed.is_empty() {
         exit::FAILURE
-    } else if summary.errors > 0 {
+    } else if errors > 0 {
         exit::FINDINGS
     } else {
         exit::OK
@@ -479,7 +603,15 @@ pub fn run(options: &CheckOptions) -> Result<ExitCode> {
 
 #[cfg(test)]
 mod tests {
-    use super::in_parallel;
+    use super::{in_parallel, keys_separate};
+
+    #[test]
+    fn nested_feature_folders_are_not_streamed() {
+        let keys = |list: &[&str]| list.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+        assert!(keys_separate(&keys(&["specs/001-a/", "specs/001-a-b/", "other/002/"])));
+        assert!(!keys_separate(&keys(&["specs/001-a/", "specs/001-a/sub/002-b/"])));
+        assert!(keys_separate(&[]));
+    }
 
     #[test]
     fn parallel_work_keeps_the_items_order() {

@@ -134,8 +134,20 @@ fn result(d: &Located<'_>, rule_index: Option<usize>) -> Value {
 
 /// The SARIF log of located, sorted diagnostics.
 pub fn render(diagnostics: &[Located<'_>]) -> Value {
+    render_results(results(diagnostics))
+}
+
+/// The SARIF results of located diagnostics: one feature's part of a
+/// streamed report.
+pub fn results(diagnostics: &[Located<'_>]) -> Vec<Value> {
     let metas: Vec<&RuleMeta> = all_rules().map(|r| r.meta()).collect();
     let index_of = |code: &str| metas.iter().position(|m| m.code == code);
+    diagnostics.iter().map(|d| result(d, index_of(d.code))).collect()
+}
+
+/// The SARIF log around results already rendered, in order.
+pub fn render_results(results: Vec<Value>) -> Value {
+    let metas: Vec<&RuleMeta> = all_rules().map(|r| r.meta()).collect();
     json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -150,7 +162,7 @@ pub fn render(diagnostics: &[Located<'_>]) -> Value {
                 }
             },
             "columnKind": "unicodeCodePoints",
-            "results": diagnostics.iter().map(|d| result(d, index_of(d.code))).collect::<Vec<_>>(),
+            "results": results,
         }],
     })
 }
