@@ -323,6 +323,10 @@ fn keys_separate(keys: &[String]) -> bool {
     sorted.windows(2).all(|pair| !pair[1].starts_with(pair[0].as_str()))
 }
 
+/// Every feature's rendered part, the files that could not be read and the
+/// paths that hold no feature folder.
+type Streamed = (Vec<Rendered>, Vec<LoadProblem>, Vec<PathBuf>);
+
 /// Check `paths` one feature at a time per worker: each is loaded,
 /// analysed, rendered and dropped. `None` when features nest, whose output
 /// needs the whole report ([`check_paths_with`]).
@@ -330,7 +334,7 @@ fn check_streaming(
     paths: &[PathBuf],
     format: Format,
     config_for: &mut dyn FnMut(&Path) -> Result<RuleConfig>,
-) -> Result<Option<(Vec<Rendered>, Vec<LoadProblem>, Vec<PathBuf>)>> {
+) -> Result<Option<Streamed>> {
     let (targets, empty_paths) = targets(paths);
     let keys: Vec<String> = targets.iter().map(|(root, _)| folder_key(root)).collect();
     if !keys_separate(&keys) {
