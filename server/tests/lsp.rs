@@ -284,3 +284,282 @@ async fn shutdown_then_exit_ends_the_server() {
     client.shutdown().await;
     assert!(flag.load(std::sync::atomic::Ordering::SeqCst));
 }
+
+/// `workspace/executeCommand` with one argument.
+async fn execute(client: &mut TestClient, command: &str, argument: Value) -> Value {
+    client.request("workspace/executeCommand", json!({"command": command, "arguments": [argument]})).await
+}
+
+fn edits_asked(client: &mut TestClient) -> Vec<Value> {
+    client.take_inbox().into_iter().filter(|m| m["method"] == "workspace/applyEdit").collect()
+}
+
+#[tokio::test]
+async fn toggling_past_the_last_task_is_an_error_and_edits_nothing() {
+    let feature = TempFeature::new("toggle-end", &[("tasks.md", TASKS), ("plan.md", PLAN)]);
+    let mut client = started(&feature, json!({})).await;
+    let path = feature.path("tasks.md");
+    client.open(&path, 1).await;
+    client.take_inbox();
+    // Line 6 is the empty line after the last task (T002 on line 5).
+    for line in [u32::MAX, 6] {
+        let reply = execute(
+            &mut client,
+            "specls.toggleTask",
+            json!({"uri": uri(&path), "position": {"line": line, "character": 0}}),
+        )
+        .await;
+        assert_eq!(reply["error"]["code"], -32602, "line {line}: {reply}");
+        assert_eq!(edits_asked(&mut client), Vec::<Value>::new(), "line {line}");
+    }
+    // On the task's line it toggles, through the client.
+    let reply = execute(
+        &mut client,
+        "specls.toggleTask",
+        json!({"uri": uri(&path), "position": {"line": 5, "character": 3}}),
+    )
+    .await;
+    assert_eq!(reply["result"], json!({"applied": false}), "{reply}");
+    let asked = edits_asked(&mut client);
+    assert_eq!(asked.len(), 1);
+    let edits = &asked[0]["params"]["edit"]["changes"][uri(&path)];
+    assert_eq!(
+        edits,
+        &json!([{"range": {"start": {"line": 5, "character": 3}, "end": {"line": 5, "character": 4}}, "newText": "x"}])
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn commands_refuse_files_outside_the_workspace() {
+    let feature = TempFeature::new("inside", &[("tasks.md", TASKS), ("plan.md", PLAN)]);
+    let outside = TempFeature::new("outside", &[("tasks.md", TASKS), ("plan.md", PLAN)]);
+    let mut client = started(&feature, json!({})).await;
+    client.open(&feature.path("tasks.md"), 1).await;
+    // Even a document the client opened is refused when it lies outside.
+    client.open(&outside.path("tasks.md"), 1).await;
+    let sneaky = format!("{}/specs/001-feature/../../{}/specs/001-feature/tasks.md", uri(&feature.root), {
+        outside.root.file_name().unwrap().to_str().unwrap()
+    });
+    for target in [uri(&outside.path("tasks.md")), sneaky, "untitled:Untitled-1".to_string()] {
+        for command in ["specls.showGraph", "specls.nextTasks", "specls.renumberTasks", "specls.toggleTask"] {
+            let argument = json!({"uri": target, "position": {"line": 4, "character": 3}});
+            let reply = execute(&mut client, command, argument).await;
+            assert_eq!(reply["error"]["code"], -32602, "{command} {target}: {reply}");
+        }
+    }
+    assert_eq!(edits_asked(&mut client), Vec::<Value>::new());
+    // Inside, the same command works.
+    let reply =
+        execute(&mut client, "specls.showGraph", json!({"uri": uri(&feature.path("tasks.md"))})).await;
+    assert!(reply["result"].as_str().is_some_and(|graph| graph.starts_with("flowchart")), "{reply}");
+    client.shutdown().await;
+}
+
+/// Every file under `root` with its bytes and modification time.
+fn disk_state(root: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>, std::time::SystemTime)> {
+    let mut out = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+                out.push((path.clone(), std::fs::read(&path).unwrap(), modified));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn every_command_and_code_action_leaves_the_workspace_files_alone() {
+    // Out of order IDs, a malformed line, a story without tasks: every
+    // kind of action has something to offer.
+    let tasks = "# Tasks\n\n## Phase 1: Setup\n\n- [ ] T002 Create project in src/app.py\n* [X] T001: Configure lint in pyproject.toml\n- [ ] T001 Duplicate in src/b.py\n";
+    let spec = "# Feature\n\n### User Story 1 - Sign up (Priority: P1)\n\nText.\n\n## Requirements\n\n- **FR-001**: System MUST sign users up\n";
+    let feature = TempFeature::new("no-writes", &[("tasks.md", tasks), ("plan.md", PLAN), ("spec.md", spec)]);
+    let before = disk_state(&feature.root);
+    let mut client = started(&feature, json!({})).await;
+    let mut edits = 0;
+    for (rel, text) in [("tasks.md", tasks), ("spec.md", spec), ("plan.md", PLAN)] {
+        let path = feature.path(rel);
+        client.open(&path, 1).await;
+        for (line, _) in text.lines().enumerate() {
+            let position = json!({"line": line, "character": 2});
+            let reply = client
+                .request(
+                    "textDocument/codeAction",
+                    json!({"textDocument": {"uri": uri(&path)}, "range": {"start": position, "end": position}, "context": {"diagnostics": []}}),
+                )
+                .await;
+            for action in reply["result"].as_array().unwrap() {
+                edits += usize::from(action.get("edit").is_some());
+                if let Some(command) = action.get("command") {
+                    let call = json!({"command": command["command"], "arguments": command["arguments"]});
+                    client.request("workspace/executeCommand", call).await;
+                }
+            }
+            for command in
+                ["specls.toggleTask", "specls.showGraph", "specls.nextTasks", "specls.renumberTasks"]
+            {
+                execute(&mut client, command, json!({"uri": uri(&path), "position": position})).await;
+            }
+        }
+    }
+    let asked = edits_asked(&mut client);
+    assert!(
+        edits > 0 && !asked.is_empty(),
+        "the session produced edits: {edits} actions, {} applyEdit",
+        asked.len()
+    );
+    client.shutdown().await;
+    assert!(disk_state(&feature.root) == before, "a workspace file changed on disk");
+}
+
+#[tokio::test]
+async fn code_actions_without_only_list_each_action_once() {
+    let tasks = "# Tasks\n\n## Phase 1: Setup\n\n- [ ] T002 Create project in src/app.py\n* [X] T001: Configure lint in pyproject.toml\n";
+    let feature = TempFeature::new("actions-once", &[("tasks.md", tasks), ("plan.md", PLAN)]);
+    let mut client = started(&feature, json!({})).await;
+    let path = feature.path("tasks.md");
+    client.open(&path, 1).await;
+    let titles = |only: Value| {
+        let mut context = json!({"diagnostics": []});
+        if !only.is_null() {
+            context["only"] = only;
+        }
+        json!({"textDocument": {"uri": uri(&path)}, "range": {"start": {"line": 4, "character": 2}, "end": {"line": 4, "character": 2}}, "context": context})
+    };
+    let listed = |reply: &Value| -> Vec<String> {
+        reply["result"].as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap().to_string()).collect()
+    };
+    let all = listed(&client.request("textDocument/codeAction", titles(Value::Null)).await);
+    let normalise: Vec<&String> = all.iter().filter(|t| t.starts_with("Normalise")).collect();
+    let renumber: Vec<&String> = all.iter().filter(|t| t.starts_with("Renumber")).collect();
+    assert_eq!((normalise.len(), renumber.len()), (1, 1), "{all:#?}");
+    // The source menu still has its own.
+    let source = listed(&client.request("textDocument/codeAction", titles(json!(["source"]))).await);
+    assert!(source.iter().any(|t| t.starts_with("Normalise")), "{source:?}");
+    assert!(source.iter().any(|t| t.starts_with("Renumber")), "{source:?}");
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_explicit_editor_trigger_beats_specls_toml() {
+    let tasks = "- [ ] T001 a in src/a.py\n- [ ] T002 b in src/b.py\n";
+    let feature = TempFeature::new("precedence", &[("tasks.md", tasks), ("plan.md", PLAN)]);
+    std::fs::write(feature.root.join("specls.toml"), "[diagnostics]\ntrigger = \"save\"\n").unwrap();
+    let path = feature.path("tasks.md");
+    let duplicate = json!([{"range": {"start": {"line": 1, "character": 6}, "end": {"line": 1, "character": 10}}, "text": "T001"}]);
+    // Through workspace/configuration, through initializationOptions, and
+    // (the control) no editor setting: specls.toml's "save" applies.
+    for (how, explicit) in [("configuration", true), ("initializationOptions", true), ("none", false)] {
+        let mut client = TestClient::start();
+        let settings = json!({"diagnostics": {"trigger": "edit"}});
+        let capabilities = if how == "configuration" {
+            client.settings = settings.clone();
+            json!({"workspace": {"configuration": true}})
+        } else {
+            json!({})
+        };
+        let options = if how == "initializationOptions" { settings } else { Value::Null };
+        let reply = client
+            .request(
+                "initialize",
+                json!({"processId": null, "rootUri": uri(&feature.root), "capabilities": capabilities,
+                       "initializationOptions": options,
+                       "workspaceFolders": [{"uri": uri(&feature.root), "name": "test"}]}),
+            )
+            .await;
+        assert!(reply["result"].is_object(), "{reply}");
+        client.notify("initialized", json!({})).await;
+        client.open(&path, 1).await;
+        client.wait_for("textDocument/publishDiagnostics", |p| p["version"] == 1).await;
+        // Let the background indexing's own analysis land first (it reads
+        // the editor's text whatever the trigger).
+        let _ = client.receives_within("never", Duration::from_millis(300), |_| false).await;
+        client.take_inbox();
+        client.change(&path, 2, duplicate.clone()).await;
+        let published = client
+            .receives_within("textDocument/publishDiagnostics", Duration::from_secs(2), |p| p["version"] == 2)
+            .await;
+        assert_eq!(published, explicit, "{how}");
+        client.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn pulling_clients_are_told_to_pull_again_when_an_edit_changes_another_file() {
+    let tasks = "# Tasks\n\n## Phase 1: Setup\n\n- [ ] T001 [US1] Sign up in src/app.py\n";
+    let spec = "# Feature\n\n### User Story 1 - Sign up (Priority: P1)\n\n**Independent Test**: Sign up.\n\n### User Story 2 - Profile (Priority: P2)\n\n**Independent Test**: Open the profile.\n";
+    let feature = TempFeature::new("refresh", &[("tasks.md", tasks), ("plan.md", PLAN), ("spec.md", spec)]);
+    for refresh_support in [true, false] {
+        let mut client = started(
+            &feature,
+            json!({"textDocument": {"diagnostic": {}}, "workspace": {"diagnostics": {"refreshSupport": refresh_support}}}),
+        )
+        .await;
+        let (tasks_path, spec_path) = (feature.path("tasks.md"), feature.path("spec.md"));
+        client.open(&tasks_path, 1).await;
+        client.open(&spec_path, 1).await;
+        let report = client
+            .request("textDocument/diagnostic", json!({"textDocument": {"uri": uri(&spec_path)}}))
+            .await;
+        let before: Vec<Value> =
+            report["result"]["items"].as_array().unwrap().iter().map(|d| d["code"].clone()).collect();
+        assert!(before.contains(&json!("story-without-tasks")), "{report}");
+        // Let the indexing settle, then give User Story 2 a task in
+        // tasks.md: spec.md's finding on it goes.
+        let _ = client.receives_within("never", Duration::from_millis(300), |_| false).await;
+        client.take_inbox();
+        let end = tasks.lines().count();
+        client
+            .change(&tasks_path, 2, json!([{"range": {"start": {"line": end, "character": 0}, "end": {"line": end, "character": 0}}, "text": "- [ ] T002 [US2] Profile page in src/profile.py\n"}]))
+            .await;
+        let told =
+            client.receives_within("workspace/diagnostic/refresh", Duration::from_secs(3), |_| true).await;
+        assert_eq!(told, refresh_support);
+        let report = client
+            .request("textDocument/diagnostic", json!({"textDocument": {"uri": uri(&spec_path)}}))
+            .await;
+        let after: Vec<Value> =
+            report["result"]["items"].as_array().unwrap().iter().map(|d| d["code"].clone()).collect();
+        assert!(!after.contains(&json!("story-without-tasks")), "{report}");
+        client.shutdown().await;
+    }
+}
+
+/// The server's code (outside its tests) calls nothing that writes a file:
+/// every change it makes goes to the client as a WorkspaceEdit.
+#[test]
+fn no_server_layer_writes_files() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let writers =
+        ["fs::write", "File::create", "OpenOptions", "create_dir", "remove_file", "fs::rename", "fs::copy"];
+    let mut folders: Vec<std::path::PathBuf> =
+        ["text", "syntax", "model", "analysis", "workspace", "ide", "lsp"]
+            .iter()
+            .map(|l| src.join(l))
+            .collect();
+    let mut found = Vec::new();
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            // Unit tests sit at the end of a file, after `#[cfg(test)]`.
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for writer in writers.iter().filter(|w| code.contains(*w)) {
+                found.push(format!("{}: {writer}", path.display()));
+            }
+        }
+    }
+    assert_eq!(found, Vec::<String>::new());
+}

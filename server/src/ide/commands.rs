@@ -54,6 +54,21 @@ pub(crate) fn task_on_line(doc: &TasksDoc, offset: usize) -> Option<usize> {
     doc.task_at(offset).filter(|&i| doc.tasks[i].line_span().touches(offset))
 }
 
+/// The task one of whose lines holds `offset`. [`TasksDoc::task_at`]
+/// also answers at the very end of a task's extent, which, after its line
+/// break, is the start of the next line: the blank line after the last
+/// task (where any position past the end of the file lands too) would
+/// toggle that task.
+fn task_with_line_at(feature: &Feature, rel: &str, doc: &TasksDoc, offset: usize) -> Option<usize> {
+    let index = doc.task_at(offset)?;
+    let extent = doc.tasks[index].extent;
+    let document = &feature.file(rel)?.document;
+    let after_line_break = offset == extent.end
+        && offset > extent.start
+        && document.slice(Span::new(offset - 1, offset)).ends_with(['\n', '\r']);
+    (!after_line_break).then_some(index)
+}
+
 /// Edits that flip the done state of the task at `offset` of tasks.md
 /// `rel`: the checkbox's mark changes (`[ ]` ↔ `[x]`, keeping the `x` or
 /// `X` the file uses most), a checkbox written another way (`DONE`, an
@@ -62,7 +77,7 @@ pub(crate) fn task_on_line(doc: &TasksDoc, offset: usize) -> Option<usize> {
 /// or its state comes from a `**Status**:` line the checkbox does not show.
 pub fn toggle_task(feature: &Feature, rel: &str, offset: usize) -> Vec<FileEdit> {
     let Some((file, doc)) = tasks_doc(feature, rel) else { return Vec::new() };
-    let Some(index) = doc.task_at(offset) else { return Vec::new() };
+    let Some(index) = task_with_line_at(feature, rel, doc, offset) else { return Vec::new() };
     let task = &doc.tasks[index];
     let line = task.line();
     let done = !task.done();
@@ -245,6 +260,21 @@ mod tests {
         assert!(toggle_task(&feature, &rel, offset).is_empty());
         let (feature, rel, offset) = feature_with_cursor(&[("spec.md", "- [ ] T001 $0a\n")]);
         assert!(toggle_task(&feature, &rel, offset).is_empty());
+    }
+
+    #[test]
+    fn nothing_to_toggle_after_the_last_task() {
+        for tasks in
+            ["- [ ] T001 a\n- [ ] T002 b\n$0", "- [ ] T001 a\n- [ ] T002 b\r\n$0", "- [ ] T001 a\n\n$0"]
+        {
+            let (feature, rel, offset) = feature_with_cursor(&[("tasks.md", tasks)]);
+            assert_eq!(toggle_task(&feature, &rel, offset), [], "{tasks:?}");
+        }
+    }
+
+    #[test]
+    fn the_end_of_a_last_line_without_line_break_is_still_its_task() {
+        toggled("- [ ] T001 a\n- [ ] T002 b$0", expect!["- [ ] T001 a\n- [x] T002 b"]);
     }
 
     #[test]

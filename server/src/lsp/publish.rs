@@ -80,15 +80,19 @@ pub struct Publisher {
     ready: Arc<tokio::sync::watch::Sender<bool>>,
     /// The client pulls diagnostics of open documents: push only the others.
     pull: Arc<AtomicBool>,
+    /// The client accepts `workspace/diagnostic/refresh`.
+    refresh: Arc<AtomicBool>,
 }
 
 impl Publisher {
     pub fn spawn(world: Arc<World>, analyses: Arc<Analyses>, client: Client) -> Self {
         let (jobs, queue) = mpsc::unbounded_channel();
         let pull = Arc::new(AtomicBool::new(false));
+        let refresh = Arc::new(AtomicBool::new(false));
         let (ready, ready_rx) = tokio::sync::watch::channel(false);
-        tokio::spawn(run(queue, world, analyses, client, pull.clone(), ready_rx));
-        Publisher { jobs, ready: Arc::new(ready), pull }
+        let modes = Modes { pull: pull.clone(), refresh: refresh.clone() };
+        tokio::spawn(run(queue, world, analyses, client, modes, ready_rx));
+        Publisher { jobs, ready: Arc::new(ready), pull, refresh }
     }
 
     /// The settings are known: start publishing.
@@ -96,8 +100,11 @@ impl Publisher {
         let _ = self.ready.send(true);
     }
 
-    pub fn set_pull(&self, pull: bool) {
+    /// Whether the client pulls diagnostics, and whether it can be told
+    /// to pull again (`workspace/diagnostic/refresh`).
+    pub fn set_pull(&self, pull: bool, refresh: bool) {
         self.pull.store(pull, Ordering::SeqCst);
+        self.refresh.store(refresh, Ordering::SeqCst);
     }
 
     /// Analyse `root` again and publish.
@@ -106,17 +113,28 @@ impl Publisher {
     }
 }
 
+/// How the client takes diagnostics, shared with the [`Publisher`].
+struct Modes {
+    pull: Arc<AtomicBool>,
+    refresh: Arc<AtomicBool>,
+}
+
+/// What the client last pulled, as far as we know: per open file of a
+/// feature, its version and diagnostics at the last analysis.
+type Pulled = HashMap<String, (i32, Vec<Diagnostic>)>;
+
 async fn run(
     mut queue: mpsc::UnboundedReceiver<PathBuf>,
     world: Arc<World>,
     analyses: Arc<Analyses>,
     client: Client,
-    pull: Arc<AtomicBool>,
+    modes: Modes,
     mut ready: tokio::sync::watch::Receiver<bool>,
 ) {
     let _ = ready.wait_for(|ready| *ready).await;
     let mut pending: BTreeSet<PathBuf> = BTreeSet::new();
     let mut published: HashMap<PathBuf, HashSet<lsp::Uri>> = HashMap::new();
+    let mut pulled: HashMap<PathBuf, Pulled> = HashMap::new();
     while let Some(first) = queue.recv().await {
         pending.insert(first);
         drain(&mut queue, &mut pending);
@@ -146,10 +164,38 @@ async fn run(
                 .await;
             }
             analyses.store(&root, &analysis);
+            let pull = modes.pull.load(Ordering::SeqCst);
+            if pull {
+                let stale = other_open_files_changed(&analysis, pulled.entry(root.clone()).or_default());
+                if stale && modes.refresh.load(Ordering::SeqCst) {
+                    // The client answers when it likes: never wait for it here.
+                    let client = client.clone();
+                    tokio::spawn(async move { client.workspace_diagnostic_refresh().await });
+                }
+            }
             let sent = published.entry(root).or_default();
-            publish(&client, &analysis, world.encoding(), sent, pull.load(Ordering::SeqCst)).await;
+            publish(&client, &analysis, world.encoding(), sent, pull).await;
         }
     }
+}
+
+/// Whether an open file that was not edited since the last analysis has
+/// other diagnostics now (an edit elsewhere in the feature changed them):
+/// what the client pulled for it is stale. Records the new state.
+fn other_open_files_changed(analysis: &Analysis, last: &mut Pulled) -> bool {
+    let snapshot = &analysis.snapshot;
+    let mut now: Pulled = HashMap::new();
+    for (rel, &version) in &snapshot.versions {
+        let diagnostics = analysis.diagnostics.iter().filter(|d| &*d.file == rel).cloned().collect();
+        now.insert(rel.clone(), (version, diagnostics));
+    }
+    let changed = now.iter().any(|(rel, (version, diagnostics))| {
+        last.get(rel).is_some_and(|(last_version, last_diagnostics)| {
+            last_version == version && last_diagnostics != diagnostics
+        })
+    });
+    *last = now;
+    changed
 }
 
 fn drain(queue: &mut mpsc::UnboundedReceiver<PathBuf>, pending: &mut BTreeSet<PathBuf>) {

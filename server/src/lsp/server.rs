@@ -239,7 +239,7 @@ impl LanguageServer for Backend {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
         let caps = ClientCaps::of(&params.capabilities);
         let _ = self.caps.set(caps);
-        self.publisher.set_pull(caps.pull_diagnostics);
+        self.publisher.set_pull(caps.pull_diagnostics, caps.diagnostic_refresh);
         let encoding = negotiate_encoding(&params);
         self.world.set_encoding(encoding);
         self.world.set_workspace_roots(workspace_roots(&params));
@@ -304,9 +304,11 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        // A pulling client pulls the edited document itself; the publisher
+        // pushes the feature's closed files and, when the edit changed
+        // another open document's diagnostics, asks for a pull again.
         if let Some(root) = self.world.root_of_uri(&params.text_document.uri)
             && self.trigger_for(&root) == Trigger::Edit
-            && !self.caps().pull_diagnostics
         {
             self.publisher.schedule(root);
         }

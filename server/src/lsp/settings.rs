@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use crate::analysis::RuleConfig;
+use crate::analysis::{RuleConfig, Trigger};
 
 /// Every `specls.*` setting the server reads, with the values it accepts:
 /// the editor clients' manifests are tested against this list.
@@ -37,8 +37,11 @@ pub enum LogLevel {
 /// Settings from the editor.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Settings {
-    /// Rule severities and the diagnostics trigger.
+    /// Rule severities.
     pub rules: RuleConfig,
+    /// The diagnostics trigger, when the editor sets one: it beats
+    /// `specls.toml`'s even when it is the default (`edit`).
+    pub trigger: Option<Trigger>,
     pub log_level: LogLevel,
     /// What could not be understood, to tell the user.
     pub problems: Vec<String>,
@@ -49,10 +52,12 @@ impl Settings {
     /// reported in `problems` and skipped.
     pub fn from_json(value: &Value) -> Self {
         let mut settings = Settings::default();
-        if let Some(trigger) = value.pointer("/diagnostics/trigger").and_then(Value::as_str)
-            && let Err(err) = settings.rules.set_trigger(trigger)
-        {
-            settings.problems.push(err.to_string());
+        if let Some(trigger) = value.pointer("/diagnostics/trigger").and_then(Value::as_str) {
+            let mut parsed = RuleConfig::default();
+            match parsed.set_trigger(trigger) {
+                Ok(()) => settings.trigger = Some(parsed.trigger),
+                Err(err) => settings.problems.push(err.to_string()),
+            }
         }
         if let Some(rules) = value.get("rules").and_then(Value::as_object) {
             for (code, severity) in rules {
@@ -78,7 +83,7 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{Severity, Trigger};
+    use crate::analysis::Severity;
     use serde_json::json;
 
     #[test]
@@ -88,7 +93,7 @@ mod tests {
             "rules": { "missing-file-path": "off", "duplicate-task-id": "hint", "nope": "off" },
             "logLevel": "debug"
         }));
-        assert_eq!(s.rules.trigger, Trigger::Save);
+        assert_eq!(s.trigger, Some(Trigger::Save));
         assert_eq!(s.rules.override_for("missing-file-path"), Some(None));
         assert_eq!(s.rules.override_for("duplicate-task-id"), Some(Some(Severity::Hint)));
         assert_eq!(s.log_level, LogLevel::Debug);

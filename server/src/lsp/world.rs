@@ -291,7 +291,12 @@ impl World {
     }
 
     fn config_of(&self, state: &FeatureState) -> RuleConfig {
-        state.file_config.clone().merged_with(&self.settings().rules)
+        let settings = self.settings();
+        let mut config = state.file_config.clone().merged_with(&settings.rules);
+        if let Some(trigger) = settings.trigger {
+            config.trigger = trigger;
+        }
+        config
     }
 
     /// The current state of one feature, with models of open documents

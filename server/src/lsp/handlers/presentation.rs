@@ -8,14 +8,14 @@
 //! `specls.toggleTask`); a bare URI string, or LSP's `{"textDocument":
 //! {"uri"}, "position"}`, work too.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Value, json};
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types as lsp;
 
 use super::{At, resolve_path, workspace_edit};
-use crate::ide::code_actions::{ActionKind, code_actions};
+use crate::ide::code_actions::{Action, ActionKind, code_actions};
 use crate::ide::code_lens::code_lenses;
 use crate::ide::commands::{
     COMMANDS, CommandCall, NEXT_TASKS, RENUMBER_TASKS, SHOW_GRAPH, TOGGLE_TASK, next_tasks, show_graph,
@@ -98,8 +98,12 @@ pub fn code_action(backend: &Backend, params: lsp::CodeActionParams) -> Option<l
                 kind.as_str() == o.as_str() || kind.as_str().starts_with(&format!("{}.", o.as_str()))
             })
     };
+    let mut actions = code_actions(feature, &analysis.diagnostics, &at.rel, range);
+    if only.is_empty() {
+        actions = one_list(actions);
+    }
     let mut out = Vec::new();
-    for action in code_actions(feature, &analysis.diagnostics, &at.rel, range) {
+    for action in actions {
         let kind = match action.kind {
             ActionKind::QuickFix => lsp::CodeActionKind::QUICKFIX,
             ActionKind::Refactor => lsp::CodeActionKind::REFACTOR_REWRITE,
@@ -365,6 +369,21 @@ pub fn inlay_hint(backend: &Backend, params: lsp::InlayHintParams) -> Option<Vec
     )
 }
 
+/// Without `only`, a client shows every action in one list: a source
+/// action that repeats a refactor or quick fix already listed (the same
+/// edits and command) is dropped there.
+fn one_list(actions: Vec<Action>) -> Vec<Action> {
+    let mut out: Vec<Action> = Vec::with_capacity(actions.len());
+    for action in actions {
+        let repeats = action.kind == ActionKind::Source
+            && out.iter().any(|seen| seen.edits == action.edits && seen.command == action.command);
+        if !repeats {
+            out.push(action);
+        }
+    }
+    out
+}
+
 /// What a command is about: a document and, maybe, a position in it.
 struct CommandTarget {
     uri: lsp::Uri,
@@ -404,6 +423,7 @@ pub async fn execute_command(
     let target = command_target(&params.arguments).ok_or_else(|| {
         jsonrpc::Error::invalid_params(format!("{name} needs a document: [{{\"uri\": ...}}]"))
     })?;
+    inside_workspace(backend, &target.uri)?;
     let at = At::of(backend, &target.uri).ok_or_else(|| {
         jsonrpc::Error::invalid_params(format!("{}: not a file of a feature folder", target.uri.as_str()))
     })?;
@@ -414,7 +434,7 @@ pub async fn execute_command(
                     "specls.toggleTask needs a position: [{\"uri\": ..., \"position\": ...}]",
                 )
             })?;
-            let edits = toggle_task(&at.snapshot.feature, &at.rel, at.offset(position));
+            let edits = toggle_task_at(&at, position)?;
             apply(backend, &at, &edits).await
         }
         SHOW_GRAPH => Ok(Some(Value::String(show_graph(&at.snapshot.feature)))),
@@ -453,6 +473,47 @@ pub async fn execute_command(
         }
         _ => Err(jsonrpc::Error::invalid_params(format!("unknown command {name}"))),
     }
+}
+
+/// Commands act on files of the workspace only: a URI that is not a file
+/// path, has a `.` or `..` component, or lies outside every workspace
+/// folder is refused. A client without workspace folders (single files
+/// opened) may name the documents it opened.
+fn inside_workspace(backend: &Backend, uri: &lsp::Uri) -> jsonrpc::Result<()> {
+    let refuse = |why: &str| Err(jsonrpc::Error::invalid_params(format!("{}: {why}", uri.as_str())));
+    let Some(path) = uri.to_file_path() else { return refuse("not a file URI") };
+    let plain = path.is_absolute()
+        && !path.components().any(|c| matches!(c, Component::ParentDir | Component::CurDir));
+    if !plain {
+        return refuse("not a plain absolute path (no `.` or `..`)");
+    }
+    let roots = backend.world.workspace_roots();
+    let inside = if roots.is_empty() {
+        backend.world.open_version(uri).is_some()
+    } else {
+        roots.iter().any(|root| path.starts_with(root))
+    };
+    if inside { Ok(()) } else { refuse("outside the workspace folders") }
+}
+
+/// The edits that toggle the task at `position`, or an error (and no edit)
+/// when the position is past the end of the document or on no task.
+fn toggle_task_at(at: &At, position: lsp::Position) -> jsonrpc::Result<Vec<crate::analysis::FileEdit>> {
+    let lines = at.snapshot.feature.file(&at.rel).map_or(0, |file| file.document.line_count());
+    if position.line as usize >= lines {
+        return Err(jsonrpc::Error::invalid_params(format!(
+            "specls.toggleTask: line {} is past the end of {} ({lines} lines)",
+            position.line, at.rel
+        )));
+    }
+    let edits = toggle_task(&at.snapshot.feature, &at.rel, at.offset(position));
+    if edits.is_empty() {
+        return Err(jsonrpc::Error::invalid_params(format!(
+            "specls.toggleTask: no task to toggle at {}:{} of {}",
+            position.line, position.character, at.rel
+        )));
+    }
+    Ok(edits)
 }
 
 /// Ask the client to apply `edits`; `{"applied": bool}`.
