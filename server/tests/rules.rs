@@ -135,6 +135,9 @@ rule_tests! {
     unknown_requirement_reference => "unknown-requirement-reference",
     duplicate_checklist_id => "duplicate-checklist-id",
     checklist_traceability => "checklist-traceability",
+    vague_requirement => "vague-requirement",
+    tasks_without_ids => "tasks-without-ids",
+    missing_document => "missing-document",
 }
 
 #[test]

@@ -41,6 +41,9 @@ pub struct RuleConfig {
     /// `--select`: when set, only these rules run.
     select: Option<Vec<String>>,
     pub trigger: Trigger,
+    /// `[vague-requirement] words = [...]`: the unmeasurable words that
+    /// rule looks for, replacing its defaults.
+    pub vague_words: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -49,6 +52,13 @@ struct FileShape {
     rules: BTreeMap<String, String>,
     #[serde(default)]
     diagnostics: DiagnosticsShape,
+    #[serde(default, rename = "vague-requirement")]
+    vague_requirement: VagueShape,
+}
+
+#[derive(Deserialize, Default)]
+struct VagueShape {
+    words: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -68,6 +78,7 @@ impl RuleConfig {
         if let Some(trigger) = &shape.diagnostics.trigger {
             config.set_trigger(trigger)?;
         }
+        config.vague_words = shape.vague_requirement.words;
         Ok(config)
     }
 
@@ -104,6 +115,9 @@ impl RuleConfig {
         }
         if other.trigger != Trigger::default() {
             self.trigger = other.trigger;
+        }
+        if other.vague_words.is_some() {
+            self.vague_words = other.vague_words.clone();
         }
         self
     }

@@ -4,6 +4,7 @@
 use std::cell::OnceCell;
 use std::sync::Arc;
 
+use super::config::RuleConfig;
 use super::diagnostic::{Diagnostic, Severity};
 use super::graph::TaskGraph;
 use super::rules::coverage::Coverage;
@@ -24,6 +25,9 @@ pub struct Context<'a> {
     table: OnceCell<TaskTable<'a>>,
     edges: OnceCell<Vec<EdgeEnds>>,
     coverage: OnceCell<Coverage<'a>>,
+    /// The configuration rules read options from (word lists), when the
+    /// analysis has one.
+    config: Option<&'a RuleConfig>,
 }
 
 impl<'a> Context<'a> {
@@ -35,7 +39,19 @@ impl<'a> Context<'a> {
             table: OnceCell::new(),
             edges: OnceCell::new(),
             coverage: OnceCell::new(),
+            config: None,
         }
+    }
+
+    /// The same context, with rule options from `config`.
+    pub fn with_config(mut self, config: &'a RuleConfig) -> Self {
+        self.config = Some(config);
+        self
+    }
+
+    /// The configuration's rule options, when there is one.
+    pub fn config(&self) -> Option<&'a RuleConfig> {
+        self.config
     }
 
     pub fn tasks(&self) -> Option<(&'a FeatureFile, &'a TasksDoc)> {

@@ -26,7 +26,7 @@ use crate::model::feature::Feature;
 /// configured severity, inline `specls-disable` comments honoured, sorted
 /// by file, position and code.
 pub fn analyze(feature: &Feature, config: &RuleConfig) -> Vec<Diagnostic> {
-    let context = Context::new(feature);
+    let context = Context::new(feature).with_config(config);
     let mut out = Vec::new();
     for rule in all_rules() {
         let meta = rule.meta();

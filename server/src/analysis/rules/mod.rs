@@ -7,6 +7,7 @@ pub(crate) mod coverage;
 mod dependencies;
 pub(crate) mod documents;
 pub mod fixes;
+mod folders;
 pub mod insert;
 pub(crate) mod tasks;
 #[cfg(test)]
@@ -23,4 +24,5 @@ pub(crate) static FAMILIES: &[&[&dyn Rule]] = &[
     documents::RULES,
     traceability::RULES,
     checklists::RULES,
+    folders::RULES,
 ];

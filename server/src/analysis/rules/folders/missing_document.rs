@@ -1,0 +1,196 @@
+use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
+use crate::declare_rule;
+use crate::model::feature::{Feature, FeatureFile};
+use crate::model::markdown::lines;
+use crate::syntax::BlockKind;
+use crate::text::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a document that the feature itself says is present but that
+    /// the folder does not hold:
+    ///
+    /// - a document named on a `Prerequisites` or `Input` line and marked
+    ///   required or done (`plan.md (required)`, `research.md ✅`,
+    ///   `contracts/ ✅`);
+    /// - the target of a relative markdown link to a markdown file or a
+    ///   folder inside the feature (`[data model](./data-model.md)`,
+    ///   `[contracts](contracts/)`).
+    ///
+    /// Links that leave the feature folder (`../../src/`), links to other
+    /// kinds of file (images, code) and documents the line lists without
+    /// marking them (the template's optional `research.md`) are not
+    /// checked.
+    ///
+    /// ## Why is this bad?
+    /// tasks.md generated "from research.md ✅, data-model.md ✅" in a folder
+    /// with neither was generated from nothing: its tasks guess at
+    /// entities and decisions nobody wrote down, and readers following the
+    /// link find nothing.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// **Prerequisites**: plan.md (required), research.md ✅, data-model.md ✅, contracts/ ✅
+    /// ```
+    /// in a folder holding only spec.md, plan.md and tasks.md: research.md,
+    /// data-model.md and contracts/ are reported.
+    ///
+    /// ## Fix
+    /// Write the missing document (`/speckit.plan` writes research.md,
+    /// data-model.md and contracts/), or correct the line or link. There
+    /// is no quick fix.
+    pub struct MissingDocument { code: "missing-document", severity: Warning }
+}
+
+impl Rule for MissingDocument {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for (file, blocks) in cx.feature.markdown_files() {
+            for block in blocks.iter() {
+                if matches!(block.scan.kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter) {
+                    continue;
+                }
+                let text = &*block.scan.text;
+                let mut claims = claimed_documents(text);
+                claims.extend(linked_documents(text));
+                claims.sort_by_key(|(span, _)| span.start);
+                claims.dedup_by_key(|(span, _)| span.start);
+                for (span, target) in claims {
+                    let Some(rel) = resolve(file, &target) else { continue };
+                    if !exists(cx.feature, &rel) {
+                        let message =
+                            format!("{} names {target}, which this feature folder does not hold", file.rel);
+                        out.push(cx.report(Self::META.default_severity, file, block.abs(span), message));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Documents a `Prerequisites:` / `Input:` line marks required or done:
+/// (span relative to the text, the name as written).
+fn claimed_documents(text: &str) -> Vec<(Span, String)> {
+    let mut out = Vec::new();
+    for (start, line) in lines(text) {
+        let lower = line.to_lowercase();
+        let Some(colon) = line.find(':') else { continue };
+        let key = &lower[..colon];
+        if !(key.contains("prerequisites") || key.contains("input")) {
+            continue;
+        }
+        let mut at = colon + 1;
+        for part in line[colon + 1..].split([',', ';']) {
+            let part_start = at;
+            at += part.len() + 1;
+            let marked = part.contains('✅') || part.to_lowercase().contains("(required");
+            if !marked {
+                continue;
+            }
+            let Some((offset, name)) = document_name(part) else { continue };
+            let begin = start + part_start + offset;
+            out.push((Span::new(begin, begin + name.len()), name.to_string()));
+        }
+    }
+    out
+}
+
+/// The first word of `part` that names a document: `research.md`,
+/// `contracts/`, with backticks and bold removed.
+fn document_name(part: &str) -> Option<(usize, &str)> {
+    part.split_whitespace().find_map(|word| {
+        let name = word.trim_matches(|c: char| matches!(c, '`' | '*' | '(' | ')' | '[' | ']' | '"' | '\''));
+        let is_doc = name.ends_with(".md") || matches!(name, "contracts/" | "checklists/");
+        let offset = word.as_ptr() as usize - part.as_ptr() as usize + word.find(name)?;
+        (is_doc && !name.contains("://")).then_some((offset, name))
+    })
+}
+
+/// Targets of relative markdown links to markdown files or folders.
+fn linked_documents(text: &str) -> Vec<(Span, String)> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("](") {
+        let start = at + 2;
+        let Some(len) = text[start..].find([')', ' ', '\n']) else { continue };
+        let target = text[start..start + len].split('#').next().unwrap_or("");
+        let is_doc = target.ends_with(".md") || target.ends_with('/');
+        if target.is_empty()
+            || !is_doc
+            || target.contains(':')
+            || target.starts_with('/')
+            || target.contains('[')
+        {
+            continue;
+        }
+        out.push((Span::new(start, start + target.len()), target.to_string()));
+    }
+    out
+}
+
+/// `target`, named in `file`, relative to the feature folder with `/`;
+/// `None` when it leaves the folder.
+fn resolve(file: &FeatureFile, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = file.rel.split('/').collect();
+    parts.pop(); // the file's own name
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => parts.push(name),
+        }
+    }
+    let rel = parts.join("/");
+    if target.ends_with('/') { Some(format!("{rel}/")) } else { Some(rel) }
+}
+
+/// Whether the feature holds `rel` (a file) or something under it (a
+/// folder, `rel` ending in `/`); the feature folder itself always exists.
+fn exists(feature: &Feature, rel: &str) -> bool {
+    if rel.is_empty() || rel == "/" {
+        return true;
+    }
+    match rel.strip_suffix('/') {
+        Some(_) => feature.files.iter().any(|f| f.rel.starts_with(rel)),
+        None => feature.files.iter().any(|f| f.rel.eq_ignore_ascii_case(rel)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::rules::testing::check;
+
+    #[test]
+    fn fires_on_documents_claimed_present_or_linked() {
+        let tasks = "# Tasks\n\n**Input**: Design documents from `/specs/001-x/`\n**Prerequisites**: plan.md (required), research.md ✅, data-model.md ✅, contracts/ ✅, quickstart.md\n\nSee [the data model](./data-model.md) and [spec](../001-fixture/spec.md) and [code](../../src/app.py).\n";
+        let found = check("missing-document", &[("tasks.md", tasks), ("plan.md", "# Plan\n")]);
+        assert_eq!(
+            found,
+            [
+                "tasks.md:4: tasks.md names research.md, which this feature folder does not hold",
+                "tasks.md:4: tasks.md names data-model.md, which this feature folder does not hold",
+                "tasks.md:4: tasks.md names contracts/, which this feature folder does not hold",
+                "tasks.md:6: tasks.md names ./data-model.md, which this feature folder does not hold",
+            ]
+        );
+    }
+
+    #[test]
+    fn passes_when_documents_exist() {
+        let tasks = "**Prerequisites**: plan.md (required), contracts/ ✅\n\nSee [plan](plan.md), [api](contracts/api.md), [x](checklists/).\n";
+        let found = check(
+            "missing-document",
+            &[
+                ("tasks.md", tasks),
+                ("plan.md", "# Plan\n"),
+                ("contracts/api.md", "# API\n"),
+                ("checklists/ux.md", "- [ ] CHK001 x\n"),
+            ],
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+}
