@@ -43,6 +43,9 @@ enum Command {
         /// Apply the fixes marked safe, then report what remains.
         #[arg(long)]
         fix: bool,
+        /// Neither read nor write the results cache ($XDG_CACHE_HOME/specls).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Print the dependency graph of one feature: edges, waves, critical path, ready set.
     Graph {
@@ -95,14 +98,22 @@ fn run(args: Args) -> anyhow::Result<cli::ExitCode> {
     match args.command {
         None => cli::serve::run(args.stdio),
         Some(Command::Serve { stdio }) => cli::serve::run(stdio || args.stdio),
-        Some(Command::Check { paths, format, config, select, ignore, fix }) => {
+        Some(Command::Check { paths, format, config, select, ignore, fix, no_cache }) => {
             let format = match format {
                 CheckFormat::Human => cli::check::Format::Human,
                 CheckFormat::Json => cli::check::Format::Json,
                 CheckFormat::Sarif => cli::check::Format::Sarif,
                 CheckFormat::Github => cli::check::Format::Github,
             };
-            cli::check::run(&cli::check::CheckOptions { paths, format, config, select, ignore, fix })
+            cli::check::run(&cli::check::CheckOptions {
+                paths,
+                format,
+                config,
+                select,
+                ignore,
+                fix,
+                no_cache,
+            })
         }
         Some(Command::Graph { path, format }) => {
             let format = match format {

@@ -24,6 +24,9 @@ fn repo() -> PathBuf {
 fn specls_command(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_specls"));
     command.args(args).current_dir(repo()).env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    // The results cache goes to a folder of this test run, not the user's.
+    command
+        .env("XDG_CACHE_HOME", std::env::temp_dir().join(format!("specls-cli-cache-{}", std::process::id())));
     command
 }
 
@@ -88,6 +91,41 @@ fn codes(report: &Value) -> Vec<String> {
 }
 
 // ---------------------------------------------------------------- check
+
+#[test]
+fn a_cached_check_prints_what_a_fresh_one_does_and_follows_edits() {
+    let (dir, feature) = example_copy("cache");
+    let cache = dir.join("cache");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "--format", "json"];
+        args.extend_from_slice(extra);
+        let path = dir.to_string_lossy().into_owned();
+        args.push(&path);
+        let output = specls_command(&args).env("XDG_CACHE_HOME", &cache).output().unwrap();
+        (stdout(&output), code(&output))
+    };
+    let fresh = run(&["--no-cache"]);
+    assert!(!cache.exists(), "--no-cache writes nothing");
+    let first = run(&[]);
+    assert!(cache.join("specls/check").is_dir(), "a run fills the cache");
+    let cached = run(&[]);
+    assert_eq!(first, fresh);
+    assert_eq!(cached, fresh);
+    // An edit changes the key: the cached result of the old text is not used.
+    let tasks = feature.join("tasks.md");
+    let text = std::fs::read_to_string(&tasks).unwrap();
+    std::fs::write(&tasks, text.replacen("T002", "T001", 1)).unwrap();
+    let edited = run(&[]);
+    assert_ne!(edited, fresh, "the duplicated ID is reported");
+    assert_eq!(edited, run(&["--no-cache"]));
+    // A damaged cache reads as a miss.
+    for entry in std::fs::read_dir(cache.join("specls/check")).unwrap() {
+        for file in std::fs::read_dir(entry.unwrap().path()).unwrap() {
+            std::fs::write(file.unwrap().path(), "not an entry").unwrap();
+        }
+    }
+    assert_eq!(run(&[]), edited);
+}
 
 #[test]
 fn human_output_of_the_example() {

@@ -16,24 +16,51 @@ pub struct LoadProblem {
     pub message: String,
 }
 
+/// One document of a feature folder as read from disk, not yet parsed.
+#[derive(Debug, Clone)]
+pub struct ReadFile {
+    pub path: PathBuf,
+    /// Relative to the feature folder, with `/`.
+    pub rel: String,
+    pub kind: DocumentKind,
+    pub text: String,
+}
+
 /// Read every document specls understands in `root` (markdown anywhere in
 /// the folder, YAML and JSON under `contracts/`), skipping nested feature
 /// folders.
 pub fn load_feature(root: &Path) -> (Feature, Vec<LoadProblem>) {
-    let mut feature = Feature::new(root.to_path_buf());
+    let (files, problems) = read_feature(root);
+    (feature_from(root, files), problems)
+}
+
+/// The texts of [`load_feature`]'s documents, in path order, without
+/// parsing them (what a content-hash cache looks up first).
+pub fn read_feature(root: &Path) -> (Vec<ReadFile>, Vec<LoadProblem>) {
+    let skeleton = Feature::new(root.to_path_buf());
+    let mut files = Vec::new();
     let mut problems = Vec::new();
     let mut paths = Vec::new();
     collect(root, &mut paths);
     paths.sort();
     for path in paths {
-        let rel = feature.relative(&path);
+        let rel = skeleton.relative(&path);
         let Some(kind) = DocumentKind::of_path(Path::new(&rel)) else { continue };
         match read_text(&path) {
-            Ok(text) => feature.upsert(FeatureFile::from_text(path, &rel, kind, &text)),
+            Ok(text) => files.push(ReadFile { path, rel, kind, text }),
             Err(message) => problems.push(LoadProblem { path, message }),
         }
     }
-    (feature, problems)
+    (files, problems)
+}
+
+/// Parse documents read by [`read_feature`] into a feature.
+pub fn feature_from(root: &Path, files: Vec<ReadFile>) -> Feature {
+    let mut feature = Feature::new(root.to_path_buf());
+    for file in files {
+        feature.upsert(FeatureFile::from_text(file.path, &file.rel, file.kind, &file.text));
+    }
+    feature
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -23,9 +23,10 @@ use super::{ExitCode, display_path, exit};
 use crate::analysis::{Applicability, Diagnostic, RuleConfig, Severity, analyze, rule};
 use crate::model::feature::{Feature, FeatureFile};
 use crate::text::{PositionEncoding, Span};
+use crate::workspace::cache::{Cache, Key, KeyBuilder, cache_home};
 use crate::workspace::config::{find_config, load_config};
 use crate::workspace::discovery::{discover_features, feature_of_file};
-use crate::workspace::load::{LoadProblem, load_feature};
+use crate::workspace::load::{LoadProblem, ReadFile, feature_from, load_feature, read_feature};
 
 /// One analysed feature folder.
 pub struct CheckedFeature {
@@ -333,6 +334,7 @@ type Streamed = (Vec<Rendered>, Vec<LoadProblem>, Vec<PathBuf>);
 fn check_streaming(
     paths: &[PathBuf],
     format: Format,
+    cache: Option<&Cache>,
     config_for: &mut dyn FnMut(&Path) -> Result<RuleConfig>,
 ) -> Result<Option<Streamed>> {
     let (targets, empty_paths) = targets(paths);
@@ -346,11 +348,25 @@ fn check_streaming(
     }
     let display = |p: &Path| display_path(p);
     let results = in_parallel(&jobs, |(config, root, only, key)| {
-        let (checked, problems) = check_one(root, only.as_deref(), config);
+        let (files, problems) = read_feature(root);
+        // A feature with unreadable files is not cached: its problems print.
+        let cached = cache.filter(|_| problems.is_empty()).map(|cache| {
+            let inputs = CheckInputs { root, only: only.as_deref(), config, format, folder: key };
+            (cache, check_key(&inputs, &files))
+        });
+        if let Some((cache, entry)) = cached
+            && let Some(rendered) = cache.get(entry).and_then(|bytes| decode(&bytes, key))
+        {
+            return (rendered, problems);
+        }
+        let checked = checked_feature(feature_from(root, files), only.as_deref(), config);
         let one = Report { features: vec![checked], ..Report::default() };
         let located = one.located(&display);
         let rendered =
             Rendered { key: key.clone(), summary: one.summary(), part: render_part(&located, format) };
+        if let Some((cache, entry)) = cached {
+            cache.put(entry, &encode(&rendered));
+        }
         (rendered, problems)
     });
     let mut rendered = Vec::with_capacity(results.len());
@@ -361,6 +377,57 @@ fn check_streaming(
     }
     rendered.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(Some((rendered, problems, empty_paths)))
+}
+
+/// What one feature's rendered part depends on besides its files' texts.
+struct CheckInputs<'a> {
+    root: &'a Path,
+    only: Option<&'a [PathBuf]>,
+    config: &'a RuleConfig,
+    format: Format,
+    folder: &'a str,
+}
+
+/// The cache key of a feature's rendered part: everything it depends on.
+/// Printed paths follow the current directory, so it is part of the key.
+fn check_key(inputs: &CheckInputs<'_>, files: &[ReadFile]) -> Key {
+    let mut key = KeyBuilder::default();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    key.add_str("check/1")
+        .add_str(&format!("{:?}", inputs.format))
+        .add_str(&cwd.to_string_lossy())
+        .add_str(&inputs.root.to_string_lossy())
+        .add_str(inputs.folder)
+        .add_str(&format!("{:?}", inputs.config))
+        .add_str(&format!("{:?}", inputs.only));
+    for file in files {
+        key.add_str(&file.rel).add_str(&file.text);
+    }
+    key.finish()
+}
+
+fn encode(rendered: &Rendered) -> Vec<u8> {
+    let s = &rendered.summary;
+    let counts = [s.errors, s.warnings, s.infos, s.hints, s.features, s.files];
+    let value = match &rendered.part {
+        Part::Text(text) => serde_json::json!({ "summary": counts, "text": text }),
+        Part::Values(values) => serde_json::json!({ "summary": counts, "values": values }),
+    };
+    value.to_string().into_bytes()
+}
+
+/// A cached part; `None` (a miss) for anything but what [`encode`] wrote.
+fn decode(bytes: &[u8], key: &str) -> Option<Rendered> {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    let counts: Vec<usize> = serde_json::from_value(value.get("summary")?.clone()).ok()?;
+    let [errors, warnings, infos, hints, features, files] = counts[..] else { return None };
+    let summary = Summary { errors, warnings, infos, hints, features, files };
+    let part = match (value.get_mut("text").map(serde_json::Value::take), value.get_mut("values")) {
+        (Some(serde_json::Value::String(text)), _) => Part::Text(text),
+        (_, Some(serde_json::Value::Array(values))) => Part::Values(std::mem::take(values)),
+        _ => return None,
+    };
+    Some(Rendered { key: key.to_string(), summary, part })
 }
 
 /// The report's text from its features' parts, in order.
@@ -393,12 +460,17 @@ fn check_one(
     config: &RuleConfig,
 ) -> (CheckedFeature, Vec<LoadProblem>) {
     let (feature, problems) = load_feature(root);
+    (checked_feature(feature, only, config), problems)
+}
+
+/// Analyse a loaded feature; with `only`, keep the findings in those files.
+fn checked_feature(feature: Feature, only: Option<&[PathBuf]>, config: &RuleConfig) -> CheckedFeature {
     let mut diagnostics = analyze(&feature, config);
     if let Some(only) = only {
         let wanted: Vec<String> = only.iter().map(|p| feature.relative(p)).collect();
         diagnostics.retain(|d| wanted.iter().any(|w| *w == *d.file));
     }
-    (CheckedFeature { feature, diagnostics }, problems)
+    CheckedFeature { feature, diagnostics }
 }
 
 /// `work` over every item on every core, results in the items' order.
@@ -448,6 +520,8 @@ pub struct CheckOptions {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub fix: bool,
+    /// `--no-cache`: neither read nor write the results cache.
+    pub no_cache: bool,
 }
 
 /// Where each feature folder's configuration comes from.
@@ -525,7 +599,10 @@ pub fn run(options: &CheckOptions) -> Result<ExitCode> {
     let streamed = if options.fix {
         None
     } else {
-        check_streaming(&options.paths, options.format, &mut |root| configs.for_feature(root))?
+        let cache = cache_home().filter(|_| !options.no_cache).map(|home| Cache::open(&home, "check"));
+        check_streaming(&options.paths, options.format, cache.as_ref(), &mut |root| {
+            configs.for_feature(root)
+        })?
     };
     let mut fixed = fix::Fixed::default();
     let (rendered, problems, empty_paths) = match streamed {
