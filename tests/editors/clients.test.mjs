@@ -79,6 +79,14 @@ test('helix: languages.toml', () => {
   assert.deepEqual(server.args, ['serve', '--stdio']);
   assert.deepEqual(Object.keys(server.config), ['specls'], 'config is { specls = { ... } } (initializationOptions and workspace/configuration)');
   assertSameSettings('helix config', server.config.specls);
+  assert.ok(
+    server['required-root-patterns'].every((p) => p.startsWith('specs/')),
+    'specls starts only where a specs/ feature folder exists',
+  );
   const markdown = config.language.find((l) => l.name === 'markdown');
-  assert.ok(markdown?.['language-servers']?.includes('specls'), 'markdown uses specls');
+  assert.deepEqual(
+    markdown?.['language-servers'],
+    ['marksman', 'markdown-oxide', 'specls'],
+    "markdown keeps Helix's built-in servers and adds specls",
+  );
 });
