@@ -7,6 +7,7 @@
 mod convert;
 mod features;
 mod framing;
+pub mod fuzzing;
 mod handlers;
 mod log;
 mod ordered;
