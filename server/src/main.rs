@@ -40,7 +40,10 @@ enum Command {
         /// Do not run these rules.
         #[arg(long, value_name = "CODE,...", value_delimiter = ',')]
         ignore: Vec<String>,
-        /// Apply the fixes marked safe, then report what remains.
+        /// Apply the fixes marked safe, then report what remains. Writes go
+        /// through a new temporary file renamed over the original; a symbolic
+        /// link, a read-only file or a hard-linked file is reported and left
+        /// alone (exit 2).
         #[arg(long)]
         fix: bool,
         /// Neither read nor write the results cache ($XDG_CACHE_HOME/specls).

@@ -654,6 +654,26 @@ fn fix_never_touches_a_file_it_could_not_read_whole() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+#[cfg(unix)]
+#[test]
+fn fix_reports_a_read_only_file_and_leaves_it_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("fix-read-only");
+    let feature = dir.join("specs/001-read-only");
+    std::fs::create_dir_all(&feature).unwrap();
+    let tasks = "# Tasks\n\n## Phase 1: Setup\n\n- T001 Create src/app.py\n";
+    std::fs::write(feature.join("tasks.md"), tasks).unwrap();
+    std::fs::set_permissions(feature.join("tasks.md"), std::fs::Permissions::from_mode(0o444)).unwrap();
+    let output = specls(&["check", dir.to_str().unwrap(), "--fix", "--select", "malformed-task"]);
+    assert_eq!(code(&output), 2, "{}{}", stdout(&output), stderr(&output));
+    assert_eq!(std::fs::read_to_string(feature.join("tasks.md")).unwrap(), tasks);
+    let mode = std::fs::metadata(feature.join("tasks.md")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o444);
+    assert!(stderr(&output).contains("tasks.md: it is read-only, not fixed"), "{}", stderr(&output));
+    assert!(stdout(&output).contains("warning[malformed-task]"), "still reported: {}", stdout(&output));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 // ---------------------------------------------------------------- graph
 
 #[test]

@@ -75,6 +75,10 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
             // A feature folder nested in another is a feature of its own.
             Ok(t) if t.is_dir() && !super::discovery::is_feature_folder(&path) => collect(&path, out),
             Ok(t) if t.is_file() => out.push(path),
+            // A link to a file is read like the file (`graph` and `dump`
+            // open the path they are given, which follows it); links to
+            // folders are not walked (no cycles, nothing outside the tree).
+            Ok(t) if t.is_symlink() && path.is_file() => out.push(path),
             _ => {}
         }
     }
@@ -92,4 +96,28 @@ pub fn read_text(path: &Path) -> Result<String, String> {
         Ok(text) => text,
         Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_document_is_read_and_a_linked_folder_is_not_walked() {
+        let dir = std::env::temp_dir().join(format!("specls-load-links-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let feature = dir.join("specs/001-a");
+        std::fs::create_dir_all(&feature).unwrap();
+        std::fs::create_dir_all(dir.join("elsewhere/notes")).unwrap();
+        std::fs::write(dir.join("elsewhere/tasks.md"), "- [ ] T001 a\n").unwrap();
+        std::fs::write(dir.join("elsewhere/notes/plan.md"), "# Plan\n").unwrap();
+        std::os::unix::fs::symlink(dir.join("elsewhere/tasks.md"), feature.join("tasks.md")).unwrap();
+        std::os::unix::fs::symlink(dir.join("elsewhere/notes"), feature.join("notes")).unwrap();
+        let (loaded, problems) = load_feature(&feature);
+        assert!(problems.is_empty(), "{problems:?}");
+        let files: Vec<&str> = loaded.files.iter().map(|f| &*f.rel).collect();
+        assert_eq!(files, ["tasks.md"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -5,7 +5,13 @@
 //! - never lose text: a file is written only when its bytes on disk are
 //!   exactly the text that was analysed (valid UTF-8, not changed since,
 //!   and for YAML/JSON contracts, parsed without error), and through a
-//!   temporary file renamed over it, so a failed write leaves the old file;
+//!   temporary file renamed over it, so a failed write or a crash leaves
+//!   the old file;
+//! - never write anything but the file itself: a symbolic link, a
+//!   read-only file and a file with other hard links are reported and left
+//!   alone (exit 2); the temporary file is created exclusively under a
+//!   random name (no planted link can redirect it), and gets the original's
+//!   permissions, owner and group before it replaces it;
 //! - a fix is applied whole or not at all: when one of its edits overlaps
 //!   an edit already taken this round, or touches a file that cannot be
 //!   fixed, the fix waits for the next round (after a re-check) or is left;
@@ -13,6 +19,7 @@
 //!   ones the edits carry, so CRLF files stay CRLF when the rule wrote CRLF.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::Report;
@@ -106,12 +113,16 @@ fn take_fix<'f>(
         let Some(file) = feature.file(&edit.file) else { return false };
         let target = targets.entry(&file.rel).or_insert_with(|| {
             if fixed.failed.iter().any(|(p, _)| *p == file.path) {
-                return None; // a write failed in an earlier round
+                return None; // a write failed or was refused in an earlier round
             }
             match fixable(file) {
                 Ok(text) => Some(Target { path: file.path.clone(), text, edits: Vec::new(), fixed: 0 }),
-                Err(reason) => {
+                Err(NotFixable::Skip(reason)) => {
                     fixed.skip(&file.path, reason);
+                    None
+                }
+                Err(NotFixable::Refuse(reason)) => {
+                    fixed.failed.push((file.path.clone(), reason));
                     None
                 }
             }
@@ -157,19 +168,59 @@ fn collide(a: Span, b: Span) -> bool {
     a.intersects(b) || (a.start == b.start && (a.is_empty() || b.is_empty()))
 }
 
+/// Why a file with fixes is not written.
+enum NotFixable {
+    /// Its text is not what was analysed: a warning, the run goes on.
+    Skip(String),
+    /// Writing it would change more than its text (a link's target, a
+    /// read-only file, other hard links): an error, exit 2.
+    Refuse(String),
+}
+
 /// The text on disk, when the file may be rewritten.
-fn fixable(file: &FeatureFile) -> Result<String, String> {
+fn fixable(file: &FeatureFile) -> Result<String, NotFixable> {
     if let DocModel::Contract(doc) = &file.model
         && let Some((message, _)) = &doc.parse_error
     {
-        return Err(format!("it does not parse ({message})"));
+        return Err(NotFixable::Skip(format!("it does not parse ({message})")));
     }
-    let bytes = std::fs::read(&file.path).map_err(|err| format!("cannot read it: {err}"))?;
-    let text = String::from_utf8(bytes).map_err(|_| "it is not valid UTF-8".to_string())?;
+    let metadata = std::fs::symlink_metadata(&file.path)
+        .map_err(|err| NotFixable::Skip(format!("cannot read it: {err}")))?;
+    refuse_unwritable(&metadata).map_err(NotFixable::Refuse)?;
+    let bytes =
+        std::fs::read(&file.path).map_err(|err| NotFixable::Skip(format!("cannot read it: {err}")))?;
+    let text = String::from_utf8(bytes).map_err(|_| NotFixable::Skip("it is not valid UTF-8".to_string()))?;
     if text != file.document.text() {
-        return Err("it changed on disk while specls ran".to_string());
+        return Err(NotFixable::Skip("it changed on disk while specls ran".to_string()));
     }
     Ok(text)
+}
+
+/// Files `--fix` leaves alone whatever their findings: replacing a symbolic
+/// link would turn it into a file (and writing through it could reach
+/// anything the user can write), a read-only file says "do not change me",
+/// and renaming over a file with other hard links would split them.
+fn refuse_unwritable(metadata: &std::fs::Metadata) -> Result<(), String> {
+    if metadata.file_type().is_symlink() {
+        return Err("it is a symbolic link, not fixed (specls never writes through links)".to_string());
+    }
+    if !metadata.is_file() {
+        return Err("it is not a regular file, not fixed".to_string());
+    }
+    if metadata.permissions().readonly() {
+        return Err("it is read-only, not fixed".to_string());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if metadata.nlink() > 1 {
+            return Err(format!(
+                "it has {} hard links, not fixed (a new file would split them)",
+                metadata.nlink()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Apply non-overlapping edits, back to front.
@@ -182,22 +233,61 @@ pub fn apply_edits(text: &str, mut edits: Vec<(Span, String)>) -> String {
     out
 }
 
-/// Write through a temporary file in the same folder, renamed over the
-/// original, keeping its permissions.
+/// Replace the file at `path` with `text`, atomically.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    write_atomically_with(path, |file| file.write_all(text.as_bytes()))
+}
+
+/// Replace the file at `path` with what `fill` writes: into a new file
+/// created exclusively under a random name in the same folder (so the
+/// rename cannot cross file systems and no existing file or link is
+/// opened), given the original's permissions, owner and group, flushed to
+/// disk, then renamed over `path`. Any failure before the rename, a crash
+/// included, leaves the original as it was; `rename` replaces a link
+/// planted at `path` meanwhile instead of writing through it.
+fn write_atomically_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::{Error, ErrorKind};
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = path.with_file_name(format!(".{name}.specls-fix-{}", std::process::id()));
-    let result = (|| {
-        std::fs::write(&temporary, text)?;
-        if let Ok(metadata) = std::fs::metadata(path) {
-            std::fs::set_permissions(&temporary, metadata.permissions())?;
-        }
-        std::fs::rename(&temporary, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
+    let original = std::fs::symlink_metadata(path)?;
+    if let Err(reason) = refuse_unwritable(&original) {
+        return Err(Error::new(ErrorKind::PermissionDenied, reason));
     }
-    result
+    // Dropped on any error below: the temporary file is removed.
+    let mut temporary =
+        tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".specls-fix").tempfile_in(folder)?;
+    fill(temporary.as_file_mut())?;
+    keep_owner(temporary.as_file(), &original)?;
+    temporary.as_file().set_permissions(original.permissions())?;
+    temporary.as_file().sync_all()?;
+    temporary.persist(path).map_err(|err| err.error)?;
+    Ok(())
+}
+
+/// Give the new file the original's owner and group; when that is not
+/// allowed (a file of another user, a group we are not in), refuse rather
+/// than change who owns the file.
+#[cfg(unix)]
+fn keep_owner(file: &std::fs::File, original: &std::fs::Metadata) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let current = file.metadata()?;
+    if (current.uid(), current.gid()) == (original.uid(), original.gid()) {
+        return Ok(());
+    }
+    std::os::unix::fs::fchown(file, Some(original.uid()), Some(original.gid())).map_err(|err| {
+        std::io::Error::new(err.kind(), format!("cannot keep its owner and group ({err}), not fixed"))
+    })
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_: &std::fs::File, _: &std::fs::Metadata) -> std::io::Result<()> {
+    Ok(())
 }
 
 #[cfg(test)]
@@ -324,6 +414,112 @@ mod tests {
         let mut fixed = Fixed::default();
         assert_eq!(apply_safe_fixes(&report, &mut fixed), 0);
         assert_eq!(std::fs::read_to_string(dir.join("tasks.md")).unwrap(), "é\n");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A report over `tasks.md` in `dir` (already on disk) whose one safe
+    /// fix turns its `a` into `X`.
+    fn report_on_disk(dir: &Path, text: &str) -> Report {
+        let mut feature = Feature::new(dir.to_path_buf());
+        feature.upsert(FeatureFile::from_text(dir.join("tasks.md"), "tasks.md", DocumentKind::Tasks, text));
+        let file = feature.files[0].rel.clone();
+        let diagnostics = vec![diagnostic(&file, Applicability::Safe, &[(0, 1, "X")])];
+        Report { features: vec![CheckedFeature { feature, diagnostics }], ..Report::default() }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_file_is_refused_and_its_target_left_alone() {
+        let dir = temp_dir("symlink");
+        let outside = temp_dir("symlink-outside");
+        std::fs::write(outside.join("victim.md"), "abc\n").unwrap();
+        std::os::unix::fs::symlink(outside.join("victim.md"), dir.join("tasks.md")).unwrap();
+        let mut fixed = Fixed::default();
+        assert_eq!(apply_safe_fixes(&report_on_disk(&dir, "abc\n"), &mut fixed), 0);
+        assert_eq!(std::fs::read_to_string(outside.join("victim.md")).unwrap(), "abc\n");
+        assert!(std::fs::symlink_metadata(dir.join("tasks.md")).unwrap().file_type().is_symlink());
+        assert_eq!(fixed.failed.len(), 1, "{fixed:?}");
+        assert!(fixed.failed[0].1.contains("symbolic link"), "{fixed:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::remove_dir_all(&outside).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_planted_next_to_the_file_are_never_written_through() {
+        let dir = temp_dir("planted");
+        let outside = temp_dir("planted-outside");
+        std::fs::write(outside.join("victim"), "keep\n").unwrap();
+        std::fs::write(dir.join("tasks.md"), "abc\n").unwrap();
+        // The old fixed temporary name, and a few a guesser might plant.
+        for name in [
+            format!(".tasks.md.specls-fix-{}", std::process::id()),
+            ".tasks.md.specls-fix".to_string(),
+            ".tasks.md.tmp".to_string(),
+        ] {
+            std::os::unix::fs::symlink(outside.join("victim"), dir.join(name)).unwrap();
+        }
+        let mut fixed = Fixed::default();
+        assert_eq!(apply_safe_fixes(&report_on_disk(&dir, "abc\n"), &mut fixed), 1);
+        assert_eq!(std::fs::read_to_string(dir.join("tasks.md")).unwrap(), "Xbc\n");
+        assert!(std::fs::symlink_metadata(dir.join("tasks.md")).unwrap().is_file());
+        assert_eq!(std::fs::read_to_string(outside.join("victim")).unwrap(), "keep\n");
+        // No temporary file is left behind: the folder holds tasks.md and the links.
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 4);
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::remove_dir_all(&outside).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn read_only_files_are_refused_and_permissions_otherwise_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = temp_dir("modes");
+        std::fs::write(dir.join("tasks.md"), "abc\n").unwrap();
+        std::fs::set_permissions(dir.join("tasks.md"), std::fs::Permissions::from_mode(0o444)).unwrap();
+        let mut fixed = Fixed::default();
+        assert_eq!(apply_safe_fixes(&report_on_disk(&dir, "abc\n"), &mut fixed), 0);
+        assert_eq!(std::fs::read_to_string(dir.join("tasks.md")).unwrap(), "abc\n");
+        assert_eq!(fixed.failed.len(), 1, "{fixed:?}");
+        assert!(fixed.failed[0].1.contains("read-only, not fixed"), "{fixed:?}");
+
+        std::fs::set_permissions(dir.join("tasks.md"), std::fs::Permissions::from_mode(0o640)).unwrap();
+        let mut fixed = Fixed::default();
+        assert_eq!(apply_safe_fixes(&report_on_disk(&dir, "abc\n"), &mut fixed), 1);
+        assert_eq!(std::fs::read_to_string(dir.join("tasks.md")).unwrap(), "Xbc\n");
+        let mode = std::fs::metadata(dir.join("tasks.md")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn hard_linked_files_are_refused() {
+        let dir = temp_dir("hardlink");
+        std::fs::write(dir.join("tasks.md"), "abc\n").unwrap();
+        std::fs::hard_link(dir.join("tasks.md"), dir.join("copy.md")).unwrap();
+        let mut fixed = Fixed::default();
+        assert_eq!(apply_safe_fixes(&report_on_disk(&dir, "abc\n"), &mut fixed), 0);
+        assert_eq!(std::fs::read_to_string(dir.join("copy.md")).unwrap(), "abc\n");
+        assert!(fixed.failed[0].1.contains("hard links"), "{fixed:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_write_that_fails_half_way_leaves_the_original_and_no_temporary_file() {
+        let dir = temp_dir("crash");
+        let path = dir.join("tasks.md");
+        std::fs::write(&path, "the original\n").unwrap();
+        let result = write_atomically_with(&path, |file| {
+            file.write_all(b"the new te")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        assert_eq!(result.unwrap_err().to_string(), "disk full");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "the original\n");
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["tasks.md"]);
+        write_atomically(&path, "the new text\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "the new text\n");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
