@@ -86,7 +86,12 @@ fn corpus(c: &mut Criterion) {
     let mut group = c.benchmark_group("corpus");
     group.sample_size(10);
     group.bench_function(format!("load_and_analyse_{}_features", roots.len()), |b| {
-        b.iter(|| roots.iter().map(|root| analyze(&load_feature(root).0, &config).len()).sum::<usize>())
+        b.iter(|| {
+            roots
+                .iter()
+                .map(|root| analyze(&load_feature(root, config.max_file_bytes()).0, &config).len())
+                .sum::<usize>()
+        })
     });
     group.finish();
 }

@@ -40,6 +40,10 @@ enum Command {
         /// Do not run these rules.
         #[arg(long, value_name = "CODE,...", value_delimiter = ',')]
         ignore: Vec<String>,
+        /// Documents larger than this are reported ("file too large, not analysed"),
+        /// not read [default: max-file-size in specls.toml, or 8MiB]
+        #[arg(long, value_name = "SIZE", value_parser = size)]
+        max_file_size: Option<u64>,
         /// Apply the fixes marked safe, then report what remains. Writes go
         /// through a new temporary file renamed over the original; a symbolic
         /// link, a read-only file or a hard-linked file is reported and left
@@ -56,12 +60,20 @@ enum Command {
         path: PathBuf,
         #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
         format: GraphFormat,
+        /// Documents larger than this are reported ("file too large, not analysed"),
+        /// not read [default: max-file-size in specls.toml, or 8MiB]
+        #[arg(long, value_name = "SIZE", value_parser = size)]
+        max_file_size: Option<u64>,
     },
     /// Print the parsed model of one document.
     Dump {
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = DumpFormat::Json)]
         format: DumpFormat,
+        /// Documents larger than this are reported ("file too large, not analysed"),
+        /// not read [default: max-file-size in specls.toml, or 8MiB]
+        #[arg(long, value_name = "SIZE", value_parser = size)]
+        max_file_size: Option<u64>,
     },
     /// List the rules, or print one rule's page.
     Rules {
@@ -97,11 +109,17 @@ enum DumpFormat {
     Json,
 }
 
+/// `--max-file-size`: `8MiB`, `512KiB`, `1000000`.
+fn size(value: &str) -> Result<u64, String> {
+    specls::analysis::parse_size(value)
+        .ok_or_else(|| format!("`{value}` is not a size (bytes, or a number with KiB, MiB, GiB)"))
+}
+
 fn run(args: Args) -> anyhow::Result<cli::ExitCode> {
     match args.command {
         None => cli::serve::run(args.stdio),
         Some(Command::Serve { stdio }) => cli::serve::run(stdio || args.stdio),
-        Some(Command::Check { paths, format, config, select, ignore, fix, no_cache }) => {
+        Some(Command::Check { paths, format, config, select, ignore, fix, no_cache, max_file_size }) => {
             let format = match format {
                 CheckFormat::Human => cli::check::Format::Human,
                 CheckFormat::Json => cli::check::Format::Json,
@@ -116,17 +134,20 @@ fn run(args: Args) -> anyhow::Result<cli::ExitCode> {
                 ignore,
                 fix,
                 no_cache,
+                max_file_size,
             })
         }
-        Some(Command::Graph { path, format }) => {
+        Some(Command::Graph { path, format, max_file_size }) => {
             let format = match format {
                 GraphFormat::Mermaid => cli::graph::GraphFormat::Mermaid,
                 GraphFormat::Dot => cli::graph::GraphFormat::Dot,
                 GraphFormat::Json => cli::graph::GraphFormat::Json,
             };
-            cli::graph::run(&path, format)
+            cli::graph::run(&path, format, max_file_size)
         }
-        Some(Command::Dump { file, format: DumpFormat::Json }) => cli::dump::run(&file).map(|()| exit::OK),
+        Some(Command::Dump { file, format: DumpFormat::Json, max_file_size }) => {
+            cli::dump::run(&file, max_file_size).map(|()| exit::OK)
+        }
         Some(Command::Rules { code }) => cli::rules::run(code.as_deref()),
     }
 }

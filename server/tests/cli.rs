@@ -182,11 +182,14 @@ fn carets_sit_under_wide_characters_and_tabs() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+#[cfg(unix)]
 #[test]
 fn a_file_that_cannot_be_read_is_exit_2() {
     let (root, feature) = example_copy("unreadable");
-    // Larger than specls reads: reported, the rest still checked.
-    std::fs::write(feature.join("research.md"), vec![b'x'; 9 * 1024 * 1024]).unwrap();
+    // A FIFO where a document should be (unreadable even by root, and
+    // reading it would block): reported, the rest still checked.
+    let made = Command::new("mkfifo").arg(feature.join("research.md")).status().expect("mkfifo runs");
+    assert!(made.success());
     let output = specls(&["check", root.to_str().unwrap(), "--select", "duplicate-task-id"]);
     assert_eq!(code(&output), 2);
     assert!(
@@ -671,6 +674,82 @@ fn fix_reports_a_read_only_file_and_leaves_it_alone() {
     assert_eq!(mode & 0o777, 0o444);
     assert!(stderr(&output).contains("tasks.md: it is read-only, not fixed"), "{}", stderr(&output));
     assert!(stdout(&output).contains("warning[malformed-task]"), "still reported: {}", stdout(&output));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+// ---------------------------------------------------------- size limits
+
+/// A feature folder whose tasks.md is `tasks_bytes` long (about).
+fn feature_with_tasks_of(name: &str, tasks_bytes: usize) -> (PathBuf, PathBuf) {
+    let dir = temp_dir(name);
+    let feature = dir.join("specs/001-big");
+    std::fs::create_dir_all(&feature).unwrap();
+    let mut tasks = String::from("# Tasks\n\n## Phase 1: Setup\n\n");
+    let mut n = 1;
+    while tasks.len() < tasks_bytes {
+        tasks.push_str(&format!("- [ ] T{n:03} Create src/part_{n}.py\n"));
+        n += 1;
+    }
+    std::fs::write(feature.join("tasks.md"), tasks).unwrap();
+    (dir, feature)
+}
+
+#[test]
+fn a_document_over_the_size_limit_is_reported_by_every_command() {
+    let (dir, feature) = feature_with_tasks_of("too-large", 2000);
+    let root = dir.to_str().unwrap();
+    let output = specls(&["check", root, "--max-file-size", "1KiB"]);
+    let text = stdout(&output);
+    assert!(text.contains("error[file-too-large]"), "{text}");
+    assert!(text.contains("file too large, not analysed"), "{text}");
+    assert!(!text.contains("No problems"), "{text}");
+    assert_eq!(code(&output), 1, "{text}{}", stderr(&output));
+    // Under the limit, the same folder is analysed.
+    let output = specls(&["check", root, "--max-file-size", "1MiB", "--select", "file-too-large"]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+
+    let tasks = feature.join("tasks.md");
+    for args in [
+        &["dump", tasks.to_str().unwrap(), "--max-file-size", "1000"][..],
+        &["graph", feature.to_str().unwrap(), "--max-file-size", "1000"][..],
+    ] {
+        let output = specls(args);
+        assert_eq!(code(&output), 2, "{args:?}: {}", stdout(&output));
+        assert!(stderr(&output).contains("file too large, not analysed"), "{args:?}: {}", stderr(&output));
+    }
+    // The limit of specls.toml holds for dump too; the flag wins over it.
+    std::fs::write(dir.join("specls.toml"), "max-file-size = \"1KiB\"\n").unwrap();
+    assert_eq!(code(&specls(&["dump", tasks.to_str().unwrap()])), 2);
+    assert_eq!(code(&specls(&["dump", tasks.to_str().unwrap(), "--max-file-size", "8MiB"])), 0);
+    let output = specls(&["check", root, "--max-file-size", "lots"]);
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).contains("`lots` is not a size"), "{}", stderr(&output));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_huge_configuration_file_is_an_error_not_an_abort() {
+    let (dir, _) = feature_with_tasks_of("huge-config", 100);
+    let config = dir.join("huge.toml");
+    // Sparse: 2 GB on paper, nothing on disk.
+    std::fs::File::create(&config).unwrap().set_len(2 << 30).unwrap();
+    let output = specls(&["check", dir.to_str().unwrap(), "--config", config.to_str().unwrap()]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(stderr(&output).contains("more than a configuration file may hold"), "{}", stderr(&output));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn dump_reads_only_regular_files() {
+    let dir = temp_dir("fifo");
+    let fifo = dir.join("tasks.md");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    // Before the fix this blocked forever, waiting for a writer.
+    let output = specls(&["dump", fifo.to_str().unwrap()]);
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).contains("not a regular file"), "{}", stderr(&output));
     std::fs::remove_dir_all(dir).unwrap();
 }
 

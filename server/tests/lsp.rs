@@ -568,3 +568,32 @@ fn no_server_layer_writes_files() {
     }
     assert_eq!(found, Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn a_document_over_the_size_limit_is_reported_not_analysed() {
+    let big: String = (1..=20).map(|n| format!("- [ ] T{n:03} Create src/part_{n}.py\n")).collect();
+    let feature = TempFeature::new(
+        "too-large",
+        &[("specls.toml", "max-file-size = 300\n"), ("tasks.md", &big), ("plan.md", PLAN)],
+    );
+    let mut client = started(&feature, json!({})).await;
+    let path = feature.path("tasks.md");
+    client.open(&path, 1).await;
+    let published = client.wait_for("textDocument/publishDiagnostics", |p| p["version"] == 1).await;
+    assert_eq!(codes(&published), ["file-too-large"]);
+    let found = &published["diagnostics"][0];
+    assert_eq!(
+        found["range"],
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}})
+    );
+    assert!(found["message"].as_str().unwrap().starts_with("file too large, not analysed"), "{found}");
+    // Edited under the limit, it is analysed again.
+    let lines = big.lines().count() as u32;
+    let small = "- [ ] T001 a in src/a.py\n- [ ] T001 b in src/b.py\n";
+    client
+        .change(&path, 2, json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": lines, "character": 0}}, "text": small}]))
+        .await;
+    let published = client.wait_for("textDocument/publishDiagnostics", |p| p["version"] == 2).await;
+    assert_eq!(codes(&published), ["duplicate-task-id"]);
+    client.shutdown().await;
+}

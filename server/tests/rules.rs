@@ -12,13 +12,16 @@ use specls::analysis::{Applicability, RuleConfig, all_rules};
 use specls::cli::check::fix::apply_edits;
 use specls::cli::check::{Report, check_paths, human};
 use specls::text::Span;
+use specls::workspace::config::load_config;
 
 fn fixtures() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rules"))
 }
 
 fn run(code: &str, folder: &Path) -> Report {
-    let mut config = RuleConfig::default();
+    // A fixture may carry a specls.toml (file-too-large sets a small limit).
+    let own = folder.join("specls.toml");
+    let mut config = if own.is_file() { load_config(&own).unwrap() } else { RuleConfig::default() };
     config.select(&[code.to_string()]).unwrap();
     let report = check_paths(&[folder.to_path_buf()], &config);
     assert_eq!(report.features.len(), 1, "{} is one feature folder", folder.display());
@@ -111,6 +114,7 @@ rule_tests! {
     empty_phase => "empty-phase",
     endpoint_without_task => "endpoint-without-task",
     entity_without_task => "entity-without-task",
+    file_too_large => "file-too-large",
     forward_dependency => "forward-dependency",
     invalid_range => "invalid-range",
     malformed_task => "malformed-task",

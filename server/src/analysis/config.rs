@@ -31,6 +31,33 @@ pub enum ConfigError {
     BadSeverity { code: String, value: String },
     #[error("diagnostics.trigger: `{0}` is not `edit` or `save`")]
     BadTrigger(String),
+    #[error("max-file-size: `{0}` is not a size (bytes, or a number with KiB, MiB or GiB)")]
+    BadSize(String),
+}
+
+/// Documents larger than this are not analysed unless `max-file-size`
+/// (specls.toml, `--max-file-size`, the editor's settings) says otherwise:
+/// spec documents are small, and a stray dump must not stall the editor.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// `8388608`, `8MiB`, `512 KiB`, `2M`, `1GB`: a size in bytes. `K`, `M`,
+/// `G` alone count in 1024s like `KiB`, `MiB`, `GiB`; `KB`, `MB`, `GB`
+/// count in 1000s.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let number: u64 = text[..digits].parse().ok()?;
+    let unit: u64 = match text[digits..].trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" => 1 << 10,
+        "m" | "mib" => 1 << 20,
+        "g" | "gib" => 1 << 30,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        _ => return None,
+    };
+    number.checked_mul(unit)
 }
 
 /// The effective configuration of rules.
@@ -44,6 +71,8 @@ pub struct RuleConfig {
     /// `[vague-requirement] words = [...]`: the unmeasurable words that
     /// rule looks for, replacing its defaults.
     pub vague_words: Option<Vec<String>>,
+    /// `max-file-size`; `None`: [`DEFAULT_MAX_FILE_BYTES`].
+    max_file_bytes: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -54,6 +83,8 @@ struct FileShape {
     diagnostics: DiagnosticsShape,
     #[serde(default, rename = "vague-requirement")]
     vague_requirement: VagueShape,
+    #[serde(rename = "max-file-size")]
+    max_file_size: Option<toml::Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -79,6 +110,12 @@ impl RuleConfig {
             config.set_trigger(trigger)?;
         }
         config.vague_words = shape.vague_requirement.words;
+        match &shape.max_file_size {
+            None => {}
+            Some(toml::Value::Integer(bytes)) if *bytes >= 0 => config.max_file_bytes = Some(*bytes as u64),
+            Some(toml::Value::String(size)) => config.set_max_file_size(size)?,
+            Some(other) => return Err(ConfigError::BadSize(other.to_string())),
+        }
         Ok(config)
     }
 
@@ -107,6 +144,22 @@ impl RuleConfig {
         Ok(())
     }
 
+    /// `max-file-size = "8MiB"` (or `--max-file-size`).
+    pub fn set_max_file_size(&mut self, value: &str) -> Result<(), ConfigError> {
+        self.max_file_bytes = Some(parse_size(value).ok_or_else(|| ConfigError::BadSize(value.to_string()))?);
+        Ok(())
+    }
+
+    /// `--max-file-size`, already parsed.
+    pub fn set_max_file_bytes(&mut self, bytes: u64) {
+        self.max_file_bytes = Some(bytes);
+    }
+
+    /// Documents larger than this many bytes are not analysed.
+    pub fn max_file_bytes(&self) -> u64 {
+        self.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES)
+    }
+
     /// Values of `other` win over ours (editor settings over the file).
     pub fn merged_with(mut self, other: &RuleConfig) -> Self {
         self.overrides.extend(other.overrides.iter().map(|(k, v)| (k.clone(), *v)));
@@ -118,6 +171,9 @@ impl RuleConfig {
         }
         if other.vague_words.is_some() {
             self.vague_words = other.vague_words.clone();
+        }
+        if other.max_file_bytes.is_some() {
+            self.max_file_bytes = other.max_file_bytes;
         }
         self
     }
@@ -155,6 +211,29 @@ impl RuleConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_in_bytes_and_units() {
+        assert_eq!(parse_size("8388608"), Some(8 << 20));
+        assert_eq!(parse_size("8MiB"), Some(8 << 20));
+        assert_eq!(parse_size(" 512 KiB "), Some(512 << 10));
+        assert_eq!(parse_size("2M"), Some(2 << 20));
+        assert_eq!(parse_size("1GB"), Some(1_000_000_000));
+        assert_eq!(parse_size("MiB"), None);
+        assert_eq!(parse_size("-1"), None);
+        assert_eq!(parse_size("99999999999999999999G"), None);
+        assert_eq!(parse_size("8 parsecs"), None);
+    }
+
+    #[test]
+    fn the_later_size_limit_wins_when_merged() {
+        let mut file = RuleConfig::default();
+        file.set_max_file_size("1KiB").unwrap();
+        assert_eq!(file.clone().merged_with(&RuleConfig::default()).max_file_bytes(), 1024);
+        let mut flag = RuleConfig::default();
+        flag.set_max_file_size("2KiB").unwrap();
+        assert_eq!(file.merged_with(&flag).max_file_bytes(), 2048);
+    }
 
     #[test]
     fn file_severities_and_trigger() {

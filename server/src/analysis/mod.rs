@@ -15,7 +15,7 @@ pub mod rules;
 mod suppress;
 pub(crate) mod table;
 
-pub use config::{ConfigError, RuleConfig, Trigger};
+pub use config::{ConfigError, DEFAULT_MAX_FILE_BYTES, RuleConfig, Trigger, parse_size};
 pub use context::Context;
 pub use diagnostic::{Applicability, Diagnostic, FileEdit, Fix, Related, Severity};
 pub use registry::{Rule, RuleMeta, all_rules, rule};

@@ -9,10 +9,12 @@ use serde_json::json;
 use crate::model::feature::{DocModel, FeatureFile};
 use crate::model::kind::DocumentKind;
 use crate::model::scan::MentionKind;
+use crate::workspace::load::read_text;
 
-/// Print the model of `path` as pretty JSON on stdout.
-pub fn run(path: &Path) -> Result<()> {
-    let value = dump_value(path)?;
+/// Print the model of `path` as pretty JSON on stdout; `max_file_size`
+/// is `--max-file-size`.
+pub fn run(path: &Path, max_file_size: Option<u64>) -> Result<()> {
+    let value = dump_value(path, super::file_limit(max_file_size, path)?)?;
     super::write_stdout(&format!("{}\n", serde_json::to_string_pretty(&value)?))?;
     Ok(())
 }
@@ -20,8 +22,8 @@ pub fn run(path: &Path) -> Result<()> {
 /// The dump of one file as a JSON value: every kind of document has its
 /// own model (tasks, spec, plan, data-model, contract); other markdown
 /// dumps its outline.
-pub fn dump_value(path: &Path) -> Result<serde_json::Value> {
-    let text = super::read_text(path).with_context(|| format!("cannot read {}", path.display()))?;
+pub fn dump_value(path: &Path, limit: u64) -> Result<serde_json::Value> {
+    let text = read_text(path, limit).with_context(|| format!("cannot read {}", path.display()))?;
     let shown = super::display_path(path);
     let Some(kind) = DocumentKind::of_path(path) else {
         bail!("{shown}: not a document specls reads (markdown, or YAML/JSON under contracts/)");

@@ -9,11 +9,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 
-use super::{display_path, read_text};
+use super::display_path;
 use crate::ide::graph_view::{self, GraphView};
 use crate::model::file::MarkdownFile;
 use crate::model::tasks::TasksDoc;
 use crate::workspace::discovery::{discover_features, is_feature_folder};
+use crate::workspace::load::read_text;
 
 /// How `graph` prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,17 +57,19 @@ fn tasks_file(path: &Path) -> Result<PathBuf> {
     }
 }
 
-fn build(path: &Path) -> Result<GraphView> {
+fn build(path: &Path, max_file_size: Option<u64>) -> Result<GraphView> {
     let file = tasks_file(path)?;
-    let text = read_text(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let limit = super::file_limit(max_file_size, &file)?;
+    let text = read_text(&file, limit).with_context(|| format!("cannot read {}", file.display()))?;
     let markdown = MarkdownFile::load(&text);
     let doc = TasksDoc::from_blocks(markdown.blocks());
     Ok(GraphView::build(&doc, markdown.document(), display_path(&file)))
 }
 
-/// Print the graph of the feature at `path`.
-pub fn run(path: &Path, format: GraphFormat) -> Result<super::ExitCode> {
-    let view = build(path)?;
+/// Print the graph of the feature at `path`; `max_file_size` is
+/// `--max-file-size`.
+pub fn run(path: &Path, format: GraphFormat, max_file_size: Option<u64>) -> Result<super::ExitCode> {
+    let view = build(path, max_file_size)?;
     let text = match format {
         GraphFormat::Json => format!("{:#}\n", graph_view::to_json(&view)),
         GraphFormat::Mermaid => graph_view::to_mermaid(&view),

@@ -36,13 +36,17 @@ pub fn display_path(path: &Path) -> String {
     shown.to_string_lossy().replace('\\', "/")
 }
 
-/// Read a file as UTF-8, replacing invalid bytes rather than failing: a
-/// stray byte must not hide the rest of a document.
-pub fn read_text(path: &Path) -> std::io::Result<String> {
-    let bytes = std::fs::read(path)?;
-    Ok(match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
+/// The size limit of documents at `path`: `--max-file-size`, else the
+/// nearest `specls.toml`'s `max-file-size`, else the default. Every command
+/// reads documents through [`crate::workspace::load::read_text`] with it.
+pub fn file_limit(flag: Option<u64>, path: &Path) -> anyhow::Result<u64> {
+    use crate::workspace::config::{find_config, load_config};
+    if let Some(limit) = flag {
+        return Ok(limit);
+    }
+    Ok(match find_config(path) {
+        Some(config) => load_config(&config)?.max_file_bytes(),
+        None => crate::analysis::DEFAULT_MAX_FILE_BYTES,
     })
 }
 

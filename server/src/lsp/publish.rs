@@ -33,7 +33,19 @@ impl Analysis {
     /// The LSP diagnostics of one file of the feature.
     pub fn for_file(&self, rel: &str, encoding: PositionEncoding) -> Vec<lsp::Diagnostic> {
         let feature = &self.snapshot.feature;
-        let Some(file) = feature.file(rel) else { return Vec::new() };
+        let unread;
+        let file = match (feature.file(rel), feature.unread.iter().find(|u| &*u.rel == rel)) {
+            (Some(file), _) => file,
+            // Not analysed: its findings (file-too-large) sit at 0:0 of an
+            // empty text.
+            (None, Some(u)) => {
+                let kind = crate::model::kind::DocumentKind::of_path(std::path::Path::new(rel));
+                let kind = kind.unwrap_or(crate::model::kind::DocumentKind::OtherMarkdown);
+                unread = crate::model::feature::FeatureFile::from_text(u.path.clone(), rel, kind, "");
+                &unread
+            }
+            (None, None) => return Vec::new(),
+        };
         self.diagnostics
             .iter()
             .filter(|d| &*d.file == rel)
@@ -216,11 +228,13 @@ async fn publish(
 ) {
     let snapshot = &analysis.snapshot;
     let mut now = HashSet::new();
-    for file in &snapshot.feature.files {
-        let Some(uri) = convert::uri_of(&file.path) else { continue };
-        let open = snapshot.versions.contains_key(&*file.rel);
+    let feature = &snapshot.feature;
+    let files = feature.files.iter().map(|f| (&f.path, &f.rel));
+    for (path, rel) in files.chain(feature.unread.iter().map(|u| (&u.path, &u.rel))) {
+        let Some(uri) = convert::uri_of(path) else { continue };
+        let open = snapshot.versions.contains_key(&**rel);
         let pulled = pull && open;
-        let diagnostics = if pulled { Vec::new() } else { analysis.for_file(&file.rel, encoding) };
+        let diagnostics = if pulled { Vec::new() } else { analysis.for_file(rel, encoding) };
         // Open documents always get a versioned report, empty or not: the
         // editor learns that this version is clean.
         if diagnostics.is_empty() && !sent.contains(&uri) && (pulled || !open) {
@@ -229,7 +243,7 @@ async fn publish(
         if !diagnostics.is_empty() {
             now.insert(uri.clone());
         }
-        let version = snapshot.versions.get(&*file.rel).copied();
+        let version = snapshot.versions.get(&**rel).copied();
         client.publish_diagnostics(uri, diagnostics, version).await;
     }
     for gone in sent

@@ -14,13 +14,13 @@ use tower_lsp_server::ls_types::Uri;
 
 use super::settings::Settings;
 use crate::analysis::RuleConfig;
-use crate::model::feature::{Feature, FeatureFile};
+use crate::model::feature::{Feature, FeatureFile, UnreadFile};
 use crate::model::file::MarkdownFile;
 use crate::model::kind::DocumentKind;
 use crate::text::{ContentChange, Document, PositionEncoding};
 use crate::workspace::config::{find_config, load_config};
 use crate::workspace::discovery::is_feature_folder;
-use crate::workspace::load::{load_feature, read_text};
+use crate::workspace::load::{ReadError, load_feature, read_text};
 
 /// An editor's copy of a document.
 enum OpenText {
@@ -60,6 +60,27 @@ impl OpenDoc {
             OpenText::Markdown(md) => md.document(),
             OpenText::Plain(doc) => doc,
         }
+    }
+
+    /// Keep a markdown document over `limit` bytes as text only (no parse
+    /// on open or per edit: it is not analysed), and parse it again once
+    /// it is back under the limit.
+    fn fit_to(&mut self, limit: u64) {
+        let too_large = self.document().len() as u64 > limit;
+        let markdown = self.kind != DocumentKind::Contract || DocumentKind::is_markdown_contract(&self.path);
+        match &self.text {
+            OpenText::Markdown(md) if too_large => self.text = OpenText::Plain(md.document().clone()),
+            OpenText::Plain(doc) if markdown && !too_large => {
+                self.text = OpenText::Markdown(MarkdownFile::open(&doc.text(), self.version));
+            }
+            _ => {}
+        }
+    }
+
+    /// What a snapshot holds of this document when it is over `limit`.
+    fn unread(&self, rel: &str, limit: u64) -> Option<UnreadFile> {
+        let size = self.document().len() as u64;
+        (size > limit).then(|| UnreadFile { path: self.path.clone(), rel: rel.into(), size, limit })
     }
 }
 
@@ -162,8 +183,9 @@ impl World {
 
     /// Load (or reload) a feature folder from disk, keeping open documents.
     pub fn load(&self, root: &Path) {
-        let (disk, _problems) = load_feature(root);
         let (file_config, config_problem) = config_for(root);
+        let limit = file_config.clone().merged_with(&self.settings().rules).max_file_bytes();
+        let (disk, _problems) = load_feature(root, limit);
         let mut entry = self.features.entry(root.to_path_buf()).or_insert_with(|| FeatureState {
             disk: Feature::new(root.to_path_buf()),
             open: BTreeMap::new(),
@@ -190,7 +212,10 @@ impl World {
         if !self.is_loaded(&root) {
             self.load(&root);
         }
-        let text = if kind == DocumentKind::Contract && !DocumentKind::is_markdown_contract(&path) {
+        let limit =
+            self.config(&root).map_or(crate::analysis::DEFAULT_MAX_FILE_BYTES, |c| c.max_file_bytes());
+        let plain = kind == DocumentKind::Contract && !DocumentKind::is_markdown_contract(&path);
+        let text = if plain || text.len() as u64 > limit {
             OpenText::Plain(Document::new(text, version))
         } else {
             OpenText::Markdown(MarkdownFile::open(text, version))
@@ -209,6 +234,7 @@ impl World {
     pub fn change(&self, uri: &Uri, changes: &[ContentChange], version: i32) -> Option<Touched> {
         let root = self.open_uris.get(uri)?.clone();
         let encoding = self.encoding();
+        let limit = self.config(&root)?.max_file_bytes();
         let mut feature = self.features.get_mut(&root)?;
         let doc = feature.open.values_mut().find(|d| d.uri == *uri)?;
         if version < doc.version {
@@ -224,6 +250,7 @@ impl World {
             }
         }
         doc.version = version;
+        doc.fit_to(limit);
         feature.revision += 1;
         Some(Touched { root, uri: uri.clone() })
     }
@@ -235,12 +262,8 @@ impl World {
         let rel = feature.open.iter().find(|(_, d)| d.uri == *uri).map(|(rel, _)| rel.clone())?;
         let doc = feature.open.remove(&rel)?;
         // Reread the file: unsaved edits are gone, a deleted file vanishes.
-        match read_text(&doc.path) {
-            Ok(text) => feature.disk.upsert(FeatureFile::from_text(doc.path.clone(), &rel, doc.kind, &text)),
-            Err(_) => {
-                feature.disk.remove(&rel);
-            }
-        }
+        let limit = self.config_of(&feature).max_file_bytes();
+        reread(&mut feature.disk, &doc.path, &rel, doc.kind, limit);
         feature.revision += 1;
         Some(Touched { root, uri: uri.clone() })
     }
@@ -269,12 +292,8 @@ impl World {
         if feature.open.contains_key(&rel) {
             return Vec::new(); // the editor's text wins
         }
-        match read_text(path) {
-            Ok(text) => feature.disk.upsert(FeatureFile::from_text(path.to_path_buf(), &rel, kind, &text)),
-            Err(_) => {
-                feature.disk.remove(&rel);
-            }
-        }
+        let limit = self.config_of(&feature).max_file_bytes();
+        reread(&mut feature.disk, path, &rel, kind, limit);
         feature.revision += 1;
         vec![root]
     }
@@ -305,11 +324,14 @@ impl World {
         let mut state = self.features.get_mut(root)?;
         let mut feature = state.disk.clone();
         let mut versions = HashMap::new();
+        let config = self.config_of(&state);
         for (rel, doc) in state.open.iter_mut() {
-            feature.upsert(doc.feature_file(rel));
+            match doc.unread(rel, config.max_file_bytes()) {
+                Some(unread) => feature.mark_unread(unread),
+                None => feature.upsert(doc.feature_file(rel)),
+            }
             versions.insert(rel.clone(), doc.version);
         }
-        let config = self.config_of(&state);
         Some(Snapshot {
             root: root.to_path_buf(),
             feature,
@@ -332,6 +354,19 @@ impl World {
         let root = self.open_uris.get(uri)?.clone();
         let feature = self.features.get(&root)?;
         feature.open.values().find(|d| d.uri == *uri).map(|d| d.version)
+    }
+}
+
+/// Read one file of `disk` again: its text, "too large", or gone.
+fn reread(disk: &mut Feature, path: &Path, rel: &str, kind: DocumentKind, limit: u64) {
+    match read_text(path, limit) {
+        Ok(text) => disk.upsert(FeatureFile::from_text(path.to_path_buf(), rel, kind, &text)),
+        Err(ReadError::TooLarge { size, limit }) => {
+            disk.mark_unread(UnreadFile { path: path.to_path_buf(), rel: rel.into(), size, limit });
+        }
+        Err(_) => {
+            disk.remove(rel);
+        }
     }
 }
 

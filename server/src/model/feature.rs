@@ -101,12 +101,27 @@ pub struct Feature {
     pub name: String,
     /// Files in path order.
     pub files: Vec<FeatureFile>,
+    /// Documents of the folder that are larger than the size limit: not
+    /// read nor analysed, but reported (`file-too-large`), and counted as
+    /// present by rules that miss a document.
+    pub unread: Vec<UnreadFile>,
+}
+
+/// A document too large to analyse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnreadFile {
+    pub path: PathBuf,
+    /// Relative to the feature folder, like [`FeatureFile::rel`].
+    pub rel: Arc<str>,
+    /// Its size in bytes (at least this many), and the limit.
+    pub size: u64,
+    pub limit: u64,
 }
 
 impl Feature {
     pub fn new(root: PathBuf) -> Self {
         let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        Feature { root, name, files: Vec::new() }
+        Feature { root, name, files: Vec::new(), unread: Vec::new() }
     }
 
     /// The path of `path` relative to the feature folder, with `/`.
@@ -114,8 +129,17 @@ impl Feature {
         path.strip_prefix(&self.root).unwrap_or(path).to_string_lossy().replace('\\', "/")
     }
 
+    /// Mark a document as too large to analyse (in place of its text).
+    pub fn mark_unread(&mut self, unread: UnreadFile) {
+        self.remove(&unread.rel);
+        self.unread.retain(|u| u.rel != unread.rel);
+        self.unread.push(unread);
+        self.unread.sort_by(|a, b| a.rel.cmp(&b.rel));
+    }
+
     /// Add or replace a file, keeping path order.
     pub fn upsert(&mut self, file: FeatureFile) {
+        self.unread.retain(|u| u.rel != file.rel);
         match self.files.binary_search_by(|f| f.rel.cmp(&file.rel)) {
             Ok(i) => self.files[i] = file,
             Err(i) => self.files.insert(i, file),
@@ -123,6 +147,7 @@ impl Feature {
     }
 
     pub fn remove(&mut self, rel: &str) -> Option<FeatureFile> {
+        self.unread.retain(|u| &*u.rel != rel);
         let i = self.files.iter().position(|f| &*f.rel == rel)?;
         Some(self.files.remove(i))
     }

@@ -13,6 +13,10 @@ use crate::analysis::{ConfigError, RuleConfig};
 /// The name of the configuration file.
 pub const CONFIG_FILE: &str = "specls.toml";
 
+/// A configuration file is a few lines; one larger than this is a mistake
+/// (and reading a 2 GB one whole would abort on the allocation).
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// A configuration file that could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigFileError {
@@ -20,6 +24,8 @@ pub enum ConfigFileError {
     // anyhow's `{:#}` does not print them twice.
     #[error("cannot read {}: {error}", path.display())]
     Read { path: PathBuf, error: std::io::Error },
+    #[error("{}: {size} bytes, more than a configuration file may hold ({MAX_CONFIG_BYTES})", path.display())]
+    TooLarge { path: PathBuf, size: u64 },
     /// Not TOML at all.
     #[error("{}:{line}:{column}: invalid TOML: {message}", path.display())]
     Syntax { path: PathBuf, line: usize, column: usize, message: String },
@@ -40,8 +46,15 @@ pub fn find_config(start: &Path) -> Option<PathBuf> {
 
 /// Read and check one configuration file.
 pub fn load_config(path: &Path) -> Result<RuleConfig, ConfigFileError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| ConfigFileError::Read { path: path.to_path_buf(), error })?;
+    use super::load::{ReadError, read_bytes};
+    let read_error = |error| ConfigFileError::Read { path: path.to_path_buf(), error };
+    let bytes = read_bytes(path, MAX_CONFIG_BYTES).map_err(|err| match err {
+        ReadError::TooLarge { size, .. } => ConfigFileError::TooLarge { path: path.to_path_buf(), size },
+        ReadError::NotAFile => read_error(std::io::Error::other("not a regular file")),
+        ReadError::Io(error) => read_error(error),
+    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| read_error(std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8")))?;
     parse_config(path, &text)
 }
 
@@ -64,6 +77,7 @@ pub fn parse_config(path: &Path, text: &str) -> Result<RuleConfig, ConfigFileErr
         let line = match &error {
             ConfigError::UnknownRule(code) | ConfigError::BadSeverity { code, .. } => line_of_key(text, code),
             ConfigError::BadTrigger(_) => line_of_key(text, "trigger"),
+            ConfigError::BadSize(_) => line_of_key(text, "max-file-size"),
             ConfigError::Toml(_) => None,
         };
         ConfigFileError::Invalid { path: path.to_path_buf(), line, error }
@@ -130,6 +144,29 @@ mod tests {
         let err =
             parse_config(path, "[rules]\nduplicate-task-id = \"off\"\n[rules\n").unwrap_err().to_string();
         assert!(err.starts_with("specls.toml:3:7: invalid TOML: "), "{err}");
+    }
+
+    #[test]
+    fn the_size_limit_is_read_in_bytes_or_with_a_unit() {
+        let path = Path::new("specls.toml");
+        assert_eq!(parse_config(path, "").unwrap().max_file_bytes(), 8 * 1024 * 1024);
+        assert_eq!(parse_config(path, "max-file-size = 1000\n").unwrap().max_file_bytes(), 1000);
+        assert_eq!(parse_config(path, "max-file-size = \"32MiB\"\n").unwrap().max_file_bytes(), 32 << 20);
+        let err = parse_config(path, "\nmax-file-size = \"huge\"\n").unwrap_err().to_string();
+        assert!(err.starts_with("specls.toml:2: max-file-size: `huge` is not a size"), "{err}");
+    }
+
+    #[test]
+    fn a_huge_configuration_file_is_refused_without_reading_it() {
+        let dir = temp_dir("huge");
+        let path = dir.join(CONFIG_FILE);
+        let file = std::fs::File::create(&path).unwrap();
+        // Sparse: 2 GB on paper, nothing on disk.
+        file.set_len(2 << 30).unwrap();
+        let err = load_config(&path).unwrap_err();
+        assert!(matches!(err, ConfigFileError::TooLarge { size, .. } if size == 2 << 30), "{err}");
+        assert!(err.to_string().ends_with("more than a configuration file may hold (1048576)"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

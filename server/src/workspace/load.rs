@@ -1,13 +1,19 @@
-//! Reading a feature folder from disk into a [`Feature`].
+//! Reading feature folders from disk: the one place specls reads a
+//! document (`check`, `dump`, `graph` and the server's view of the disk),
+//! so every reader shares one size limit and one link policy.
+//!
+//! Links: a symbolic link to a file is read like the file; links to
+//! folders are not walked (no cycles, nothing outside the tree). Only
+//! regular files are read: a FIFO or a device would block or never end.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use crate::model::feature::{Feature, FeatureFile};
+use ignore::WalkBuilder;
+
+use crate::model::feature::{Feature, FeatureFile, UnreadFile};
 use crate::model::kind::DocumentKind;
-
-/// Files larger than this are skipped: spec documents are small, and a
-/// stray dump must not stall the editor.
-pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// A file that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,72 +32,140 @@ pub struct ReadFile {
     pub text: String,
 }
 
+/// A feature folder's documents as read from disk, not yet parsed.
+#[derive(Debug, Default)]
+pub struct FolderRead {
+    pub files: Vec<ReadFile>,
+    /// Documents over the size limit: named, never read.
+    pub unread: Vec<UnreadFile>,
+    pub problems: Vec<LoadProblem>,
+}
+
+/// Why a file was not read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("file too large, not analysed ({size} bytes, the limit is {limit}: `max-file-size`)")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("not a regular file")]
+    NotAFile,
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
 /// Read every document specls understands in `root` (markdown anywhere in
 /// the folder, YAML and JSON under `contracts/`), skipping nested feature
-/// folders.
-pub fn load_feature(root: &Path) -> (Feature, Vec<LoadProblem>) {
-    let (files, problems) = read_feature(root);
-    (feature_from(root, files), problems)
+/// folders, with the walk of feature discovery (`.gitignore`, `.ignore`
+/// and hidden files honoured). Documents over `limit` bytes are listed in
+/// [`Feature::unread`], not analysed.
+pub fn load_feature(root: &Path, limit: u64) -> (Feature, Vec<LoadProblem>) {
+    let read = read_feature(root, limit);
+    (feature_from(root, read.files, read.unread), read.problems)
 }
 
 /// The texts of [`load_feature`]'s documents, in path order, without
 /// parsing them (what a content-hash cache looks up first).
-pub fn read_feature(root: &Path) -> (Vec<ReadFile>, Vec<LoadProblem>) {
+pub fn read_feature(root: &Path, limit: u64) -> FolderRead {
     let skeleton = Feature::new(root.to_path_buf());
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
+    let mut read = FolderRead::default();
     let mut paths = Vec::new();
-    collect(root, &mut paths);
+    collect(root, &mut paths, &mut read.problems);
     paths.sort();
     for path in paths {
         let rel = skeleton.relative(&path);
         let Some(kind) = DocumentKind::of_path(Path::new(&rel)) else { continue };
-        match read_text(&path) {
-            Ok(text) => files.push(ReadFile { path, rel, kind, text }),
-            Err(message) => problems.push(LoadProblem { path, message }),
+        match read_text(&path, limit) {
+            Ok(text) => read.files.push(ReadFile { path, rel, kind, text }),
+            Err(ReadError::TooLarge { size, limit }) => {
+                read.unread.push(UnreadFile { path, rel: Arc::from(rel), size, limit });
+            }
+            Err(err) => read.problems.push(LoadProblem { path, message: err.to_string() }),
         }
     }
-    (files, problems)
+    read
 }
 
-/// Parse documents read by [`read_feature`] into a feature.
-pub fn feature_from(root: &Path, files: Vec<ReadFile>) -> Feature {
+/// Parse documents read by [`read_feature`] into a feature; `unread` are
+/// the documents over the size limit.
+pub fn feature_from(root: &Path, files: Vec<ReadFile>, unread: Vec<UnreadFile>) -> Feature {
     let mut feature = Feature::new(root.to_path_buf());
     for file in files {
         feature.upsert(FeatureFile::from_text(file.path, &file.rel, file.kind, &file.text));
     }
+    for file in unread {
+        feature.mark_unread(file);
+    }
     feature
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') || name == "node_modules" {
-            continue;
-        }
-        match entry.file_type() {
+/// The files below `root`, and the folders that could not be read.
+fn collect(root: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<LoadProblem>) {
+    let walk = WalkBuilder::new(root)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             // A feature folder nested in another is a feature of its own.
-            Ok(t) if t.is_dir() && !super::discovery::is_feature_folder(&path) => collect(&path, out),
-            Ok(t) if t.is_file() => out.push(path),
-            // A link to a file is read like the file (`graph` and `dump`
-            // open the path they are given, which follows it); links to
-            // folders are not walked (no cycles, nothing outside the tree).
-            Ok(t) if t.is_symlink() && path.is_file() => out.push(path),
-            _ => {}
+            entry.depth() == 0
+                || entry.file_name() != "node_modules"
+                    && !(is_dir && super::discovery::is_feature_folder(entry.path()))
+        })
+        .build();
+    for entry in walk {
+        match entry {
+            Ok(entry) => {
+                // Files, links that do not lead to a folder, and special
+                // files (a FIFO named tasks.md is reported, not skipped).
+                let Some(file_type) = entry.file_type() else { continue };
+                let folder = file_type.is_dir() || file_type.is_symlink() && entry.path().is_dir();
+                if !folder {
+                    out.push(entry.into_path());
+                }
+            }
+            // An unreadable folder (`contracts/` without permission) is
+            // said, not skipped silently; a bad .gitignore line is not ours.
+            Err(err) => {
+                if let Some(io) = err.io_error() {
+                    let path = path_of(&err).unwrap_or(root).to_path_buf();
+                    problems.push(LoadProblem { path, message: io.to_string() });
+                }
+            }
         }
     }
 }
 
-/// Read a file as UTF-8, replacing invalid bytes (a stray byte must not
-/// hide the rest of a document).
-pub fn read_text(path: &Path) -> Result<String, String> {
-    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(format!("{size} bytes is more than specls reads ({MAX_FILE_BYTES})"));
+/// The path an error of the walk is about.
+fn path_of(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => path_of(err),
+        _ => None,
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+}
+
+/// Read a regular file of at most `limit` bytes: never more, however big
+/// it is or grows while read.
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        return Err(ReadError::NotAFile);
+    }
+    if metadata.len() > limit {
+        return Err(ReadError::TooLarge { size: metadata.len(), limit });
+    }
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    let read = bytes.len() as u64;
+    if read > limit {
+        return Err(ReadError::TooLarge { size: read, limit });
+    }
+    Ok(bytes)
+}
+
+/// Read a document as UTF-8, replacing invalid bytes (a stray byte must
+/// not hide the rest of a document).
+pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
+    let bytes = read_bytes(path, limit)?;
     Ok(match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
@@ -114,7 +188,7 @@ mod tests {
         std::fs::write(dir.join("elsewhere/notes/plan.md"), "# Plan\n").unwrap();
         std::os::unix::fs::symlink(dir.join("elsewhere/tasks.md"), feature.join("tasks.md")).unwrap();
         std::os::unix::fs::symlink(dir.join("elsewhere/notes"), feature.join("notes")).unwrap();
-        let (loaded, problems) = load_feature(&feature);
+        let (loaded, problems) = load_feature(&feature, crate::analysis::DEFAULT_MAX_FILE_BYTES);
         assert!(problems.is_empty(), "{problems:?}");
         let files: Vec<&str> = loaded.files.iter().map(|f| &*f.rel).collect();
         assert_eq!(files, ["tasks.md"]);

@@ -21,12 +21,12 @@ use anyhow::{Context as _, Result, bail};
 
 use super::{ExitCode, display_path, exit};
 use crate::analysis::{Applicability, Diagnostic, RuleConfig, Severity, analyze, rule};
-use crate::model::feature::{Feature, FeatureFile};
+use crate::model::feature::{Feature, FeatureFile, UnreadFile};
 use crate::text::{PositionEncoding, Span};
 use crate::workspace::cache::{Cache, Key, KeyBuilder, cache_home};
 use crate::workspace::config::{find_config, load_config};
 use crate::workspace::discovery::{discover_features, feature_of_file};
-use crate::workspace::load::{LoadProblem, ReadFile, feature_from, load_feature, read_feature};
+use crate::workspace::load::{FolderRead, LoadProblem, ReadFile, feature_from, load_feature, read_feature};
 
 /// One analysed feature folder.
 pub struct CheckedFeature {
@@ -348,18 +348,18 @@ fn check_streaming(
     }
     let display = |p: &Path| display_path(p);
     let results = in_parallel(&jobs, |(config, root, only, key)| {
-        let (files, problems) = read_feature(root);
+        let FolderRead { files, unread, problems } = read_feature(root, config.max_file_bytes());
         // A feature with unreadable files is not cached: its problems print.
         let cached = cache.filter(|_| problems.is_empty()).map(|cache| {
             let inputs = CheckInputs { root, only: only.as_deref(), config, format, folder: key };
-            (cache, check_key(&inputs, &files))
+            (cache, check_key(&inputs, &files, &unread))
         });
         if let Some((cache, entry)) = cached
             && let Some(rendered) = cache.get(entry).and_then(|bytes| decode(&bytes, key))
         {
             return (rendered, problems);
         }
-        let checked = checked_feature(feature_from(root, files), only.as_deref(), config);
+        let checked = checked_feature(feature_from(root, files, unread), only.as_deref(), config);
         let one = Report { features: vec![checked], ..Report::default() };
         let located = one.located(&display);
         let rendered =
@@ -390,7 +390,7 @@ struct CheckInputs<'a> {
 
 /// The cache key of a feature's rendered part: everything it depends on.
 /// Printed paths follow the current directory, so it is part of the key.
-fn check_key(inputs: &CheckInputs<'_>, files: &[ReadFile]) -> Key {
+fn check_key(inputs: &CheckInputs<'_>, files: &[ReadFile], unread: &[UnreadFile]) -> Key {
     let mut key = KeyBuilder::default();
     let cwd = std::env::current_dir().unwrap_or_default();
     key.add_str("check/1")
@@ -402,6 +402,10 @@ fn check_key(inputs: &CheckInputs<'_>, files: &[ReadFile]) -> Key {
         .add_str(&format!("{:?}", inputs.only));
     for file in files {
         key.add_str(&file.rel).add_str(&file.text);
+    }
+    // Too large to read: its name and size are what the finding says.
+    for file in unread {
+        key.add_str(&file.rel).add_str(&format!("unread {} {}", file.size, file.limit));
     }
     key.finish()
 }
@@ -459,7 +463,7 @@ fn check_one(
     only: Option<&[PathBuf]>,
     config: &RuleConfig,
 ) -> (CheckedFeature, Vec<LoadProblem>) {
-    let (feature, problems) = load_feature(root);
+    let (feature, problems) = load_feature(root, config.max_file_bytes());
     (checked_feature(feature, only, config), problems)
 }
 
@@ -522,6 +526,8 @@ pub struct CheckOptions {
     pub fix: bool,
     /// `--no-cache`: neither read nor write the results cache.
     pub no_cache: bool,
+    /// `--max-file-size`: over the `specls.toml` key.
+    pub max_file_size: Option<u64>,
 }
 
 /// Where each feature folder's configuration comes from.
@@ -543,6 +549,9 @@ impl Configs {
             command_line.select(&options.select).context("--select")?;
         }
         command_line.ignore(&options.ignore).context("--ignore")?;
+        if let Some(limit) = options.max_file_size {
+            command_line.set_max_file_bytes(limit);
+        }
         let explicit = match &options.config {
             Some(path) => Some(load_config(path)?),
             None => None,

@@ -36,8 +36,12 @@ impl Rule for MissingPlan {
         let Some((file, _)) = cx.tasks() else { return };
         let folder = |rel: &str| rel.rsplit_once('/').map_or("", |(dir, _)| dir).to_string();
         let tasks_folder = folder(&file.rel);
-        let has_plan =
-            cx.feature.files.iter().any(|f| f.kind == DocumentKind::Plan && folder(&f.rel) == tasks_folder);
+        let has_plan = cx.feature.files.iter().any(|f| f.kind == DocumentKind::Plan && folder(&f.rel) == tasks_folder)
+                // A plan too large to read is there (file-too-large says so).
+                || cx.feature.unread.iter().any(|u| {
+                    DocumentKind::of_path(std::path::Path::new(&*u.rel)) == Some(DocumentKind::Plan)
+                        && folder(&u.rel) == tasks_folder
+                });
         if has_plan {
             return;
         }

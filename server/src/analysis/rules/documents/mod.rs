@@ -1,8 +1,9 @@
-//! Rules about the feature's documents themselves: a missing plan,
-//! clarification markers, template placeholders, requirement IDs, story
-//! parts, paths outside the planned structure.
+//! Rules about the feature's documents themselves: a missing plan, a file
+//! too large to analyse, clarification markers, template placeholders,
+//! requirement IDs, story parts, paths outside the planned structure.
 
 mod duplicate_requirement_id;
+mod file_too_large;
 mod missing_plan;
 mod needs_clarification;
 mod path_outside_structure;
@@ -21,4 +22,5 @@ pub(super) static RULES: &[&dyn Rule] = &[
     &template_placeholder::TemplatePlaceholder,
     &duplicate_requirement_id::DuplicateRequirementId,
     &story_missing_parts::StoryMissingParts,
+    &file_too_large::FileTooLarge,
 ];
