@@ -9,9 +9,9 @@
 //! - `corpus`: load and analyse every feature folder of `../shared/corpus`
 //!   (skipped with a note when absent).
 //!
-//! Sizes are the synthetic feature of `specls::synth::feature_files`
-//! (tasks.md, spec, plan, data model, an OpenAPI contract) at 1k and 10k
-//! tasks.
+//! Workloads are the shapes of `specls::synth::Shape` (tasks.md, spec,
+//! plan, data model, an OpenAPI contract): phases of 100 tasks at 1k, 10k
+//! and 50k tasks, and stories of 25 tasks at 1k and 10k (400 stories).
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -21,11 +21,22 @@ use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_ma
 use specls::analysis::{RuleConfig, analyze};
 use specls::model::feature::{Feature, FeatureFile};
 use specls::model::kind::DocumentKind;
-use specls::synth::TypedFeature;
+use specls::synth::{Shape, TypedFeature};
 use specls::workspace::discovery::discover_features;
 use specls::workspace::load::load_feature;
 
-const SIZES: [usize; 2] = [1_000, 10_000];
+/// Each shape and its sizes, in tasks.
+const WORKLOADS: [(Shape, usize); 5] = [
+    (Shape::Phases, 1_000),
+    (Shape::Phases, 10_000),
+    (Shape::Phases, 50_000),
+    (Shape::Stories, 1_000),
+    (Shape::Stories, 10_000),
+];
+
+fn id(shape: Shape, size: usize) -> BenchmarkId {
+    BenchmarkId::new(shape.name(), size)
+}
 
 fn root() -> PathBuf {
     PathBuf::from("/synthetic/specs/001-synthetic")
@@ -44,9 +55,9 @@ fn first_analysis(c: &mut Criterion) {
     let mut group = c.benchmark_group("first_analysis");
     group.sample_size(10);
     let config = RuleConfig::default();
-    for size in SIZES {
-        let files = specls::synth::feature_files(size);
-        group.bench_function(BenchmarkId::from_parameter(size), |b| {
+    for (shape, size) in WORKLOADS {
+        let files = shape.files(size);
+        group.bench_function(id(shape, size), |b| {
             b.iter_batched(|| load(&files), |feature| analyze(&feature, &config), BatchSize::LargeInput)
         });
     }
@@ -56,10 +67,10 @@ fn first_analysis(c: &mut Criterion) {
 fn reanalysis(c: &mut Criterion) {
     let mut group = c.benchmark_group("reanalysis");
     let config = RuleConfig::default();
-    for size in SIZES {
-        let mut typing = TypedFeature::new(&specls::synth::feature_files(size), size / 2);
+    for (shape, size) in WORKLOADS {
+        let mut typing = TypedFeature::new(&shape.files(size));
         analyze(&typing.feature, &config); // fill every block's facts
-        group.bench_function(BenchmarkId::from_parameter(size), |b| {
+        group.bench_function(id(shape, size), |b| {
             b.iter_custom(|iterations| {
                 let mut total = Duration::ZERO;
                 for _ in 0..iterations {

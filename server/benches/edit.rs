@@ -1,4 +1,5 @@
-//! Parse and edit costs of a tasks.md at 1k, 10k and 50k tasks.
+//! Parse and edit costs of a tasks.md at 1k, 10k and 50k tasks (and, for
+//! keystrokes, the many-stories shape at 1k and 10k).
 //!
 //! `keystroke` is the whole edit path of one typed character: rope apply,
 //! tree-sitter block reparse, block rescan and the tasks model rebuilt.
@@ -27,18 +28,30 @@ fn full_parse(c: &mut Criterion) {
     group.finish();
 }
 
+/// The tasks.md of each workload: phases of 100 tasks (`synth::tasks_md`)
+/// at every size, and stories of 25 tasks with a long Dependencies
+/// section at 1k and 10k tasks.
+fn workloads() -> Vec<(BenchmarkId, String)> {
+    let mut out: Vec<_> =
+        SIZES.iter().map(|&size| (BenchmarkId::new("phases", size), synth::tasks_md(size))).collect();
+    for size in [1_000, 10_000] {
+        let stories = size / synth::STORY_TASKS;
+        out.push((BenchmarkId::new("stories", size), synth::many_stories_tasks_md(stories)));
+    }
+    out
+}
+
 /// Type a character into the middle task's description, then delete it:
 /// each iteration is one keystroke and the document keeps its size.
 fn keystroke(c: &mut Criterion) {
     let mut group = c.benchmark_group("keystroke");
-    for size in SIZES {
-        let text = synth::tasks_md(size);
-        let line = text[..text.find(&format!("T{:03} ", size / 2)).unwrap()].matches('\n').count() as u32;
-        let at = PositionRange::new(Position::new(line, 20), Position::new(line, 20));
-        let typed = PositionRange::new(Position::new(line, 20), Position::new(line, 21));
+    for (id, text) in workloads() {
+        let (line, column) = synth::typing_point(&text);
+        let at = PositionRange::new(Position::new(line, column), Position::new(line, column));
+        let typed = PositionRange::new(Position::new(line, column), Position::new(line, column + 1));
         let mut file = MarkdownFile::open(&text, 0);
         let mut version = 0;
-        group.bench_function(BenchmarkId::from_parameter(size), |b| {
+        group.bench_function(id, |b| {
             b.iter(|| {
                 version += 1;
                 let change = if version % 2 == 1 {

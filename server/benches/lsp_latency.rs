@@ -1,14 +1,17 @@
 //! Edit → publishDiagnostics latency of the real binary over stdio.
 //!
-//! For 1k and 10k tasks: open a generated feature (tasks.md, spec, plan,
-//! data model, contract), then type into a task line one character at a
-//! time (insert, delete, insert, ...), waiting after each edit for the
+//! For each workload (a shape of `specls::synth::Shape` and a number of
+//! tasks): open a generated feature (tasks.md, spec, plan, data model,
+//! contract), then type into the middle task's description one character
+//! at a time (insert, delete, insert, ...), waiting after each edit for the
 //! diagnostics of exactly that version. Then time hover and completion
-//! requests on that line. Prints p50/p90/p99 and the server's peak
-//! resident memory (VmHWM).
+//! requests on that line. Prints p50/p90/p99, the time to the first
+//! diagnostics after didOpen and the server's peak resident memory (VmHWM).
 //!
-//! Run: `cargo bench -p specls --bench lsp_latency` (SPECLS_EDITS sets the
-//! number of edits per size, default 300).
+//! Run: `cargo bench -p specls --bench lsp_latency -- --bench [SHAPE:TASKS...]`,
+//! e.g. `stories:10000 phases:50000`; by default phases at 1k, 10k and 50k
+//! tasks and stories at 1k and 10k. SPECLS_EDITS sets the number of edits
+//! per workload (default 300).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -16,6 +19,7 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use specls::synth::Shape;
 
 struct Server {
     child: Child,
@@ -85,11 +89,11 @@ impl Server {
     }
 }
 
-/// The synthetic feature of [`specls::synth::feature_files`]: a tasks.md
-/// of `tasks` tasks and the documents it names, so every rule family runs.
-fn feature(dir: &Path, tasks: usize) -> PathBuf {
+/// The synthetic feature of `shape`: a tasks.md of `tasks` tasks and the
+/// documents it names, so every rule family runs.
+fn feature(dir: &Path, shape: Shape, tasks: usize) -> PathBuf {
     let feature = dir.join("specs").join("001-synthetic");
-    for (rel, text) in specls::synth::feature_files(tasks) {
+    for (rel, text) in shape.files(tasks) {
         let path = feature.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
@@ -101,10 +105,10 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-fn measure(tasks: usize, edits: usize) {
+fn measure(shape: Shape, tasks: usize, edits: usize) {
     let dir = std::env::temp_dir().join(format!("specls-latency-{tasks}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let feature = feature(&dir, tasks);
+    let feature = feature(&dir, shape, tasks);
     let path = feature.join("tasks.md");
     let text = std::fs::read_to_string(&path).unwrap();
     let uri = format!("file://{}", path.display());
@@ -115,17 +119,19 @@ fn measure(tasks: usize, edits: usize) {
         "workspaceFolders": [{"uri": root, "name": "bench"}]}}));
     while server.read().get("id") != Some(&json!(1)) {}
     server.send(&json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    let opened = Instant::now();
     server.send(&json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
         "textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}}));
     server.wait_for_version(&uri, 1);
+    let first_diagnostics = opened.elapsed();
 
-    // A task line in the middle: type right after its ID.
-    let line = text.lines().position(|l| l.contains(&format!("T{:03} ", tasks / 2))).unwrap() as u32;
+    // The middle task: type at the start of its description.
+    let (line, column) = specls::synth::typing_point(&text);
     let mut latencies = Vec::with_capacity(edits);
     for i in 0..edits {
         let version = i as i64 + 2;
-        let (end, insert) = if i % 2 == 0 { (11, "x") } else { (12, "") };
-        let change = json!({"range": {"start": {"line": line, "character": 11}, "end": {"line": line, "character": end}}, "text": insert});
+        let (end, insert) = if i % 2 == 0 { (column, "x") } else { (column + 1, "") };
+        let change = json!({"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": end}}, "text": insert});
         let started = Instant::now();
         server.send(&json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
             "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}}));
@@ -148,10 +154,12 @@ fn measure(tasks: usize, edits: usize) {
     let _ = std::fs::remove_dir_all(&dir);
 
     latencies.sort();
-    report(&format!("hover {tasks:>6} tasks"), hover);
-    report(&format!("completion {tasks:>6} tasks"), completion);
+    let name = format!("{}:{tasks}", shape.name());
+    report(&format!("hover {name:>14}"), hover);
+    report(&format!("completion {name:>14}"), completion);
+    println!("first diagnostics {name:>14}: {first_diagnostics:>8.2?} after didOpen");
     println!(
-        "edit→publishDiagnostics {tasks:>6} tasks: p50 {:>8.2?}  p90 {:>8.2?}  p99 {:>8.2?}  max {:>8.2?}  ({edits} edits)  peak RSS {}",
+        "edit→publishDiagnostics {name:>14}: p50 {:>8.2?}  p90 {:>8.2?}  p99 {:>8.2?}  max {:>8.2?}  ({edits} edits)  peak RSS {}",
         percentile(&latencies, 0.5),
         percentile(&latencies, 0.9),
         percentile(&latencies, 0.99),
@@ -189,6 +197,12 @@ fn report(what: &str, sorted: Vec<Duration>) {
     );
 }
 
+/// `SHAPE:TASKS`, e.g. `stories:10000`.
+fn workload(arg: &str) -> Option<(Shape, usize)> {
+    let (shape, tasks) = arg.split_once(':')?;
+    Some((Shape::parse(shape)?, tasks.parse().ok()?))
+}
+
 fn main() {
     // `cargo test --benches` runs benches once with --bench absent: keep it quick.
     let quick = !std::env::args().any(|a| a == "--bench");
@@ -197,7 +211,22 @@ fn main() {
     } else {
         300
     });
-    for tasks in [1_000, 10_000] {
-        measure(tasks, edits);
+    let mut workloads: Vec<(Shape, usize)> =
+        std::env::args().skip(1).filter_map(|arg| workload(&arg)).collect();
+    if workloads.is_empty() {
+        workloads = vec![
+            (Shape::Phases, 1_000),
+            (Shape::Phases, 10_000),
+            (Shape::Stories, 1_000),
+            (Shape::Stories, 10_000),
+            (Shape::Phases, 50_000),
+        ];
+        if quick {
+            workloads.truncate(1);
+            workloads.push((Shape::Stories, 1_000));
+        }
+    }
+    for (shape, tasks) in workloads {
+        measure(shape, tasks, edits);
     }
 }

@@ -1,8 +1,8 @@
 //! Where an analysis of a big feature spends its time.
 //!
-//! `profile_analyze [TASKS] [--tasks-only] [--dump DIR] [--runs N] [--total-only] [--select CODE]`
+//! `profile_analyze [TASKS] [--shape phases|stories] [--tasks-only] [--dump DIR] [--runs N] [--total-only] [--select CODE]`
 //!
-//! Builds the synthetic feature of `specls::synth::feature_files` (or, with
+//! Builds the synthetic feature of `specls::synth::Shape` (or, with
 //! `--tasks-only`, a tasks.md and a two-line plan), then prints:
 //! - the first analysis (every block's memo still empty),
 //! - re-analysis after a one-character edit of a task line, the median of
@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use specls::analysis::{RuleConfig, all_rules, analyze};
-use specls::synth::TypedFeature;
+use specls::synth::{Shape, TypedFeature};
 
 struct Options {
     tasks: usize,
@@ -28,17 +28,28 @@ struct Options {
     runs: usize,
     total_only: bool,
     select: Option<String>,
+    shape: Shape,
 }
 
 fn options() -> Options {
-    let mut options =
-        Options { tasks: 10_000, tasks_only: false, dump: None, runs: 21, total_only: false, select: None };
+    let mut options = Options {
+        tasks: 10_000,
+        tasks_only: false,
+        dump: None,
+        runs: 21,
+        total_only: false,
+        select: None,
+        shape: Shape::Phases,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--tasks-only" => options.tasks_only = true,
             "--total-only" => options.total_only = true,
             "--select" => options.select = args.next(),
+            "--shape" => {
+                options.shape = args.next().as_deref().and_then(Shape::parse).unwrap_or(options.shape)
+            }
             "--dump" => options.dump = args.next().map(PathBuf::from),
             "--runs" => options.runs = args.next().and_then(|s| s.parse().ok()).unwrap_or(options.runs),
             n => options.tasks = n.parse().unwrap_or(options.tasks),
@@ -60,12 +71,12 @@ impl Bench {
                 ("tasks.md", specls::synth::tasks_md(options.tasks)),
             ]
         } else {
-            specls::synth::feature_files(options.tasks)
+            options.shape.files(options.tasks)
         };
         if let Some(dir) = &options.dump {
             dump(&dir.join("specs/001-synthetic"), &files);
         }
-        Bench { typed: TypedFeature::new(&files, options.tasks / 2) }
+        Bench { typed: TypedFeature::new(&files) }
     }
 
     /// The median time of analysing after an edit, and what was found.

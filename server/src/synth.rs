@@ -309,21 +309,242 @@ fn openapi_yaml(stories: usize) -> String {
     out
 }
 
+/// The workload shapes the benches measure, each at any number of tasks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// [`feature_files`]: phases of 100 tasks, a short Dependencies section.
+    Phases,
+    /// [`many_stories_files`]: stories of 25 tasks and a Dependencies
+    /// section of three statements per story.
+    Stories,
+}
+
+impl Shape {
+    pub const ALL: [Shape; 2] = [Shape::Phases, Shape::Stories];
+
+    /// `phases` or `stories`.
+    pub fn parse(name: &str) -> Option<Shape> {
+        Shape::ALL.into_iter().find(|shape| shape.name() == name)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Shape::Phases => "phases",
+            Shape::Stories => "stories",
+        }
+    }
+
+    /// The feature folder of this shape with about `tasks` tasks, as
+    /// `(relative path, text)` pairs.
+    pub fn files(self, tasks: usize) -> Vec<(&'static str, String)> {
+        match self {
+            Shape::Phases => feature_files(tasks),
+            Shape::Stories => many_stories_files(tasks.div_ceil(STORY_TASKS)),
+        }
+    }
+}
+
+/// Where a bench types in `tasks_md`: the 0-based line of the task in the
+/// middle of the document and the column (in characters, ASCII text) where
+/// its description starts, after the ID and its `[P]`/`[USn]` labels.
+pub fn typing_point(tasks_md: &str) -> (u32, u32) {
+    let lines: Vec<&str> = tasks_md.lines().collect();
+    let task_lines: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].starts_with("- [")).collect();
+    let line = task_lines[task_lines.len() / 2];
+    let text = lines[line];
+    // "- [ ] T0001 [P] [US1] Description": skip the checkbox and the ID,
+    // then every bracketed label.
+    let mut column = text[6..].find(' ').map_or(text.len(), |space| 6 + space + 1);
+    while text[column..].starts_with('[') {
+        match text[column..].find("] ") {
+            Some(end) => column += end + 2,
+            None => break,
+        }
+    }
+    (line as u32, column as u32)
+}
+
+/// Tasks per story in [`many_stories_files`]: 4 contract tests, 16
+/// implementation tasks, 4 integration tests and a checkpoint task.
+pub const STORY_TASKS: usize = 25;
+
+/// A feature of `stories` user stories of [`STORY_TASKS`] tasks each, the
+/// shape of a big real backlog: each story's phase has contract tests, its
+/// implementation, integration tests and a checkpoint task; the
+/// Dependencies section has a range, a `blocks` and an arrow statement for
+/// every story (`- T0101-T0104 before T0105-T0120`, `- T0105 blocks T0111,
+/// T0112`, `- T0116 → T0117 → T0118`). spec.md has the stories and two
+/// requirements each; data-model.md an entity per story; one OpenAPI
+/// contract four operations per story.
+pub fn many_stories_files(stories: usize) -> Vec<(&'static str, String)> {
+    vec![
+        ("contracts/openapi.yaml", stories_openapi_yaml(stories)),
+        ("data-model.md", data_model_md(stories)),
+        ("plan.md", plan_md()),
+        ("spec.md", stories_spec_md(stories)),
+        ("tasks.md", many_stories_tasks_md(stories)),
+    ]
+}
+
+const OPERATIONS: [(&str, &str); 4] = [
+    ("POST", "/api/items{s}"),
+    ("GET", "/api/items{s}/{id}"),
+    ("PUT", "/api/items{s}/{id}"),
+    ("DELETE", "/api/items{s}/{id}"),
+];
+
+fn operation_path(template: &str, story: usize) -> String {
+    template.replace("{s}", &story.to_string())
+}
+
+/// The tasks.md of [`many_stories_files`].
+pub fn many_stories_tasks_md(stories: usize) -> String {
+    let count = stories * STORY_TASKS;
+    let width = count.to_string().len().max(4);
+    let id = |n: usize| format!("T{n:0width$}");
+    let mut out = String::with_capacity(count * 100 + stories * 120);
+    out.push_str("# Tasks: Many stories\n\n**Input**: Design documents from `/specs/001-synthetic/`\n\n");
+    for story in 1..=stories {
+        let base = (story - 1) * STORY_TASKS + 1;
+        let _ = writeln!(
+            out,
+            "## Phase {}: User Story {story} - Manage items of kind {story} (Priority: P{})\n\n\
+             **Goal**: deliver story {story}\n\n**Independent Test**: run its tests\n\n### Tests for User Story {story}\n",
+            story,
+            priority(story, stories)
+        );
+        for (i, (method, path)) in OPERATIONS.iter().enumerate() {
+            let path = operation_path(path, story);
+            let _ = writeln!(
+                out,
+                "- [ ] {} [P] [US{story}] Contract test {method} {path} in tests/contract/test_items{story}_{}.py",
+                id(base + i),
+                method.to_ascii_lowercase()
+            );
+        }
+        let _ = writeln!(out, "\n### Implementation for User Story {story}\n");
+        for step in 0..16 {
+            let n = base + 4 + step;
+            let parallel = if step % 2 == 0 { "[P] " } else { "" };
+            let _ = match step {
+                0 => writeln!(
+                    out,
+                    "- [ ] {} {parallel}[US{story}] Create Item{story} model in src/models/item{story}.py",
+                    id(n)
+                ),
+                1..=4 => {
+                    let (method, path) = OPERATIONS[step - 1];
+                    writeln!(
+                        out,
+                        "- [ ] {} {parallel}[US{story}] Implement {method} {} in src/api/items{story}_{}.py ({})",
+                        id(n),
+                        operation_path(path, story),
+                        method.to_ascii_lowercase(),
+                        stories_requirement(story, step % 2)
+                    )
+                }
+                _ => writeln!(
+                    out,
+                    "- [ ] {} {parallel}[US{story}] Implement step {step} of story {story} in src/services/story{story}/step_{step}.py",
+                    id(n)
+                ),
+            };
+        }
+        for i in 0..4 {
+            let _ = writeln!(
+                out,
+                "- [ ] {} [US{story}] Integration test for scenario {i} of story {story} in tests/integration/test_story{story}_{i}.py",
+                id(base + 20 + i)
+            );
+        }
+        let _ =
+            writeln!(out, "- [ ] {} [US{story}] Checkpoint: verify story {story} end to end", id(base + 24));
+        let _ = writeln!(out, "\n**Checkpoint**: User Story {story} works on its own\n");
+    }
+    out.push_str("## Dependencies & Execution Order\n\n");
+    for story in 1..=stories {
+        let base = (story - 1) * STORY_TASKS + 1;
+        let _ = writeln!(out, "- {}-{} before {}-{}", id(base), id(base + 3), id(base + 4), id(base + 19));
+        let _ = writeln!(out, "- {} blocks {}, {}", id(base + 4), id(base + 10), id(base + 11));
+        let _ = writeln!(out, "- {} → {} → {}", id(base + 15), id(base + 16), id(base + 17));
+    }
+    out
+}
+
+/// Two requirements per story: FR-001 and FR-002 are story 1's.
+fn stories_requirement(story: usize, which: usize) -> String {
+    format!("FR-{:03}", (story - 1) * 2 + which + 1)
+}
+
+/// Stories with their parts and two requirements each.
+fn stories_spec_md(stories: usize) -> String {
+    let mut out = String::with_capacity(stories * 700);
+    out.push_str("# Feature Specification: Many stories\n\n**Feature Branch**: `001-synthetic`\n**Status**: Draft\n\n## User Scenarios & Testing *(mandatory)*\n\n");
+    for story in 1..=stories {
+        let _ = write!(
+            out,
+            "### User Story {story} - Manage items of kind {story} (Priority: P{})\n\n\
+             A user manages items of kind {story}.\n\n\
+             **Why this priority**: kind {story} is part of the catalogue.\n\n\
+             **Independent Test**: create an item of kind {story}, change it and delete it.\n\n\
+             **Acceptance Scenarios**:\n\n\
+             1. **Given** no items, **When** a user creates one, **Then** it is listed.\n\n---\n\n",
+            priority(story, stories)
+        );
+    }
+    out.push_str("## Requirements *(mandatory)*\n\n### Functional Requirements\n\n");
+    for story in 1..=stories {
+        for (which, verb) in ["create", "change"].iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "- **{}**: Users MUST be able to {verb} items of kind {story}.",
+                stories_requirement(story, which)
+            );
+        }
+    }
+    out.push_str("\n### Key Entities\n\n");
+    for story in 1..=stories {
+        let _ = writeln!(out, "- **Item{story}**: an item of kind {story}.");
+    }
+    out.push_str(
+        "\n## Success Criteria *(mandatory)*\n\n- **SC-001**: a user manages an item in under a minute.\n",
+    );
+    out
+}
+
+/// Four operations per story, one contract.
+fn stories_openapi_yaml(stories: usize) -> String {
+    let mut out = String::from("openapi: 3.0.3\ninfo:\n  title: Many items\n  version: 1.0.0\npaths:\n");
+    for story in 1..=stories {
+        let _ = write!(
+            out,
+            "  /api/items{story}:\n    post:\n      operationId: createItem{story}\n      responses:\n        \"201\":\n          description: Created\n\
+             \x20 /api/items{story}/{{id}}:\n    get:\n      operationId: getItem{story}\n      responses:\n        \"200\":\n          description: OK\n\
+             \x20   put:\n      operationId: updateItem{story}\n      responses:\n        \"200\":\n          description: OK\n\
+             \x20   delete:\n      operationId: deleteItem{story}\n      responses:\n        \"204\":\n          description: Deleted\n"
+        );
+    }
+    out
+}
+
 /// A synthetic feature whose tasks.md is open as in an editor, typed into
 /// one character at a time in the middle task's description: what the
-/// language server sees while someone types. The analysed tasks.md is the
+/// language server sees while someone types (at the description's start:
+/// "Implement" then "xImplement"). The analysed tasks.md is the
 /// typed copy, so its untouched blocks keep their facts across edits.
 pub struct TypedFeature {
     pub feature: crate::model::feature::Feature,
     tasks: crate::model::file::MarkdownFile,
     line: u32,
+    column: u32,
     version: i32,
 }
 
 impl TypedFeature {
     /// The feature of `files` (relative path, text) under
-    /// `/synthetic/specs/001-synthetic`, typing into task `T<middle>`.
-    pub fn new(files: &[(&str, String)], middle: usize) -> Self {
+    /// `/synthetic/specs/001-synthetic`, typing at tasks.md's
+    /// [`typing_point`].
+    pub fn new(files: &[(&str, String)]) -> Self {
         use crate::model::feature::{Feature, FeatureFile};
         use crate::model::kind::DocumentKind;
         let root = std::path::PathBuf::from("/synthetic/specs/001-synthetic");
@@ -340,9 +561,8 @@ impl TypedFeature {
             }
         }
         let (tasks, text) = tasks.expect("a tasks.md");
-        let id = format!("T{middle:03} ");
-        let line = text[..text.find(&id).expect("the middle task")].matches('\n').count() as u32;
-        TypedFeature { feature, tasks, line, version: 0 }
+        let (line, column) = typing_point(text);
+        TypedFeature { feature, tasks, line, column, version: 0 }
     }
 
     /// Type a character into the middle task's description, or delete it
@@ -352,11 +572,11 @@ impl TypedFeature {
         use crate::model::kind::DocumentKind;
         use crate::text::{ContentChange, Position, PositionEncoding, PositionRange};
         self.version += 1;
-        let at = Position::new(self.line, 20);
+        let at = Position::new(self.line, self.column);
         let change = if self.version % 2 == 1 {
             ContentChange::replace(PositionRange::new(at, at), "x")
         } else {
-            ContentChange::replace(PositionRange::new(at, Position::new(self.line, 21)), "")
+            ContentChange::replace(PositionRange::new(at, Position::new(self.line, self.column + 1)), "")
         };
         self.tasks.apply_changes(&[change], PositionEncoding::Utf16, self.version);
         let path = self.feature.root.join("tasks.md");
