@@ -6,9 +6,8 @@ use std::sync::Arc;
 
 use super::config::RuleConfig;
 use super::diagnostic::{Diagnostic, Severity};
+use super::facts::coverage::{Coverage, Sources};
 use super::graph::TaskGraph;
-use super::rules::coverage::Coverage;
-use super::rules::coverage::Sources;
 use super::table::{
     BlockWalk, DetailFacts, EdgeEnds, FactKeys, Kept, LineFacts, TaskRow, TaskTable, edge_ends,
 };

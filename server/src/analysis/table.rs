@@ -7,9 +7,10 @@
 
 use std::sync::Arc;
 
+use super::facts::coverage::{Sources, TaskHits, peek_hits};
+use super::facts::requirements::{FewRequirements, NamedRequirements};
+use super::facts::unplanned::Unplanned;
 use super::facts::{BlockFacts, BlockSummary, same};
-use super::rules::coverage::{FewRequirements, NamedRequirements, Sources, TaskHits, peek_hits};
-use super::rules::documents::Unplanned;
 use crate::model::blocks::ScannedBlock;
 use crate::model::feature::{DocModel, Feature};
 use crate::model::ids::TaskKey;

@@ -19,8 +19,8 @@ use std::fmt::Write;
 
 use super::goto::{feature_file_named, names_operation, operations, path_key, tasks_with_key};
 use super::target::{Target, target_at};
+use crate::analysis::facts::written::written_paths;
 use crate::analysis::graph::TaskGraph;
-use crate::analysis::rules::tasks::written_paths;
 use crate::model::blocks::ScannedBlock;
 use crate::model::data_model::EntityKind;
 use crate::model::feature::Feature;

@@ -1,9 +1,9 @@
 use std::cell::OnceCell;
 use std::collections::HashSet;
 
-use super::matching::{BlockSignals, is_test_path, words_of};
-use super::shared::{ContractNeedles, Coverage};
 use super::slots;
+use crate::analysis::facts::coverage::{ContractNeedles, Coverage};
+use crate::analysis::facts::matching::{BlockSignals, is_test_path, words_of};
 use crate::analysis::rules::insert::{NamePattern, NewTask, TaskSlot, dominant_extension, insert_tasks};
 use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
 use crate::declare_rule;

@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use super::matching::normalize_endpoint_path;
+use crate::analysis::facts::matching::normalize_endpoint_path;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 

@@ -1,7 +1,7 @@
 use std::cell::LazyCell;
 
-use super::matching::{is_test_path, words_of};
 use super::slots;
+use crate::analysis::facts::matching::{is_test_path, words_of};
 use crate::analysis::rules::insert::{NamePattern, NewTask, TaskSlot, insert_tasks};
 use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
 use crate::declare_rule;

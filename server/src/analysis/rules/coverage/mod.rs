@@ -10,9 +10,7 @@ mod constitution_gate_uncovered;
 mod contract_without_test;
 mod endpoint_without_task;
 mod entity_without_task;
-mod matching;
 mod requirement_coverage;
-mod shared;
 mod slots;
 mod story_without_tasks;
 
@@ -20,10 +18,6 @@ mod story_without_tasks;
 // become public (or be re-exported by `analysis`) for `ide/` to reach it.
 #[allow(unused_imports)]
 pub use requirement_coverage::{CoveredRequirement, RequirementCoverage, requirement_coverage};
-pub(crate) use requirement_coverage::{FewRequirements, NamedRequirements, names_requirements};
-
-pub(crate) use matching::{BlockSignals, SignalSummary};
-pub(crate) use shared::{Coverage, HitsKey, Sources, TaskHits, peek_hits};
 
 use crate::analysis::registry::Rule;
 

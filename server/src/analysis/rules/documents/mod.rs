@@ -10,9 +10,6 @@ mod path_outside_structure;
 mod story_missing_parts;
 mod template_placeholder;
 
-pub(crate) use path_outside_structure::Unplanned;
-pub(crate) use template_placeholder::{Found as Placeholder, block_placeholders};
-
 use crate::analysis::registry::Rule;
 
 pub(super) static RULES: &[&dyn Rule] = &[

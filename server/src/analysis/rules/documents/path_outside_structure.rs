@@ -2,6 +2,7 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 
+use crate::analysis::facts::unplanned::Unplanned;
 use crate::analysis::facts::{BlockFacts, same};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
@@ -175,18 +176,6 @@ impl Rule for PathOutsideStructure {
             ));
         }
     }
-}
-
-/// A path of a block that the plan's structure does not hold.
-pub(crate) struct Unplanned {
-    /// The mention's span, relative to the block.
-    span: Span,
-    /// The path as written.
-    raw: Box<str>,
-    /// Normalised ([`normalize`]).
-    path: String,
-    /// Its first folder the structure does not hold.
-    place: String,
 }
 
 /// The paths of `block` outside the structure of `plan`, kept in the

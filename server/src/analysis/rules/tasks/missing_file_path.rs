@@ -1,11 +1,9 @@
 use std::cell::OnceCell;
 
-use super::support::{file_names, fold};
-use crate::analysis::facts::BlockFacts;
+use crate::analysis::facts::pathless::PathlessFacts;
 use crate::analysis::table::{DetailFacts, LineFacts};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
-use crate::model::scan::{BlockScan, MentionKind};
 use crate::model::tasks::{Task, TasksDoc};
 
 declare_rule! {
@@ -64,44 +62,6 @@ const MAX_SINGLE: usize = 3;
 /// At most this many related locations on the summary finding.
 const MAX_RELATED: usize = 100;
 
-/// First words of tasks that run, check or ship rather than write.
-const NON_WRITING_VERBS: &[&str] = &[
-    "run",
-    "rerun",
-    "re-run",
-    "execute",
-    "verify",
-    "validate",
-    "confirm",
-    "check",
-    "review",
-    "audit",
-    "assess",
-    "ensure",
-    "measure",
-    "benchmark",
-    "profile",
-    "monitor",
-    "test",
-    "manual",
-    "manually",
-    "install",
-    "deploy",
-    "commit",
-    "push",
-    "merge",
-    "tag",
-    "release",
-    "publish",
-    "demo",
-    "if",
-    "ejecutar",
-    "verificar",
-    "validar",
-    "revisar",
-    "probar",
-];
-
 impl Rule for MissingFilePath {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -147,57 +107,6 @@ impl Rule for MissingFilePath {
     }
 }
 
-/// What one block says about the files a task names: kept in the block's
-/// facts, so a re-analysis only combines them.
-pub(crate) struct PathlessFacts {
-    has_path: bool,
-    /// The names of the files its paths name ([`file_names`]).
-    stems: Vec<String>,
-    /// Identifiers it writes (snake_case, camelCase, backticked), folded;
-    /// four characters or more.
-    identifiers: Vec<String>,
-    /// A task line whose description says it writes no file: it runs,
-    /// checks or ships, or works in the "same file" as another task.
-    writes_nothing: bool,
-}
-
-/// The part of [`PathlessFacts`] every task is checked for.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct PathlessSummary {
-    has_path: bool,
-    writes_nothing: bool,
-}
-
-impl PathlessFacts {
-    pub fn summary(&self) -> PathlessSummary {
-        PathlessSummary { has_path: self.has_path, writes_nothing: self.writes_nothing }
-    }
-
-    fn of(scan: &BlockScan) -> Self {
-        let paths = scan.mentions.iter().filter_map(|m| match &m.kind {
-            MentionKind::Path { path } => Some(&**path),
-            _ => None,
-        });
-        let stems = paths.clone().flat_map(file_names).collect();
-        let text = &*scan.text;
-        let identifiers = words(text)
-            .filter(|&(start, word)| {
-                let identifier = word.contains('_')
-                    || word.chars().skip(1).any(char::is_uppercase)
-                    || text[..start].matches('`').count() % 2 == 1;
-                identifier && word.chars().count() >= 4
-            })
-            .map(|(_, word)| fold(word))
-            .collect();
-        let writes_nothing = scan.task.as_ref().is_some_and(|line| writes_nothing(&line.description));
-        PathlessFacts { has_path: paths.clone().next().is_some(), stems, identifiers, writes_nothing }
-    }
-
-    pub fn get<'f>(facts: &'f BlockFacts, scan: &BlockScan) -> &'f Self {
-        facts.pathless.get_or_init(|| PathlessFacts::of(scan))
-    }
-}
-
 /// A task that names no path, says nothing that exempts it and names no
 /// thing whose file another task names. `stems` are every task's file
 /// names, only computed when a task writes an identifier.
@@ -223,29 +132,6 @@ fn lacks_path<'s>(
     }
     let stems = stems();
     !identifiers.any(|identifier| stems.binary_search(&identifier.as_str()).is_ok())
-}
-
-fn writes_nothing(description: &str) -> bool {
-    let first = description
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
-        .to_lowercase();
-    NON_WRITING_VERBS.contains(&first.as_str()) || description.to_lowercase().contains("same file")
-}
-
-/// Words of `text` (letters, digits, `_`) with their offsets.
-fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let is_word = |c: char| c.is_alphanumeric() || c == '_';
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        let rest = &text[at..];
-        let start = at + rest.find(is_word)?;
-        let len = text[start..].find(|c: char| !is_word(c)).unwrap_or(text.len() - start);
-        at = start + len;
-        Some((start, &text[start..start + len]))
-    })
 }
 
 /// The file names of every path of every task, sorted: computed once per

@@ -14,10 +14,6 @@ mod task_id_order;
 mod test_after_implementation;
 mod unknown_story;
 
-pub(crate) use missing_file_path::{PathlessFacts, PathlessSummary};
-pub(crate) use support::{WrittenPaths, WrittenSummary, written_paths};
-pub(crate) use test_after_implementation::{RoleFacts, RoleSummary};
-
 use crate::analysis::registry::Rule;
 
 /// In catalogue order.

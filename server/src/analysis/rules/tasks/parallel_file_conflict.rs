@@ -1,8 +1,9 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-use super::support::{WrittenPaths, parallel_label_removal, written_paths};
+use super::support::parallel_label_removal;
 use crate::analysis::facts::text_hash;
+use crate::analysis::facts::written::{WrittenPaths, written_paths};
 use crate::analysis::{Applicability, Context, Diagnostic, FileEdit, Fix, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::tasks::{Task, TasksDoc};

@@ -10,7 +10,7 @@
 //! their file name, stem, subject and the identifiers they define
 //! ([`ContractNames`]).
 
-use super::constitution_gate_uncovered::concerns_in;
+use super::concerns::concerns_in;
 use crate::analysis::facts::{BlockFacts, text_hash};
 use crate::model::contracts::{ContractDoc, ContractKind, Operation};
 use crate::model::feature::FeatureFile;
@@ -20,9 +20,9 @@ use crate::model::tasks::{PhaseKind, SubsectionKind, Task, TasksDoc};
 const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
 /// What one task says, prepared for matching: its line and detail lines.
-/// Built only when a task's [`TaskHits`](super::shared::TaskHits) are
+/// Built only when a task's [`TaskHits`](super::coverage::TaskHits) are
 /// computed, which a re-analysis does for edited tasks alone.
-pub(super) struct TaskText {
+pub(crate) struct TaskText {
     /// The text, lower-cased, markup kept (for identifiers and non-ASCII
     /// names).
     pub lower: String,
@@ -73,7 +73,7 @@ impl TaskText {
 }
 
 /// A name looked for as an identifier, lower-cased once.
-pub(super) struct LowerIdentifier {
+pub(crate) struct LowerIdentifier {
     lower: String,
     /// Made of letters, digits and `_` only.
     plain: bool,
@@ -93,7 +93,7 @@ fn is_identifier_char(c: char) -> bool {
 
 /// The ways a task can name one operation of a contract, prepared once per
 /// analysis.
-pub(super) struct OperationNames {
+pub(crate) struct OperationNames {
     /// [`path_forms`] of its path.
     forms: Vec<String>,
     method: Box<str>,
@@ -150,7 +150,7 @@ pub(crate) struct SignalSummary {
     says_test: bool,
     leads_with_test: bool,
     /// Bit `i` set: the block has a word of concern `i`'s tasks
-    /// ([`super::constitution_gate_uncovered::concerns_in`]).
+    /// ([`super::concerns::concerns_in`]).
     concerns: u16,
     /// The hash of its first path, lower-cased ([`text_hash`]).
     pub first_path: u32,
@@ -264,7 +264,7 @@ impl TaskSignals {
 
 /// Whether a phase and subsection title, as one lower-cased line, speaks
 /// of contracts.
-pub(super) fn section_says_contract(doc: &TasksDoc, phase: usize, subsection: Option<usize>) -> bool {
+pub(crate) fn section_says_contract(doc: &TasksDoc, phase: usize, subsection: Option<usize>) -> bool {
     let p = &doc.phases[phase];
     let sub = subsection.and_then(|s| p.subsections.get(s)).map_or("", |s| &s.title);
     format!("{} {sub}", p.title).to_lowercase().contains("contract")
@@ -286,7 +286,7 @@ fn in_tests_section(doc: &TasksDoc, task: &Task) -> bool {
 
 /// `tests/contract/test_users.py`, `src/__tests__/x.ts`, `a.spec.ts`,
 /// `UserServiceTests.cs`, `user_test.go`.
-pub(super) fn is_test_path(path: &str) -> bool {
+pub(crate) fn is_test_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let mut segments: Vec<&str> = lower.split('/').filter(|s| !s.is_empty()).collect();
     let Some(file) = segments.pop() else { return false };
@@ -308,7 +308,7 @@ pub(super) fn is_test_path(path: &str) -> bool {
 
 /// Words to look for, in order: a name split into its parts.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Phrase {
+pub(crate) struct Phrase {
     words: Vec<String>,
     /// All words are ASCII (other scripts are looked for as text).
     ascii: bool,
@@ -380,12 +380,12 @@ fn same_word(a: &str, b: &str) -> bool {
 
 /// Stemmed lower-case words of `text`: runs of letters and digits, split
 /// at camel-case boundaries (`STTStatus` gives `stt`, `status`).
-pub(super) fn words(text: &str) -> Vec<String> {
+pub(crate) fn words(text: &str) -> Vec<String> {
     words_of(text).into_iter().map(|w| stem(&w)).collect()
 }
 
 /// Lower-case words of `text`, not stemmed.
-pub(super) fn words_of(text: &str) -> Vec<String> {
+pub(crate) fn words_of(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for run in text.split(|c: char| !c.is_alphanumeric()) {
         if run.is_empty() {
@@ -410,7 +410,7 @@ pub(super) fn words_of(text: &str) -> Vec<String> {
 
 /// The singular of an English plural, roughly: enough to make `users`,
 /// `categories` and `addresses` meet `user`, `category`, `address`.
-pub(super) fn stem(word: &str) -> String {
+pub(crate) fn stem(word: &str) -> String {
     let n = word.len();
     if !word.is_ascii() {
         return word.to_string();
@@ -429,7 +429,7 @@ pub(super) fn stem(word: &str) -> String {
 
 /// Whether `text` (lower-cased) holds `identifier` as a whole identifier.
 #[cfg(test)]
-pub(super) fn contains_identifier(text: &str, identifier: &str) -> bool {
+pub(crate) fn contains_identifier(text: &str, identifier: &str) -> bool {
     contains_lower_identifier(text, &identifier.to_lowercase())
 }
 
@@ -449,7 +449,7 @@ fn contains_lower_identifier(text: &str, needle: &str) -> bool {
 /// An endpoint a text names: `POST /api/users`, `GET/POST /tasks`, or a
 /// bare `/api/users` (any method).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct EndpointRef {
+pub(crate) struct EndpointRef {
     /// Upper-case methods written right before the path; `None` for a bare
     /// path or one after another word (`WebSocket /stream`).
     pub methods: Option<Vec<String>>,
@@ -458,7 +458,7 @@ pub(super) struct EndpointRef {
 }
 
 /// Every endpoint path of `text`, with the methods written before it.
-pub(super) fn endpoint_refs(text: &str) -> Vec<EndpointRef> {
+pub(crate) fn endpoint_refs(text: &str) -> Vec<EndpointRef> {
     let cleaned: String = text
         .chars()
         .map(|c| if matches!(c, '`' | '*' | '"' | '\'' | '(' | ')' | '[' | ']') { ' ' } else { c })
@@ -490,7 +490,7 @@ fn methods_in(token: &str) -> Option<Vec<String>> {
 
 /// Lower-case, without query, fragment and trailing slash; parameters
 /// (`{id}`, `:id`, `<id>`, `[id]`) become `{}`.
-pub(super) fn normalize_endpoint_path(path: &str) -> String {
+pub(crate) fn normalize_endpoint_path(path: &str) -> String {
     let path = path.split(['?', '#']).next().unwrap_or(path);
     let mut out = String::new();
     for segment in path.split('/').filter(|s| !s.is_empty()) {
@@ -511,7 +511,7 @@ pub(super) fn normalize_endpoint_path(path: &str) -> String {
 /// The forms of an operation's path a task may write: as is, with or
 /// without the contract's base path, and without an `/api` or version
 /// prefix.
-pub(super) fn path_forms(path: &str, base: Option<&str>) -> Vec<String> {
+pub(crate) fn path_forms(path: &str, base: Option<&str>) -> Vec<String> {
     let path = normalize_endpoint_path(path);
     let mut forms = vec![path.clone()];
     if let Some(base) = base.map(normalize_endpoint_path).filter(|b| b != "/") {
@@ -538,7 +538,7 @@ pub(super) fn path_forms(path: &str, base: Option<&str>) -> Vec<String> {
 /// Whether a text's path is one of the operation's forms: equal segment by
 /// segment, a parameter of the operation standing for any one segment
 /// (`PUT /settings/discovery_interval` names `PUT /settings/{key}`).
-pub(super) fn path_matches(form: &str, written: &str) -> bool {
+pub(crate) fn path_matches(form: &str, written: &str) -> bool {
     let (a, b): (Vec<&str>, Vec<&str>) = (form.split('/').collect(), written.split('/').collect());
     a.len() == b.len() && a.iter().zip(&b).all(|(f, w)| f == w || *f == "{}")
 }
@@ -608,7 +608,7 @@ const GENERIC_STEM_WORDS: &[&str] = &[
 ];
 
 /// The ways a task can name a contract file.
-pub(super) struct ContractNames {
+pub(crate) struct ContractNames {
     file_name: LowerIdentifier,
     /// The stem, a markdown contract's subject, a JSON schema's title,
     /// telling function and heading identifiers (`useDeviceDetection`,
@@ -709,7 +709,7 @@ impl FileSignal {
 /// The ways a task can name an event: by its full name, or by the words of
 /// its name or of its last dotted segment (`SchoolCreated` of
 /// `lms.roster.v1.SchoolCreated`) when there are two or more.
-pub(super) struct EventNames {
+pub(crate) struct EventNames {
     name: LowerIdentifier,
     phrases: Vec<Phrase>,
 }

@@ -160,7 +160,7 @@ const GENERIC_SUFFIXES: &[&str] =
 /// The phrases that name an entity: each of `A / B`, without generic
 /// parameters (`ChartResult<T>`) and qualifiers in parentheses, and each
 /// without a generic last word.
-pub(super) fn entity_phrases(name: &str) -> Vec<Phrase> {
+pub(crate) fn entity_phrases(name: &str) -> Vec<Phrase> {
     let mut phrases = Vec::new();
     for alternative in name.split(['/', ',']) {
         let cut = alternative.find(['<', '(', '[']).unwrap_or(alternative.len());
@@ -175,7 +175,7 @@ pub(super) fn entity_phrases(name: &str) -> Vec<Phrase> {
 /// one typed field (or an enumeration). Sections that describe a concept
 /// in prose (`Makefile Targets`, `Sanitized Surface`) are not models a
 /// task would create.
-pub(super) fn is_to_build(entity: &Entity) -> bool {
+pub(crate) fn is_to_build(entity: &Entity) -> bool {
     !entity.existing && (entity.kind == EntityKind::Enum || entity.fields.iter().any(|f| f.ty.is_some()))
 }
 

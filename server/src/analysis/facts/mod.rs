@@ -11,17 +11,32 @@
 //! - [`Keyed`]: also depends on something outside the block (the
 //!   contracts, the plan's structure, a task's detail blocks). It keeps the
 //!   key it was computed for and is computed again when another key asks.
+//!
+//! Facts belong to analysis, not to the rules: the submodules hold what
+//! rules derive from blocks and share (the task table, the coverage of
+//! contracts and entities), and they import no rule; rules import them.
+
+pub(crate) mod concerns;
+pub(crate) mod coverage;
+pub(crate) mod matching;
+pub(crate) mod pathless;
+pub(crate) mod placeholders;
+pub(crate) mod requirements;
+pub(crate) mod roles;
+pub(crate) mod unplanned;
+pub(crate) mod written;
 
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
-use super::rules::coverage::{
-    BlockSignals, HitsKey, NamedRequirements, SignalSummary, TaskHits, names_requirements,
-};
-use super::rules::documents::{Placeholder, Unplanned, block_placeholders};
-use super::rules::tasks::{
-    PathlessFacts, PathlessSummary, RoleFacts, RoleSummary, WrittenPaths, WrittenSummary,
-};
+use self::coverage::HitsKey;
+use self::matching::{BlockSignals, SignalSummary};
+use self::pathless::{PathlessFacts, PathlessSummary};
+use self::placeholders::{Placeholder, block_placeholders};
+use self::requirements::{NamedRequirements, names_requirements};
+use self::roles::{RoleFacts, RoleSummary};
+use self::unplanned::Unplanned;
+use self::written::{WrittenPaths, WrittenSummary};
 use crate::model::ids::TaskKey;
 use crate::model::plan::PlanDoc;
 use crate::model::scan::{BlockScan, TaskLine};
@@ -41,7 +56,7 @@ pub(crate) struct BlockFacts {
     summary: OnceLock<BlockSummary>,
     /// On a task's line block: what the task names of the contracts and
     /// the data model (`None`: nothing).
-    pub hits: Keyed<HitsKey, Option<Arc<TaskHits>>>,
+    pub hits: Keyed<HitsKey, Option<Arc<coverage::TaskHits>>>,
     /// Paths outside the plan's Project Structure (path-outside-structure).
     pub unplanned: Keyed<Weak<PlanDoc>, Arc<[Unplanned]>>,
     /// The requirements of spec.md it names (requirement-coverage).

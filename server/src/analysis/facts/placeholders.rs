@@ -1,0 +1,384 @@
+//! Template placeholders of a block's text (template-placeholder): what
+//! counts as one and where, kept in the block's facts.
+
+use super::BlockFacts;
+use crate::model::scan::BlockScan;
+use crate::syntax::BlockKind;
+use crate::text::Span;
+
+/// Placeholders of the templates, matched exactly (case matters:
+/// `[Title]` is a placeholder, a `[title]` attribute selector is not).
+const NAMES: &[&str] = &[
+    "FEATURE NAME",
+    "Feature Name",
+    "FEATURE",
+    "###-feature-name",
+    "###-feature",
+    "DATE",
+    "Title",
+    "Brief Title",
+    "Entity",
+    "Entity1",
+    "Entity2",
+    "Entity 1",
+    "Entity 2",
+    "Service",
+    "language",
+    "framework",
+    "REMOVE IF UNUSED",
+    "link",
+    "endpoint",
+    "endpoint/feature",
+    "user journey",
+    "initial state",
+    "action",
+    "expected outcome",
+    "boundary condition",
+    "error scenario",
+    "current need",
+    "specific problem",
+    "CHECKLIST TYPE",
+    "Category 1",
+    "Category 2",
+];
+
+/// Names that stand for part of a path: `backend/[file].py`.
+const PATH_NAMES: &[&str] = &[
+    "file",
+    "name",
+    "path",
+    "module",
+    "entity",
+    "entity1",
+    "entity2",
+    "Entity",
+    "service",
+    "location",
+    "endpoint",
+    "feature",
+    "component",
+    "###-feature",
+    "###-feature-name",
+];
+
+/// How the templates' sentence placeholders begin, lower-cased.
+const PHRASES: &[&str] = &[
+    "describe ",
+    "explain ",
+    "brief description",
+    "how to verify",
+    "extract from feature spec",
+    "document the selected structure",
+    "add more user stor",
+    "assumption about",
+    "dependency on existing",
+    "measurable metric",
+    "user satisfaction metric",
+    "business metric",
+    "specific capability",
+    "key interaction",
+    "data requirement",
+    "behavior, e.g.",
+    "what it represents",
+    "if applicable, e.g.",
+    "domain-specific, e.g.",
+    "link to spec.md",
+    "platform-specific structure",
+    "gates determined based on",
+    "same as backend above",
+    "single/web/mobile",
+    "default to option",
+    "why 3 projects",
+    "why direct db access",
+];
+
+/// Last words of the constitution template's `[PROJECT_NAME]` names.
+const SNAKE_TAILS: &[&str] = &["NAME", "DESCRIPTION", "CONTENT", "RULES", "VERSION", "DATE", "FILE", "TITLE"];
+
+/// Placeholders the feature folder's own name fills in.
+const FEATURE_NAME: &[&str] = &["###-feature-name", "###-feature"];
+
+/// One occurrence of a placeholder.
+pub(crate) struct Placeholder {
+    /// What the message shows: `[FEATURE NAME]`, `backend/[file].py`.
+    pub key: String,
+    /// Absolute span of what is shown.
+    pub span: Span,
+    /// Index of the block it was found in.
+    pub block: usize,
+    /// Absolute spans of feature-name brackets the safe fix replaces.
+    pub fills: Vec<Span>,
+}
+
+/// The placeholders of one block, with spans relative to it (and
+/// `block` 0), kept in the block's facts `facts`.
+pub(crate) fn block_placeholders<'f>(facts: &'f BlockFacts, block: &BlockScan) -> &'f [Placeholder] {
+    facts.placeholders.get_or_init(|| {
+        let code = block.kind == BlockKind::Code;
+        scan(&block.text, code, block.kind == BlockKind::Paragraph)
+    })
+}
+
+/// Comments and code spans of a block's text.
+#[derive(Default)]
+struct Regions {
+    comments: Vec<Span>,
+    code: Vec<Span>,
+}
+
+impl Regions {
+    fn of(text: &str, code_block: bool) -> Self {
+        let mut regions = Regions::default();
+        if code_block {
+            regions.code.push(Span::new(0, text.len()));
+            return regions;
+        }
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            if text[at..].starts_with("<!--") {
+                let end = text[at + 4..].find("-->").map_or(text.len(), |i| at + 4 + i + 3);
+                regions.comments.push(Span::new(at, end));
+                at = end;
+            } else if bytes[at] == b'`' {
+                let run = bytes[at..].iter().take_while(|&&b| b == b'`').count();
+                let fence = &text[at..at + run];
+                match text[at + run..].find(fence) {
+                    Some(i) if !text[at + run..at + run + i].contains("\n\n") => {
+                        let end = at + run + i + run;
+                        regions.code.push(Span::new(at, end));
+                        at = end;
+                    }
+                    _ => at += run,
+                }
+            } else {
+                at += text[at..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        regions
+    }
+
+    fn in_comment(&self, at: usize) -> bool {
+        self.comments.iter().any(|s| s.contains(at))
+    }
+
+    fn in_code(&self, at: usize) -> bool {
+        self.code.iter().any(|s| s.contains(at))
+    }
+}
+
+/// Every placeholder of one block's text; spans relative to it.
+/// `multi_line` lets a paragraph's bracket run over a line break, as the
+/// plan template's `[Document the selected structure ...]` does.
+fn scan(text: &str, code_block: bool, multi_line: bool) -> Vec<Placeholder> {
+    let regions = Regions::of(text, code_block);
+    let mut out = Vec::new();
+    tokens(text, &regions, &mut out);
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] != b'[' || regions.in_comment(at) {
+            at += 1;
+            continue;
+        }
+        match bracket(text, at, &regions, multi_line) {
+            Some((found, end)) => {
+                out.push(found);
+                at = end;
+            }
+            None => at += 1,
+        }
+    }
+    out.sort_by_key(|f| f.span.start);
+    out
+}
+
+/// `TXXX`, `__SPECKIT_COMMAND_PLAN__` and `$ARGUMENTS`.
+fn tokens(text: &str, regions: &Regions, out: &mut Vec<Placeholder>) {
+    let mut push = |start: usize, len: usize| {
+        let span = Span::new(start, start + len);
+        out.push(Placeholder {
+            key: text[start..start + len].to_string(),
+            span,
+            block: 0,
+            fills: Vec::new(),
+        });
+    };
+    // Spec Kit writes the command token into code spans and trees too.
+    for (start, _) in text.match_indices("__SPECKIT_") {
+        let body = text[start + 2..].bytes().take_while(|b| b.is_ascii_uppercase() || *b == b'_').count();
+        let token = &text[start..start + 2 + body];
+        if token.len() > "__SPECKIT___".len() && token.ends_with("__") && !regions.in_comment(start) {
+            push(start, token.len());
+        }
+    }
+    let prose = |at: usize| !regions.in_comment(at) && !regions.in_code(at);
+    for (start, _) in text.match_indices("$ARGUMENTS") {
+        if prose(start) {
+            push(start, "$ARGUMENTS".len());
+        }
+    }
+    for (start, _) in text.match_indices("TXXX") {
+        let before = text[..start].chars().next_back();
+        let after = text[start + 4..].chars().next();
+        if prose(start)
+            && !before.is_some_and(char::is_alphanumeric)
+            && !after.is_some_and(char::is_alphanumeric)
+        {
+            push(start, 4);
+        }
+    }
+}
+
+/// The placeholder opened by the `[` at `open`, and where scanning goes on.
+fn bracket(text: &str, open: usize, regions: &Regions, multi_line: bool) -> Option<(Placeholder, usize)> {
+    let close = closing(text, open, multi_line)?;
+    let inner = &text[open + 1..close];
+    let before = text[..open].chars().next_back();
+    let after = text[close + 1..].chars().next();
+    // Links, reference links and definitions, images, footnotes, escapes.
+    if matches!(after, Some('(' | '[')) || matches!(before, Some('!' | '\\')) || inner.starts_with('^') {
+        return None;
+    }
+    let line_start = text[..open].rfind('\n').map_or(0, |i| i + 1);
+    if after == Some(':') && text[line_start..open].trim().is_empty() {
+        return None;
+    }
+    let collapsed = inner.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() < 2 || collapsed.starts_with("NEEDS CLARIFICATION") {
+        return None;
+    }
+    let in_code = regions.in_code(open);
+    let bracket_span = Span::new(open, close + 1);
+
+    if PATH_NAMES.contains(&collapsed.as_str())
+        && let Some(token) = path_token(text, open, close)
+    {
+        let fills = placeholders_in(text, token)
+            .filter(|(span, inner)| {
+                FEATURE_NAME.contains(inner) && span.start >= token.start && span.end <= token.end
+            })
+            .map(|(span, _)| span)
+            .collect();
+        let key = text[token.start..token.end].to_string();
+        return Some((Placeholder { key, span: token, block: 0, fills }, token.end));
+    }
+
+    // `row[name]`, `items[Entity]`: indexing, not a placeholder.
+    let indexing = before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | ')' | ']'));
+    let lower = collapsed.to_lowercase();
+    let is_placeholder = (NAMES.contains(&collapsed.as_str()) && !indexing)
+        || PHRASES.iter().any(|p| lower.starts_with(p))
+        || (!in_code && is_snake_name(&collapsed))
+        || (!in_code && is_generic(&lower) && standalone(text, line_start, open, close));
+    if !is_placeholder {
+        return None;
+    }
+    let fills = if FEATURE_NAME.contains(&collapsed.as_str()) { vec![bracket_span] } else { Vec::new() };
+    let key = display(&collapsed);
+    Some((Placeholder { key, span: bracket_span, block: 0, fills }, close + 1))
+}
+
+/// The `]` matching the `[` at `open`: on the same line, or within the
+/// paragraph when `multi_line`.
+fn closing(text: &str, open: usize, multi_line: bool) -> Option<usize> {
+    let line_end = text[open..].find('\n').map_or(text.len(), |i| open + i);
+    let limit = if multi_line {
+        let paragraph_end = text[open..].find("\n\n").map_or(text.len(), |i| open + i);
+        paragraph_end.min(open + 300).min(text.len())
+    } else {
+        line_end
+    };
+    let mut depth = 0usize;
+    for (i, b) in text.as_bytes()[open..limit].iter().enumerate() {
+        match b {
+            b'[' => depth += 1,
+            b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The path around a bracket (`backend/[file].py`, `test_[name].py`,
+/// `/specs/[###-feature]/`), leading `/` and `./` and trailing
+/// punctuation dropped; `None` when the bracket stands alone.
+fn path_token(text: &str, open: usize, close: usize) -> Option<Span> {
+    let is_path_char = |c: char| {
+        c.is_alphanumeric() || matches!(c, '/' | '\\' | '.' | '_' | '-' | '[' | ']' | '#' | '{' | '}')
+    };
+    let start = text[..open]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_path_char(*c))
+        .last()
+        .map_or(open, |(i, _)| i);
+    let end = text[close + 1..].find(|c: char| !is_path_char(c)).map_or(text.len(), |i| close + 1 + i);
+    let mut token = &text[start..end];
+    let mut start = start;
+    while let Some(rest) = token.strip_prefix("./").or_else(|| token.strip_prefix('/')) {
+        start += token.len() - rest.len();
+        token = rest;
+    }
+    let token = token.trim_end_matches(['.', ',', ':', ';']);
+    let span = Span::new(start, start + token.len());
+    let glued = |c: Option<char>| c.is_some_and(|c| matches!(c, '/' | '\\' | '_' | '-' | '.'));
+    let before = text[..open].chars().next_back();
+    let after = text[close + 1..span.end.max(close + 1)].chars().next();
+    (span.len() > close + 1 - open && (glued(before) || glued(after))).then_some(span)
+}
+
+/// Every `[inner]` of `span` of `text`, with its inner text.
+fn placeholders_in(text: &str, span: Span) -> impl Iterator<Item = (Span, &str)> {
+    let part = &text[span.start..span.end];
+    part.match_indices('[').filter_map(move |(i, _)| {
+        let close = part[i..].find(']')? + i;
+        Some((Span::new(span.start + i, span.start + close + 1), &part[i + 1..close]))
+    })
+}
+
+/// `[PROJECT_NAME]`, `[PRINCIPLE_1_DESCRIPTION]`: the constitution
+/// template's names.
+fn is_snake_name(inner: &str) -> bool {
+    let Some((_, tail)) = inner.rsplit_once('_') else { return false };
+    inner.starts_with(|c: char| c.is_ascii_uppercase())
+        && inner.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && SNAKE_TAILS.contains(&tail)
+}
+
+/// Shapes of the templates' hints that real text also uses: only
+/// placeholders when they fill a whole slot.
+fn is_generic(lower: &str) -> bool {
+    lower.starts_with("e.g.") || lower.contains(", e.g.") || lower.ends_with("or needs clarification")
+}
+
+/// The bracket fills its line, list item, `**Field**:` value or table cell.
+fn standalone(text: &str, line_start: usize, open: usize, close: usize) -> bool {
+    let emphasis = |c: char| c.is_whitespace() || c == '*' || c == '_';
+    let before = text[line_start..open].trim_end_matches(emphasis);
+    let line_end = text[close..].find('\n').map_or(text.len(), |i| close + i);
+    let after = text[close + 1..line_end].trim_start_matches(emphasis);
+    let before_ok = before.is_empty()
+        || before.ends_with(':')
+        || before.ends_with('|')
+        || before
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '*' | '+' | '>' | '#' | '.' | ')' | ' '));
+    let after_ok =
+        after.is_empty() || after.starts_with('|') || after.chars().all(|c| matches!(c, '.' | ',' | ';'));
+    before_ok && after_ok
+}
+
+/// `[inner]`, shortened when long.
+fn display(inner: &str) -> String {
+    if inner.chars().count() > 48 {
+        format!("[{}…]", inner.chars().take(45).collect::<String>().trim_end())
+    } else {
+        format!("[{inner}]")
+    }
+}

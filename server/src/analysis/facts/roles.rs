@@ -1,0 +1,147 @@
+//! What a block says about the role of a task: a test or an
+//! implementation, and of what (test-after-implementation).
+
+use super::BlockFacts;
+use super::written::fold;
+use crate::model::scan::{BlockScan, MentionKind};
+
+/// First words of tasks that run or check tests rather than write them.
+const RUNNERS: &[&str] =
+    &["run", "rerun", "execute", "verify", "validate", "confirm", "ensure", "check", "manual"];
+
+/// What one block says about the role of a task: its line's first words
+/// and code names, and the subjects of its paths. Kept in the block's
+/// facts; test-after-implementation combines a task's line and details.
+pub(crate) struct RoleFacts {
+    /// The description starts with a word that runs or checks tests.
+    pub runner: bool,
+    /// One of the description's first four words says test.
+    pub says_test: bool,
+    /// Paths that are not directories: (a test file, its subject).
+    pub paths: Vec<(bool, String)>,
+    /// Code names the block writes, folded.
+    pub names: Vec<String>,
+}
+
+impl RoleFacts {
+    pub fn of(scan: &BlockScan) -> &RoleFacts {
+        Self::of_facts(BlockFacts::of(scan), scan)
+    }
+
+    pub fn of_facts<'f>(facts: &'f BlockFacts, scan: &BlockScan) -> &'f RoleFacts {
+        facts.role.get_or_init(|| {
+            let description = scan.task.as_ref().map_or("", |line| &*line.description);
+            let words: Vec<String> = description
+                .split_whitespace()
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let paths = scan
+                .mentions
+                .iter()
+                .filter_map(|m| match &m.kind {
+                    MentionKind::Path { path } if !path.ends_with('/') => Some(&**path),
+                    _ => None,
+                })
+                .map(|path| (is_test_path(path), subject_of_file(path)))
+                .collect();
+            RoleFacts {
+                runner: words.first().is_some_and(|w| RUNNERS.contains(&w.as_str())),
+                says_test: words.iter().take(4).any(|w| matches!(w.as_str(), "test" | "tests" | "testing")),
+                paths,
+                names: code_names(scan),
+            }
+        })
+    }
+}
+
+/// What test-after-implementation needs of a block's [`RoleFacts`] to
+/// tell a test task.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct RoleSummary {
+    pub runner: bool,
+    pub says_test: bool,
+    pub paths: u32,
+    pub test_paths: u32,
+}
+
+impl RoleFacts {
+    pub fn summary(&self) -> RoleSummary {
+        let test_paths = self.paths.iter().filter(|(test, _)| *test).count();
+        RoleSummary {
+            runner: self.runner,
+            says_test: self.says_test,
+            paths: self.paths.len() as u32,
+            test_paths: test_paths as u32,
+        }
+    }
+}
+
+fn is_test_path(path: &str) -> bool {
+    let lower = path.to_lowercase();
+    let mut segments = lower.split('/');
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let original = path.rsplit('/').next().unwrap_or(path);
+    let stem = original.split('.').next().unwrap_or(original);
+    segments.any(|s| matches!(s, "test" | "tests" | "__tests__" | "spec" | "e2e"))
+        || name.starts_with("test_")
+        || name.contains("_test.")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || stem.ends_with("Test")
+        || stem.ends_with("Tests")
+        || stem.ends_with("Spec")
+}
+
+/// The folded stem of a file without test marks: `test_user_service.py`,
+/// `UserService.test.ts` and `UserServiceTests.cs` all give
+/// `userservice`.
+fn subject_of_file(path: &str) -> String {
+    let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or(path);
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    strip_test_marks(&fold(stem))
+}
+
+pub(crate) fn strip_test_marks(folded: &str) -> String {
+    let mut name = folded;
+    name = name.strip_prefix("test").filter(|rest| rest.len() >= 4).unwrap_or(name);
+    for suffix in ["tests", "test", "spec"] {
+        if let Some(rest) = name.strip_suffix(suffix).filter(|rest| rest.len() >= 4) {
+            name = rest;
+            break;
+        }
+    }
+    name.to_string()
+}
+
+/// Backticked words and PascalCase / camelCase words of the task's line,
+/// folded; words of paths do not count (`lib/src/agentic/...` names no
+/// class).
+fn code_names(scan: &BlockScan) -> Vec<String> {
+    let text = &*scan.text;
+    let paths: Vec<crate::text::Span> =
+        scan.mentions.iter().filter(|m| matches!(m.kind, MentionKind::Path { .. })).map(|m| m.span).collect();
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(offset) = text[at..].find(is_word) {
+        let start = at + offset;
+        let len = text[start..].find(|c: char| !is_word(c)).unwrap_or(text.len() - start);
+        let word = &text[start..start + len];
+        at = start + len;
+        let backticked = text[..start].matches('`').count() % 2 == 1;
+        let camel = word.chars().next().is_some_and(char::is_alphabetic)
+            && word.chars().skip(1).any(char::is_uppercase)
+            && word.chars().any(char::is_lowercase);
+        let in_path = paths.iter().any(|p| p.contains(start));
+        if (backticked || camel) && !in_path && parse_id(word).is_none() {
+            out.push(fold(word));
+        }
+    }
+    out
+}
+
+/// Task IDs are not code names.
+fn parse_id(word: &str) -> Option<()> {
+    crate::model::ids::parse_task_id(word, false).filter(|(_, len)| *len == word.len()).map(|_| ())
+}
