@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
+use specls::analysis::graph::TaskGraph;
 use specls::analysis::{RuleConfig, analyze};
 use specls::model::feature::{Feature, FeatureFile};
 use specls::model::file::MarkdownFile;
@@ -128,8 +129,20 @@ fn check(edits: &[Edit]) {
         // documents of that moment: the next one must not trust stale ones.
         before = analyze(&workspace.feature, &config);
     }
-    let fresh = analyze(&workspace.fresh(), &config);
+    let fresh_feature = workspace.fresh();
+    let fresh = analyze(&fresh_feature, &config);
     assert_eq!(before, fresh);
+    let graph = |feature: &Feature| {
+        feature.tasks().map(|(_, doc)| {
+            let graph = TaskGraph::of(doc);
+            (graph.schedule(), graph.ready(), graph.cycles())
+        })
+    };
+    let fresh_graph = fresh_feature.tasks().map(|(_, doc)| {
+        let graph = TaskGraph::build(doc);
+        (graph.schedule(), graph.ready(), graph.cycles())
+    });
+    assert_eq!(graph(&workspace.feature), fresh_graph);
 }
 
 proptest! {

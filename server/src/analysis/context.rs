@@ -20,7 +20,6 @@ use crate::text::Span;
 pub struct Context<'a> {
     pub feature: &'a Feature,
     tasks: Option<(&'a FeatureFile, &'a TasksDoc)>,
-    graph: OnceCell<Option<TaskGraph>>,
     table: OnceCell<TaskTable<'a>>,
     edges: OnceCell<Vec<EdgeEnds>>,
     coverage: OnceCell<Coverage<'a>>,
@@ -34,7 +33,6 @@ impl<'a> Context<'a> {
         Context {
             feature,
             tasks: feature.tasks(),
-            graph: OnceCell::new(),
             table: OnceCell::new(),
             edges: OnceCell::new(),
             coverage: OnceCell::new(),
@@ -57,9 +55,10 @@ impl<'a> Context<'a> {
         self.tasks
     }
 
-    /// The dependency graph of tasks.md, when there is one.
-    pub fn graph(&self) -> Option<&TaskGraph> {
-        self.graph.get_or_init(|| self.tasks().map(|(_, doc)| TaskGraph::build(doc))).as_ref()
+    /// The dependency graph of tasks.md, when there is one: built once per
+    /// version of tasks.md and shared with the editor features.
+    pub fn graph(&self) -> Option<&'a TaskGraph> {
+        self.tasks().map(|(_, doc)| TaskGraph::of(doc))
     }
 
     fn table(&self) -> &TaskTable<'a> {

@@ -47,6 +47,15 @@ pub struct Schedule {
 }
 
 impl TaskGraph {
+    /// The graph of `doc`, built once per version of tasks.md (kept in the
+    /// model's memo) and shared by the analysis, hover, code lenses,
+    /// commands and the graph view of every snapshot holding that version.
+    pub fn of(doc: &TasksDoc) -> &TaskGraph {
+        // The memo slot is the graph's (see `TasksDoc::memo`): nothing else fills it.
+        doc.memo.get_or_init(|| TaskGraph::build(doc)).expect("a tasks model's memo holds its graph")
+    }
+
+    /// A graph of `doc` built afresh; [`TaskGraph::of`] shares one.
     pub fn build(doc: &TasksDoc) -> Self {
         let mut graph = TaskGraph { node_of_task: vec![None; doc.tasks.len()], ..TaskGraph::default() };
         for (index, task) in doc.tasks.iter().enumerate() {

@@ -39,7 +39,7 @@ fn tasks_lenses(feature: &Feature, file: &FeatureFile, doc: &TasksDoc) -> Vec<Le
     if doc.tasks.is_empty() {
         return out;
     }
-    let ready: HashSet<usize> = TaskGraph::build(doc).ready().into_iter().collect();
+    let ready: HashSet<usize> = TaskGraph::of(doc).ready().into_iter().collect();
     for phase in &doc.phases {
         if phase.tasks.is_empty() {
             continue;

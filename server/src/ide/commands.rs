@@ -159,7 +159,7 @@ pub fn show_graph(feature: &Feature) -> String {
 /// the phase order) are all done, in document order, as (ID, description).
 pub fn next_tasks(feature: &Feature) -> Vec<(String, String)> {
     let Some((_, doc)) = feature.tasks() else { return Vec::new() };
-    let graph = TaskGraph::build(doc);
+    let graph = TaskGraph::of(doc);
     graph.ready().into_iter().map(|t| describe(&doc.tasks[t])).collect()
 }
 

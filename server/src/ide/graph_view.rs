@@ -48,7 +48,7 @@ impl GraphView {
     /// The graph of `doc`, whose text is `document`; `path` names it in
     /// the output.
     pub fn build(doc: &TasksDoc, document: &Document, path: String) -> Self {
-        let graph = TaskGraph::build(doc);
+        let graph = TaskGraph::of(doc);
         let id = |task: usize| doc.tasks[task].id().text.to_string();
         let ids = |tasks: &[usize]| tasks.iter().map(|&t| id(t)).collect::<Vec<_>>();
         let nodes = graph

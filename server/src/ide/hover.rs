@@ -470,7 +470,7 @@ fn phase_hover(feature: &Feature, index: usize) -> Option<String> {
     if done == phase.tasks.len() {
         return Some(md.finish());
     }
-    let graph = TaskGraph::build(doc);
+    let graph = TaskGraph::of(doc);
     let in_phase = |t: &usize| doc.tasks[*t].phase == Some(index);
     let schedule = graph.schedule();
     let waves: Vec<Vec<usize>> = schedule

@@ -141,6 +141,10 @@ pub struct TasksDoc {
     pub ranges: Vec<RangeReference>,
     /// Task index by key (the first task when a key is used twice).
     index: edges::KeyIndex,
+    /// Derived data of later layers, built once per version of the
+    /// document and shared by every snapshot holding it: analysis keeps
+    /// the task graph there. See [`Memo`](crate::model::scan::Memo).
+    pub memo: crate::model::scan::Memo,
 }
 
 impl TasksDoc {
