@@ -1,5 +1,5 @@
 //! Property: analysis keeps per-block facts across edits (see
-//! `analysis/facts.rs`), some of them keyed on other documents (the plan,
+//! `analysis/facts/`), some of them keyed on other documents (the plan,
 //! the spec, the contracts). Whatever sequence of edits lands in whichever
 //! files, with an analysis after each one filling those caches, the final
 //! analysis must equal the analysis of a feature loaded fresh from the
