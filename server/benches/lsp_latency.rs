@@ -13,81 +13,15 @@
 //! tasks and stories at 1k and 10k. SPECLS_EDITS sets the number of edits
 //! per workload (default 300).
 
-use std::io::{BufRead, BufReader, Read, Write};
+#[path = "support/stdio.rs"]
+mod stdio;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use specls::synth::Shape;
-
-struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
-}
-
-impl Server {
-    fn start() -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_specls"))
-            .arg("serve")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the specls binary starts");
-        let stdin = child.stdin.take().unwrap();
-        let stdout = BufReader::new(child.stdout.take().unwrap());
-        Server { child, stdin, stdout }
-    }
-
-    fn send(&mut self, message: &Value) {
-        let body = serde_json::to_vec(message).unwrap();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
-        self.stdin.write_all(&body).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn read(&mut self) -> Value {
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            self.stdout.read_line(&mut line).unwrap();
-            if line == "\r\n" {
-                break;
-            }
-            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                length = value.trim().parse().unwrap();
-            }
-        }
-        let mut body = vec![0; length];
-        self.stdout.read_exact(&mut body).unwrap();
-        let message: Value = serde_json::from_slice(&body).unwrap();
-        if message.get("method").is_some() && message.get("id").is_some() {
-            self.send(&json!({"jsonrpc": "2.0", "id": message["id"], "result": null}));
-        }
-        message
-    }
-
-    /// Wait for the diagnostics of `uri` at `version`.
-    fn wait_for_version(&mut self, uri: &str, version: i64) {
-        loop {
-            let m = self.read();
-            if m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
-                && m["params"]["version"] == version
-            {
-                return;
-            }
-        }
-    }
-
-    fn peak_rss_kib(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-        line.split_whitespace().nth(1)?.parse().ok()
-    }
-}
+use stdio::{Server, mib};
 
 /// The synthetic feature of `shape`: a tasks.md of `tasks` tasks and the
 /// documents it names, so every rule family runs.
@@ -112,13 +46,8 @@ fn measure(shape: Shape, tasks: usize, edits: usize) {
     let path = feature.join("tasks.md");
     let text = std::fs::read_to_string(&path).unwrap();
     let uri = format!("file://{}", path.display());
-    let mut server = Server::start();
-    let root = format!("file://{}", dir.display());
-    server.send(&json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "processId": null, "rootUri": root, "capabilities": {},
-        "workspaceFolders": [{"uri": root, "name": "bench"}]}}));
-    while server.read().get("id") != Some(&json!(1)) {}
-    server.send(&json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    let mut server = Server::start(None);
+    server.initialize(&dir);
     let opened = Instant::now();
     server.send(&json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
         "textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}}));
@@ -147,10 +76,7 @@ fn measure(shape: Shape, tasks: usize, edits: usize) {
             "textDocument": {"uri": uri}, "position": {"line": line, "character": 6}}})
     });
     let rss = server.peak_rss_kib();
-    server.send(&json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}));
-    while server.read().get("id") != Some(&json!(2)) {}
-    server.send(&json!({"jsonrpc": "2.0", "method": "exit", "params": null}));
-    let _ = server.child.wait();
+    server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 
     latencies.sort();
@@ -164,7 +90,7 @@ fn measure(shape: Shape, tasks: usize, edits: usize) {
         percentile(&latencies, 0.9),
         percentile(&latencies, 0.99),
         latencies[latencies.len() - 1],
-        rss.map_or("n/a".to_string(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0)),
+        mib(rss),
     );
 }
 
