@@ -25,35 +25,8 @@ struct Args {
 #[derive(Subcommand)]
 enum Command {
     /// Check feature folders (a repo root, a specs/ folder, feature folders or files).
-    Check {
-        /// What to check [default: .]
-        #[arg(default_value = ".", hide_default_value = true)]
-        paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
-        format: CheckFormat,
-        /// The configuration file [default: the nearest specls.toml upwards]
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
-        /// Run only these rules.
-        #[arg(long, value_name = "CODE,...", value_delimiter = ',')]
-        select: Vec<String>,
-        /// Do not run these rules.
-        #[arg(long, value_name = "CODE,...", value_delimiter = ',')]
-        ignore: Vec<String>,
-        /// Documents larger than this are reported ("file too large, not analysed"),
-        /// not read [default: max-file-size in specls.toml, or 8MiB]
-        #[arg(long, value_name = "SIZE", value_parser = size)]
-        max_file_size: Option<u64>,
-        /// Apply the fixes marked safe, then report what remains. Writes go
-        /// through a new temporary file renamed over the original; a symbolic
-        /// link, a read-only file or a hard-linked file is reported and left
-        /// alone (exit 2).
-        #[arg(long)]
-        fix: bool,
-        /// Neither read nor write the results cache ($XDG_CACHE_HOME/specls).
-        #[arg(long)]
-        no_cache: bool,
-    },
+    #[command(after_help = CHECK_EXIT_CODES)]
+    Check(Box<CheckArgs>),
     /// Print the dependency graph of one feature: edges, waves, critical path, ready set.
     Graph {
         /// A feature folder or its tasks.md.
@@ -88,13 +61,141 @@ enum Command {
     },
 }
 
+const CHECK_EXIT_CODES: &str = "\
+Exit status:
+  0  no finding fails the check (or --exit-zero)
+  1  findings fail it: errors, warnings too with --strict, more than
+     --max-warnings warnings
+  2  usage error, unreadable input or a file --fix could not write";
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// What to check [default: .]
+    #[arg(default_value = ".", hide_default_value = true)]
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    format: CheckFormat,
+    /// The configuration file [default: the nearest specls.toml upwards]
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Run only these rules.
+    #[arg(long, value_name = "CODE,...", value_delimiter = ',')]
+    select: Vec<String>,
+    /// Do not run these rules.
+    #[arg(long, value_name = "CODE,...", value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Documents larger than this are reported ("file too large, not analysed"),
+    /// not read [default: max-file-size in specls.toml, or 8MiB]
+    #[arg(long, value_name = "SIZE", value_parser = size)]
+    max_file_size: Option<u64>,
+    /// Apply the fixes marked safe, then report what remains. Writes go
+    /// through a new temporary file renamed over the original; a symbolic
+    /// link, a read-only file or a hard-linked file is reported and left
+    /// alone (exit 2).
+    #[arg(long, help_heading = "Fixes")]
+    fix: bool,
+    /// With --fix, apply the unsafe fixes too.
+    #[arg(long, help_heading = "Fixes")]
+    unsafe_fixes: bool,
+    /// Show each fix's edits; with --fix, what was fixed per rule.
+    #[arg(long, help_heading = "Fixes")]
+    show_fixes: bool,
+    /// Print how many findings each rule has instead of the findings.
+    #[arg(long, help_heading = "Output")]
+    statistics: bool,
+    /// Print the findings only: no summary, no notes.
+    #[arg(short, long, help_heading = "Output")]
+    quiet: bool,
+    /// Write the report to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    output_file: Option<PathBuf>,
+    /// Colour the human report: auto honours NO_COLOR and CLICOLOR_FORCE.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN", help_heading = "Output")]
+    color: ColorArg,
+    /// Exit 0 even when findings fail the check.
+    #[arg(short, long, help_heading = "Exit status")]
+    exit_zero: bool,
+    /// Warnings fail the check like errors.
+    #[arg(long, help_heading = "Exit status")]
+    strict: bool,
+    /// Fail when there are more than N warnings.
+    #[arg(long, value_name = "N", help_heading = "Exit status")]
+    max_warnings: Option<usize>,
+    /// Do not report the findings recorded in FILE (see --write-baseline).
+    #[arg(long, value_name = "FILE", help_heading = "Baseline")]
+    baseline: Option<PathBuf>,
+    /// Record every finding in FILE, for --baseline.
+    #[arg(long, value_name = "FILE", help_heading = "Baseline")]
+    write_baseline: Option<PathBuf>,
+    /// Neither read nor write the results cache ($XDG_CACHE_HOME/specls).
+    #[arg(long)]
+    no_cache: bool,
+}
+
+impl CheckArgs {
+    fn into_options(self) -> cli::check::CheckOptions {
+        use cli::check::{CheckOptions, ExitPolicy, Format};
+        let format = match self.format {
+            CheckFormat::Human => Format::Human,
+            CheckFormat::Concise => Format::Concise,
+            CheckFormat::Json => Format::Json,
+            CheckFormat::Sarif => Format::Sarif,
+            CheckFormat::Github => Format::Github,
+            CheckFormat::Gitlab => Format::Gitlab,
+            CheckFormat::Junit => Format::Junit,
+        };
+        let color = match self.color {
+            ColorArg::Auto => cli::ColorChoice::Auto,
+            ColorArg::Always => cli::ColorChoice::Always,
+            ColorArg::Never => cli::ColorChoice::Never,
+        };
+        CheckOptions {
+            paths: self.paths,
+            format,
+            config: self.config,
+            select: self.select,
+            ignore: self.ignore,
+            fix: self.fix,
+            no_cache: self.no_cache,
+            max_file_size: self.max_file_size,
+            unsafe_fixes: self.unsafe_fixes,
+            show_fixes: self.show_fixes,
+            statistics: self.statistics,
+            quiet: self.quiet,
+            output_file: self.output_file,
+            color,
+            exit: ExitPolicy {
+                exit_zero: self.exit_zero,
+                strict: self.strict,
+                max_warnings: self.max_warnings,
+            },
+            baseline: self.baseline,
+            write_baseline: self.write_baseline,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum CheckFormat {
+    /// Each finding with its source line, then a summary.
     Human,
+    /// One line per finding.
+    Concise,
     Json,
     Sarif,
     /// GitHub Actions workflow annotations.
     Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+    /// JUnit XML test report.
+    Junit,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -119,24 +220,7 @@ fn run(args: Args) -> anyhow::Result<cli::ExitCode> {
     match args.command {
         None => cli::serve::run(args.stdio),
         Some(Command::Serve { stdio }) => cli::serve::run(stdio || args.stdio),
-        Some(Command::Check { paths, format, config, select, ignore, fix, no_cache, max_file_size }) => {
-            let format = match format {
-                CheckFormat::Human => cli::check::Format::Human,
-                CheckFormat::Json => cli::check::Format::Json,
-                CheckFormat::Sarif => cli::check::Format::Sarif,
-                CheckFormat::Github => cli::check::Format::Github,
-            };
-            cli::check::run(&cli::check::CheckOptions {
-                paths,
-                format,
-                config,
-                select,
-                ignore,
-                fix,
-                no_cache,
-                max_file_size,
-            })
-        }
+        Some(Command::Check(args)) => cli::check::run(&args.into_options()),
         Some(Command::Graph { path, format, max_file_size }) => {
             let format = match format {
                 GraphFormat::Mermaid => cli::graph::GraphFormat::Mermaid,

@@ -12,7 +12,7 @@ pub mod graph;
 pub mod rules;
 pub mod serve;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 
 /// How a command ended: the process exit code.
@@ -56,19 +56,47 @@ pub fn write_stdout(text: &str) -> std::io::Result<()> {
     ignore_broken_pipe(std::io::stdout().lock().write_all(text.as_bytes()))
 }
 
-/// Write `text`, which may hold ANSI styles, to stdout: styles are kept
-/// only when [`use_colour`] says so, and stripped otherwise.
-pub fn write_styled_stdout(text: &str) -> std::io::Result<()> {
-    let choice = if use_colour() { anstream::ColorChoice::Always } else { anstream::ColorChoice::Never };
-    let mut out = anstream::AutoStream::new(std::io::stdout().lock(), choice);
-    ignore_broken_pipe(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+/// `--color`: when human output carries ANSI styles.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// On a terminal that takes colour, unless `NO_COLOR` is set; always
+    /// when `CLICOLOR_FORCE` is (anstream's detection).
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
-/// Colours only on a terminal, and never when `NO_COLOR` is set to
-/// anything but the empty string (no-color.org).
-pub fn use_colour() -> bool {
-    let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    !no_colour && std::io::stdout().is_terminal()
+impl ColorChoice {
+    fn for_anstream(self) -> anstream::ColorChoice {
+        match self {
+            ColorChoice::Auto => anstream::ColorChoice::Auto,
+            ColorChoice::Always => anstream::ColorChoice::Always,
+            ColorChoice::Never => anstream::ColorChoice::Never,
+        }
+    }
+}
+
+/// Write a command's report to `file`, or to stdout. `text` may hold ANSI
+/// styles when `styled`; they are kept or stripped as `colour` and the
+/// destination say (a file is not a terminal: plain unless `always`).
+pub fn write_report(
+    text: &str,
+    styled: bool,
+    colour: ColorChoice,
+    file: Option<&Path>,
+) -> std::io::Result<()> {
+    let choice = if styled { colour.for_anstream() } else { anstream::ColorChoice::Never };
+    match file {
+        Some(path) => {
+            let mut out = anstream::AutoStream::new(std::fs::File::create(path)?, choice);
+            out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        }
+        None => {
+            let mut out = anstream::AutoStream::new(std::io::stdout().lock(), choice);
+            ignore_broken_pipe(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+        }
+    }
 }
 
 fn ignore_broken_pipe(result: std::io::Result<()>) -> std::io::Result<()> {

@@ -13,6 +13,10 @@ use std::fmt::Write;
 use super::{Located, Summary, human::summary_line};
 use crate::analysis::Severity;
 
+/// Related places shown in one annotation: an annotation is a small box
+/// on the pull request, and a cycle or a duplicate can name dozens.
+pub const MAX_RELATED: usize = 3;
+
 /// The workflow command for a severity.
 fn command(severity: Severity) -> &'static str {
     match severity {
@@ -47,9 +51,12 @@ pub fn render_diagnostics(diagnostics: &[Located<'_>]) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let mut message = d.message.to_string();
-        for note in &d.related {
+        for note in d.related.iter().take(MAX_RELATED) {
             let at = &note.place;
             let _ = write!(message, "\n{}: {}:{}:{}", note.message, at.path, at.start.line, at.start.column);
+        }
+        if d.related.len() > MAX_RELATED {
+            let _ = write!(message, "\n(and {} more places)", d.related.len() - MAX_RELATED);
         }
         if let Some(fix) = &d.fix {
             let _ = write!(message, "\nhelp: {}", fix.title);
@@ -74,6 +81,32 @@ pub fn render_diagnostics(diagnostics: &[Located<'_>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::check::{LineColumn, LocatedNote, Place};
+    use crate::text::Span;
+
+    fn place(line: usize) -> Place<'static> {
+        let at = LineColumn { line, column: 1 };
+        Place { path: "specs/001-x/tasks.md".into(), start: at, end: at, file: None, span: Span::new(0, 0) }
+    }
+
+    #[test]
+    fn related_places_are_capped() {
+        let related: Vec<LocatedNote<'_>> =
+            (1..=20).map(|line| LocatedNote { place: place(line), message: "in the cycle" }).collect();
+        let d = Located {
+            place: place(30),
+            severity: Severity::Error,
+            code: "dependency-cycle",
+            message: "T001 -> T002 -> T001",
+            related,
+            fix: None,
+            fingerprint: String::new(),
+        };
+        let out = render_diagnostics(&[d]);
+        assert_eq!(out.lines().count(), 1);
+        assert_eq!(out.matches("in the cycle").count(), MAX_RELATED);
+        assert!(out.ends_with("%0A(and 17 more places)\n"), "{out}");
+    }
 
     #[test]
     fn escaping_follows_the_runner() {

@@ -71,6 +71,12 @@ pub fn render(located: &[Located<'_>], summary: &Summary, styled: bool) -> Strin
 /// Each diagnostic with its snippets, without the summary: one feature's
 /// part of a streamed report.
 pub fn render_diagnostics(located: &[Located<'_>], styled: bool) -> String {
+    render_diagnostics_with_fixes(located, styled, false)
+}
+
+/// [`render_diagnostics`], with each fix's edits under its help line
+/// when `show_fixes` (`--show-fixes`).
+pub fn render_diagnostics_with_fixes(located: &[Located<'_>], styled: bool, show_fixes: bool) -> String {
     let styles = Styles {
         path: Style::new().bold(),
         gutter: Style::new().bold().fg_color(Some(AnsiColor::BrightBlue.into())),
@@ -81,7 +87,7 @@ pub fn render_diagnostics(located: &[Located<'_>], styled: bool) -> String {
     };
     let mut out = String::new();
     for diagnostic in located {
-        render_one(&mut out, diagnostic, &styles, styled);
+        render_one(&mut out, diagnostic, &styles, styled, show_fixes);
         out.push('\n');
     }
     out
@@ -92,7 +98,7 @@ pub fn render_summary(summary: &Summary, styled: bool) -> String {
     format!("{}\n", paint(styled, Style::new().bold(), &summary_line(summary)))
 }
 
-fn render_one(out: &mut String, d: &Located<'_>, styles: &Styles, styled: bool) {
+fn render_one(out: &mut String, d: &Located<'_>, styles: &Styles, styled: bool, show_fixes: bool) {
     let severity = severity_style(d.severity);
     let _ = writeln!(
         out,
@@ -132,6 +138,22 @@ fn render_one(out: &mut String, d: &Located<'_>, styles: &Styles, styled: bool) 
             Applicability::Unsafe => "unsafe fix: not applied by --fix",
         };
         let _ = writeln!(out, "{}: {} ({how})", paint(styled, styles.help, "help"), fix.title);
+        if show_fixes {
+            for edit in &fix.edits {
+                let old = edit.place.file.map(|f| f.document.slice(edit.place.span).into_owned());
+                let _ = writeln!(
+                    out,
+                    "{}{} {}:{}:{}: replace {:?} with {:?}",
+                    " ".repeat(width),
+                    gutter("="),
+                    edit.place.path,
+                    edit.place.start.line,
+                    edit.place.start.column,
+                    old.unwrap_or_default(),
+                    edit.new_text
+                );
+            }
+        }
     }
 }
 

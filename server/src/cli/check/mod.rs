@@ -7,19 +7,26 @@
 //! ([`fix`]), then turn the report into [`Located`] diagnostics, sorted by
 //! path, line, column and code, which every output format renders.
 
+pub mod baseline;
+pub mod concise;
+pub mod fingerprint;
 pub mod fix;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod sarif;
+pub mod statistics;
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 
-use super::{ExitCode, display_path, exit};
+use super::{ColorChoice, ExitCode, display_path, exit};
 use crate::analysis::{Applicability, Diagnostic, RuleConfig, Severity, analyze, rule};
 use crate::model::feature::{Feature, FeatureFile, UnreadFile};
 use crate::text::{PositionEncoding, Span};
@@ -99,6 +106,10 @@ impl Report {
                 &b.message,
             ))
         });
+        let fingerprints = fingerprint::fingerprints(out.iter().map(|d| (d.code, &d.place)));
+        for (d, fingerprint) in out.iter_mut().zip(fingerprints) {
+            d.fingerprint = fingerprint;
+        }
         out
     }
 }
@@ -112,6 +123,22 @@ pub struct Summary {
     pub hints: usize,
     pub features: usize,
     pub files: usize,
+}
+
+impl Summary {
+    /// The counts of the findings shown (after a baseline hid some) over
+    /// the checked `features` and `files`.
+    pub fn of_shown(located: &[Located<'_>], features: usize, files: usize) -> Self {
+        let count = |severity| located.iter().filter(|d| d.severity == severity).count();
+        Summary {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+            hints: count(Severity::Hint),
+            features,
+            files,
+        }
+    }
 }
 
 /// A span of a file, as printed.
@@ -169,12 +196,17 @@ pub struct Located<'a> {
     pub message: &'a str,
     pub related: Vec<LocatedNote<'a>>,
     pub fix: Option<LocatedFix<'a>>,
+    /// Stable across lines moving ([`fingerprint`]); unique in a report.
+    pub fingerprint: String,
 }
 
 impl<'a> Located<'a> {
     pub fn new(feature: &'a Feature, d: &'a Diagnostic, display: &dyn Fn(&Path) -> String) -> Self {
+        let place = Place::new(feature, &d.file, d.span, display);
+        let fingerprint = fingerprint::fingerprints([(d.code, &place)]).swap_remove(0);
         Located {
-            place: Place::new(feature, &d.file, d.span, display),
+            place,
+            fingerprint,
             severity: d.severity,
             code: d.code,
             message: &d.message,
@@ -296,16 +328,14 @@ impl Summary {
 fn render_part(located: &[Located<'_>], format: Format) -> Part {
     match format {
         Format::Human => Part::Text(human::render_diagnostics(located, true)),
+        Format::Concise => Part::Text(concise::render(located, None)),
         Format::Github => Part::Text(github::render_diagnostics(located)),
+        Format::Gitlab => Part::Values(gitlab::render(located).as_array().cloned().unwrap_or_default()),
+        // Never streamed ([`streams`]): the document is the whole report.
+        Format::Junit => Part::Text(junit::render(located)),
         Format::Json => Part::Values(located.iter().map(json::located).collect()),
         Format::Sarif => Part::Values(sarif::results(located)),
     }
-}
-
-fn rendered_report(report: &Report, format: Format) -> Rendered {
-    let display = |p: &Path| display_path(p);
-    let located = report.located(&display);
-    Rendered { key: String::new(), summary: report.summary(), part: render_part(&located, format) }
 }
 
 /// The displayed path of `root` with a trailing `/`: every file of the
@@ -450,7 +480,10 @@ fn assemble(rendered: Vec<Rendered>, format: Format) -> String {
     }
     match format {
         Format::Human => text + &human::render_summary(&summary, true),
+        Format::Concise => text + &human::summary_line(&summary) + "\n",
         Format::Github => text + &github::render_summary(&summary),
+        Format::Gitlab => format!("{:#}\n", serde_json::Value::Array(values)),
+        Format::Junit => text,
         Format::Json => format!("{:#}\n", json::render_values(values, &summary)),
         Format::Sarif => format!("{:#}\n", sarif::render_results(values)),
     }
@@ -506,16 +539,22 @@ fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> 
 }
 
 /// How `check` prints its report.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
+    #[default]
     Human,
+    /// One line per finding.
+    Concise,
     Json,
     Sarif,
     Github,
+    /// GitLab Code Quality.
+    Gitlab,
+    Junit,
 }
 
 /// Everything the command line says about one `check`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
     pub format: Format,
@@ -528,6 +567,49 @@ pub struct CheckOptions {
     pub no_cache: bool,
     /// `--max-file-size`: over the `specls.toml` key.
     pub max_file_size: Option<u64>,
+    /// `--unsafe-fixes`: `--fix` applies unsafe fixes too.
+    pub unsafe_fixes: bool,
+    /// `--show-fixes`: show each fix's edits, and what `--fix` fixed per rule.
+    pub show_fixes: bool,
+    /// `--statistics`: counts per rule instead of the findings.
+    pub statistics: bool,
+    /// `--quiet`: the findings only; no summary, no notes.
+    pub quiet: bool,
+    /// `--output-file FILE`: the report goes there instead of stdout.
+    pub output_file: Option<PathBuf>,
+    pub color: ColorChoice,
+    pub exit: ExitPolicy,
+    /// `--baseline FILE`: findings in it are not reported.
+    pub baseline: Option<PathBuf>,
+    /// `--write-baseline FILE`: record every finding there.
+    pub write_baseline: Option<PathBuf>,
+}
+
+/// When `check` exits 1 (interfaces.md): errors always, and more with
+/// `--strict` or `--max-warnings`; never with `--exit-zero`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExitPolicy {
+    /// `--exit-zero`: findings never fail (I/O problems still exit 2).
+    pub exit_zero: bool,
+    /// `--strict`: warnings fail like errors.
+    pub strict: bool,
+    /// `--max-warnings N`: more than N warnings fail.
+    pub max_warnings: Option<usize>,
+}
+
+impl ExitPolicy {
+    /// The exit code for the findings shown.
+    pub fn code(&self, summary: &Summary) -> ExitCode {
+        let too_many_warnings = (self.strict && summary.warnings > 0)
+            || self.max_warnings.is_some_and(|max| summary.warnings > max);
+        if self.exit_zero {
+            exit::OK
+        } else if summary.errors > 0 || too_many_warnings {
+            exit::FINDINGS
+        } else {
+            exit::OK
+        }
+    }
 }
 
 /// Where each feature folder's configuration comes from.
@@ -605,42 +687,121 @@ pub fn run(options: &CheckOptions) -> Result<ExitCode> {
         }
     }
     let mut configs = Configs::new(options)?;
-    let streamed = if options.fix {
-        None
-    } else {
-        let cache = cache_home().filter(|_| !options.no_cache).map(|home| Cache::open(&home, "check"));
-        check_streaming(&options.paths, options.format, cache.as_ref(), &mut |root| {
-            configs.for_feature(root)
-        })?
+    let baseline = match &options.baseline {
+        Some(path) => Some(baseline::Baseline::read(path)?),
+        None => None,
     };
+    if streams(options) {
+        let cache = cache_home().filter(|_| !options.no_cache).map(|home| Cache::open(&home, "check"));
+        let streamed = check_streaming(&options.paths, options.format, cache.as_ref(), &mut |root| {
+            configs.for_feature(root)
+        })?;
+        if let Some((rendered, problems, empty_paths)) = streamed {
+            let summary = rendered.iter().fold(Summary::default(), |mut sum, r| {
+                sum.add(&r.summary);
+                sum
+            });
+            let report = Report { problems, empty_paths, ..Report::default() };
+            report_problems(&report, &fix::Fixed::default(), 0, false)?;
+            let styled = options.format == Format::Human;
+            super::write_report(
+                &assemble(rendered, options.format),
+                styled,
+                options.color,
+                options.output_file.as_deref(),
+            )?;
+            return Ok(if report.problems.is_empty() { options.exit.code(&summary) } else { exit::FAILURE });
+        }
+    }
+    let mut check = || check_paths_with(&options.paths, &mut |root| configs.for_feature(root));
+    let mut report = check()?;
     let mut fixed = fix::Fixed::default();
-    let (rendered, problems, empty_paths) = match streamed {
-        Some(streamed) => streamed,
-        None => {
-            let mut check = || check_paths_with(&options.paths, &mut |root| configs.for_feature(root));
-            let mut report = check()?;
-            if options.fix {
-                // Fixes that overlapped one applied in a round get their turn in
-                // the next; a bounded number of rounds, in case fixes fight.
-                for _ in 0..fix::MAX_ROUNDS {
-                    if fix::apply_safe_fixes(&report, &mut fixed) == 0 {
-                        break;
-                    }
-                    report = check()?;
+    let mut fixed_per_rule = Vec::new();
+    if options.fix {
+        let before = fixable_per_rule(&report, options.unsafe_fixes);
+        // Fixes that overlapped one applied in a round get their turn in
+        // the next; a bounded number of rounds, in case fixes fight.
+        for _ in 0..fix::MAX_ROUNDS {
+            if options.unsafe_fixes {
+                treat_unsafe_fixes_as_safe(&mut report);
+            }
+            if fix::apply_safe_fixes(&report, &mut fixed) == 0 {
+                break;
+            }
+            report = check()?;
+        }
+        fixed_per_rule = fixed_since(before, &fixable_per_rule(&report, options.unsafe_fixes));
+    }
+    let display = |p: &Path| display_path(p);
+    let all = report.located(&display);
+    if let Some(path) = &options.write_baseline {
+        let written = baseline::write(path, &all)?;
+        if !options.quiet {
+            eprintln!("specls: wrote {written} finding(s) to the baseline {}", path.display());
+        }
+    }
+    let (located, hidden): (Vec<Located<'_>>, Vec<Located<'_>>) =
+        all.into_iter().partition(|d| baseline.as_ref().is_none_or(|b| !b.contains(d)));
+    let summary = Summary::of_shown(&located, report.features.len(), report.files());
+
+    report_problems(&report, &fixed, hidden.len(), options.quiet)?;
+    let fix_lines = if options.fix && !options.quiet {
+        fix_summary(&fixed, &fixed_per_rule, options.show_fixes, &display)
+    } else {
+        String::new()
+    };
+    let shown_summary = (!options.quiet).then_some(&summary);
+    let output = match options.format {
+        Format::Human | Format::Concise if options.statistics => {
+            fix_lines + &statistics::render(&located, shown_summary)
+        }
+        Format::Json if options.statistics => {
+            eprint!("{fix_lines}");
+            format!("{:#}\n", statistics::render_json(&located))
+        }
+        Format::Human => {
+            let summary = shown_summary.map(|s| human::render_summary(s, true)).unwrap_or_default();
+            fix_lines + &human::render_diagnostics_with_fixes(&located, true, options.show_fixes) + &summary
+        }
+        Format::Concise => fix_lines + &concise::render(&located, shown_summary),
+        machine => {
+            eprint!("{fix_lines}");
+            match machine {
+                Format::Json => format!("{:#}\n", json::render_located(&located, &summary)),
+                Format::Sarif => format!("{:#}\n", sarif::render(&located)),
+                Format::Gitlab => format!("{:#}\n", gitlab::render(&located)),
+                Format::Junit => junit::render(&located),
+                _ => {
+                    let summary = shown_summary.map(github::render_summary).unwrap_or_default();
+                    github::render_diagnostics(&located) + &summary
                 }
             }
-            let rendered = vec![rendered_report(&report, options.format)];
-            (rendered, std::mem::take(&mut report.problems), std::mem::take(&mut report.empty_paths))
         }
     };
-    let display = |p: &Path| display_path(p);
-    let errors: usize = rendered.iter().map(|r| r.summary.errors).sum();
+    let styled = matches!(options.format, Format::Human) && !options.statistics;
+    super::write_report(&output, styled, options.color, options.output_file.as_deref())?;
 
+    Ok(if !report.problems.is_empty() || !fixed.failed.is_empty() {
+        exit::FAILURE
+    } else {
+        options.exit.code(&summary)
+    })
+}
+
+/// Paths without features, unreadable files, files `--fix` left alone, and
+/// findings a baseline hid, on stderr.
+fn report_problems(report: &Report, fixed: &fix::Fixed, hidden: usize, quiet: bool) -> Result<()> {
+    let display = |p: &Path| display_path(p);
     let mut stderr = std::io::stderr().lock();
-    for path in &empty_paths {
-        writeln!(stderr, "specls: note: no feature folder in {}", path.display())?;
+    if !quiet {
+        for path in &report.empty_paths {
+            writeln!(stderr, "specls: note: no feature folder in {}", path.display())?;
+        }
+        if hidden > 0 {
+            writeln!(stderr, "specls: note: {hidden} finding(s) in the baseline not shown")?;
+        }
     }
-    for problem in &problems {
+    for problem in &report.problems {
         writeln!(stderr, "specls: error: cannot read {}: {}", display(&problem.path), problem.message)?;
     }
     for (path, reason) in &fixed.skipped {
@@ -649,46 +810,79 @@ pub fn run(options: &CheckOptions) -> Result<ExitCode> {
     for (path, message) in &fixed.failed {
         writeln!(stderr, "specls: error: cannot write {}: {message}", display(path))?;
     }
-    let fixed_lines: Vec<String> = fixed
-        .per_file
-        .iter()
-        .map(|(path, n)| format!("Fixed {n} problem{} in {}", if *n == 1 { "" } else { "s" }, display(path)))
-        .collect();
+    Ok(())
+}
 
-    let report = assemble(rendered, options.format);
-    let output = match options.format {
-        Format::Human => {
-            let mut text = String::new();
-            for line in &fixed_lines {
-                text.push_str(line);
-                text.push('\n');
-            }
-            if !fixed_lines.is_empty() {
-                text.push('\n');
-            }
-            text + &report
+/// `--unsafe-fixes`: the user accepted unsafe fixes, so `--fix` takes them
+/// like safe ones.
+fn treat_unsafe_fixes_as_safe(report: &mut Report) {
+    for checked in &mut report.features {
+        for fix in checked.diagnostics.iter_mut().filter_map(|d| d.fix.as_mut()) {
+            fix.applicability = Applicability::Safe;
         }
-        _ => {
-            for line in &fixed_lines {
-                writeln!(stderr, "{line}")?;
-            }
-            report
-        }
-    };
-    drop(stderr);
-    if options.format == Format::Human {
-        super::write_styled_stdout(&output)?;
-    } else {
-        super::write_stdout(&output)?;
     }
+}
 
-    Ok(if !problems.is_empty() || !fixed.failed.is_empty() {
-        exit::FAILURE
-    } else if errors > 0 {
-        exit::FINDINGS
-    } else {
-        exit::OK
-    })
+/// Findings `--fix` may fix, per file and rule.
+type FixableCounts = Vec<((PathBuf, &'static str), usize)>;
+
+fn fixable_per_rule(report: &Report, unsafe_fixes: bool) -> FixableCounts {
+    let mut counts: std::collections::BTreeMap<(PathBuf, &'static str), usize> = Default::default();
+    for (feature, d) in report.diagnostics() {
+        let Some(fix) = &d.fix else { continue };
+        if fix.applicability == Applicability::Safe || unsafe_fixes {
+            *counts.entry((feature.root.join(&*d.file), d.code)).or_default() += 1;
+        }
+    }
+    counts.into_iter().collect()
+}
+
+/// What the fixes removed: fixable findings before, less those after.
+fn fixed_since(before: FixableCounts, after: &FixableCounts) -> FixableCounts {
+    before
+        .into_iter()
+        .filter_map(|(key, n)| {
+            let left = after.iter().find(|(k, _)| *k == key).map_or(0, |(_, n)| *n);
+            (n > left).then(|| (key, n - left))
+        })
+        .collect()
+}
+
+/// "Fixed 2 problems in tasks.md" per file, with `--show-fixes` the rules
+/// under each; "No fixes applied" when nothing changed.
+fn fix_summary(
+    fixed: &fix::Fixed,
+    per_rule: &FixableCounts,
+    show_fixes: bool,
+    display: &dyn Fn(&Path) -> String,
+) -> String {
+    let mut text = String::new();
+    for (path, n) in &fixed.per_file {
+        let _ = writeln!(text, "Fixed {n} problem{} in {}", if *n == 1 { "" } else { "s" }, display(path));
+        if show_fixes {
+            for ((_, code), count) in per_rule.iter().filter(|((p, _), _)| p == path) {
+                let _ = writeln!(text, "  {count} × {code}");
+            }
+        }
+    }
+    if fixed.per_file.is_empty() {
+        text.push_str("No fixes applied\n");
+    }
+    text.push('\n');
+    text
+}
+
+/// Whether the report can be streamed feature by feature: nothing asks
+/// for the whole list of findings (fixes and their edits, statistics, baselines, JUnit's
+/// single document) and the summary is printed.
+fn streams(options: &CheckOptions) -> bool {
+    !options.fix
+        && !options.show_fixes
+        && !options.statistics
+        && !options.quiet
+        && options.baseline.is_none()
+        && options.write_baseline.is_none()
+        && options.format != Format::Junit
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Located, Place};
+use super::{Located, Place, fingerprint};
 use crate::analysis::{Applicability, RuleMeta, Severity, all_rules};
 use crate::cli::rules;
 
@@ -37,12 +37,23 @@ fn pascal_case(code: &str) -> String {
         .collect()
 }
 
+/// The project's home (Cargo.toml's `repository`): SARIF's
+/// `informationUri`, and the root of each rule's `helpUri`.
+pub const HOME: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// A rule's reference page in the repository (docs/rules/<code>.md, which
+/// a drift test keeps equal to the rule's doc comment).
+pub fn help_uri(code: &str) -> String {
+    format!("{HOME}/blob/main/docs/rules/{code}.md")
+}
+
 fn rule_descriptor(meta: &RuleMeta) -> Value {
     let page = meta.page();
     let page = page.trim();
     json!({
         "id": meta.code,
         "name": pascal_case(meta.code),
+        "helpUri": help_uri(meta.code),
         "shortDescription": { "text": rules::summary(meta) },
         "fullDescription": { "text": rules::description(meta) },
         "help": { "text": page, "markdown": page },
@@ -90,6 +101,7 @@ fn result(d: &Located<'_>, rule_index: Option<usize>) -> Value {
         "level": level(d.severity),
         "message": { "text": d.message },
         "locations": [ { "physicalLocation": physical(&d.place) } ],
+        "partialFingerprints": { fingerprint::SCHEME: d.fingerprint },
     });
     if let Some(index) = rule_index {
         value["ruleIndex"] = json!(index);
@@ -157,7 +169,7 @@ pub fn render_results(results: Vec<Value>) -> Value {
                     "name": "specls",
                     "version": env!("CARGO_PKG_VERSION"),
                     "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                    "informationUri": HOME,
                     "rules": metas.iter().map(|m| rule_descriptor(m)).collect::<Vec<_>>(),
                 }
             },
