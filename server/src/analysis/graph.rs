@@ -34,6 +34,10 @@ pub struct TaskGraph {
     effective: Vec<Vec<Node>>,
     done: Vec<bool>,
     paths: Vec<Vec<String>>,
+    /// The phase (index into `TasksDoc::phases`) of each node.
+    phase_of: Vec<Option<u32>>,
+    /// What each phase waits for: the exits of the phases before it.
+    phase_entry: Vec<Vec<Node>>,
 }
 
 /// Sets of open tasks that can run together, in order, and what could not
@@ -108,10 +112,12 @@ impl TaskGraph {
     }
 
     fn add_implicit_order(&mut self, doc: &TasksDoc) {
+        self.phase_of = vec![None; self.nodes.len()];
+        self.phase_entry = vec![Vec::new(); doc.phases.len()];
         // Exits of the phases the next phase waits for.
         let mut waiting_on: Vec<Node> = Vec::new();
         let mut story_run: Option<(Vec<Node>, Vec<Node>)> = None; // (entry deps, exits so far)
-        for phase in &doc.phases {
+        for (phase_index, phase) in doc.phases.iter().enumerate() {
             let is_story = phase.kind == PhaseKind::UserStory;
             let entry = match (&story_run, is_story) {
                 (Some((entry, _)), true) => entry.clone(),
@@ -126,6 +132,10 @@ impl TaskGraph {
             if nodes.is_empty() {
                 continue;
             }
+            for &node in &nodes {
+                self.phase_of[node as usize] = Some(phase_index as u32);
+            }
+            self.phase_entry[phase_index] = entry.clone();
             let exit = self.chain_groups(doc, &nodes, entry.clone());
             if is_story {
                 let run = story_run.get_or_insert_with(|| (entry, Vec::new()));
@@ -208,11 +218,13 @@ impl TaskGraph {
         None
     }
 
-    /// Open tasks whose prerequisites (written and implied) are all done.
+    /// Open tasks whose prerequisites are all done, by the same graph the
+    /// waves use (so the ready set is exactly the first wave's candidates).
     pub fn ready(&self) -> Vec<usize> {
-        (0..self.nodes.len())
-            .filter(|&n| !self.done[n] && self.effective[n].iter().all(|&p| self.done[p as usize]))
-            .map(|n| self.nodes[n])
+        let order = self.topological_open_order();
+        (0..self.nodes.len() as Node)
+            .filter(|&n| !self.done[n as usize] && self.prerequisites_of(n, &order).next().is_none())
+            .map(|n| self.nodes[n as usize])
             .collect()
     }
 
@@ -280,35 +292,61 @@ impl TaskGraph {
 
     /// Open prerequisites of `node` in the order's graph.
     fn prerequisites_of<'s>(&'s self, node: Node, order: &'s OpenOrder) -> impl Iterator<Item = Node> + 's {
-        let edges = if order.relaxed[node as usize] { &self.explicit } else { &self.effective };
-        edges[node as usize].iter().copied().filter(|&p| !self.done[p as usize])
+        let edges = order.relaxed[node as usize].as_ref().unwrap_or(&self.effective[node as usize]);
+        edges.iter().copied().filter(|&p| !self.done[p as usize])
+    }
+
+    /// Written edges of a node plus what its phase waits for: the order
+    /// left when the order implied inside its phase has to go.
+    fn written_and_phase_entry(&self, node: Node) -> Vec<Node> {
+        let mut edges = self.explicit[node as usize].clone();
+        if let Some(phase) = self.phase_of[node as usize] {
+            edges.extend(self.phase_entry[phase as usize].iter().filter(|&&p| p != node));
+        }
+        edges.sort_unstable();
+        edges.dedup();
+        edges
     }
 
     /// Open nodes in topological order (document order among equals).
     /// Implicit edges that close a cycle with written ones are dropped for
-    /// the nodes involved; what still cycles is blocked.
+    /// the nodes involved, in two steps: first only the order implied
+    /// inside their phase (`T002 depends on T003` in one phase still runs
+    /// after the phases before it), then, for what still cycles, the
+    /// phases' order too; what cycles among written edges is blocked.
     fn topological_open_order(&self) -> OpenOrder {
         let open: Vec<Node> = (0..self.nodes.len() as Node).filter(|&n| !self.done[n as usize]).collect();
         let (sorted, left) = kahn(&open, |n| &self.effective[n as usize], &self.done);
-        let mut relaxed = vec![false; self.nodes.len()];
+        let mut relaxed: Vec<Option<Vec<Node>>> = vec![None; self.nodes.len()];
+        if left.is_empty() {
+            return OpenOrder { sorted, relaxed, blocked: Vec::new() };
+        }
+        // Only the nodes on a cycle lose their implied order; those merely
+        // waiting behind one keep it.
+        for component in strongly_connected(&self.effective).into_iter().filter(|c| c.len() > 1) {
+            for n in component {
+                relaxed[n as usize] = Some(self.written_and_phase_entry(n));
+            }
+        }
+        let (sorted, left) =
+            kahn(&open, |n| relaxed[n as usize].as_ref().unwrap_or(&self.effective[n as usize]), &self.done);
         if left.is_empty() {
             return OpenOrder { sorted, relaxed, blocked: Vec::new() };
         }
         for &n in &left {
-            relaxed[n as usize] = true;
+            relaxed[n as usize] = Some(self.explicit[n as usize].clone());
         }
-        let graph = |n: Node| {
-            if relaxed[n as usize] { &self.explicit[n as usize] } else { &self.effective[n as usize] }
-        };
-        let (sorted, blocked) = kahn(&open, graph, &self.done);
+        let (sorted, blocked) =
+            kahn(&open, |n| relaxed[n as usize].as_ref().unwrap_or(&self.effective[n as usize]), &self.done);
         OpenOrder { sorted, relaxed, blocked }
     }
 }
 
 struct OpenOrder {
     sorted: Vec<Node>,
-    /// Nodes whose implied edges were dropped to break a cycle.
-    relaxed: Vec<bool>,
+    /// The edges used instead of the effective ones for nodes whose
+    /// implied order was dropped to break a cycle.
+    relaxed: Vec<Option<Vec<Node>>>,
     blocked: Vec<Node>,
 }
 
@@ -453,6 +491,18 @@ mod tests {
         assert!(schedule.blocked.is_empty());
         let waves: Vec<_> = schedule.waves.iter().map(|w| ids(&d, w)).collect();
         assert_eq!(waves.concat().len(), 3);
+    }
+
+    #[test]
+    fn a_dependency_inside_a_phase_keeps_the_phase_order() {
+        let d = doc("## Phase 1: Setup\n- [ ] T001 Create app in src/a.py\n\n## Phase 2: Polish\n\
+                     - [ ] T002 Tidy in src/b.py\n- [ ] T003 Document in docs/c.md\n\n## Dependencies\n\n\
+                     - T002 depends on T003\n");
+        let graph = TaskGraph::build(&d);
+        let waves: Vec<_> = graph.schedule().waves.iter().map(|w| ids(&d, w)).collect();
+        assert_eq!(waves, [vec!["T001"], vec!["T003"], vec!["T002"]]);
+        assert_eq!(ids(&d, &graph.ready()), ["T001"]);
+        assert_eq!(ids(&d, &graph.critical_path()), ["T001", "T003", "T002"]);
     }
 
     #[test]
