@@ -21,6 +21,7 @@ use super::goto::{feature_file_named, names_operation, operations, path_key, tas
 use super::target::{Target, target_at};
 use crate::analysis::facts::written::written_paths;
 use crate::analysis::graph::TaskGraph;
+use crate::analysis::rules::coverage::requirement_coverage;
 use crate::model::blocks::ScannedBlock;
 use crate::model::data_model::EntityKind;
 use crate::model::feature::Feature;
@@ -364,20 +365,6 @@ fn story_hover(feature: &Feature, number: u32) -> String {
     md.finish()
 }
 
-/// Tasks whose line or details name the requirement `id`.
-fn tasks_naming_requirement(doc: &TasksDoc, id: &str) -> Vec<usize> {
-    (0..doc.tasks.len())
-        .filter(|&i| {
-            task_blocks(&doc.tasks[i]).any(|b| {
-                b.scan
-                    .mentions
-                    .iter()
-                    .any(|m| matches!(&m.kind, MentionKind::Requirement { id: other } if **other == *id))
-            })
-        })
-        .collect()
-}
-
 fn requirement_hover(feature: &Feature, id: &str) -> String {
     let mut md = Markdown::default();
     let definitions: Vec<_> = feature
@@ -401,8 +388,12 @@ fn requirement_hover(feature: &Feature, id: &str) -> String {
             definitions.iter().map(|(f, r)| line_of(feature, &f.rel, r.id_span.start).to_string()).collect();
         md.para(format!("⚠ Defined {} times in spec.md: lines {}", definitions.len(), lines.join(", ")));
     }
+    // The coverage rule's and the code lens's own reading: ranges
+    // (`FR-001 through FR-003`) and shorthand lists count here too.
+    let coverage = requirement_coverage(feature);
+    let entry = coverage.as_ref().and_then(|c| c.get(id));
     if let Some((_, doc)) = feature.tasks() {
-        let covering = tasks_naming_requirement(doc, id);
+        let covering: &[usize] = entry.map_or(&[], |e| &e.tasks);
         if covering.is_empty() {
             md.para(format!("No task names {id}."));
         } else {
@@ -884,6 +875,23 @@ paths:
             Invitations MUST expire seven days after they are sent.
 
             No task names FR-002."#]],
+        );
+    }
+
+    #[test]
+    fn a_requirement_inside_a_range_is_covered_as_the_rule_counts_it() {
+        let tasks = "## Phase 1\n\n- [ ] T001 Implement FR-001 through FR-003 in src/a.py\n";
+        let spec = "# Spec\n\n## Requirements\n\n- **FR-001**: A.\n- **FR-$0002**: B.\n- **FR-003**: C.\n";
+        check(
+            &[("tasks.md", tasks), ("spec.md", spec)],
+            expect![[r#"
+            [FR-002]
+            **FR-002** · functional requirement
+
+            B.
+
+            Covered by:
+            - **T001** · open · Implement FR-001 through FR-003 in src/a.py"#]],
         );
     }
 
