@@ -304,8 +304,10 @@ fn task_references(blocks: &BlockList, doc: &TasksDoc, line: &Line, line_span: S
         return Vec::new();
     }
     let own = doc.task_at(line.cursor).filter(|&i| line_span.touches(doc.tasks[i].id_span().start));
+    // `depends on T001, ` does not offer T001 again, nor `T017 blocks `
+    // T017: what the line already names is not a candidate.
+    let mut seen: HashSet<TaskKey> = ids_written(before_word).collect();
     let replace = line.word_span(typed, is_id_char);
-    let mut seen = HashSet::new();
     doc.tasks
         .iter()
         .enumerate()
@@ -320,6 +322,13 @@ fn task_references(blocks: &BlockList, doc: &TasksDoc, line: &Line, line_span: S
             kind: CompletionKind::Task,
         })
         .collect()
+}
+
+/// The task IDs written in `text`, at word starts.
+fn ids_written(text: &str) -> impl Iterator<Item = TaskKey> + '_ {
+    text.char_indices()
+        .filter(|&(at, c)| c == 'T' && !text[..at].ends_with(|p: char| p.is_alphanumeric() || p == '_'))
+        .filter_map(|(at, _)| parse_task_id(&text[at..], false).map(|(id, _)| id.key))
 }
 
 /// `T004-`, `T004–`, `T004..`: the first ID of a range being written.
@@ -562,7 +571,6 @@ tests/
         check(
             &[("tasks.md", &tasks("- [ ] T003 Service (depends on T001, $0)"))],
             expect![[r#"
-                Task T001 — Create project in src/ (replaces "")
                 Task T002 — Configure lint (replaces "")
                 Task T005 — Model in src/models/invite.py (replaces "")
             "#]],
@@ -570,10 +578,9 @@ tests/
         check(
             &[("tasks.md", &tasks("").replace("- T001 before T002", "- T002 blocks T$0"))],
             expect![[r#"
-            Task T001 — Create project in src/ (replaces "T")
-            Task T002 — Configure lint (replaces "T")
-            Task T005 — Model in src/models/invite.py (replaces "T")
-        "#]],
+                Task T001 — Create project in src/ (replaces "T")
+                Task T005 — Model in src/models/invite.py (replaces "T")
+            "#]],
         );
         check(
             &[("tasks.md", &tasks("").replace("- T001 before T002", "- Then T00$0"))],
