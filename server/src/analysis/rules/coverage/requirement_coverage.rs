@@ -28,8 +28,9 @@ declare_rule! {
     /// given those 21 features 591 findings that all say the same thing,
     /// so when tasks.md names less than a third of the requirements, the
     /// rule reports once, on tasks.md's first line, with the percentage;
-    /// from a third up it reports each requirement no task names, at its
-    /// ID in spec.md. Features whose tasks.md holds no tasks yet are not
+    /// from a third up it reports once per feature, at the first
+    /// requirement no task names in spec.md, listing the uncovered IDs and
+    /// pointing at each of them as related locations. Features whose tasks.md holds no tasks yet are not
     /// checked.
     ///
     /// ## Why is this bad?
@@ -38,7 +39,7 @@ declare_rule! {
     ///
     /// ## Example
     /// spec.md defines `FR-001` to `FR-004`; the tasks cite `FR-001`,
-    /// `FR-002` and `FR-003`: `FR-004` is reported (coverage 75%).
+    /// `FR-002` and `FR-003`: `FR-004` is reported (coverage 75%), once.
     ///
     /// ## Fix
     /// None: name the requirement in the task that delivers it
@@ -46,6 +47,11 @@ declare_rule! {
     /// the task.
     pub struct RequirementCoverageRule { code: "requirement-coverage", severity: Info }
 }
+
+/// How many uncovered IDs the summary's message lists, and how many it
+/// points at as related locations.
+const LISTED_IDS: usize = 8;
+const RELATED_IDS: usize = 100;
 
 /// Below this share of requirements named, tasks.md is taken not to trace
 /// requirements at all (one summary finding instead of one per ID).
@@ -291,14 +297,29 @@ impl Rule for RequirementCoverageRule {
             ));
             return;
         }
-        for entry in coverage.requirements.iter().filter(|r| !r.is_covered()) {
+        // One summary for the feature, each uncovered ID a related location.
+        let uncovered: Vec<&CoveredRequirement> =
+            coverage.requirements.iter().filter(|r| !r.is_covered()).collect();
+        let Some(first) = uncovered.first() else { return };
+        let ids: Vec<&str> = uncovered.iter().map(|r| &*r.id).collect();
+        let shown = if ids.len() > LISTED_IDS {
+            format!("{} and {} more", ids[..LISTED_IDS].join(", "), ids.len() - LISTED_IDS)
+        } else {
+            ids.join(", ")
+        };
+        let message =
+            format!("no task names {shown} (tasks.md covers {covered} of {total} requirements, {percent}%)");
+        let mut diagnostic = cx.report(
+            Self::META.default_severity,
+            spec_file,
+            spec.requirements[first.requirement].id_span,
+            message,
+        );
+        for entry in uncovered.iter().skip(1).take(RELATED_IDS) {
             let span = spec.requirements[entry.requirement].id_span;
-            let message = format!(
-                "no task names {} (tasks.md covers {covered} of {total} requirements, {percent}%)",
-                entry.id
-            );
-            out.push(cx.report(Self::META.default_severity, spec_file, span, message));
+            diagnostic = diagnostic.with_related(&spec_file.rel, span, format!("no task names {}", entry.id));
         }
+        out.push(diagnostic);
     }
 }
 
@@ -310,15 +331,12 @@ mod tests {
     const SPEC: &str = "# Spec\n\n## Requirements\n\n- **FR-001**: System MUST a.\n- **FR-002**: System MUST b.\n- **FR-003**: System MUST c.\n- **FR-004**: System MUST d.\n- **SC-001**: Users finish in 2 minutes.\n";
 
     #[test]
-    fn fires_per_requirement_when_tasks_trace_requirements() {
+    fn one_summary_per_feature_when_tasks_trace_requirements() {
         let tasks = "## Phase 1\n- [ ] T001 Build a (FR-001)\n- [ ] T002 Build b\n  - Covers [FR-002]\n\n**Goal**: meets SC-001\n";
         let found = check("requirement-coverage", &[("tasks.md", tasks), ("spec.md", SPEC)]);
         assert_eq!(
             found,
-            [
-                "spec.md:7: no task names FR-003 (tasks.md covers 3 of 5 requirements, 60%)",
-                "spec.md:8: no task names FR-004 (tasks.md covers 3 of 5 requirements, 60%)",
-            ]
+            ["spec.md:7: no task names FR-003, FR-004 (tasks.md covers 3 of 5 requirements, 60%)"]
         );
     }
 

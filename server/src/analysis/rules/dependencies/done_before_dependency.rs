@@ -3,13 +3,16 @@ use std::collections::BTreeMap;
 use super::support::{Ranges, join_names};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
+use crate::text::Span;
 
 declare_rule! {
     /// ## What it does
     /// Reports a checked task that depends on a task that is still open:
     /// `- [x] T010 ... (depends on T008)` while T008 is `- [ ]`. The
-    /// finding sits on the checked task's ID; each open prerequisite is
-    /// related information. Done means a checked box, `DONE` or a
+    /// finding sits on the statement that made the dependency (the
+    /// prerequisite as named there, on the task's line or in the
+    /// Dependencies section); the checked task, further statements and
+    /// each open prerequisite are related information. Done means a checked box, `DONE` or a
     /// `**Status**: Complete` line; a cancelled (struck-through)
     /// prerequisite does not count as open.
     ///
@@ -42,23 +45,35 @@ impl Rule for DoneBeforeDependency {
         let Some((file, doc)) = cx.tasks() else { return };
         let ranges = Ranges::of(doc);
         let rows = cx.rows();
-        // Checked task -> its open prerequisites, both as task indices.
-        let mut waiting: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        // Checked task -> its open prerequisites (task indices) and where
+        // the statements making those dependencies name them.
+        let mut waiting: BTreeMap<usize, (Vec<usize>, Vec<Span>)> = BTreeMap::new();
         for (edge, ends) in doc.edges.iter().zip(cx.edge_ends()) {
             let Some((from, to)) = ends.both() else { continue };
             if rows[from].done && !rows[to].finished() && from != to && !ranges.overlap(edge) {
-                waiting.entry(from).or_default().push(to);
+                let entry = waiting.entry(from).or_default();
+                entry.0.push(to);
+                entry.1.push(edge.to_span);
             }
         }
-        for (task, mut open) in waiting {
+        for (task, (mut open, mut statements)) in waiting {
             open.sort_unstable();
             open.dedup();
+            statements.sort_unstable_by_key(|s| (s.start, s.end));
+            statements.dedup();
             let this = &doc.tasks[task];
             let names: Vec<String> = open.iter().map(|&p| doc.tasks[p].id().to_string()).collect();
             let which = if open.len() == 1 { "which is" } else { "which are" };
             let message =
                 format!("{} is done but depends on {}, {which} still open", this.id(), join_names(&names));
-            let mut diagnostic = cx.report(Self::META.default_severity, file, this.id_span(), message);
+            // The finding sits on the statement that made the dependency;
+            // the ticked task and the other statements are related.
+            let mut diagnostic = cx
+                .report(Self::META.default_severity, file, statements[0], message)
+                .with_related(&file.rel, this.id_span(), format!("{} is ticked here", this.id()));
+            for &other in statements.iter().skip(1).take(20) {
+                diagnostic = diagnostic.with_related(&file.rel, other, "also depends on it here");
+            }
             for &p in open.iter().take(20) {
                 let prerequisite = &doc.tasks[p];
                 diagnostic = diagnostic.with_related(
@@ -94,8 +109,8 @@ mod tests {
         assert_eq!(
             check(CODE, &[("tasks.md", text)]),
             [
-                "tasks.md:3: T02 is done but depends on T01, which is still open",
-                "tasks.md:7: T003 is done but depends on T01, which is still open",
+                "tasks.md:5: T02 is done but depends on T01, which is still open",
+                "tasks.md:11: T003 is done but depends on T01, which is still open",
             ]
         );
     }
@@ -114,8 +129,8 @@ mod tests {
         assert_eq!(
             check(CODE, &[("tasks.md", text)]),
             [
-                "tasks.md:3: T006 is done but depends on T004 and T005, which are still open",
-                "tasks.md:4: T007 is done but depends on T005, which is still open",
+                "tasks.md:8: T006 is done but depends on T004 and T005, which are still open",
+                "tasks.md:9: T007 is done but depends on T005, which is still open",
             ]
         );
     }

@@ -42,10 +42,14 @@ impl Rule for ForwardDependency {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
         let ranges = Ranges::of(doc);
+        let in_cycle = cycle_members(cx, doc.tasks.len());
         let forward = doc.edges.iter().zip(cx.edge_ends()).filter_map(|(edge, ends)| {
             let (from, to) = ends.both()?;
             let both_done = doc.tasks[from].done() && doc.tasks[to].done();
-            (to > from && !both_done && !ranges.overlap(edge)).then_some(edge)
+            // An edge of a cycle is dependency-cycle's finding: one
+            // statement is not reported by two rules.
+            let cyclic = in_cycle[from].is_some() && in_cycle[from] == in_cycle[to];
+            (to > from && !both_done && !cyclic && !ranges.overlap(edge)).then_some(edge)
         });
         for (span, edges) in by_reference(forward) {
             let mut dependents: Vec<TaskKey> = edges.iter().map(|e| e.from).collect();
@@ -79,6 +83,21 @@ impl Rule for ForwardDependency {
     }
 }
 
+/// For each task, the cycle (numbered) it sits on, if any. The graph is
+/// only built when some written dependency points forwards.
+fn cycle_members(cx: &Context<'_>, tasks: usize) -> Vec<Option<usize>> {
+    let mut member = vec![None; tasks];
+    let forward = cx.edge_ends().iter().any(|ends| ends.both().is_some_and(|(from, to)| to > from));
+    if let Some(graph) = cx.graph().filter(|_| forward) {
+        for (number, cycle) in graph.cycles().iter().enumerate() {
+            for &task in cycle {
+                member[task] = Some(number);
+            }
+        }
+    }
+    member
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::rules::testing::check;
@@ -91,6 +110,15 @@ mod tests {
         assert_eq!(
             check(CODE, &[("tasks.md", text)]),
             ["tasks.md:2: T004 depends on T005, which is listed after it"]
+        );
+    }
+
+    #[test]
+    fn a_cycle_is_left_to_dependency_cycle() {
+        let text = "- [ ] T001 a (depends on T002)\n- [ ] T002 b (depends on T001)\n- [ ] T003 c (depends on T004)\n- [ ] T004 d\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:3: T003 depends on T004, which is listed after it"]
         );
     }
 

@@ -10,7 +10,9 @@ declare_rule! {
     /// Reports a dependency that names a task ID no task of tasks.md has:
     /// `(depends on T099)` when there is no T099, or `T099 blocks T010` in
     /// the Dependencies section. Either side of a statement counts; each
-    /// written reference is reported once, however many edges it makes.
+    /// written reference is reported once, however many edges it makes, and
+    /// an ID written twice on one line is one finding with the second use
+    /// as related information.
     ///
     /// Only references that are part of a dependency statement are
     /// checked (inline `depends on`, `**Depends on**:` bullets, prose with
@@ -61,8 +63,24 @@ impl Rule for UnknownTaskReference {
                 push_unique(&mut unknown.entry(edge.from_span).or_default().1, written(doc, edge.to));
             }
         }
+        // The same unknown ID written twice on one line ("T001 before T099;
+        // T002 before T099") is one problem: one finding, the other uses
+        // as related locations.
+        let mut by_line: BTreeMap<(usize, String), (Span, Vec<Span>, Vec<String>, Vec<String>)> =
+            BTreeMap::new();
         for (span, (dependents, prerequisites)) in unknown {
-            let id = file.document.slice(span);
+            let id = file.document.slice(span).to_string();
+            let key = (file.document.line_of(span.start), id);
+            let entry = by_line.entry(key).or_insert_with(|| (span, Vec::new(), Vec::new(), Vec::new()));
+            if entry.0 != span {
+                entry.1.push(span);
+            }
+            dependents.into_iter().for_each(|d| push_unique(&mut entry.2, d));
+            prerequisites.into_iter().for_each(|p| push_unique(&mut entry.3, p));
+        }
+        let mut grouped: Vec<_> = by_line.into_iter().map(|((_, id), rest)| (id, rest)).collect();
+        grouped.sort_by_key(|(_, (span, ..))| span.start);
+        for (id, (span, again, dependents, prerequisites)) in grouped {
             let message = match (&dependents[..], &prerequisites[..]) {
                 ([one], _) => format!("{id} is not a task of this list ({one} depends on it)"),
                 ([_, ..], _) => {
@@ -73,7 +91,11 @@ impl Rule for UnknownTaskReference {
                 }
                 ([], []) => format!("{id} is not a task of this list"),
             };
-            out.push(cx.report(Self::META.default_severity, file, span, message));
+            let mut diagnostic = cx.report(Self::META.default_severity, file, span, message);
+            for other in again {
+                diagnostic = diagnostic.with_related(&file.rel, other, "named again here");
+            }
+            out.push(diagnostic);
         }
     }
 }
@@ -124,6 +146,16 @@ mod tests {
                     - T001 before T002\n- T050 was split into T002 and T003\n\n| Phase | Tasks |\n|---|---|\n| 1 | T001-T009 |\n\n\
                     ```\nT003 depends on T077\n```\n";
         assert!(check(CODE, &[("tasks.md", text)]).is_empty());
+    }
+
+    #[test]
+    fn the_same_unknown_id_twice_on_a_line_is_one_finding() {
+        let text =
+            "- [ ] T001 a\n- [ ] T002 b\n\n## Dependencies\n\n- T077 blocks T001; T077 also blocks T002\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:6: T077 is not a task of this list (T001 and T002 depend on it)"]
+        );
     }
 
     #[test]

@@ -9,7 +9,10 @@ use crate::text::Span;
 declare_rule! {
     /// ## What it does
     /// Reports a requirement ID (`FR-001`, `SC-004`, `NFR-002`, `FR-005a`)
-    /// that spec.md defines twice.
+    /// that spec.md defines twice: one finding per ID, at its second
+    /// definition, with any further definitions as related locations. A
+    /// note about a requirement (`**SC-001 Verification Note**: ...`) is
+    /// not a definition.
     ///
     /// A definition is a line, list item, table
     /// row or heading that starts with the ID inside the Requirements or
@@ -52,6 +55,9 @@ impl Rule for DuplicateRequirementId {
         let mut taken: Vec<String> = spec.requirements.iter().map(|r| r.id.to_string()).collect();
         let listings = file.blocks.as_deref().map(listing_sections).unwrap_or_default();
         let mut first_of = HashMap::new();
+        // One finding per duplicated ID: later definitions of an ID already
+        // reported are related locations of that finding.
+        let mut reported: HashMap<&str, usize> = HashMap::new();
         for requirement in &spec.requirements {
             if listings.iter().any(|section| section.contains(requirement.id_span.start)) {
                 continue;
@@ -60,6 +66,12 @@ impl Rule for DuplicateRequirementId {
                 first_of.insert(&*requirement.id, requirement);
                 continue;
             };
+            if let Some(&at) = reported.get(&*requirement.id) {
+                let earlier: &mut Diagnostic = &mut out[at];
+                *earlier = earlier.clone().with_related(&file.rel, requirement.id_span, "defined again here");
+                continue;
+            }
+            reported.insert(&*requirement.id, out.len());
             let message = format!(
                 "{} is already defined on line {}",
                 requirement.id,
@@ -170,6 +182,17 @@ mod tests {
                 "spec.md:7: FR-001 is already defined on line 5 [fix: Use FR-003]",
                 "spec.md:12: SC-001 is already defined on line 11 [fix: Use SC-002]",
             ]
+        );
+    }
+
+    #[test]
+    fn an_id_defined_three_times_is_one_finding() {
+        let spec = format!(
+            "{HEAD}- **FR-001**: System MUST send invites\n- **FR-001**: System MUST expire invites\n- **FR-001**: System MUST revoke invites\n"
+        );
+        assert_eq!(
+            check("duplicate-requirement-id", &[("spec.md", &spec)]),
+            ["spec.md:6: FR-001 is already defined on line 5 [fix: Use FR-002]"]
         );
     }
 
