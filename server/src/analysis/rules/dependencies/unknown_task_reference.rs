@@ -66,8 +66,7 @@ impl Rule for UnknownTaskReference {
         // The same unknown ID written twice on one line ("T001 before T099;
         // T002 before T099") is one problem: one finding, the other uses
         // as related locations.
-        let mut by_line: BTreeMap<(usize, String), (Span, Vec<Span>, Vec<String>, Vec<String>)> =
-            BTreeMap::new();
+        let mut by_line: BTreeMap<(usize, String), Grouped> = BTreeMap::new();
         for (span, (dependents, prerequisites)) in unknown {
             let id = file.document.slice(span).to_string();
             let key = (file.document.line_of(span.start), id);
@@ -99,6 +98,10 @@ impl Rule for UnknownTaskReference {
         }
     }
 }
+
+/// One unknown ID on one line: its first span, its other spans, and the
+/// tasks on the other side of its statements (dependents, prerequisites).
+type Grouped = (Span, Vec<Span>, Vec<String>, Vec<String>);
 
 fn push_unique(names: &mut Vec<String>, name: String) {
     if !names.contains(&name) {
