@@ -6,6 +6,8 @@
 
 pub mod analysis;
 pub mod cli;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ide;
 pub mod lsp;
 pub mod model;

@@ -1,0 +1,204 @@
+//! Target 3: analyse an arbitrary feature folder, then apply its safe fixes
+//! round after round as `check --fix` does. Analysis never panics; every
+//! safe edit is a valid range of its file within one line; every round
+//! changes the text and the rounds end (a fix that does not remove its
+//! finding would loop); and the text keeps its BOM, line breaks and final
+//! newline.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::analysis::{Applicability, Diagnostic, FileEdit, RuleConfig, analyze};
+use crate::model::feature::{DocModel, Feature, FeatureFile};
+use crate::model::kind::DocumentKind;
+use crate::text::Span;
+
+use super::bytes::Bytes;
+
+/// The files an input can hold, picked by the first byte of each file.
+pub const FILE_NAMES: &[&str] = &[
+    "tasks.md",
+    "spec.md",
+    "plan.md",
+    "data-model.md",
+    "research.md",
+    "quickstart.md",
+    "contracts/api.yaml",
+    "contracts/events.md",
+    "contracts/api.json",
+    "checklists/requirements.md",
+];
+
+/// As many rounds as `check --fix` runs.
+const MAX_ROUNDS: usize = 10;
+
+/// `data`: files, each a name byte (an index into [`FILE_NAMES`]) and its
+/// text, separated by `0xFF`. A later file of the same name wins.
+pub fn feature_analysis_and_fixes(data: &[u8]) {
+    let originals = decode_files(data);
+    let mut texts = originals.clone();
+    let config = RuleConfig::default();
+    for _ in 0..MAX_ROUNDS {
+        let feature = build_feature(&texts);
+        let diagnostics = analyze(&feature, &config);
+        let safe: Vec<&Diagnostic> = diagnostics.iter().filter(|d| safe_edits(d).is_some()).collect();
+        if safe.is_empty() {
+            assert_layout_kept(&originals, &texts);
+            return;
+        }
+        for diagnostic in &safe {
+            check_edits(&feature, diagnostic);
+        }
+        let edits = take_fixes(&feature, &safe);
+        let mut changed = false;
+        for (rel, file_edits) in edits {
+            let Some(text) = texts.get_mut(&*rel) else { continue };
+            let new_text = apply_edits(text, file_edits);
+            changed |= new_text != *text;
+            *text = new_text;
+        }
+        assert!(changed, "safe fixes that change nothing: {}", describe(&safe));
+    }
+    let diagnostics = analyze(&build_feature(&texts), &config);
+    let left: Vec<&Diagnostic> = diagnostics.iter().filter(|d| safe_edits(d).is_some()).collect();
+    panic!("safe fixes still apply after {MAX_ROUNDS} rounds: {}\nin {texts:#?}", describe(&left));
+}
+
+fn decode_files(data: &[u8]) -> BTreeMap<String, String> {
+    let mut input = Bytes::new(data);
+    let mut files = BTreeMap::new();
+    while !input.is_empty() {
+        let name = FILE_NAMES[usize::from(input.byte()) % FILE_NAMES.len()];
+        let text = String::from_utf8_lossy(input.until_separator()).into_owned();
+        files.insert(name.to_string(), text);
+    }
+    files
+}
+
+fn build_feature(texts: &BTreeMap<String, String>) -> Feature {
+    let root = PathBuf::from("/fuzz/specs/001-fuzz");
+    let mut feature = Feature::new(root.clone());
+    for (rel, text) in texts {
+        let Some(kind) = DocumentKind::of_path(Path::new(rel)) else { continue };
+        feature.upsert(FeatureFile::from_text(root.join(rel), rel, kind, text));
+    }
+    feature
+}
+
+fn safe_edits(diagnostic: &Diagnostic) -> Option<&[FileEdit]> {
+    let fix = diagnostic.fix.as_ref()?;
+    (fix.applicability == Applicability::Safe && !fix.edits.is_empty()).then_some(&fix.edits)
+}
+
+fn describe(diagnostics: &[&Diagnostic]) -> String {
+    let found: Vec<String> =
+        diagnostics.iter().map(|d| format!("{} {}@{:?}: {}", d.code, d.file, d.span, d.message)).collect();
+    found.join("; ")
+}
+
+/// Each edit of a safe fix is a range of an existing file, on character
+/// boundaries, that stays on one line: fixes normalise what a line says
+/// and never swallow the lines below it (a detail line's text).
+fn check_edits(feature: &Feature, diagnostic: &Diagnostic) {
+    for edit in safe_edits(diagnostic).unwrap_or_default() {
+        let Some(file) = feature.file(&edit.file) else {
+            panic!("{} fixes a file that is not in the folder: {}", diagnostic.code, edit.file);
+        };
+        let text = file.document.text();
+        let span = edit.span;
+        let valid = span.start <= span.end
+            && span.end <= text.len()
+            && text.is_char_boundary(span.start)
+            && text.is_char_boundary(span.end);
+        assert!(
+            valid,
+            "{} fix edits {span:?}, not a range of {} ({} bytes)",
+            diagnostic.code,
+            edit.file,
+            text.len()
+        );
+        let removed = &text[span.start..span.end];
+        assert!(
+            !removed.contains(['\n', '\r']),
+            "{} fix replaces {removed:?}, more than one line, in {text:?}",
+            diagnostic.code
+        );
+    }
+}
+
+type EditsByFile = BTreeMap<Arc<str>, Vec<(Span, String)>>;
+
+/// Whole fixes whose edits collide with none taken before, as `check --fix`
+/// takes them; the others wait for the next round.
+fn take_fixes(feature: &Feature, safe: &[&Diagnostic]) -> EditsByFile {
+    let mut taken: EditsByFile = BTreeMap::new();
+    for diagnostic in safe {
+        let edits = safe_edits(diagnostic).unwrap_or_default();
+        if edits.iter().any(|e| !rewritable(feature, &e.file)) {
+            continue; // `check --fix` never writes a contract it cannot parse
+        }
+        let fresh: Vec<&FileEdit> = edits
+            .iter()
+            .filter(|e| {
+                !taken.get(&e.file).is_some_and(|t| t.iter().any(|(s, n)| *s == e.span && *n == e.new_text))
+            })
+            .collect();
+        let collides = fresh.iter().enumerate().any(|(i, e)| {
+            let before = taken.get(&e.file).into_iter().flatten().map(|(s, _)| *s);
+            let mine = fresh[..i].iter().filter(|o| o.file == e.file).map(|o| o.span);
+            before.chain(mine).any(|other| collide(other, e.span))
+        });
+        if collides {
+            continue;
+        }
+        for edit in fresh {
+            taken.entry(edit.file.clone()).or_default().push((edit.span, edit.new_text.clone()));
+        }
+    }
+    taken
+}
+
+fn rewritable(feature: &Feature, rel: &str) -> bool {
+    feature
+        .file(rel)
+        .is_some_and(|f| !matches!(&f.model, DocModel::Contract(doc) if doc.parse_error.is_some()))
+}
+
+/// Overlapping ranges, or two edits at one offset of which one inserts.
+fn collide(a: Span, b: Span) -> bool {
+    a.intersects(b) || (a.start == b.start && (a.is_empty() || b.is_empty()))
+}
+
+fn apply_edits(text: &str, mut edits: Vec<(Span, String)>) -> String {
+    edits.sort_by(|a, b| b.0.start.cmp(&a.0.start).then(b.0.end.cmp(&a.0.end)));
+    let mut out = text.to_string();
+    for (span, new_text) in edits {
+        out.replace_range(span.start..span.end, &new_text);
+    }
+    out
+}
+
+/// A BOM, the kind of line break and the final newline survive the fixes.
+fn assert_layout_kept(originals: &BTreeMap<String, String>, fixed: &BTreeMap<String, String>) {
+    for (rel, before) in originals {
+        let after = &fixed[rel];
+        if before == after {
+            continue;
+        }
+        assert_eq!(before.starts_with('\u{FEFF}'), after.starts_with('\u{FEFF}'), "{rel}: BOM changed");
+        let ends_in_break = |t: &str| t.ends_with(['\n', '\r']);
+        assert_eq!(ends_in_break(before), ends_in_break(after), "{rel}: final newline changed: {after:?}");
+        if !before.contains('\r') {
+            assert!(!after.contains('\r'), "{rel}: fixes brought a CR into an LF file: {after:?}");
+        }
+        if before.contains("\r\n") && lone_line_feeds(before) == 0 {
+            assert_eq!(lone_line_feeds(after), 0, "{rel}: fixes brought an LF into a CRLF file: {after:?}");
+        }
+    }
+}
+
+fn lone_line_feeds(text: &str) -> usize {
+    text.as_bytes().windows(2).filter(|w| w[1] == b'\n' && w[0] != b'\r').count()
+        + usize::from(text.starts_with('\n'))
+}
