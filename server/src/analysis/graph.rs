@@ -13,6 +13,8 @@
 //! mistake); waves, the critical path and the ready set use both kinds,
 //! dropping implicit edges that would close a cycle with an explicit one.
 
+use std::collections::HashSet;
+
 use crate::model::ids::TaskKey;
 use crate::model::scan::paths::normalize_path;
 use crate::model::tasks::{PhaseKind, TasksDoc};
@@ -75,10 +77,13 @@ impl TaskGraph {
             graph.paths.push(paths);
         }
         graph.explicit = vec![Vec::new(); graph.nodes.len()];
+        // A set, not `contains` on the list: one task may have thousands of
+        // written prerequisites ("T5000 depends on T001-T4999").
+        let mut seen: HashSet<(Node, Node)> = HashSet::with_capacity(doc.edges.len());
         for edge in &doc.edges {
             if let (Some(from), Some(to)) = (graph.node(doc, edge.from), graph.node(doc, edge.to))
                 && from != to
-                && !graph.explicit[from as usize].contains(&to)
+                && seen.insert((from, to))
             {
                 graph.explicit[from as usize].push(to);
             }
@@ -156,11 +161,9 @@ impl TaskGraph {
             if !joins_current_group && !current.is_empty() {
                 previous = std::mem::take(&mut current);
             }
-            for &p in &previous {
-                if p != node && !self.effective[node as usize].contains(&p) {
-                    self.effective[node as usize].push(p);
-                }
-            }
+            let prerequisites = &mut self.effective[node as usize];
+            let mut present: HashSet<Node> = prerequisites.iter().copied().collect();
+            prerequisites.extend(previous.iter().copied().filter(|&p| p != node && present.insert(p)));
             current.push(node);
             current_parallel = parallel;
         }
@@ -190,28 +193,32 @@ impl TaskGraph {
             member[n as usize] = true;
         }
         let inside = |n: &Node| member[*n as usize];
+        let children_of = |node: Node| -> Vec<Node> {
+            self.explicit[node as usize].iter().copied().filter(inside).collect()
+        };
         let mut path = vec![start];
-        let mut next_child = vec![0usize];
+        // Per depth: the node's children inside the component (listed once
+        // per visit, not once per child tried) and the next one to try.
+        let mut frames = vec![(children_of(start), 0usize)];
         let mut seen = vec![false; self.nodes.len()];
         seen[start as usize] = true;
-        while let Some(&node) = path.last() {
-            let depth = path.len() - 1;
-            let children: Vec<Node> = self.explicit[node as usize].iter().copied().filter(inside).collect();
-            if children.contains(&start) && path.len() > 1 {
-                return Some(path);
-            }
-            match children.get(next_child[depth]) {
+        while let Some((children, next_child)) = frames.last_mut() {
+            match children.get(*next_child) {
                 Some(&child) => {
-                    next_child[depth] += 1;
+                    *next_child += 1;
                     if !seen[child as usize] {
                         seen[child as usize] = true;
+                        let grandchildren = children_of(child);
                         path.push(child);
-                        next_child.push(0);
+                        if grandchildren.contains(&start) {
+                            return Some(path);
+                        }
+                        frames.push((grandchildren, 0));
                     }
                 }
                 None => {
                     path.pop();
-                    next_child.pop();
+                    frames.pop();
                 }
             }
         }
@@ -234,6 +241,9 @@ impl TaskGraph {
         let order = self.topological_open_order();
         let mut wave_of: Vec<Option<usize>> = vec![None; self.nodes.len()];
         let mut waves: Vec<Vec<Node>> = Vec::new();
+        // The files each wave's tasks write: comparing a task with every
+        // member of a wave of thousands cost the square of the wave.
+        let mut files_of_wave: Vec<HashSet<&str>> = Vec::new();
         for &node in &order.sorted {
             let earliest = self
                 .prerequisites_of(node, &order)
@@ -241,14 +251,18 @@ impl TaskGraph {
                 .map(|w| w + 1)
                 .max()
                 .unwrap_or(0);
+            let files: Vec<&str> =
+                self.paths[node as usize].iter().map(String::as_str).filter(|p| !p.ends_with('/')).collect();
             let mut wave = earliest;
-            while waves.get(wave).is_some_and(|members| members.iter().any(|&m| self.share_a_file(m, node))) {
+            while files_of_wave.get(wave).is_some_and(|taken| files.iter().any(|f| taken.contains(f))) {
                 wave += 1;
             }
             if waves.len() <= wave {
                 waves.resize(wave + 1, Vec::new());
+                files_of_wave.resize(wave + 1, HashSet::new());
             }
             waves[wave].push(node);
+            files_of_wave[wave].extend(files);
             wave_of[node as usize] = Some(wave);
         }
         Schedule {
@@ -283,11 +297,6 @@ impl TaskGraph {
         }
         chain.reverse();
         chain.into_iter().map(|n| self.nodes[n as usize]).collect()
-    }
-
-    fn share_a_file(&self, a: Node, b: Node) -> bool {
-        let (a, b) = (&self.paths[a as usize], &self.paths[b as usize]);
-        a.iter().any(|p| !p.ends_with('/') && b.binary_search(p).is_ok())
     }
 
     /// Open prerequisites of `node` in the order's graph.

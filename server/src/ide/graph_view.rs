@@ -7,6 +7,7 @@
 //! set. Mermaid and dot group tasks by wave, style done tasks and draw the
 //! critical path in red (implied steps of it dashed); JSON gives it all.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use serde_json::{Value, json};
@@ -119,14 +120,22 @@ fn short(description: &str) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// Steps of the critical path, as (prerequisite, task) pairs.
+/// Steps of the critical path, as (prerequisite, task) pairs, in order.
 fn critical_steps(view: &GraphView) -> Vec<(&str, &str)> {
     view.critical_path.windows(2).map(|w| (w[0].as_str(), w[1].as_str())).collect()
 }
 
+/// The written edges as (prerequisite, task) pairs, to look steps up in:
+/// sets, because a scan of every edge per step (or of every step per edge)
+/// made 100k-task graphs take half a minute.
+fn written_steps(view: &GraphView) -> HashSet<(&str, &str)> {
+    view.edges.iter().map(|(task, prerequisite)| (prerequisite.as_str(), task.as_str())).collect()
+}
+
 /// Groups of tasks as drawn: done, each wave, blocked.
 fn groups(view: &GraphView) -> Vec<(String, String, Vec<&GraphNode>)> {
-    let node = |id: &String| view.nodes.iter().find(|n| n.id == *id);
+    let by_id: HashMap<&str, &GraphNode> = view.nodes.iter().rev().map(|n| (n.id.as_str(), n)).collect();
+    let node = |id: &String| by_id.get(id.as_str()).copied();
     let mut out = Vec::new();
     let done: Vec<&GraphNode> = view.nodes.iter().filter(|n| n.done).collect();
     if !done.is_empty() {
@@ -149,18 +158,30 @@ fn groups(view: &GraphView) -> Vec<(String, String, Vec<&GraphNode>)> {
     out
 }
 
-/// A mermaid node ID: the task ID when it is a plain word, else a safe one.
-fn mermaid_id(view: &GraphView, id: &str) -> String {
-    let plain = id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && id.starts_with(|c: char| c.is_ascii_alphabetic())
-        && !["end", "graph", "subgraph", "flowchart", "style", "class", "classDef", "click", "linkStyle"]
-            .iter()
-            .any(|word| word.eq_ignore_ascii_case(id));
-    if plain {
-        return id.to_string();
+/// Mermaid node IDs: the task ID when it is a plain word, else a safe one
+/// made of the node's index.
+struct MermaidIds<'v> {
+    index: HashMap<&'v str, usize>,
+}
+
+impl<'v> MermaidIds<'v> {
+    fn of(view: &'v GraphView) -> Self {
+        // The first node of an ID names it, as a search from the front would.
+        let index = view.nodes.iter().enumerate().rev().map(|(i, n)| (n.id.as_str(), i)).collect();
+        MermaidIds { index }
     }
-    let index = view.nodes.iter().position(|n| n.id == id).unwrap_or(0);
-    format!("task_{index}")
+
+    fn get(&self, id: &str) -> String {
+        let plain = id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && id.starts_with(|c: char| c.is_ascii_alphabetic())
+            && !["end", "graph", "subgraph", "flowchart", "style", "class", "classDef", "click", "linkStyle"]
+                .iter()
+                .any(|word| word.eq_ignore_ascii_case(id));
+        if plain {
+            return id.to_string();
+        }
+        format!("task_{}", self.index.get(id).copied().unwrap_or(0))
+    }
 }
 
 fn mermaid_label(text: &str) -> String {
@@ -169,6 +190,7 @@ fn mermaid_label(text: &str) -> String {
 
 /// The graph as a Mermaid flowchart.
 pub fn to_mermaid(view: &GraphView) -> String {
+    let ids = MermaidIds::of(view);
     let mut out = String::from("flowchart TD\n");
     let _ = writeln!(out, "    %% {}", view.path);
     let _ = writeln!(out, "    %% ready: {}", list_or_none(&view.ready));
@@ -179,36 +201,39 @@ pub fn to_mermaid(view: &GraphView) -> String {
         let _ = writeln!(out, "    subgraph {id} [\"{title}\"]");
         for node in nodes {
             let label = mermaid_label(&format!("{} {}", node.id, short(&node.description)));
-            let _ = writeln!(out, "        {}[\"{}\"]", mermaid_id(view, &node.id), label.trim_end());
+            let _ = writeln!(out, "        {}[\"{}\"]", ids.get(&node.id), label.trim_end());
         }
         out.push_str("    end\n");
     }
     let steps = critical_steps(view);
+    let critical: HashSet<(&str, &str)> = steps.iter().copied().collect();
+    let written = written_steps(view);
     let mut highlighted = Vec::new();
     let mut link = 0usize;
     for (task, prerequisite) in &view.edges {
-        if steps.contains(&(prerequisite.as_str(), task.as_str())) {
+        if critical.contains(&(prerequisite.as_str(), task.as_str())) {
             highlighted.push(link);
         }
-        let _ = writeln!(out, "    {} --> {}", mermaid_id(view, prerequisite), mermaid_id(view, task));
+        let _ = writeln!(out, "    {} --> {}", ids.get(prerequisite), ids.get(task));
         link += 1;
     }
-    for (prerequisite, task) in &steps {
-        if !view.edges.iter().any(|(t, p)| t == task && p == prerequisite) {
+    for step in &steps {
+        if !written.contains(step) {
             // A step the template's order implies: dashed.
-            let _ = writeln!(out, "    {} -.-> {}", mermaid_id(view, prerequisite), mermaid_id(view, task));
+            let (prerequisite, task) = step;
+            let _ = writeln!(out, "    {} -.-> {}", ids.get(prerequisite), ids.get(task));
             highlighted.push(link);
             link += 1;
         }
     }
     out.push_str("    classDef done fill:#e6f4ea,stroke:#34a853,color:#1e4620\n");
     out.push_str("    classDef critical stroke:#d93025,stroke-width:3px\n");
-    let done: Vec<String> = view.nodes.iter().filter(|n| n.done).map(|n| mermaid_id(view, &n.id)).collect();
+    let done: Vec<String> = view.nodes.iter().filter(|n| n.done).map(|n| ids.get(&n.id)).collect();
     if !done.is_empty() {
         let _ = writeln!(out, "    class {} done", done.join(","));
     }
     if !view.critical_path.is_empty() {
-        let critical: Vec<String> = view.critical_path.iter().map(|id| mermaid_id(view, id)).collect();
+        let critical: Vec<String> = view.critical_path.iter().map(|id| ids.get(id)).collect();
         let _ = writeln!(out, "    class {} critical", critical.join(","));
     }
     if !highlighted.is_empty() {
@@ -236,6 +261,7 @@ pub fn to_dot(view: &GraphView) -> String {
         let _ = writeln!(out, "    // cycle: {} -> {}", cycle.join(" -> "), cycle[0]);
     }
     out.push_str("    rankdir=TB;\n    node [shape=box, style=rounded];\n");
+    let on_critical_path: HashSet<&str> = view.critical_path.iter().map(String::as_str).collect();
     for (id, title, nodes) in groups(view) {
         let _ = writeln!(out, "    subgraph cluster_{id} {{\n        label={};", dot_string(&title));
         for node in nodes {
@@ -245,7 +271,7 @@ pub fn to_dot(view: &GraphView) -> String {
                 attributes.push("style=\"rounded,filled\"".to_string());
                 attributes.push("fillcolor=\"#e6f4ea\"".to_string());
             }
-            if view.critical_path.contains(&node.id) {
+            if on_critical_path.contains(node.id.as_str()) {
                 attributes.push("color=\"#d93025\"".to_string());
                 attributes.push("penwidth=2".to_string());
             }
@@ -254,13 +280,18 @@ pub fn to_dot(view: &GraphView) -> String {
         out.push_str("    }\n");
     }
     let steps = critical_steps(view);
+    let critical: HashSet<(&str, &str)> = steps.iter().copied().collect();
+    let written = written_steps(view);
     for (task, prerequisite) in &view.edges {
-        let critical = steps.contains(&(prerequisite.as_str(), task.as_str()));
-        let style = if critical { " [color=\"#d93025\", penwidth=2]" } else { "" };
+        let style = if critical.contains(&(prerequisite.as_str(), task.as_str())) {
+            " [color=\"#d93025\", penwidth=2]"
+        } else {
+            ""
+        };
         let _ = writeln!(out, "    {} -> {}{style};", dot_string(prerequisite), dot_string(task));
     }
-    for (prerequisite, task) in &steps {
-        if !view.edges.iter().any(|(t, p)| t == task && p == prerequisite) {
+    for step @ (prerequisite, task) in &steps {
+        if !written.contains(step) {
             let _ = writeln!(
                 out,
                 "    {} -> {} [style=dashed, color=\"#d93025\", penwidth=2];",

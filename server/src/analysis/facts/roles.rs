@@ -124,16 +124,25 @@ fn code_names(scan: &BlockScan) -> Vec<String> {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     let mut out = Vec::new();
     let mut at = 0;
+    // Backticks before `at` and the first path not ended before it, kept
+    // as the scan moves on: recounting them per word cost the square of
+    // the line's length.
+    let mut backticks = 0usize;
+    let mut next_path = 0usize;
     while let Some(offset) = text[at..].find(is_word) {
         let start = at + offset;
         let len = text[start..].find(|c: char| !is_word(c)).unwrap_or(text.len() - start);
         let word = &text[start..start + len];
+        backticks += text[at..start].matches('`').count();
         at = start + len;
-        let backticked = text[..start].matches('`').count() % 2 == 1;
+        let backticked = backticks % 2 == 1;
         let camel = word.chars().next().is_some_and(char::is_alphabetic)
             && word.chars().skip(1).any(char::is_uppercase)
             && word.chars().any(char::is_lowercase);
-        let in_path = paths.iter().any(|p| p.contains(start));
+        while paths.get(next_path).is_some_and(|p| p.end <= start) {
+            next_path += 1;
+        }
+        let in_path = paths[next_path..].iter().take_while(|p| p.start <= start).any(|p| p.contains(start));
         if (backticked || camel) && !in_path && parse_id(word).is_none() {
             out.push(fold(word));
         }

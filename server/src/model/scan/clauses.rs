@@ -139,12 +139,19 @@ fn sentences(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
+    // Remembered across line breaks: a run of blank lines is skipped once,
+    // not once per line break in it.
+    let mut next_content = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let split = match b {
             b';' => true,
             b'.' => bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace()),
             b'\n' => {
-                let next = text[i + 1..].trim_start();
+                if next_content <= i {
+                    let rest = &text[i + 1..];
+                    next_content = text.len() - rest.trim_start().len();
+                }
+                let next = &text[next_content..];
                 let prev = text[start..i].trim_end();
                 next.starts_with("**")
                     || crate::model::ids::parse_task_id(next, false).is_some()
@@ -169,11 +176,12 @@ pub fn scan_clauses(text: &str, mentions: &[Mention]) -> Vec<Clause> {
     // letters (`después`) are lower case already.
     let lower = text.to_ascii_lowercase();
     let lower = lower.as_str();
+    let mut id_lists = IdLists::default();
     let task_refs: Vec<(u32, Span)> = mentions
         .iter()
         .enumerate()
         .filter(|(_, m)| matches!(m.kind, MentionKind::Task { .. } | MentionKind::TaskRange { .. }))
-        .filter(|(_, m)| !followed_by_status(text, m.span.end))
+        .filter(|(_, m)| !followed_by_status(text, m.span.end, &mut id_lists))
         .map(|(i, m)| (i as u32, m.span))
         .collect();
     if task_refs.is_empty() {
@@ -181,20 +189,63 @@ pub fn scan_clauses(text: &str, mentions: &[Mention]) -> Vec<Clause> {
     }
     let hidden: Vec<Span> =
         mentions.iter().filter(|m| matches!(m.kind, MentionKind::Comment { .. })).map(|m| m.span).collect();
+    let refs = Refs(&task_refs);
     let mut out = Vec::new();
+    let mut hidden = Hidden { spans: &hidden, next: 0 };
     for sentence in sentences(text) {
-        let keywords = keywords_in(text, lower, sentence, &hidden);
-        clauses_of_sentence(text, sentence, &keywords, &task_refs, &mut out);
+        let keywords = keywords_in(text, lower, sentence, &mut hidden);
+        clauses_of_sentence(text, sentence, &keywords, refs, &mut out);
     }
     out
 }
 
+/// The task mentions of a block as (mention index, span), in text order
+/// and apart: the parts of a sentence are found by binary search, so a
+/// line of thousands of IDs and keywords costs n log n.
+#[derive(Clone, Copy)]
+struct Refs<'a>(&'a [(u32, Span)]);
+
+impl<'a> Refs<'a> {
+    /// The mentions lying inside `from..to`.
+    fn within(self, from: usize, to: usize) -> &'a [(u32, Span)] {
+        let first = self.0.partition_point(|(_, s)| s.start < from);
+        let count = self.0[first..].partition_point(|(_, s)| s.end <= to);
+        &self.0[first..first + count]
+    }
+
+    /// The end of the last mention ending at or before `at`.
+    fn last_end_before(self, at: usize) -> Option<usize> {
+        let count = self.0.partition_point(|(_, s)| s.end <= at);
+        count.checked_sub(1).map(|i| self.0[i].1.end)
+    }
+}
+
+/// Comment spans in order, looked up at increasing offsets.
+struct Hidden<'a> {
+    spans: &'a [Span],
+    next: usize,
+}
+
+impl Hidden<'_> {
+    fn covering(&mut self, at: usize) -> Option<Span> {
+        while self.spans.get(self.next).is_some_and(|s| s.end <= at) {
+            self.next += 1;
+        }
+        self.spans.get(self.next).filter(|s| s.contains(at)).copied()
+    }
+}
+
 /// Keywords (with their relation) and stop phrases (`None`) of a sentence.
-fn keywords_in(text: &str, lower: &str, sentence: Span, hidden: &[Span]) -> Vec<(Span, Option<Relation>)> {
+fn keywords_in(
+    text: &str,
+    lower: &str,
+    sentence: Span,
+    hidden: &mut Hidden<'_>,
+) -> Vec<(Span, Option<Relation>)> {
     let mut found = Vec::new();
     let mut at = sentence.start;
     while at < sentence.end {
-        if let Some(span) = hidden.iter().find(|s| s.contains(at)) {
+        if let Some(span) = hidden.covering(at) {
             at = span.end;
             continue;
         }
@@ -226,15 +277,14 @@ fn clauses_of_sentence(
     text: &str,
     sentence: Span,
     keywords: &[(Span, Option<Relation>)],
-    refs: &[(u32, Span)],
+    refs: Refs<'_>,
     out: &mut Vec<Clause>,
 ) {
-    let in_part = |from: usize, to: usize| -> Vec<u32> {
-        refs.iter().filter(|(_, s)| s.start >= from && s.end <= to).map(|(i, _)| *i).collect()
-    };
+    let in_part =
+        |from: usize, to: usize| -> Vec<u32> { refs.within(from, to).iter().map(|(i, _)| *i).collect() };
     let keywords: Vec<(Span, Option<Relation>)> = keywords
         .iter()
-        .filter(|(k, _)| !is_label_keyword(text, *k) || in_part(sentence.start, k.start).is_empty())
+        .filter(|(k, _)| !is_label_keyword(text, *k) || refs.within(sentence.start, k.start).is_empty())
         .copied()
         .collect();
     for (k, (keyword, relation)) in keywords.iter().enumerate() {
@@ -250,11 +300,14 @@ fn clauses_of_sentence(
                 right_to = keyword.end + close;
             }
         }
-        let left = in_part(left_from, keyword.start);
+        let left_refs = refs.within(left_from, keyword.start);
+        let left: Vec<u32> = left_refs.iter().map(|(i, _)| *i).collect();
         let right = in_part(keyword.end, right_to);
         // An arrow chains tasks written right before it; "JsonTreeNode →
         // T002, JsonTreeBuilder → T003" maps names to tasks instead.
-        if is_arrow(text, *keyword) && (left.is_empty() || !ends_at_ids(text, refs, &left, keyword.start)) {
+        if is_arrow(text, *keyword)
+            && !left_refs.last().is_some_and(|(_, s)| ends_at_ids(text, s.end, keyword.start))
+        {
             continue;
         }
         // An implicit subject only for the sentence's first keyword:
@@ -270,7 +323,7 @@ fn clauses_of_sentence(
 /// after a clause break ("then", "while"), and after a comma that ends a
 /// clause of prose ("T004-T008 are sequential (same file), T009-T011 can
 /// run after T008" is about T009-T011).
-fn left_start(text: &str, from: usize, keyword: usize, refs: &[(u32, Span)]) -> usize {
+fn left_start(text: &str, from: usize, keyword: usize, refs: Refs<'_>) -> usize {
     let before = text[from..keyword].to_ascii_lowercase();
     let mut start = from;
     if let Some(at) = CLAUSE_BREAKS.iter().filter_map(|b| before.rfind(b).map(|i| i + b.len())).max() {
@@ -279,7 +332,7 @@ fn left_start(text: &str, from: usize, keyword: usize, refs: &[(u32, Span)]) -> 
     let base = start;
     for (comma, _) in text[base..keyword].match_indices(", ") {
         let comma = base + comma;
-        let last_id_end = refs.iter().map(|(_, s)| s.end).filter(|&end| end <= comma && end >= start).max();
+        let last_id_end = refs.last_end_before(comma).filter(|&end| end >= start);
         let prose = &text[last_id_end.unwrap_or(start)..comma];
         if last_id_end.is_some() && has_word(prose) {
             start = comma + 2;
@@ -330,28 +383,52 @@ fn is_arrow(text: &str, keyword: Span) -> bool {
 }
 
 /// True when nothing but punctuation and parenthesised asides separates the
-/// last of `left`'s mentions from the keyword at `keyword_start`.
-fn ends_at_ids(text: &str, refs: &[(u32, Span)], left: &[u32], keyword_start: usize) -> bool {
-    let last_end =
-        refs.iter().filter(|(i, _)| left.contains(i)).map(|(_, s)| s.end).max().unwrap_or(keyword_start);
+/// last mention of the left side (ending at `last_end`) from the keyword.
+fn ends_at_ids(text: &str, last_end: usize, keyword_start: usize) -> bool {
     !has_word(&text[last_end..keyword_start])
 }
 
 /// Is the mention ending at `end`, or the list of IDs it starts
 /// ("T010/T011", "T010 and T011"), followed by a state word ("PASS")?
-fn followed_by_status(text: &str, end: usize) -> bool {
-    let mut rest = &text[end..];
-    loop {
-        let trimmed = rest.trim_start_matches([' ', '/', ',', '&']);
-        let trimmed = trimmed.strip_prefix("and ").unwrap_or(trimmed);
-        match crate::model::ids::parse_task_id(trimmed, false) {
-            Some((_, len)) if trimmed.len() < rest.len() => rest = &trimmed[len..],
-            _ => break,
-        }
-    }
+fn followed_by_status(text: &str, end: usize, lists: &mut IdLists) -> bool {
+    let rest = &text[lists.end_of_list(text, end)..];
     let rest = rest.trim_start_matches([' ', ')', ']', '*']);
-    let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+    // No state word is longer than eight letters.
+    let word: String =
+        rest.chars().take_while(|c| c.is_alphabetic()).take(9).collect::<String>().to_lowercase();
     STATUS_WORDS.contains(&word.as_str())
+}
+
+/// Where a list of IDs ("T010, T011 and T012") starting at an offset
+/// ends, remembered for every offset walked: each mention of a line of n
+/// IDs asks, and walking the rest of the list anew each time costs n².
+#[derive(Default)]
+struct IdLists {
+    ends: std::collections::HashMap<usize, usize>,
+}
+
+impl IdLists {
+    fn end_of_list(&mut self, text: &str, start: usize) -> usize {
+        let mut walked = Vec::new();
+        let mut at = start;
+        let end = loop {
+            if let Some(&end) = self.ends.get(&at) {
+                break end;
+            }
+            walked.push(at);
+            let rest = &text[at..];
+            let trimmed = rest.trim_start_matches([' ', '/', ',', '&']);
+            let trimmed = trimmed.strip_prefix("and ").unwrap_or(trimmed);
+            match crate::model::ids::parse_task_id(trimmed, false) {
+                Some((_, len)) if trimmed.len() < rest.len() => at = text.len() - trimmed.len() + len,
+                _ => break at,
+            }
+        };
+        for offset in walked {
+            self.ends.insert(offset, end);
+        }
+        end
+    }
 }
 
 #[cfg(test)]

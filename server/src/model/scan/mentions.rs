@@ -67,16 +67,19 @@ pub struct Mention {
 
 const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
-/// Regions where IDs are not looked for: comments and code spans.
+/// Regions where IDs are not looked for: comments and code spans, in
+/// order and apart (each is found after the one before it ends).
 #[derive(Default)]
 struct Regions {
-    comments: Vec<Span>,
-    code: Vec<Span>,
+    spans: Vec<Span>,
 }
 
 impl Regions {
+    /// The region containing `at`: a binary search, so that a line of many
+    /// code spans costs n log n, not n².
     fn covering(&self, at: usize) -> Option<Span> {
-        self.comments.iter().chain(&self.code).find(|span| span.contains(at)).copied()
+        let i = self.spans.partition_point(|span| span.end <= at);
+        self.spans.get(i).filter(|span| span.contains(at)).copied()
     }
 }
 
@@ -104,7 +107,7 @@ fn find_regions(text: &str, out: &mut Vec<Mention>) -> Regions {
             let end = close.map_or(text.len(), |c| c + 3);
             let body = text[at + 4..close.unwrap_or(text.len())].trim();
             out.push(Mention { span: Span::new(at, end), kind: MentionKind::Comment { body: body.into() } });
-            regions.comments.push(Span::new(at, end));
+            regions.spans.push(Span::new(at, end));
             at = end;
         } else if bytes[at] == b'`' {
             let run = bytes[at..].iter().take_while(|&&b| b == b'`').count();
@@ -113,7 +116,7 @@ fn find_regions(text: &str, out: &mut Vec<Mention>) -> Regions {
                 Some(i) if !text[at + run..at + run + i].contains("\n\n") => {
                     let inner = Span::new(at + run, at + run + i);
                     code_span_paths(text, inner, out);
-                    regions.code.push(Span::new(at, inner.end + run));
+                    regions.spans.push(Span::new(at, inner.end + run));
                     at = inner.end + run;
                 }
                 _ => at += run,
@@ -192,6 +195,7 @@ fn is_endpoint_path(text: &str, offset: usize) -> bool {
 
 fn scan_references(text: &str, regions: &Regions, out: &mut Vec<Mention>) {
     let bytes = text.as_bytes();
+    let mut brackets = Brackets::of(text);
     let mut at = 0;
     while at < bytes.len() {
         if let Some(region) = regions.covering(at) {
@@ -199,7 +203,7 @@ fn scan_references(text: &str, regions: &Regions, out: &mut Vec<Mention>) {
             continue;
         }
         let step = match bytes[at] {
-            b'[' => scan_bracket(text, at, out),
+            b'[' => scan_bracket(text, at, brackets.pair_at(at), out),
             b'T' if word_starts_at(text, at) => scan_task_reference(text, at, out),
             b'U' | b'H' if word_starts_at(text, at) => scan_story_words(text, at, out),
             b'$' if text[at..].starts_with("$ARGUMENTS") => {
@@ -232,13 +236,74 @@ fn scan_speckit_token(text: &str, at: usize, out: &mut Vec<Mention>) -> usize {
     0
 }
 
+/// Every `[` of a text with the `]` closing it on its line (nesting
+/// honoured), found in one pass: looking for each bracket's match anew
+/// would cost a line's length per bracket.
+struct Brackets {
+    /// (opening offset, its pair), in text order.
+    pairs: Vec<(usize, Option<BracketPair>)>,
+    /// Index of the first pair not looked up yet.
+    next: usize,
+}
+
+#[derive(Clone, Copy)]
+struct BracketPair {
+    close: usize,
+    /// Whether another bracket sits inside.
+    nested: bool,
+}
+
+impl Brackets {
+    fn of(text: &str) -> Self {
+        let mut pairs: Vec<(usize, Option<BracketPair>)> = Vec::new();
+        // Indices into `pairs` of the brackets still open on this line.
+        let mut open: Vec<usize> = Vec::new();
+        for (i, b) in text.bytes().enumerate() {
+            match b {
+                b'[' => {
+                    if let Some(&outer) = open.last() {
+                        pairs[outer].1 = Some(BracketPair { close: 0, nested: true });
+                    }
+                    open.push(pairs.len());
+                    pairs.push((i, None));
+                }
+                b']' => {
+                    if let Some(index) = open.pop() {
+                        let nested = pairs[index].1.is_some_and(|p| p.nested);
+                        pairs[index].1 = Some(BracketPair { close: i, nested });
+                    }
+                }
+                b'\n' => {
+                    // Unclosed on their line: no pair.
+                    for index in open.drain(..) {
+                        pairs[index].1 = None;
+                    }
+                }
+                _ => {}
+            }
+        }
+        for index in open {
+            pairs[index].1 = None;
+        }
+        Brackets { pairs, next: 0 }
+    }
+
+    /// The pair of the `[` at `at`; offsets are asked in increasing order.
+    fn pair_at(&mut self, at: usize) -> Option<BracketPair> {
+        while self.pairs.get(self.next).is_some_and(|(open, _)| *open < at) {
+            self.next += 1;
+        }
+        self.pairs.get(self.next).filter(|(open, _)| *open == at).and_then(|(_, pair)| *pair)
+    }
+}
+
 /// `[NEEDS CLARIFICATION: ...]`, `[US1]`, links, checkboxes, other brackets.
 /// Returns how far to skip: only past the opening bracket, so IDs inside
 /// (`[FR-001]`, `[T001]`) are still found.
-fn scan_bracket(text: &str, at: usize, out: &mut Vec<Mention>) -> usize {
-    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    let Some(close) = matching_bracket(&text[at..line_end]).map(|i| at + i) else {
+fn scan_bracket(text: &str, at: usize, pair: Option<BracketPair>, out: &mut Vec<Mention>) -> usize {
+    let Some(BracketPair { close, nested }) = pair else {
         return if text[at..].starts_with("[NEEDS CLARIFICATION") {
+            let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
             out.push(Mention { span: Span::new(at, line_end), kind: MentionKind::Clarification });
             line_end - at
         } else {
@@ -258,29 +323,14 @@ fn scan_bracket(text: &str, at: usize, out: &mut Vec<Mention>) -> usize {
         return span.len();
     }
     let is_link = text[close + 1..].starts_with('(') || text[close + 1..].starts_with('[');
-    let is_checkbox = inner.chars().count() == 1;
-    if !is_link && !is_checkbox && inner != "P" && !inner.trim().is_empty() {
+    let mut chars = inner.chars();
+    let is_checkbox = chars.next().is_some() && chars.next().is_none();
+    // Only the innermost brackets keep their text: copying the inner text
+    // of every level of `[[[...]]]` would cost the square of its length.
+    if !is_link && !is_checkbox && !nested && inner != "P" && !inner.trim().is_empty() {
         out.push(Mention { span, kind: MentionKind::Bracket { inner: inner.into() } });
     }
     1
-}
-
-/// Index of the `]` closing the `[` at 0, honouring nesting.
-fn matching_bracket(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, b) in text.bytes().enumerate() {
-        match b {
-            b'[' => depth += 1,
-            b']' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 /// A task ID, or a range `T004-T007` / `T004–T007` / `T015 through T019`,

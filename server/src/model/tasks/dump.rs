@@ -2,7 +2,11 @@
 
 use serde_json::{Value, json};
 
-use super::{Phase, Task, TasksDoc};
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+
+use super::{DependencyEdge, Phase, Task, TasksDoc};
+use crate::model::ids::TaskKey;
 use crate::model::scan::CheckState;
 use crate::text::Document;
 
@@ -10,13 +14,22 @@ impl TasksDoc {
     /// The dump of this model; `doc` gives line numbers, `path` is printed.
     pub fn to_dump(&self, doc: &Document, path: &str) -> Value {
         let line = |offset: usize| doc.line_of(offset) + 1;
+        // Each task's written dependencies, grouped once: filtering every
+        // edge for every task cost tasks × edges.
+        let mut depends_on: HashMap<TaskKey, Vec<&DependencyEdge>> = HashMap::new();
+        for edge in &self.edges {
+            depends_on.entry(edge.from).or_default().push(edge);
+        }
+        let no_edges = Vec::new();
         json!({
             "version": 1,
             "kind": "tasks",
             "path": path,
             "title": self.title,
             "phases": self.phases.iter().map(|p| self.dump_phase(p, &line)).collect::<Vec<_>>(),
-            "tasks": self.tasks.iter().map(|t| self.dump_task(t, doc, &line)).collect::<Vec<_>>(),
+            "tasks": self.tasks.iter().map(|t| {
+                self.dump_task(t, depends_on.get(&t.key()).unwrap_or(&no_edges), doc, &line)
+            }).collect::<Vec<_>>(),
             "dependencies": self.edges.iter().map(|e| json!({
                 "from": self.written_id(e.from).unwrap_or_else(|| e.from.to_string()),
                 "to": self.written_id(e.to).unwrap_or_else(|| doc.slice(e.to_span).into_owned()),
@@ -56,21 +69,18 @@ impl TasksDoc {
         })
     }
 
-    fn dump_task(&self, task: &Task, doc: &Document, line: &dyn Fn(usize) -> usize) -> Value {
-        let mut depends_on: Vec<String> = Vec::new();
-        for edge in self.dependencies_of(task.key()) {
-            let id = self.written_id(edge.to).unwrap_or_else(|| doc.slice(edge.to_span).into_owned());
-            if !depends_on.contains(&id) {
-                depends_on.push(id);
-            }
-        }
+    fn dump_task(
+        &self,
+        task: &Task,
+        edges: &[&DependencyEdge],
+        doc: &Document,
+        line: &dyn Fn(usize) -> usize,
+    ) -> Value {
+        let depends_on = first_of_each(
+            edges.iter().map(|e| self.written_id(e.to).unwrap_or_else(|| doc.slice(e.to_span).into_owned())),
+        );
         let scan = task.line();
-        let mut paths: Vec<&str> = Vec::new();
-        for (path, _) in task.paths() {
-            if !paths.contains(&path) {
-                paths.push(path);
-            }
-        }
+        let paths = first_of_each(task.paths().map(|(path, _)| path));
         json!({
             "id": scan.id.text,
             "key": scan.id.key,
@@ -94,4 +104,11 @@ impl TasksDoc {
             "cancelled": scan.cancelled,
         })
     }
+}
+
+/// The items in order, each once: a set instead of `contains` on the list
+/// keeps a task of thousands of dependencies linear.
+fn first_of_each<T: Eq + Hash + Clone>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut seen = HashSet::new();
+    items.filter(|item| seen.insert(item.clone())).collect()
 }
