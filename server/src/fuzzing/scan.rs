@@ -73,7 +73,10 @@ pub(super) fn check_task_line(text: &str, start: usize, line: &TaskLine) {
             panic!("task line parts {name} and {other} overlap in {text:?}");
         }
     }
-    for (offset, c) in text.char_indices().skip_while(|(i, _)| *i < start) {
+    // Past `tail_end` come the task's detail lines (`**Success**: ...`),
+    // which belong to the details, not to the task line.
+    let own = text.char_indices().skip_while(|(i, _)| *i < start).take_while(|(i, _)| *i < line.tail_end);
+    for (offset, c) in own {
         if c.is_alphanumeric() && !parts.iter().any(|(_, span)| span.contains(offset)) {
             panic!("{c:?} at {offset} belongs to no part of the task line {text:?}: {line:#?}");
         }
