@@ -1,5 +1,5 @@
 //! The three task-document templates specls was created from (vendored
-//! from `../shared/seeds/` into `tests/fixtures/seeds/`, so the test needs
+//! from the project's shared seed folder into `tests/fixtures/seeds/`, so the test needs
 //! nothing outside the repository) dump with exactly the tasks, phases, labels, paths
 //! and edges they contain.
 
