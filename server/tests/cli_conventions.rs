@@ -5,82 +5,22 @@
 //! on the example with two rules selected (one error with an unsafe fix,
 //! one warning with a safe fix), so snapshots stay put as rules are added.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::Output;
 
 use serde_json::Value;
 
-const EXAMPLE: &str = "examples/specs/001-team-invites";
+mod cli_support;
+
+use cli_support::*;
+
 /// An error with an unsafe fix and a warning with a safe one.
 const TWO_RULES: &str = "duplicate-task-id,malformed-task";
-
-fn repo() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-}
-
-fn specls_command(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_specls"));
-    command.args(args).current_dir(repo()).env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
-    command
-}
-
-fn specls(args: &[&str]) -> Output {
-    specls_command(args).output().expect("the specls binary runs")
-}
 
 /// `check examples --select TWO_RULES` and more arguments.
 fn check_two(more: &[&str]) -> Output {
     let mut args = vec!["check", "examples", "--select", TWO_RULES];
     args.extend_from_slice(more);
     specls(&args)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().expect("exited, not killed")
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(output)))
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("specls-conv-{name}-{}-{n}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// A copy of the example feature under `specs/` of a fresh folder:
-/// (the folder, the feature folder).
-fn example_copy(name: &str) -> (PathBuf, PathBuf) {
-    let dir = temp_dir(name);
-    let feature = dir.join("specs/001-team-invites");
-    copy_dir(&repo().join(EXAMPLE), &feature);
-    (dir, feature)
 }
 
 // ------------------------------------------------------------- formats
