@@ -65,7 +65,7 @@ const CHECK_EXIT_CODES: &str = "\
 Exit status:
   0  no finding fails the check (or --exit-zero)
   1  findings fail it: errors, warnings too with --strict, more than
-     --max-warnings warnings
+     --max-warnings warnings; with --diff, some file would change
   2  usage error, unreadable input or a file --fix could not write";
 
 #[derive(clap::Args)]
@@ -94,7 +94,11 @@ struct CheckArgs {
     /// alone (exit 2).
     #[arg(long, help_heading = "Fixes")]
     fix: bool,
-    /// With --fix, apply the unsafe fixes too.
+    /// Print what --fix would change as a unified diff; write nothing.
+    /// Exit 1 when some file would change, 0 when none would.
+    #[arg(long, help_heading = "Fixes", conflicts_with_all = ["fix", "statistics", "write_baseline"])]
+    diff: bool,
+    /// With --fix or --diff, apply the unsafe fixes too.
     #[arg(long, help_heading = "Fixes")]
     unsafe_fixes: bool,
     /// Show each fix's edits; with --fix, what was fixed per rule.
@@ -127,6 +131,10 @@ struct CheckArgs {
     /// Record every finding in FILE, for --baseline.
     #[arg(long, value_name = "FILE", help_heading = "Baseline")]
     write_baseline: Option<PathBuf>,
+    /// Check again whenever a document under PATHS changes, until
+    /// interrupted (Ctrl-C).
+    #[arg(short, long, conflicts_with_all = ["fix", "diff", "write_baseline"])]
+    watch: bool,
     /// Neither read nor write the results cache ($XDG_CACHE_HOME/specls).
     #[arg(long)]
     no_cache: bool,
@@ -156,6 +164,8 @@ impl CheckArgs {
             select: self.select,
             ignore: self.ignore,
             fix: self.fix,
+            diff: self.diff,
+            watch: self.watch,
             no_cache: self.no_cache,
             max_file_size: self.max_file_size,
             unsafe_fixes: self.unsafe_fixes,

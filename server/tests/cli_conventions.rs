@@ -179,6 +179,8 @@ fn check_help_gives_the_exit_codes_and_every_flag() {
         "--max-warnings",
         "--show-fixes",
         "--unsafe-fixes",
+        "--diff",
+        "--watch",
         "--baseline",
         "--write-baseline",
     ] {
@@ -301,4 +303,92 @@ fn a_bad_baseline_is_an_error() {
     let missing = check_two(&["--baseline", dir.join("absent.json").to_str().unwrap()]);
     assert_eq!(code(&missing), 2);
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn diff_shows_what_fix_would_change_and_writes_nothing() {
+    let (root, feature) = example_copy("diff");
+    let root_arg = root.to_str().unwrap();
+    let tasks = feature.join("tasks.md");
+    let before = std::fs::read_to_string(&tasks).unwrap();
+
+    let diff = specls(&["check", root_arg, "--diff", "--select", TWO_RULES]);
+    assert_eq!(code(&diff), 1, "a file would change: {}", stderr(&diff));
+    assert_eq!(std::fs::read_to_string(&tasks).unwrap(), before, "--diff writes nothing");
+    assert_eq!(stderr(&diff), "Would fix 1 problem in 1 file\n");
+    let shown = stdout(&diff);
+    insta::assert_snapshot!("diff", shown.replace(root_arg, "ROOT"));
+
+    // The diff is exactly what --fix then does to the file.
+    specls(&["check", root_arg, "--fix", "--select", TWO_RULES]);
+    let after = std::fs::read_to_string(&tasks).unwrap();
+    let path = tasks.to_str().unwrap();
+    let expected =
+        similar::TextDiff::from_lines(&before, &after).unified_diff().header(path, path).to_string();
+    assert_eq!(shown, expected);
+
+    // Nothing left to fix: no diff, exit 0. Unsafe fixes only when asked.
+    let clean = specls(&["check", root_arg, "--diff", "--select", TWO_RULES]);
+    assert_eq!((code(&clean), stdout(&clean)), (0, String::new()));
+    assert_eq!(stderr(&clean), "No fixes would be applied\n");
+    let unsafe_diff = specls(&["check", root_arg, "--diff", "--unsafe-fixes", "--select", TWO_RULES]);
+    assert_eq!(code(&unsafe_diff), 1);
+    assert!(stdout(&unsafe_diff).contains("+- [ ] T011 [US1] Implement GET"), "{}", stdout(&unsafe_diff));
+    assert_eq!(std::fs::read_to_string(&tasks).unwrap(), after);
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn watch_checks_again_when_a_document_changes() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    use std::sync::mpsc::channel;
+    use std::time::Duration;
+
+    let (root, feature) = example_copy("watch");
+    let mut child = specls_command(&["check", root.to_str().unwrap(), "--watch", "--format", "concise"])
+        .args(["--select", TWO_RULES])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines, received) = channel();
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let out_lines = lines.clone();
+    std::thread::spawn(move || {
+        BufReader::new(stdout).lines().map_while(Result::ok).for_each(|l| {
+            let _ = out_lines.send(l);
+        })
+    });
+    std::thread::spawn(move || {
+        BufReader::new(stderr).lines().map_while(Result::ok).for_each(|l| {
+            let _ = lines.send(l);
+        })
+    });
+    // Everything printed up to the next "watching" line; a generous bound
+    // so a loaded machine cannot hang the test forever.
+    let next_report = || {
+        let mut report = Vec::new();
+        loop {
+            let line = received.recv_timeout(Duration::from_secs(120)).expect("a report before the bound");
+            if line.starts_with("specls: watching for changes") {
+                return report;
+            }
+            report.push(line);
+        }
+    };
+    let first = next_report();
+    assert!(first.iter().any(|l| l.contains("duplicate-task-id")), "{first:?}");
+
+    let tasks = feature.join("tasks.md");
+    let text = std::fs::read_to_string(&tasks).unwrap();
+    std::fs::write(&tasks, text.replace("- [ ] T010 [US1] Implement GET", "- [ ] T011 [US1] Implement GET"))
+        .unwrap();
+    let second = next_report();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(!second.iter().any(|l| l.contains("duplicate-task-id")), "{second:?}");
+    assert!(second.iter().any(|l| l.contains("malformed-task")), "{second:?}");
+    std::fs::remove_dir_all(root).unwrap();
 }

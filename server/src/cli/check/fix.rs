@@ -22,9 +22,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::Report;
+use std::sync::Arc;
+
+use super::{CheckedFeature, Report};
 use crate::analysis::{Applicability, Diagnostic, FileEdit};
 use crate::model::feature::{DocModel, Feature, FeatureFile};
+use crate::model::kind::DocumentKind;
 use crate::text::Span;
 
 /// At most this many rounds of fix-and-re-check.
@@ -39,6 +42,8 @@ pub struct Fixed {
     pub skipped: Vec<(PathBuf, String)>,
     /// Files that could not be written.
     pub failed: Vec<(PathBuf, String)>,
+    /// `--diff`: each changed file's text before its first fix.
+    pub originals: BTreeMap<PathBuf, String>,
 }
 
 impl Fixed {
@@ -52,10 +57,21 @@ impl Fixed {
 /// One file being fixed this round.
 struct Target {
     path: PathBuf,
+    rel: Arc<str>,
+    kind: DocumentKind,
     text: String,
     edits: Vec<(Span, String)>,
     /// Diagnostics fixed in this file.
     fixed: usize,
+}
+
+/// Where a round's fixed texts go.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Destination {
+    /// `--fix`: the files on disk, when they are exactly what was analysed.
+    Disk,
+    /// `--diff`: the features in memory; nothing is written.
+    Memory,
 }
 
 /// Apply every safe fix of `report` that does not collide with another;
@@ -63,23 +79,10 @@ struct Target {
 pub fn apply_safe_fixes(report: &Report, fixed: &mut Fixed) -> usize {
     let mut applied = 0;
     for checked in &report.features {
-        let mut diagnostics: Vec<&Diagnostic> = checked.diagnostics.iter().collect();
-        diagnostics.sort_by(|a, b| (&a.file, a.span.start, a.code).cmp(&(&b.file, b.span.start, b.code)));
-        let mut targets: HashMap<&str, Option<Target>> = HashMap::new();
-        for diagnostic in diagnostics {
-            let Some(fix) = &diagnostic.fix else { continue };
-            if fix.applicability != Applicability::Safe || fix.edits.is_empty() {
-                continue;
-            }
-            if take_fix(&checked.feature, &fix.edits, &mut targets, fixed) {
-                applied += 1;
-            }
-        }
-        let mut targets: Vec<Target> =
-            targets.into_values().flatten().filter(|t| !t.edits.is_empty()).collect();
-        targets.sort_by(|a, b| a.path.cmp(&b.path));
+        let (targets, taken) = plan_round(checked, fixed, Destination::Disk);
+        applied += taken;
         for target in targets {
-            let Target { path, text, edits, fixed: count } = target;
+            let Target { path, text, edits, fixed: count, .. } = target;
             let new_text = apply_edits(&text, edits);
             if new_text == text {
                 // A fix that changes nothing does not fix its diagnostic;
@@ -99,12 +102,70 @@ pub fn apply_safe_fixes(report: &Report, fixed: &mut Fixed) -> usize {
     applied
 }
 
+/// `--diff`: one round of [`apply_safe_fixes`] applied to the features in
+/// memory instead of the disk; each changed feature is analysed again with
+/// `reanalyse`. The text a file had before its first fix goes to
+/// `fixed.originals`. Returns how many diagnostics were fixed this round.
+pub fn apply_safe_fixes_in_memory(
+    report: &mut Report,
+    fixed: &mut Fixed,
+    reanalyse: &mut dyn FnMut(&Feature) -> anyhow::Result<Vec<Diagnostic>>,
+) -> anyhow::Result<usize> {
+    let mut applied = 0;
+    for checked in &mut report.features {
+        let (targets, taken) = plan_round(checked, fixed, Destination::Memory);
+        applied += taken;
+        let mut changed = false;
+        for target in targets {
+            let Target { path, rel, kind, text, edits, fixed: count } = target;
+            let new_text = apply_edits(&text, edits);
+            if new_text == text {
+                applied -= count.min(applied);
+                continue;
+            }
+            *fixed.per_file.entry(path.clone()).or_default() += count;
+            fixed.originals.entry(path.clone()).or_insert(text);
+            checked.feature.upsert(FeatureFile::from_text(path, &rel, kind, &new_text));
+            changed = true;
+        }
+        if changed {
+            checked.diagnostics = reanalyse(&checked.feature)?;
+            if let Some(only) = &checked.only {
+                checked.diagnostics.retain(|d| only.iter().any(|rel| *rel == *d.file));
+            }
+        }
+    }
+    Ok(applied)
+}
+
+/// The files one feature's safe fixes change this round, with their
+/// edits, and how many diagnostics those fixes fix.
+fn plan_round(checked: &CheckedFeature, fixed: &mut Fixed, destination: Destination) -> (Vec<Target>, usize) {
+    let mut taken = 0;
+    let mut diagnostics: Vec<&Diagnostic> = checked.diagnostics.iter().collect();
+    diagnostics.sort_by(|a, b| (&a.file, a.span.start, a.code).cmp(&(&b.file, b.span.start, b.code)));
+    let mut targets: HashMap<&str, Option<Target>> = HashMap::new();
+    for diagnostic in diagnostics {
+        let Some(fix) = &diagnostic.fix else { continue };
+        if fix.applicability != Applicability::Safe || fix.edits.is_empty() {
+            continue;
+        }
+        if take_fix(&checked.feature, &fix.edits, &mut targets, fixed, destination) {
+            taken += 1;
+        }
+    }
+    let mut targets: Vec<Target> = targets.into_values().flatten().filter(|t| !t.edits.is_empty()).collect();
+    targets.sort_by(|a, b| a.path.cmp(&b.path));
+    (targets, taken)
+}
+
 /// Take the edits of one fix into `targets` if all of them fit.
 fn take_fix<'f>(
     feature: &'f Feature,
     edits: &[FileEdit],
     targets: &mut HashMap<&'f str, Option<Target>>,
     fixed: &mut Fixed,
+    destination: Destination,
 ) -> bool {
     // Every file of the fix must be fixable, every edit valid and free.
     let mut fresh: Vec<(&str, Span, &str)> = Vec::new();
@@ -115,8 +176,19 @@ fn take_fix<'f>(
             if fixed.failed.iter().any(|(p, _)| *p == file.path) {
                 return None; // a write failed or was refused in an earlier round
             }
-            match fixable(file) {
-                Ok(text) => Some(Target { path: file.path.clone(), text, edits: Vec::new(), fixed: 0 }),
+            let text = match destination {
+                Destination::Disk => fixable(file),
+                Destination::Memory => parsed_text(file),
+            };
+            match text {
+                Ok(text) => Some(Target {
+                    path: file.path.clone(),
+                    rel: file.rel.clone(),
+                    kind: file.kind,
+                    text,
+                    edits: Vec::new(),
+                    fixed: 0,
+                }),
                 Err(NotFixable::Skip(reason)) => {
                     fixed.skip(&file.path, reason);
                     None
@@ -179,11 +251,7 @@ enum NotFixable {
 
 /// The text on disk, when the file may be rewritten.
 fn fixable(file: &FeatureFile) -> Result<String, NotFixable> {
-    if let DocModel::Contract(doc) = &file.model
-        && let Some((message, _)) = &doc.parse_error
-    {
-        return Err(NotFixable::Skip(format!("it does not parse ({message})")));
-    }
+    parsed_text(file)?;
     let metadata = std::fs::symlink_metadata(&file.path)
         .map_err(|err| NotFixable::Skip(format!("cannot read it: {err}")))?;
     refuse_unwritable(&metadata).map_err(NotFixable::Refuse)?;
@@ -194,6 +262,17 @@ fn fixable(file: &FeatureFile) -> Result<String, NotFixable> {
         return Err(NotFixable::Skip("it changed on disk while specls ran".to_string()));
     }
     Ok(text)
+}
+
+/// The analysed text, unless the file is a contract that does not parse
+/// (its spans may not mean what the fix thinks).
+fn parsed_text(file: &FeatureFile) -> Result<String, NotFixable> {
+    if let DocModel::Contract(doc) = &file.model
+        && let Some((message, _)) = &doc.parse_error
+    {
+        return Err(NotFixable::Skip(format!("it does not parse ({message})")));
+    }
+    Ok(file.document.text())
 }
 
 /// Files `--fix` leaves alone whatever their findings: replacing a symbolic
@@ -292,12 +371,8 @@ fn keep_owner(_: &std::fs::File, _: &std::fs::Metadata) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
     use crate::analysis::{Fix, Severity};
-    use crate::cli::check::CheckedFeature;
-    use crate::model::kind::DocumentKind;
 
     fn temp_dir(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("specls-fix-{name}-{}", std::process::id()));
@@ -314,7 +389,8 @@ mod tests {
         let kind = DocumentKind::of_path(Path::new(rel)).unwrap();
         feature.upsert(FeatureFile::from_text(path, rel, kind, text));
         let file = feature.files[0].rel.clone();
-        Report { features: vec![CheckedFeature { feature, diagnostics: make(&file) }], ..Report::default() }
+        let checked = CheckedFeature { feature, diagnostics: make(&file), only: None };
+        Report { features: vec![checked], ..Report::default() }
     }
 
     fn diagnostic(
@@ -424,7 +500,7 @@ mod tests {
         feature.upsert(FeatureFile::from_text(dir.join("tasks.md"), "tasks.md", DocumentKind::Tasks, text));
         let file = feature.files[0].rel.clone();
         let diagnostics = vec![diagnostic(&file, Applicability::Safe, &[(0, 1, "X")])];
-        Report { features: vec![CheckedFeature { feature, diagnostics }], ..Report::default() }
+        Report { features: vec![CheckedFeature { feature, diagnostics, only: None }], ..Report::default() }
     }
 
     #[cfg(unix)]

@@ -9,6 +9,7 @@
 
 pub mod baseline;
 pub mod concise;
+pub mod diff;
 pub mod fingerprint;
 pub mod fix;
 pub mod github;
@@ -18,6 +19,7 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 pub mod statistics;
+pub mod watch;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -39,6 +41,9 @@ use crate::workspace::load::{FolderRead, LoadProblem, ReadFile, feature_from, lo
 pub struct CheckedFeature {
     pub feature: Feature,
     pub diagnostics: Vec<Diagnostic>,
+    /// The files reported on, when the command line named files of the
+    /// feature (paths relative to its folder); `None`: every file.
+    pub only: Option<Vec<String>>,
 }
 
 /// Everything `check` found.
@@ -503,11 +508,11 @@ fn check_one(
 /// Analyse a loaded feature; with `only`, keep the findings in those files.
 fn checked_feature(feature: Feature, only: Option<&[PathBuf]>, config: &RuleConfig) -> CheckedFeature {
     let mut diagnostics = analyze(&feature, config);
-    if let Some(only) = only {
-        let wanted: Vec<String> = only.iter().map(|p| feature.relative(p)).collect();
+    let only: Option<Vec<String>> = only.map(|only| only.iter().map(|p| feature.relative(p)).collect());
+    if let Some(wanted) = &only {
         diagnostics.retain(|d| wanted.iter().any(|w| *w == *d.file));
     }
-    CheckedFeature { feature, diagnostics }
+    CheckedFeature { feature, diagnostics, only }
 }
 
 /// `work` over every item on every core, results in the items' order.
@@ -563,6 +568,11 @@ pub struct CheckOptions {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub fix: bool,
+    /// `--diff`: print what `--fix` would change as a unified diff, write
+    /// nothing.
+    pub diff: bool,
+    /// `--watch`: check again whenever a file under the paths changes.
+    pub watch: bool,
     /// `--no-cache`: neither read nor write the results cache.
     pub no_cache: bool,
     /// `--max-file-size`: over the `specls.toml` key.
@@ -679,8 +689,17 @@ impl Configs {
     }
 }
 
-/// Run `specls check`; the exit code follows interfaces.md.
+/// Run `specls check`; the exit code follows interfaces.md. With
+/// `--watch`, check again on every change until interrupted.
 pub fn run(options: &CheckOptions) -> Result<ExitCode> {
+    if options.watch {
+        return watch::run(options, check_once);
+    }
+    check_once(options)
+}
+
+/// One `specls check`.
+fn check_once(options: &CheckOptions) -> Result<ExitCode> {
     for path in &options.paths {
         if !path.exists() {
             bail!("{}: no such file or directory", path.display());
@@ -712,6 +731,9 @@ pub fn run(options: &CheckOptions) -> Result<ExitCode> {
             )?;
             return Ok(if report.problems.is_empty() { options.exit.code(&summary) } else { exit::FAILURE });
         }
+    }
+    if options.diff {
+        return diff::run(options, &mut configs);
     }
     let mut check = || check_paths_with(&options.paths, &mut |root| configs.for_feature(root));
     let mut report = check()?;
@@ -877,6 +899,7 @@ fn fix_summary(
 /// single document) and the summary is printed.
 fn streams(options: &CheckOptions) -> bool {
     !options.fix
+        && !options.diff
         && !options.show_fixes
         && !options.statistics
         && !options.quiet
