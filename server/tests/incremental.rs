@@ -13,7 +13,7 @@ use tree_sitter::Node;
 const BASE: &str = "---\ndescription: x\n---\n# Tasks: Demo\n\n## Phase 1: Setup\n\n- [ ] T001 Create `src/app.py`\n- [x] T002 [P] Configure lint in tests/conftest.py\n  - **File**: `src/x.py`\n\n## Phase 2: User Story 1 - Login (Priority: P1)\n\n**Goal**: log in\n\n### Tests for User Story 1\n\n- [ ] T003 [P] [US1] Contract test in tests/contract/test_login.py\n- [ ] T004 [US1] Implement login in src/login.py (depends on T003)\n\n```text\n- [ ] T099 not a task\n```\n\n<!-- specls-disable-next-line x -->\n## Dependencies\n\n- T001 blocks T003\n- T003-T004 before T005\n";
 
 /// Fragments that stress the grammar: list markers, checkboxes, fences,
-/// headings, CRLF, lone CR, multi-byte text, comments.
+/// headings, CRLF, lone CR, multi-byte text, comments, control characters.
 fn fragment() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("\n".to_string()),
@@ -33,6 +33,10 @@ fn fragment() -> impl Strategy<Value = String> {
         Just("漢字".to_string()),
         Just(" ".to_string()),
         Just("T004 → T005".to_string()),
+        Just("\0".to_string()),
+        Just("\n\0\n".to_string()),
+        Just("\u{b}".to_string()),
+        Just("\u{c}\n".to_string()),
         "[a-zT0-9 \\[\\]\\-]{0,6}".prop_map(|s| s),
     ]
 }

@@ -46,6 +46,8 @@ fn fragment() -> impl Strategy<Value = String> {
         Just("```\n".to_string()),
         Just("<!-- specls-disable-next-line -->\n".to_string()),
         Just("é😀".to_string()),
+        Just("\n\0\n".to_string()),
+        Just("\u{b}".to_string()),
         "[a-zA-Z0-9 /._\\[\\]\\-]{0,8}".prop_map(|s| s),
     ]
 }

@@ -68,7 +68,18 @@ fn safe_fix_diff(report: &Report) -> String {
         let diff = similar::TextDiff::from_lines(&before, &after);
         let _ = write!(out, "{}", diff.unified_diff().context_radius(1).header(rel, rel));
     }
-    out
+    visible_controls(&out)
+}
+
+/// Control characters as their Unicode pictures (`␀`), so that snapshots
+/// stay text.
+fn visible_controls(text: &str) -> String {
+    let picture = |c: char| match c {
+        '\t' | '\n' | '\r' => c,
+        c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or(c),
+        c => c,
+    };
+    text.chars().map(picture).collect()
 }
 
 fn check_rule(code: &str) {
@@ -105,6 +116,7 @@ macro_rules! rule_tests {
 
 rule_tests! {
     constitution_gate_uncovered => "constitution-gate-uncovered",
+    control_character => "control-character",
     contract_without_test => "contract-without-test",
     cross_story_dependency => "cross-story-dependency",
     dependency_cycle => "dependency-cycle",

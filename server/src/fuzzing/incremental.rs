@@ -35,6 +35,12 @@ const FRAGMENTS: &[&str] = &[
     "---\n",
     "1. ",
     "    ",
+    // Control characters, read as spaces by the grammar and the scanner.
+    "\0",
+    "\n\0\n",
+    "\u{b}",
+    "\u{c}\n",
+    "\u{1b}[0m",
 ];
 
 /// `data`: the first document (up to a separator), then edits of six or

@@ -5,7 +5,7 @@
 use crate::model::blocks::BlockList;
 use crate::model::file::MarkdownFile;
 use crate::model::scan::{BlockScan, LineShape, TaskLine, scan_task_line};
-use crate::text::Span;
+use crate::text::{Span, control};
 
 use super::bytes::floor_boundary;
 
@@ -33,7 +33,8 @@ fn check_blocks(text: &str, blocks: &BlockList) {
             "block {span:?} overlaps the previous one (ending at {previous_end}) or leaves the text ({})",
             text.len()
         );
-        assert_eq!(text.get(span.start..span.end), Some(&*block.scan.text), "block text at {span:?}");
+        let read = text.get(span.start..span.end).map(control::read_as_spaces);
+        assert_eq!(read.as_deref(), Some(&*block.scan.text), "block text at {span:?}");
         previous_end = span.end;
         check_scan(&block.scan);
     }

@@ -9,7 +9,7 @@ use tree_sitter::Tree;
 
 use super::scan::{BlockScan, scan_block};
 use crate::syntax::{Block, MarkdownTree, blocks_overlapping};
-use crate::text::{AppliedEdit, Span};
+use crate::text::{AppliedEdit, Span, control};
 
 /// A block's scan at its current offset.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,7 +36,9 @@ pub struct BlockList {
 }
 
 fn scan(block: &Block, rope: &Rope) -> ScannedBlock {
-    let text: String = rope.byte_slice(block.span.start..block.span.end).into();
+    let mut text: String = rope.byte_slice(block.span.start..block.span.end).into();
+    // Read control characters as the grammar did: as spaces.
+    control::blank_controls(&mut text);
     let line_start = rope.line_to_byte(rope.byte_to_line(block.span.start));
     let indent = block.span.start - line_start;
     let content_start = block.content_start.saturating_sub(block.span.start).min(text.len());
@@ -179,5 +181,25 @@ mod tests {
         check_edit(TEXT, Span::new(46, 47), "\n\n");
         check_edit(TEXT, Span::new(0, TEXT.len()), "");
         check_edit("", Span::new(0, 0), TEXT);
+    }
+
+    /// A line holding only a NUL byte used to glue the next task to the
+    /// previous one (T003 vanished into T002's text).
+    #[test]
+    fn a_control_character_line_separates_blocks_like_a_blank_line() {
+        let with_nul = "- [ ] T002 b\n\0\n- [ ] T003 c\n\x0b\x0c\n- [ ] T004 d\u{1b}e\n";
+        let blank = "- [ ] T002 b\n \n- [ ] T003 c\n  \n- [ ] T004 d e\n";
+        let outline = |text: &str| -> Vec<(Span, String)> {
+            let list = BlockList::parse(&Rope::from_str(text));
+            list.iter().map(|b| (b.span(), b.scan.text.to_string())).collect()
+        };
+        assert_eq!(outline(with_nul), outline(blank));
+        assert_eq!(outline(with_nul).len(), 3);
+        for insert in ["\0", "\x0b", "\n\0\n", "\x0c\n"] {
+            for at in [12, 13, 14, 26] {
+                check_edit(with_nul, Span::new(at, at), insert);
+                check_edit(blank, Span::new(at, at), insert);
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 use ropey::Rope;
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
-use crate::text::{AppliedEdit, Span, TextPoint};
+use crate::text::{AppliedEdit, Span, TextPoint, control};
 
 /// A parsed markdown block tree that follows its document's edits.
 pub struct MarkdownTree {
@@ -24,6 +24,8 @@ fn new_parser() -> Parser {
 }
 
 /// Feed the parser straight from the rope's chunks: no copy of the text.
+/// Control characters reach the grammar as spaces (`text::control`): some
+/// of them would otherwise change the block structure unseen.
 fn parse_rope(parser: &mut Parser, rope: &Rope, old: Option<&Tree>) -> Tree {
     let len = rope.len_bytes();
     let mut read = |byte: usize, _: Point| -> &[u8] {
@@ -31,7 +33,7 @@ fn parse_rope(parser: &mut Parser, rope: &Rope, old: Option<&Tree>) -> Tree {
             return &[];
         }
         let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
-        &chunk.as_bytes()[byte - chunk_start..]
+        control::read_prefix(&chunk.as_bytes()[byte - chunk_start..])
     };
     parser
         .parse_with_options(&mut read, old, None)

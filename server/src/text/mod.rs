@@ -4,6 +4,7 @@
 //! Invariant: every other layer works in byte offsets into a document's text;
 //! code units and line/column pairs exist only here.
 
+pub mod control;
 mod document;
 mod position;
 mod span;

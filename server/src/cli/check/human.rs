@@ -193,7 +193,7 @@ fn layout(text: &str, start: usize, end: usize) -> (String, usize, usize) {
     for (offset, c) in text.char_indices() {
         let (piece, width) = match c {
             '\t' => (" ".repeat(TAB_WIDTH), TAB_WIDTH),
-            c if c.is_control() => ("\u{FFFD}".to_string(), 1),
+            c if c.is_control() => (control_picture(c).to_string(), 1),
             c => (c.to_string(), c.width().unwrap_or(0)),
         };
         shown.push_str(&piece);
@@ -204,6 +204,16 @@ fn layout(text: &str, start: usize, end: usize) -> (String, usize, usize) {
         }
     }
     (shown, before, under)
+}
+
+/// The visible stand-in of a control character: its Unicode control
+/// picture (`␀` for NUL, `␋` for a vertical tab), or `�` for the rest.
+fn control_picture(c: char) -> char {
+    match c as u32 {
+        code @ 0..0x20 => char::from_u32(0x2400 + code).unwrap_or('\u{FFFD}'),
+        0x7F => '\u{2421}',
+        _ => '\u{FFFD}',
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -245,7 +255,8 @@ mod tests {
         let start = text.find("🎯").unwrap();
         let (_, before, under) = layout(text, start, start + "🎯".len());
         assert_eq!((before, under), (16, 2));
-        assert_eq!(layout("a\u{7}b", 2, 3), ("a\u{FFFD}b".to_string(), 2, 1));
+        assert_eq!(layout("a\u{7}b", 2, 3), ("a\u{2407}b".to_string(), 2, 1));
+        assert_eq!(layout("\0\u{7f}\u{85}", 0, 1).0, "\u{2400}\u{2421}\u{FFFD}");
     }
 
     #[test]

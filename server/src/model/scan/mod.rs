@@ -62,7 +62,8 @@ impl std::fmt::Debug for Memo {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockScan {
     pub kind: BlockKind,
-    /// The block's text as it was scanned.
+    /// The block's text as it was scanned: the document's bytes, with
+    /// control characters read as spaces (`text::control`).
     pub text: Box<str>,
     /// Where the content starts (after a list marker or `#`s), relative.
     pub content_start: usize,

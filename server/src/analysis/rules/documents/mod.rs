@@ -1,7 +1,9 @@
 //! Rules about the feature's documents themselves: a missing plan, a file
-//! too large to analyse, clarification markers, template placeholders,
-//! requirement IDs, story parts, paths outside the planned structure.
+//! too large to analyse, control characters, clarification markers,
+//! template placeholders, requirement IDs, story parts, paths outside the
+//! planned structure.
 
+mod control_character;
 mod duplicate_requirement_id;
 mod file_too_large;
 mod missing_plan;
@@ -20,4 +22,5 @@ pub(super) static RULES: &[&dyn Rule] = &[
     &duplicate_requirement_id::DuplicateRequirementId,
     &story_missing_parts::StoryMissingParts,
     &file_too_large::FileTooLarge,
+    &control_character::ControlCharacter,
 ];
