@@ -1,7 +1,9 @@
 //! Code lenses: progress where a person plans. On tasks.md's title the
-//! overall progress and requirement coverage; on each phase heading what
-//! is done and what can start next; on each story heading of spec.md how
-//! many tasks it has.
+//! overall progress and requirement coverage (and, before any task is
+//! done, the checklists still open: Spec Kit's `/implement` gate); on each
+//! phase heading what is done and what can start next; on each story
+//! heading of spec.md how many tasks it has; on a checklist's title how
+//! many items are done.
 
 use std::collections::HashSet;
 
@@ -30,12 +32,19 @@ pub fn code_lenses(feature: &Feature, rel: &str) -> Vec<Lens> {
     match &file.model {
         DocModel::Tasks(doc) => tasks_lenses(feature, file, doc),
         DocModel::Spec(spec) => story_lenses(feature, spec),
+        DocModel::Checklist(doc) => {
+            vec![Lens { span: title_line(file), title: super::checklists::progress(doc), command: None }]
+        }
         _ => Vec::new(),
     }
 }
 
 fn tasks_lenses(feature: &Feature, file: &FeatureFile, doc: &TasksDoc) -> Vec<Lens> {
     let mut out = vec![title_lens(feature, file, doc)];
+    let is_main = feature.tasks().is_some_and(|(main, _)| main.rel == file.rel);
+    if let Some(gate) = super::checklists::implement_gate(feature).filter(|_| is_main) {
+        out.push(Lens { span: title_line(file), title: gate, command: None });
+    }
     if doc.tasks.is_empty() {
         return out;
     }
@@ -64,14 +73,19 @@ fn tasks_lenses(feature: &Feature, file: &FeatureFile, doc: &TasksDoc) -> Vec<Le
     out
 }
 
-/// On the H1 (or the first line): tasks done and requirements covered.
-fn title_lens(feature: &Feature, file: &FeatureFile, doc: &TasksDoc) -> Lens {
+/// The H1's line, or the first line.
+fn title_line(file: &FeatureFile) -> Span {
     let title = file
         .blocks
         .as_deref()
         .and_then(|blocks| blocks.iter().find(|b| b.scan.heading.as_ref().is_some_and(|h| h.level == 1)))
         .map(|block| block.span());
-    let span = first_line(file, title.unwrap_or_default());
+    first_line(file, title.unwrap_or_default())
+}
+
+/// On the H1 (or the first line): tasks done and requirements covered.
+fn title_lens(feature: &Feature, file: &FeatureFile, doc: &TasksDoc) -> Lens {
+    let span = title_line(file);
     let total = doc.tasks.len();
     let done = doc.tasks.iter().filter(|t| t.done()).count();
     let mut text = match (done * 100).checked_div(total) {
@@ -179,5 +193,23 @@ mod tests {
     #[test]
     fn a_tasks_file_without_title_or_tasks() {
         check(&[("tasks.md", "Nothing yet.\n")], "tasks.md", expect!["1: no tasks yet → specls.showGraph"]);
+    }
+
+    #[test]
+    fn checklist_progress_and_the_implement_gate_on_tasks() {
+        let checklist = "# UX\n\n- [x] CHK001 Done? [Spec §FR-001]\n- [ ] CHK002 Open? [Gap]\n";
+        let not_started = TASKS.replace("[x]", "[ ]");
+        let files = [("tasks.md", &*not_started), ("spec.md", SPEC), ("checklists/ux.md", checklist)];
+        check(&files, "checklists/ux.md", expect!["1: 1/2 items done (50%)"]);
+        check(
+            &files,
+            "tasks.md",
+            expect![[r#"
+                1: 0/9 tasks done (0%) · requirements covered: 2/3 (66%) → specls.showGraph
+                1: 1 incomplete checklist before implementation: ux.md 1/2
+                3: 0/2 done · next: T001 → specls.nextTasks
+                8: 0/6 done → specls.nextTasks
+                17: 0/1 done → specls.nextTasks"#]],
+        );
     }
 }

@@ -45,6 +45,10 @@ pub fn definition(feature: &Feature, rel: &str, offset: usize) -> Vec<Definition
             operations(feature, &method, &path).map(|(file, op)| navigation(file, op.span, op.span)).collect()
         }
         Target::Entity { name, .. } => entity_targets(feature, &name),
+        Target::ChecklistItem { item, .. } => super::checklists::item_definitions(feature, rel, item)
+            .into_iter()
+            .map(Definition::Feature)
+            .collect(),
         Target::Parallel { .. } | Target::Phase { .. } => Vec::new(),
     }
 }

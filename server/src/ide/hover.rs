@@ -70,6 +70,7 @@ pub fn hover(feature: &Feature, rel: &str, offset: usize, env: &HoverEnv<'_>) ->
         Target::Phase { phase, .. } => phase_hover(feature, *phase)?,
         Target::Endpoint { method, path, .. } => endpoint_hover(feature, method, path),
         Target::Entity { name, .. } => entity_hover(feature, name),
+        Target::ChecklistItem { item, .. } => super::checklists::item_hover(feature, rel, *item)?,
     };
     Some(HoverResult { markdown, span: target.span() })
 }
@@ -401,6 +402,7 @@ fn requirement_hover(feature: &Feature, id: &str) -> String {
             md.list("Covered by", &items);
         }
     }
+    md.list("Cited by checklist items", &super::checklists::items_citing(feature, id));
     md.finish()
 }
 
@@ -892,6 +894,29 @@ paths:
 
             Covered by:
             - **T001** · open · Implement FR-001 through FR-003 in src/a.py"#]],
+        );
+    }
+
+    #[test]
+    fn a_requirement_and_a_checklist_citation_show_the_items_citing_it() {
+        let tasks = "## Phase 1\n\n- [ ] T001 Implement FR-001 in src/a.py\n";
+        let spec = "# Spec\n\n## Requirements\n\n- **FR-001**: A.\n";
+        let checklist =
+            "# UX\n\n- [x] CHK001 Is A clear? [Spec §FR-0$001]\n- [ ] CHK002 Is A measured? [§FR-001]\n";
+        check(
+            &[("tasks.md", tasks), ("spec.md", spec), ("checklists/ux.md", checklist)],
+            expect![[r#"
+            [FR-001]
+            **FR-001** · functional requirement
+
+            A.
+
+            Covered by:
+            - **T001** · open · Implement FR-001 in src/a.py
+
+            Cited by checklist items:
+            - ux.md CHK001 · done
+            - ux.md CHK002 · open"#]],
         );
     }
 

@@ -8,6 +8,7 @@
 //!
 //! [`Feature`]: crate::model::feature::Feature
 
+pub mod checklists;
 pub mod code_actions;
 pub mod code_lens;
 pub mod commands;

@@ -55,7 +55,10 @@ pub(crate) fn collect(feature: &Feature, target: &Target) -> Vec<Reference> {
         Target::Path { path, .. } => out.path(path),
         Target::Endpoint { method, path, .. } => out.endpoint(method, path),
         Target::Entity { name, .. } => out.entity(name),
-        Target::TaskRange { .. } | Target::Parallel { .. } | Target::Phase { .. } => {}
+        Target::TaskRange { .. }
+        | Target::Parallel { .. }
+        | Target::Phase { .. }
+        | Target::ChecklistItem { .. } => {}
     }
     out.finish()
 }

@@ -28,6 +28,8 @@ pub enum Target {
     Endpoint { method: Box<str>, path: Box<str>, span: Span },
     /// An entity heading of data-model.md.
     Entity { name: Box<str>, span: Span },
+    /// The `CHK001` of item `item` of the checklist the cursor is in.
+    ChecklistItem { item: usize, span: Span },
 }
 
 impl Target {
@@ -42,7 +44,8 @@ impl Target {
             | Target::Path { span, .. }
             | Target::Phase { span, .. }
             | Target::Endpoint { span, .. }
-            | Target::Entity { span, .. } => *span,
+            | Target::Entity { span, .. }
+            | Target::ChecklistItem { span, .. } => *span,
         }
     }
 }
@@ -56,6 +59,9 @@ impl Target {
 /// naming an entity of data-model.md or a contract's `operationId`.
 pub fn target_at(feature: &Feature, rel: &str, offset: usize) -> Option<Target> {
     let file = feature.file(rel)?;
+    if let Some((item, span)) = super::checklists::item_id_at(feature, rel, offset) {
+        return Some(Target::ChecklistItem { item, span });
+    }
     tasks_target(feature, file, offset)
         .or_else(|| spec_target(feature, file, offset))
         .or_else(|| data_model_target(feature, file, offset))

@@ -45,6 +45,7 @@ pub fn label(target: &Target) -> String {
         Target::Phase { phase, .. } => format!("phase {phase}"),
         Target::Endpoint { method, path, .. } => format!("endpoint {method} {path}"),
         Target::Entity { name, .. } => format!("entity {name}"),
+        Target::ChecklistItem { item, .. } => format!("checklist item {item}"),
     }
 }
 
