@@ -8,7 +8,10 @@
 //!   (`(depends on T001, `), in the prose sections of tasks.md
 //!   (Dependencies, Execution Order) and after `T004-` in a range;
 //! - paths from plan.md's Project Structure and paths already named in the
-//!   feature, when the word being typed holds a `/` or follows "in ".
+//!   feature, when the word being typed holds a `/` or follows "in ";
+//! - after `§` (a checklist's `[Spec §FR-001]`, in any document): the
+//!   spec's requirement IDs with their text, then its acceptance scenarios
+//!   (`US1/AC2`).
 //!
 //! Every item replaces the whole word being typed (the part before the
 //! cursor and the rest of the word after it).
@@ -35,6 +38,8 @@ pub enum CompletionKind {
     Label,
     /// A file or directory path.
     Path,
+    /// A requirement ID or an acceptance scenario, cited after `§`.
+    Requirement,
 }
 
 /// One completion: `insert` replaces `replace` (a span of the file the
@@ -72,7 +77,52 @@ pub fn completions(feature: &Feature, rel: &str, offset: usize) -> Vec<Completio
             return items;
         }
     }
+    if let Some(items) = citations(feature, &line) {
+        return items;
+    }
     paths(feature, rel, &line)
+}
+
+/// Characters of a requirement's text in a completion's detail.
+const DETAIL_CHARS: usize = 60;
+
+/// After `§`: the requirements of spec.md (`FR-001`, `SC-002`), then the
+/// acceptance scenarios of its numbered stories (`US1/AC2`), filtered by
+/// what is typed. `None` when the word being typed does not follow a `§`.
+fn citations(feature: &Feature, line: &Line) -> Option<Vec<CompletionItem>> {
+    let is_citation_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '.');
+    let typed = suffix(line.before, is_citation_char);
+    line.before[..line.before.len() - typed.len()].strip_suffix('§')?;
+    let (_, spec) = feature.spec()?;
+    let replace = line.word_span(typed, is_citation_char);
+    let mut candidates: Vec<(String, String)> = Vec::new();
+    let mut seen = HashSet::new();
+    for requirement in spec.requirements.iter().filter(|r| seen.insert(r.id.clone())) {
+        let text: String = requirement.text.chars().take(DETAIL_CHARS).collect();
+        let cut = if requirement.text.chars().count() > DETAIL_CHARS { "…" } else { "" };
+        candidates.push((requirement.id.to_string(), format!("{text}{cut}")));
+    }
+    for story in &spec.stories {
+        let Some(number) = story.number else { continue };
+        for scenario in 1..=story.scenarios.len() {
+            candidates
+                .push((format!("US{number}/AC{scenario}"), format!("{}, scenario {scenario}", story.title)));
+        }
+    }
+    let wanted = typed.to_ascii_uppercase();
+    Some(
+        candidates
+            .into_iter()
+            .filter(|(id, _)| id.starts_with(&wanted))
+            .map(|(id, detail)| CompletionItem {
+                insert: line.spaced(&id, replace),
+                label: id,
+                detail: Some(detail),
+                replace,
+                kind: CompletionKind::Requirement,
+            })
+            .collect(),
+    )
 }
 
 /// The cursor's line, split at the cursor.
@@ -602,6 +652,26 @@ tests/
             expect![""],
         );
         check(&[("tasks.md", &tasks("- [ ] T003 Plain T$0"))], expect![""]);
+    }
+
+    #[test]
+    fn requirements_and_scenarios_after_a_section_sign() {
+        let spec = "# Spec\n\n### User Story 1 - Invite (Priority: P1)\n\n1. **Given** a, **When** b, **Then** c.\n\n## Requirements\n\n- **FR-001**: Owners MUST invite members by email address and see every invitation they sent.\n- **SC-001**: 90% of invites accepted.\n";
+        check(
+            &[("spec.md", spec), ("checklists/ux.md", "- [ ] CHK001 Is it clear? [Spec §$0]\n")],
+            expect![[r#"
+                Requirement FR-001 — Owners MUST invite members by email address and see every in… (replaces "")
+                Requirement SC-001 — 90% of invites accepted. (replaces "")
+                Requirement US1/AC1 — Invite, scenario 1 (replaces "")
+            "#]],
+        );
+        check(
+            &[("spec.md", spec), ("checklists/ux.md", "- [ ] CHK001 Is it clear? [§fr-$0]\n")],
+            expect![[r#"
+                Requirement FR-001 — Owners MUST invite members by email address and see every in… (replaces "fr-")
+            "#]],
+        );
+        check(&[("spec.md", spec), ("checklists/ux.md", "- [ ] CHK001 Is FR-$0 clear?\n")], expect![""]);
     }
 
     #[test]

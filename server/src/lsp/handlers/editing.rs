@@ -12,8 +12,9 @@ use crate::lsp::server::Backend;
 
 /// The characters after which a client should ask for completions: a
 /// space (after `- [ ] ` and after a task's ID or labels), `[` (a label),
-/// `/` (a path), `-` (a range's second ID) and `,` (the next ID of a list).
-pub const COMPLETION_TRIGGER_CHARACTERS: &[&str] = &[" ", "[", "/", "-", ","];
+/// `/` (a path), `-` (a range's second ID), `,` (the next ID of a list) and
+/// `§` (a cited requirement).
+pub const COMPLETION_TRIGGER_CHARACTERS: &[&str] = &[" ", "[", "/", "-", ",", "§"];
 
 /// LSP's `RequestFailed` (-32803): the request was understood but cannot
 /// be served; editors show the message (why this cannot be renamed, why
@@ -81,7 +82,7 @@ pub fn completion(backend: &Backend, params: lsp::CompletionParams) -> Option<ls
 fn completion_kind(kind: CompletionKind, insert: &str) -> lsp::CompletionItemKind {
     match kind {
         CompletionKind::NewTaskId => lsp::CompletionItemKind::CONSTANT,
-        CompletionKind::Task => lsp::CompletionItemKind::REFERENCE,
+        CompletionKind::Task | CompletionKind::Requirement => lsp::CompletionItemKind::REFERENCE,
         CompletionKind::Label => lsp::CompletionItemKind::ENUM_MEMBER,
         CompletionKind::Path if insert.ends_with('/') => lsp::CompletionItemKind::FOLDER,
         CompletionKind::Path => lsp::CompletionItemKind::FILE,
