@@ -6,7 +6,8 @@
 //!   range that contains it (`T001-T005` for T003) as the whole range;
 //! - a story: `[US2]` labels, `US2`, `User Story 2` (phase titles
 //!   included), and the story's heading in spec.md as the declaration;
-//! - a requirement: every `FR-001`, its definition in spec.md the
+//! - a requirement: every `FR-001` (in markdown documents and in the text
+//!   of OpenAPI or JSON contracts), its definition in spec.md the
 //!   declaration;
 //! - a path: every mention of the same file, however written
 //!   (`./src/a.py` is `src/a.py`), and plan.md's structure tree entries;
@@ -20,7 +21,7 @@ use super::goto::{names_operation, operations, path_key, story_declaration};
 use super::target::{Target, target_at};
 use crate::model::blocks::ScannedBlock;
 use crate::model::feature::{Feature, FeatureFile};
-use crate::model::ids::TaskKey;
+use crate::model::ids::{TaskKey, parse_requirement_id};
 use crate::model::scan::MentionKind;
 use crate::text::Span;
 
@@ -61,6 +62,18 @@ pub(crate) fn collect(feature: &Feature, target: &Target) -> Vec<Reference> {
         | Target::ChecklistItem { .. } => {}
     }
     out.finish()
+}
+
+/// Where `id` stands as a whole requirement ID in a text no scanner reads
+/// (a YAML or JSON contract): not inside a longer word or ID.
+fn requirement_ids_in_text(text: &str, id: &str) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    text.match_indices(id)
+        .filter(|(at, _)| *at == 0 || !is_word(bytes[at - 1]))
+        .filter(|(at, _)| parse_requirement_id(&text[*at..]) == Some(id.len()))
+        .map(|(at, _)| Span::new(at, at + id.len()))
+        .collect()
 }
 
 struct Collector<'f> {
@@ -130,6 +143,11 @@ impl<'f> Collector<'f> {
         }
         for (file, _, kind, span) in self.mentions() {
             if matches!(kind, MentionKind::Requirement { id: other } if **other == *id) {
+                self.push(file, span, false);
+            }
+        }
+        for file in self.feature.files.iter().filter(|f| f.blocks.is_none()) {
+            for span in requirement_ids_in_text(&file.document.slice(Span::new(0, file.document.len())), id) {
                 self.push(file, span, false);
             }
         }

@@ -1,5 +1,5 @@
-//! Rename a task ID or a user story number across every document of a
-//! feature.
+//! Rename a task ID, a user story number or a requirement ID across every
+//! document of a feature.
 //!
 //! A task ID is renamed at its definition and at every reference: inline
 //! `(depends on ...)`, detail lines, Dependencies prose, other documents,
@@ -15,15 +15,21 @@
 //! heading (also `### Story 2`, `### 用户故事 2`) and phase titles
 //! (`Phase 4: User Story 2 - ...`). Only the digits change, so `US-2`
 //! stays `US-3`.
+//!
+//! A requirement ID (`FR-001`, `SC-004`, `NFR-2`) is renamed at its
+//! definitions in spec.md and wherever find references finds it: tasks,
+//! plan, checklist citations (`§FR-001`), markdown contracts and the text
+//! of OpenAPI or JSON contracts.
 
 use std::sync::Arc;
 
 use super::FileSpan;
+use super::references::collect;
 use super::renumber::IdChange;
 use super::target::{Target, target_at};
 use crate::analysis::FileEdit;
 use crate::model::feature::Feature;
-use crate::model::ids::{TaskId, TaskKey, parse_task_id};
+use crate::model::ids::{TaskId, TaskKey, parse_requirement_id, parse_task_id};
 use crate::model::scan::MentionKind;
 use crate::text::Span;
 
@@ -36,6 +42,7 @@ pub fn prepare_rename(feature: &Feature, rel: &str, offset: usize) -> Result<Fil
     Ok(match renamable_at(feature, rel, offset)? {
         Renamable::Task { span, .. } => FileSpan::new(&file.rel, span),
         Renamable::Story { occurrence } => FileSpan::new(&occurrence.file, occurrence.digits),
+        Renamable::Requirement { span, .. } => FileSpan::new(&file.rel, span),
     })
 }
 
@@ -48,6 +55,7 @@ pub fn rename(feature: &Feature, rel: &str, offset: usize, new_name: &str) -> Re
     match renamable_at(feature, rel, offset)? {
         Renamable::Task { key, index, .. } => rename_task(feature, key, index, new_name),
         Renamable::Story { occurrence } => rename_story(feature, occurrence.number, new_name),
+        Renamable::Requirement { id, span } => rename_requirement(feature, id, span, new_name),
     }
 }
 
@@ -63,9 +71,13 @@ enum Renamable {
     Story {
         occurrence: StoryOccurrence,
     },
+    Requirement {
+        id: Box<str>,
+        span: Span,
+    },
 }
 
-const NOT_RENAMABLE: &str = "Only task IDs and user stories can be renamed";
+const NOT_RENAMABLE: &str = "Only task IDs, user stories and requirement IDs can be renamed";
 
 fn renamable_at(feature: &Feature, rel: &str, offset: usize) -> Result<Renamable, String> {
     match target_at(feature, rel, offset) {
@@ -81,6 +93,7 @@ fn renamable_at(feature: &Feature, rel: &str, offset: usize) -> Result<Renamable
         Some(Target::TaskRange { .. }) => {
             return Err("Put the cursor on one end of the range to rename that task".to_string());
         }
+        Some(Target::Requirement { id, span }) => return Ok(Renamable::Requirement { id, span }),
         _ => {}
     }
     // Stories: the innermost occurrence around the cursor (a phase title
@@ -184,6 +197,39 @@ fn rename_story(feature: &Feature, old: u32, new_name: &str) -> Result<Vec<FileE
     // Headings share their digits with the mention inside them.
     edits.dedup_by(|a, b| a.file == b.file && a.span.intersects(b.span));
     Ok(edits)
+}
+
+/// Rename requirement `id` (at `span`, the cursor's occurrence) to
+/// `new_name`, which must be a requirement ID no spec definition uses.
+fn rename_requirement(
+    feature: &Feature,
+    id: Box<str>,
+    span: Span,
+    new_name: &str,
+) -> Result<Vec<FileEdit>, String> {
+    let new = new_name.trim();
+    if parse_requirement_id(new) != Some(new.len()) || new.is_empty() {
+        return Err(format!(
+            "`{new}` is not a requirement ID: write an upper-case prefix naming a requirement (FR, SC, NFR, REQ), a hyphen and a number (FR-012)"
+        ));
+    }
+    if *new == *id {
+        return Ok(Vec::new());
+    }
+    if let Some((spec_file, spec)) = feature.spec()
+        && let Some(taken) = spec.requirement(new)
+    {
+        return Err(format!(
+            "{new} is already defined ({}, line {})",
+            spec_file.rel,
+            spec_file.document.line_of(taken.id_span.start) + 1
+        ));
+    }
+    let target = Target::Requirement { id, span };
+    Ok(collect(feature, &target)
+        .into_iter()
+        .map(|r| FileEdit { file: r.place.file, span: r.place.span, new_text: new.to_string() })
+        .collect())
 }
 
 /// A place naming a story by number.
@@ -354,12 +400,12 @@ Launch T004-T006 together
         );
         assert_eq!(
             prepare(&[("tasks.md", &with("[P] Configure", "[$0P] Configure"))]),
-            "error: Only task IDs and user stories can be renamed"
+            "error: Only task IDs, user stories and requirement IDs can be renamed"
         );
         assert_eq!(prepare(&[("tasks.md", &with("T004-T007", "T004$0-T007"))]), r#"tasks.md "T004""#);
         assert_eq!(
             prepare(&[("plan.md", "See T001 $0 and US2.\n")]),
-            "error: Only task IDs and user stories can be renamed"
+            "error: Only task IDs, user stories and requirement IDs can be renamed"
         );
     }
 
@@ -712,6 +758,62 @@ Builds on US1. US2 is independent.
                 - [ ] T001 [US4] Crear módulo\r
             "#]],
         );
+    }
+
+    #[test]
+    fn a_requirement_in_spec_tasks_checklists_and_contracts() {
+        let spec = "# Spec\n\n## Requirements\n\n- **FR-001**: Owners MUST invite.\n- **FR-002**: Like FR-001, for admins.\n- **FR-0010**: Unrelated.\n";
+        let tasks = "## Phase 1\n\n- [ ] T001 Implement FR-001 in src/a.py\n";
+        let checklist = "# UX\n\n- [ ] CHK001 Is invite clear? [Spec §FR-0$001]\n";
+        let openapi = "openapi: 3.0.3\ninfo:\n  description: Implements FR-001 (not XFR-001, FR-0010)\n";
+        check(
+            &[
+                ("spec.md", spec),
+                ("tasks.md", tasks),
+                ("checklists/ux.md", checklist),
+                ("contracts/api.yaml", openapi),
+            ],
+            "FR-012",
+            expect![[r#"
+                ==> checklists/ux.md
+                # UX
+
+                - [ ] CHK001 Is invite clear? [Spec §FR-012]
+                ==> contracts/api.yaml
+                openapi: 3.0.3
+                info:
+                  description: Implements FR-012 (not XFR-001, FR-0010)
+                ==> spec.md
+                # Spec
+
+                ## Requirements
+
+                - **FR-012**: Owners MUST invite.
+                - **FR-002**: Like FR-012, for admins.
+                - **FR-0010**: Unrelated.
+                ==> tasks.md
+                ## Phase 1
+
+                - [ ] T001 Implement FR-012 in src/a.py
+            "#]],
+        );
+        let files = [("spec.md", spec), ("checklists/ux.md", checklist)];
+        check(
+            &files,
+            "FR-002",
+            expect![[r#"
+            error: FR-002 is already defined (spec.md, line 6)
+        "#]],
+        );
+        check(
+            &files,
+            "fr 12",
+            expect![[r#"
+            error: `fr 12` is not a requirement ID: write an upper-case prefix naming a requirement (FR, SC, NFR, REQ), a hyphen and a number (FR-012)
+        "#]],
+        );
+        check(&files, "FR-001", expect![""]);
+        assert_eq!(prepare(&files), r#"checklists/ux.md "FR-001""#);
     }
 
     #[test]
