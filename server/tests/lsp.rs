@@ -597,3 +597,53 @@ async fn a_document_over_the_size_limit_is_reported_not_analysed() {
     assert_eq!(codes(&published), ["duplicate-task-id"]);
     client.shutdown().await;
 }
+
+#[tokio::test]
+async fn checklists_get_hover_definition_completion_lenses_and_requirement_rename() {
+    let spec = "# Spec\n\n## Requirements\n\n- **FR-001**: Owners MUST invite by email.\n";
+    let checklist =
+        "# UX Checklist\n\n- [ ] CHK001 Is the invite clear? [Spec §FR-001]\n- [ ] CHK002 Cites [§\n";
+    let feature = TempFeature::new(
+        "checklists",
+        &[("tasks.md", TASKS), ("plan.md", PLAN), ("spec.md", spec), ("checklists/ux.md", checklist)],
+    );
+    let mut client = started(&feature, json!({})).await;
+    let path = feature.path("checklists/ux.md");
+    client.open(&path, 1).await;
+    let document = json!({"uri": uri(&path)});
+    let at = |line: u32, character: u32| json!({"textDocument": document, "position": {"line": line, "character": character}});
+
+    let hover = client.request("textDocument/hover", at(2, 9)).await;
+    let text = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(text.starts_with("**CHK001** · open"), "{text}");
+    assert!(text.contains("**FR-001** · Owners MUST invite by email."), "{text}");
+
+    let definition = client.request("textDocument/definition", at(2, 9)).await;
+    let places = definition["result"].as_array().unwrap();
+    assert_eq!(places.len(), 1, "{definition}");
+    assert!(places[0]["uri"].as_str().unwrap().ends_with("/spec.md"));
+    assert_eq!(places[0]["range"]["start"]["line"], 4);
+
+    let completion = client.request("textDocument/completion", at(3, 21)).await;
+    let labels: Vec<&str> =
+        completion["result"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["FR-001"]);
+
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": document})).await;
+    let titles: Vec<&str> =
+        lenses["result"].as_array().unwrap().iter().filter_map(|l| l["command"]["title"].as_str()).collect();
+    assert_eq!(titles, ["0/2 items done (0%) · 1 without a citation or marker"]);
+
+    let rename = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": document,
+        "position": {"line": 2, "character": 44}, "newName": "FR-010"}),
+        )
+        .await;
+    let changes = rename["result"]["changes"].as_object().expect("a workspace edit");
+    let mut files: Vec<&str> = changes.keys().map(|k| k.rsplit('/').next().unwrap()).collect();
+    files.sort();
+    assert_eq!(files, ["spec.md", "ux.md"], "{rename}");
+    client.shutdown().await;
+}
