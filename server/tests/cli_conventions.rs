@@ -366,17 +366,20 @@ fn watch_checks_again_when_a_document_changes() {
             let _ = lines.send(l);
         })
     });
-    // Everything printed up to the next "watching" line; a generous bound
-    // so a loaded machine cannot hang the test forever.
+    // Everything printed up to the report's summary line (stdout) and the
+    // next "watching" line (stderr). Two threads read the two pipes, so
+    // either may arrive first: wait for both. A generous bound so a loaded
+    // machine cannot hang the test forever.
     let next_report = || {
         let mut report = Vec::new();
-        loop {
+        let (mut summary, mut watching) = (false, false);
+        while !(summary && watching) {
             let line = received.recv_timeout(Duration::from_secs(120)).expect("a report before the bound");
-            if line.starts_with("specls: watching for changes") {
-                return report;
-            }
+            watching |= line.starts_with("specls: watching for changes");
+            summary |= line.starts_with("Found ") || line.starts_with("No problems");
             report.push(line);
         }
+        report
     };
     let first = next_report();
     assert!(first.iter().any(|l| l.contains("duplicate-task-id")), "{first:?}");
