@@ -91,7 +91,7 @@ fn human_output_of_every_rule_is_sorted_and_summarised() {
         assert_eq!(*header, expected);
     }
     let summary = text.lines().last().unwrap();
-    assert!(summary.starts_with("Found ") && summary.ends_with(" in 1 feature (5 files)"), "{summary}");
+    assert!(summary.starts_with("Found ") && summary.ends_with(" in 1 feature (6 files)"), "{summary}");
     let errors = report["summary"]["errors"].as_u64().unwrap();
     assert_eq!(code(&output), if errors > 0 { 1 } else { 0 });
     assert!(!text.contains('\u{1b}'), "no colour when stdout is not a terminal");
@@ -335,7 +335,7 @@ fn select_and_ignore() {
     let clean =
         specls(&["check", "examples", "--select", "duplicate-task-id", "--ignore", "duplicate-task-id"]);
     assert_eq!(code(&clean), 0);
-    assert_eq!(stdout(&clean), "No problems in 1 feature (5 files)\n");
+    assert_eq!(stdout(&clean), "No problems in 1 feature (6 files)\n");
 }
 
 #[test]
