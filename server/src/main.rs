@@ -27,6 +27,23 @@ enum Command {
     /// Check feature folders (a repo root, a specs/ folder, feature folders or files).
     #[command(after_help = CHECK_EXIT_CODES)]
     Check(Box<CheckArgs>),
+    /// Report across a feature's documents like /speckit.analyze: findings with stable IDs,
+    /// requirement coverage, constitution issues, unmapped tasks, metrics.
+    #[command(after_help = ANALYZE_EXIT_CODES)]
+    Analyze {
+        /// What to analyse [default: .]
+        #[arg(default_value = ".", hide_default_value = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = AnalyzeFormat::Markdown)]
+        format: AnalyzeFormat,
+        /// Write the report to FILE instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output_file: Option<PathBuf>,
+        /// Documents larger than this are reported ("file too large, not analysed"),
+        /// not read [default: max-file-size in specls.toml, or 8MiB]
+        #[arg(long, value_name = "SIZE", value_parser = size)]
+        max_file_size: Option<u64>,
+    },
     /// Print the dependency graph of one feature: edges, waves, critical path, ready set.
     Graph {
         /// A feature folder or its tasks.md.
@@ -67,6 +84,12 @@ Exit status:
   1  findings fail it: errors, warnings too with --strict, more than
      --max-warnings warnings; with --diff, some file would change
   2  usage error, unreadable input or a file --fix could not write";
+
+const ANALYZE_EXIT_CODES: &str = "\
+Exit status:
+  0  the report has no CRITICAL finding
+  1  some feature has a CRITICAL finding (constitution gate, no plan, unread file)
+  2  usage error or unreadable input";
 
 #[derive(clap::Args)]
 struct CheckArgs {
@@ -209,6 +232,13 @@ enum ColorArg {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum AnalyzeFormat {
+    /// Tables in /speckit.analyze's layout.
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum GraphFormat {
     Mermaid,
     Dot,
@@ -231,6 +261,13 @@ fn run(args: Args) -> anyhow::Result<cli::ExitCode> {
         None => cli::serve::run(args.stdio),
         Some(Command::Serve { stdio }) => cli::serve::run(stdio || args.stdio),
         Some(Command::Check(args)) => cli::check::run(&args.into_options()),
+        Some(Command::Analyze { paths, format, output_file, max_file_size }) => {
+            let format = match format {
+                AnalyzeFormat::Markdown => cli::analyze::AnalyzeFormat::Markdown,
+                AnalyzeFormat::Json => cli::analyze::AnalyzeFormat::Json,
+            };
+            cli::analyze::run(&paths, format, max_file_size, output_file.as_deref())
+        }
         Some(Command::Graph { path, format, max_file_size }) => {
             let format = match format {
                 GraphFormat::Mermaid => cli::graph::GraphFormat::Mermaid,

@@ -11,6 +11,7 @@ mod diagnostic;
 pub(crate) mod facts;
 pub mod graph;
 mod registry;
+pub mod report;
 pub mod rules;
 mod suppress;
 pub(crate) mod table;

@@ -1,4 +1,4 @@
-//! The command line: `check`, `graph`, `dump`, `rules` over files read from
+//! The command line: `check`, `analyze`, `graph`, `dump`, `rules` over files read from
 //! disk, driving the same model and analysis as the language server.
 //!
 //! Every command returns an [`ExitCode`] or an error; `main.rs` prints the
@@ -6,6 +6,7 @@
 //! [`write_stdout`], so `specls rules | head` ends quietly instead of
 //! panicking on a closed pipe.
 
+pub mod analyze;
 pub mod check;
 pub mod dump;
 pub mod graph;
