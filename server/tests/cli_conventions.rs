@@ -345,41 +345,44 @@ fn watch_checks_again_when_a_document_changes() {
     use std::sync::mpsc::channel;
     use std::time::Duration;
 
+    /// Ends the watching process however the test ends.
+    struct KillOnDrop(std::process::Child);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
     let (root, feature) = example_copy("watch");
     let mut child = specls_command(&["check", root.to_str().unwrap(), "--watch", "--format", "concise"])
         .args(["--select", TWO_RULES])
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
+        .map(KillOnDrop)
         .unwrap();
+    // Stdout only: each report ends with its summary line. The watcher is
+    // set up before the first check, so a change made once the first
+    // report is out is seen.
     let (lines, received) = channel();
-    let stdout = child.stdout.take().unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let out_lines = lines.clone();
+    let stdout = child.0.stdout.take().unwrap();
     std::thread::spawn(move || {
         BufReader::new(stdout).lines().map_while(Result::ok).for_each(|l| {
-            let _ = out_lines.send(l);
-        })
-    });
-    std::thread::spawn(move || {
-        BufReader::new(stderr).lines().map_while(Result::ok).for_each(|l| {
             let _ = lines.send(l);
         })
     });
-    // Everything printed up to the report's summary line (stdout) and the
-    // next "watching" line (stderr). Two threads read the two pipes, so
-    // either may arrive first: wait for both. A generous bound so a loaded
-    // machine cannot hang the test forever.
+    // A generous bound, so a loaded machine cannot hang the test forever.
     let next_report = || {
         let mut report = Vec::new();
-        let (mut summary, mut watching) = (false, false);
-        while !(summary && watching) {
+        loop {
             let line = received.recv_timeout(Duration::from_secs(120)).expect("a report before the bound");
-            watching |= line.starts_with("specls: watching for changes");
-            summary |= line.starts_with("Found ") || line.starts_with("No problems");
+            let is_summary = line.starts_with("Found ") || line.starts_with("No problems");
             report.push(line);
+            if is_summary {
+                return report;
+            }
         }
-        report
     };
     let first = next_report();
     assert!(first.iter().any(|l| l.contains("duplicate-task-id")), "{first:?}");
@@ -389,8 +392,7 @@ fn watch_checks_again_when_a_document_changes() {
     std::fs::write(&tasks, text.replace("- [ ] T010 [US1] Implement GET", "- [ ] T011 [US1] Implement GET"))
         .unwrap();
     let second = next_report();
-    child.kill().unwrap();
-    let _ = child.wait();
+    drop(child);
     assert!(!second.iter().any(|l| l.contains("duplicate-task-id")), "{second:?}");
     assert!(second.iter().any(|l| l.contains("malformed-task")), "{second:?}");
     std::fs::remove_dir_all(root).unwrap();
