@@ -1,6 +1,6 @@
 //! Code actions: the quick fixes that diagnostics carry, and refactors at
 //! the cursor (tick a task off, normalise task lines, add a phase for a
-//! story without tasks, renumber tasks).
+//! story without tasks, renumber tasks, renumber spec.md's requirements).
 //!
 //! Actions that change a whole file are offered twice: as a source action
 //! everywhere in the file (the editor's "Source Action..." menu) and as a
@@ -59,6 +59,7 @@ pub fn code_actions(feature: &Feature, diagnostics: &[Diagnostic], rel: &str, ra
     skeleton_actions(feature, rel, range, &mut out);
     normalise_actions(feature, rel, range, &mut out);
     renumber_actions(feature, rel, range, &mut out);
+    requirement_renumber_actions(feature, rel, range, &mut out);
     dedupe(out)
 }
 
@@ -206,6 +207,23 @@ fn renumber_actions(feature: &Feature, rel: &str, range: Span, out: &mut Vec<Act
         out.push(action(ActionKind::Refactor));
     }
     out.push(action(ActionKind::Source));
+}
+
+/// In spec.md, when a family of requirement IDs is out of order or
+/// repeats an ID: renumber them all, with every reference (as a source
+/// action, and as a refactor on a requirement's definition).
+fn requirement_renumber_actions(feature: &Feature, rel: &str, range: Span, out: &mut Vec<Action>) {
+    let Some((_, spec)) = feature.spec().filter(|(f, _)| &*f.rel == rel) else { return };
+    let edits = super::rename::renumber_requirements(feature);
+    if edits.is_empty() {
+        return;
+    }
+    let title = "Renumber requirements in document order";
+    let on_definition = spec.requirements.iter().any(|r| r.span.touches(range.start));
+    if on_definition {
+        out.push(Action::edit(title, ActionKind::Refactor, edits.clone()));
+    }
+    out.push(Action::edit(title, ActionKind::Source, edits));
 }
 
 /// Whether some task's ID is not the one its position gives (`T001` for
@@ -494,5 +512,17 @@ mod tests {
                 Refactor: Renumber tasks in document order → specls.renumberTasks (0 edits)
                 Source: Renumber tasks in document order → specls.renumberTasks (0 edits)"#]],
         );
+    }
+
+    #[test]
+    fn renumber_requirements_on_a_definition_and_as_a_source_action() {
+        let spec = "# Spec\n\n## Requirements\n\n- **FR-001**: A.\n- **FR-00$03**: B.\n";
+        check(
+            &[("spec.md", spec)],
+            expect![[r#"
+                Refactor: Renumber requirements in document order (1 edits)
+                Source: Renumber requirements in document order (1 edits)"#]],
+        );
+        check(&[("spec.md", &spec.replace("FR-00$03", "FR-00$02"))], expect![""]);
     }
 }

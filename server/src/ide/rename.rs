@@ -232,6 +232,68 @@ fn rename_requirement(
         .collect())
 }
 
+/// Edits that renumber spec.md's requirements in document order within
+/// each family (`FR-001`, `FR-002`, ...; `SC-001`, ...), keeping the
+/// family's digit width, at their definitions and at every reference
+/// (references to a duplicated ID follow its first definition). Families
+/// with IDs such as `FR-010a` or `FR-003.1` are left alone: their order
+/// is the author's. Empty when every family is already in order.
+pub fn renumber_requirements(feature: &Feature) -> Vec<FileEdit> {
+    let Some((spec_file, spec)) = feature.spec() else { return Vec::new() };
+    let mut families: Vec<(&str, Vec<&crate::model::spec::Requirement>)> = Vec::new();
+    for requirement in &spec.requirements {
+        let Some((prefix, _)) = split_plain_id(&requirement.id) else { continue };
+        match families.iter_mut().find(|(p, _)| *p == prefix) {
+            Some((_, members)) => members.push(requirement),
+            None => families.push((prefix, vec![requirement])),
+        }
+    }
+    let mut edits = Vec::new();
+    for (prefix, members) in families {
+        let irregular =
+            spec.requirements.iter().any(|r| r.id.starts_with(prefix) && split_plain_id(&r.id).is_none());
+        if irregular {
+            continue;
+        }
+        let width = split_plain_id(&members[0].id).map_or(3, |(_, digits)| digits.len());
+        let new_id = |i: usize| format!("{prefix}{:0width$}", i + 1);
+        let mut first_new: Vec<(&str, String)> = Vec::new();
+        for (i, requirement) in members.iter().enumerate() {
+            if !first_new.iter().any(|(old, _)| *old == &*requirement.id) {
+                first_new.push((&requirement.id, new_id(i)));
+            }
+            if *requirement.id != new_id(i) {
+                edits.push(FileEdit {
+                    file: spec_file.rel.clone(),
+                    span: requirement.id_span,
+                    new_text: new_id(i),
+                });
+            }
+        }
+        for (old, new) in first_new.into_iter().filter(|(old, new)| old != new) {
+            let target = Target::Requirement { id: old.into(), span: Span::default() };
+            edits.extend(
+                collect(feature, &target).into_iter().filter(|r| !r.declaration).map(|r| FileEdit {
+                    file: r.place.file,
+                    span: r.place.span,
+                    new_text: new.clone(),
+                }),
+            );
+        }
+    }
+    edits.sort_by(|a, b| (&a.file, a.span.start).cmp(&(&b.file, b.span.start)));
+    // A definition is also a mention of its own ID: keep one edit there.
+    edits.dedup_by(|later, earlier| later.file == earlier.file && later.span == earlier.span);
+    edits
+}
+
+/// `FR-` and `012` of `FR-012`: an ID whose number has nothing after it.
+fn split_plain_id(id: &str) -> Option<(&str, &str)> {
+    let digits = id.len() - id.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let (prefix, number) = id.split_at(id.len() - digits);
+    (digits > 0 && prefix.ends_with('-')).then_some((prefix, number))
+}
+
 /// A place naming a story by number.
 #[derive(Clone, Debug)]
 struct StoryOccurrence {
@@ -814,6 +876,55 @@ Builds on US1. US2 is independent.
         );
         check(&files, "FR-001", expect![""]);
         assert_eq!(prepare(&files), r#"checklists/ux.md "FR-001""#);
+    }
+
+    fn renumbered(files: &[(&str, &str)]) -> String {
+        let feature = crate::analysis::rules::testing::feature(files);
+        let edits = renumber_requirements(&feature);
+        let before = apply_edits(&feature, &[]);
+        let mut shown = String::new();
+        for (file, text) in apply_edits(&feature, &edits) {
+            if before[&file] != text {
+                shown.push_str(&format!("==> {file}\n{text}"));
+            }
+        }
+        shown
+    }
+
+    #[test]
+    fn requirements_renumbered_in_order_with_their_references() {
+        let spec = "# Spec\n\n## Requirements\n\n- **FR-001**: A.\n- **FR-003**: B, unlike FR-001.\n- **FR-005**: C.\n- **FR-005**: D.\n\n## Success Criteria\n\n- **SC-1**: E.\n- **SC-2**: F.\n";
+        let tasks = "## Phase 1\n\n- [ ] T001 Implement FR-003 and FR-005 in src/a.py\n";
+        let checklist = "# UX\n\n- [ ] CHK001 Is B clear? [Spec §FR-003]\n";
+        expect![[r#"
+            ==> checklists/ux.md
+            # UX
+
+            - [ ] CHK001 Is B clear? [Spec §FR-002]
+            ==> spec.md
+            # Spec
+
+            ## Requirements
+
+            - **FR-001**: A.
+            - **FR-002**: B, unlike FR-001.
+            - **FR-003**: C.
+            - **FR-004**: D.
+
+            ## Success Criteria
+
+            - **SC-1**: E.
+            - **SC-2**: F.
+            ==> tasks.md
+            ## Phase 1
+
+            - [ ] T001 Implement FR-002 and FR-003 in src/a.py
+        "#]]
+        .assert_eq(&renumbered(&[("spec.md", spec), ("tasks.md", tasks), ("checklists/ux.md", checklist)]));
+        let in_order = "## Requirements\n\n- **FR-001**: A.\n- **FR-002**: B.\n";
+        assert_eq!(renumbered(&[("spec.md", in_order)]), "");
+        let sub_numbered = "## Requirements\n\n- **FR-001**: A.\n- **FR-003**: B.\n- **FR-003a**: C.\n";
+        assert_eq!(renumbered(&[("spec.md", sub_numbered)]), "", "a family with sub-IDs keeps its numbers");
     }
 
     #[test]
