@@ -321,8 +321,8 @@ async fn toggling_past_the_last_task_is_an_error_and_edits_nothing() {
     .await;
     assert_eq!(reply["result"], json!({"applied": false}), "{reply}");
     let asked = edits_asked(&mut client);
-    assert_eq!(asked.len(), 1);
-    let edits = &asked[0]["params"]["edit"]["changes"][uri(&path)];
+    let [asked] = asked.as_slice() else { panic!("one edit asked: {asked:#?}") };
+    let edits = &asked["params"]["edit"]["changes"][uri(&path)];
     assert_eq!(
         edits,
         &json!([{"range": {"start": {"line": 5, "character": 3}, "end": {"line": 5, "character": 4}}, "newText": "x"}])

@@ -97,7 +97,7 @@ mod tests {
         assert_eq!(s.rules.override_for("missing-file-path"), Some(None));
         assert_eq!(s.rules.override_for("duplicate-task-id"), Some(Some(Severity::Hint)));
         assert_eq!(s.log_level, LogLevel::Debug);
-        assert_eq!(s.problems.len(), 1, "{:?}", s.problems);
+        assert_eq!(s.problems, ["unknown rule `nope` (see `specls rules`)"]);
     }
 
     #[test]

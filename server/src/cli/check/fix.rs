@@ -464,7 +464,7 @@ mod tests {
         let mut fixed = Fixed::default();
         assert_eq!(apply_safe_fixes(&report, &mut fixed), 0);
         assert_eq!(std::fs::read(dir.join("tasks.md")).unwrap(), b"abc\xff\n");
-        assert_eq!(fixed.skipped.len(), 1);
+        assert_eq!(fixed.skipped, [(dir.join("tasks.md"), "it is not valid UTF-8".to_string())]);
 
         std::fs::create_dir_all(dir.join("contracts")).unwrap();
         let broken = "openapi: 3.0.0\npaths: [\n";
@@ -514,8 +514,9 @@ mod tests {
         assert_eq!(apply_safe_fixes(&report_on_disk(&dir, "abc\n"), &mut fixed), 0);
         assert_eq!(std::fs::read_to_string(outside.join("victim.md")).unwrap(), "abc\n");
         assert!(std::fs::symlink_metadata(dir.join("tasks.md")).unwrap().file_type().is_symlink());
-        assert_eq!(fixed.failed.len(), 1, "{fixed:?}");
-        assert!(fixed.failed[0].1.contains("symbolic link"), "{fixed:?}");
+        let [(path, reason)] = fixed.failed.as_slice() else { panic!("one failure: {fixed:?}") };
+        assert_eq!(path, &dir.join("tasks.md"));
+        assert!(reason.contains("symbolic link"), "{reason}");
         std::fs::remove_dir_all(&dir).unwrap();
         std::fs::remove_dir_all(&outside).unwrap();
     }
@@ -556,8 +557,9 @@ mod tests {
         let mut fixed = Fixed::default();
         assert_eq!(apply_safe_fixes(&report_on_disk(&dir, "abc\n"), &mut fixed), 0);
         assert_eq!(std::fs::read_to_string(dir.join("tasks.md")).unwrap(), "abc\n");
-        assert_eq!(fixed.failed.len(), 1, "{fixed:?}");
-        assert!(fixed.failed[0].1.contains("read-only, not fixed"), "{fixed:?}");
+        let [(path, reason)] = fixed.failed.as_slice() else { panic!("one failure: {fixed:?}") };
+        assert_eq!(path, &dir.join("tasks.md"));
+        assert!(reason.contains("read-only, not fixed"), "{reason}");
 
         std::fs::set_permissions(dir.join("tasks.md"), std::fs::Permissions::from_mode(0o640)).unwrap();
         let mut fixed = Fixed::default();

@@ -479,8 +479,7 @@ mod tests {
         config.select(&["contract-without-test".to_string()]).unwrap();
         let found = analyze(&feature, &config);
         let fix = found[0].fix.as_ref().expect("a fix");
-        assert_eq!(fix.edits.len(), 1);
-        let edit = &fix.edits[0];
+        let [edit] = fix.edits.as_slice() else { panic!("one edit: {fix:?}") };
         let text = files.iter().find(|(rel, _)| **rel == *edit.file).unwrap().1;
         let out = format!("{}{}{}", &text[..edit.span.start], edit.new_text, &text[edit.span.end..]);
         (text.to_string(), out)

@@ -135,7 +135,13 @@ mod tests {
         let tasks = "- [ ] T001 Implement POST /api/users in src/api/users_routes.py\n";
         let found =
             check("endpoint-without-task", &[("tasks.md", tasks), ("contracts/user-routes.yaml", OPENAPI)]);
-        assert_eq!(found.len(), 2);
+        assert_eq!(
+            found,
+            [
+                "contracts/user-routes.yaml:7: no implementation task names GET /api/users/{id}",
+                "contracts/user-routes.yaml:9: no implementation task names DELETE /api/users/{id}"
+            ]
+        );
     }
 
     #[test]

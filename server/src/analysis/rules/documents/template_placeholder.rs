@@ -243,9 +243,10 @@ mod tests {
         let found = analyze(&feature, &config);
         let fix = found[0].fix.as_ref().unwrap();
         assert_eq!(fix.applicability, crate::analysis::Applicability::Safe);
-        assert_eq!(fix.edits.len(), 1);
-        assert_eq!(fix.edits[0].new_text, "001-fixture");
-        assert_eq!((fix.edits[0].span.start, fix.edits[0].span.end), (21, 39));
+        let [edit] = fix.edits.as_slice() else { panic!("one edit: {fix:?}") };
+        assert_eq!(&*edit.file, "spec.md");
+        assert_eq!(edit.new_text, "001-fixture");
+        assert_eq!((edit.span.start, edit.span.end), (21, 39));
     }
 
     #[test]
