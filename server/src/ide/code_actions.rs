@@ -7,8 +7,10 @@
 //! refactor when the cursor is on a task line (the light bulb).
 
 use super::commands::{CommandCall, RENUMBER_TASKS, task_on_line, tasks_doc, toggle_task};
+use crate::analysis::rules::coverage::StoryWithoutTasks;
 use crate::analysis::rules::fixes::canonical_head_edits;
-use crate::analysis::{Applicability, Context, Diagnostic, FileEdit, rule};
+use crate::analysis::rules::tasks::{DuplicateTaskId, MalformedTask, TaskIdOrder};
+use crate::analysis::{Applicability, Context, Diagnostic, FileEdit, Rule};
 use crate::model::feature::Feature;
 use crate::model::scan::Irregularity;
 use crate::model::tasks::TasksDoc;
@@ -46,9 +48,6 @@ impl Action {
     }
 }
 
-/// The rule whose fix is a phase skeleton for a story.
-const STORY_WITHOUT_TASKS: &str = "story-without-tasks";
-
 /// Every action for `range` of file `rel`: quick fixes of `diagnostics`
 /// (the feature's analysis) on its lines, then refactors, then source
 /// actions.
@@ -85,7 +84,7 @@ fn quick_fixes(feature: &Feature, diagnostics: &[Diagnostic], rel: &str, range: 
         // `malformed-task` reports a kind once, with the other lines as
         // related places; its fix mends them all, so offer it there too.
         let here = meets(diagnostic.span, lines)
-            || (diagnostic.code == "malformed-task"
+            || (diagnostic.code == MalformedTask::META.code
                 && diagnostic.related.iter().any(|r| &*r.file == rel && meets(r.span, lines)));
         if !here {
             continue;
@@ -100,7 +99,7 @@ fn quick_fixes(feature: &Feature, diagnostics: &[Diagnostic], rel: &str, range: 
                 command: None,
             });
         }
-        if matches!(diagnostic.code, "task-id-order" | "duplicate-task-id")
+        if [TaskIdOrder::META.code, DuplicateTaskId::META.code].contains(&diagnostic.code)
             && let Some((file, _)) = feature.tasks()
         {
             out.push(Action {
@@ -141,9 +140,8 @@ fn skeleton_actions(feature: &Feature, rel: &str, range: Span, out: &mut Vec<Act
     if !(in_spec || in_tasks) {
         return;
     }
-    let Some(rule) = rule(STORY_WITHOUT_TASKS) else { return };
     let mut found = Vec::new();
-    rule.check(&Context::new(feature), &mut found);
+    StoryWithoutTasks.check(&Context::new(feature), &mut found);
     for diagnostic in found {
         let Some(fix) = diagnostic.fix else { continue };
         if in_spec && meets(diagnostic.span, range) {

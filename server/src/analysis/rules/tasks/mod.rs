@@ -16,6 +16,11 @@ mod unknown_story;
 
 use crate::analysis::registry::Rule;
 
+// The rules whose diagnostics editor features act on, by their `META.code`.
+pub(crate) use duplicate_task_id::DuplicateTaskId;
+pub(crate) use malformed_task::MalformedTask;
+pub(crate) use task_id_order::TaskIdOrder;
+
 /// In catalogue order.
 pub(super) static RULES: &[&dyn Rule] = &[
     &malformed_task::MalformedTask,
