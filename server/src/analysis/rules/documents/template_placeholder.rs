@@ -32,6 +32,11 @@ declare_rule! {
     /// occurrence, with a count when it repeats; placeholders first met in
     /// the same paragraph, table or code block share one finding.
     ///
+    /// A document that is still the template (its title holds a
+    /// placeholder, and so do at least two other places) gets one finding,
+    /// "plan.md is still the template", on its title, with every place
+    /// that holds a placeholder as related information.
+    ///
     /// Real documents are full of brackets, and these are left alone: task
     /// labels (`[P]`, `[US1]`, `[iOS]`, `[RED]`), the format legend
     /// `[ID] [P?] [Story]`, links and references, checkboxes, footnotes,
@@ -66,6 +71,10 @@ declare_rule! {
 /// At most this many placeholders are named in one message.
 const LISTED: usize = 4;
 
+/// A document whose title holds a placeholder and that has at least this
+/// many findings is reported as one untouched template.
+const UNTOUCHED: usize = 3;
+
 impl Rule for TemplatePlaceholder {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -76,7 +85,9 @@ impl Rule for TemplatePlaceholder {
         for (file, blocks) in cx.feature.markdown_files() {
             let in_tasks = cx.tasks().is_some_and(|(tasks_file, _)| std::ptr::eq(tasks_file, file));
             let walk = cx.block_walk().filter(|_| in_tasks);
-            report(cx, file, &placeholders(blocks, walk), fill, out);
+            let mut found = Vec::new();
+            report(cx, file, &placeholders(blocks, walk), fill, &mut found);
+            out.extend(whole_template(file, blocks, found));
         }
     }
 }
@@ -122,6 +133,34 @@ fn in_block(block: &BlockScan) -> &[Found] {
 fn feature_number_name(name: &str) -> Option<&str> {
     let digits = name.bytes().take_while(u8::is_ascii_digit).count();
     (digits > 0 && name[digits..].starts_with('-') && name.len() > digits + 1).then_some(name)
+}
+
+/// The findings of `file`, or one finding for all of them when the file is
+/// still the template: its first heading holds a placeholder and it has
+/// [`UNTOUCHED`] findings or more. The fills of the feature name stay one
+/// safe fix.
+fn whole_template(file: &FeatureFile, blocks: &BlockList, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let title = blocks.iter().find(|b| matches!(b.scan.kind, BlockKind::Heading { .. }));
+    let untitled = title.is_some_and(|t| found.first().is_some_and(|d| t.span().intersects(d.span)));
+    if !untitled || found.len() < UNTOUCHED {
+        return found;
+    }
+    let first = &found[0];
+    let message = format!(
+        "{} is still the template: {} places hold placeholders; related information lists them",
+        file.rel,
+        found.len()
+    );
+    let mut whole = Diagnostic::new(first.severity, &file.rel, first.span, message);
+    let edits: Vec<FileEdit> =
+        found.iter().filter_map(|d| d.fix.as_ref()).flat_map(|f| f.edits.clone()).collect();
+    if let Some(fix) = found.iter().find_map(|d| d.fix.as_ref()) {
+        whole = whole.with_fix(Fix { title: fix.title.clone(), applicability: fix.applicability, edits });
+    }
+    for d in &found {
+        whole = whole.with_related(&file.rel, d.span, d.message.clone());
+    }
+    vec![whole]
 }
 
 fn report(
@@ -203,13 +242,29 @@ mod tests {
         check("template-placeholder", &[(rel, text)])
     }
 
+    /// The findings over one file, each followed by its related places
+    /// (indented), as `file:line: message`.
+    fn run_with_related(rel: &str, text: &str) -> Vec<String> {
+        let feature = feature(&[(rel, text)]);
+        let mut config = RuleConfig::default();
+        config.select(&["template-placeholder".to_string()]).unwrap();
+        let file = feature.file(rel).unwrap();
+        let line = |span: Span| file.document.line_of(span.start) + 1;
+        let mut out = Vec::new();
+        for d in analyze(&feature, &config) {
+            let fix = d.fix.as_ref().map(|f| format!(" [fix: {}]", f.title)).unwrap_or_default();
+            out.push(format!("{rel}:{}: {}{fix}", line(d.span), d.message));
+            out.extend(d.related.iter().map(|r| format!("  {rel}:{}: {}", line(r.span), r.message)));
+        }
+        out
+    }
+
     #[test]
     fn fires_once_per_placeholder_with_a_count() {
-        let tasks = "# Tasks: [FEATURE NAME]\n\n## Phase 3: User Story 1 - [Title] (Priority: P1)\n\n- [ ] T012 [P] [US1] Implement backend changes in `backend/[file].py`\n- [ ] T013 [P] [US1] Implement frontend changes in src/app/[path].tsx\n\n## Phase 4: User Story 2 - [Title] (Priority: P2)\n\n- [ ] T018 [P] [US2] Implement backend changes in `backend/[file].py`\n- [ ] TXXX Security hardening\n";
+        let tasks = "# Tasks: Invites\n\n## Phase 3: User Story 1 - [Title] (Priority: P1)\n\n- [ ] T012 [P] [US1] Implement backend changes in `backend/[file].py`\n- [ ] T013 [P] [US1] Implement frontend changes in src/app/[path].tsx\n\n## Phase 4: User Story 2 - [Title] (Priority: P2)\n\n- [ ] T018 [P] [US2] Implement backend changes in `backend/[file].py`\n- [ ] TXXX Security hardening\n";
         assert_eq!(
             run("tasks.md", tasks),
             [
-                "tasks.md:1: template placeholder [FEATURE NAME] left unfilled",
                 "tasks.md:3: template placeholder [Title] left unfilled (2 times)",
                 "tasks.md:5: template placeholder backend/[file].py left unfilled (2 times)",
                 "tasks.md:6: template placeholder src/app/[path].tsx left unfilled",
@@ -222,15 +277,16 @@ mod tests {
     fn a_plan_left_as_the_template() {
         let plan = "# Implementation Plan: [FEATURE]\n\n**Branch**: `[###-feature-name]` | **Date**: [DATE] | **Spec**: [link]\n\n**Note**: This template is filled in by the `__SPECKIT_COMMAND_PLAN__` command.\n\n**Language/Version**: [e.g., Python 3.11, Swift 5.9, Rust 1.75 or NEEDS CLARIFICATION]\n\n```text\nspecs/[###-feature]/\n├── plan.md              # This file (__SPECKIT_COMMAND_PLAN__ command output)\n\n# [REMOVE IF UNUSED] Option 1: Single project (DEFAULT)\nsrc/\n\n# [REMOVE IF UNUSED] Option 3: Mobile + API (when \"iOS/Android\" detected)\napi/\n└── [same as backend above]\n```\n\n**Structure Decision**: [Document the selected structure and reference the real\ndirectories captured above]\n\n| Violation | Why Needed |\n|---|---|\n| [e.g., 4th project] | [current need] |\n";
         assert_eq!(
-            run("plan.md", plan),
+            run_with_related("plan.md", plan),
             [
-                "plan.md:1: template placeholder [FEATURE] left unfilled",
-                "plan.md:3: template placeholders left unfilled: [###-feature-name], [DATE], [link] [fix: Fill in the feature name 001-fixture]",
-                "plan.md:5: template placeholder __SPECKIT_COMMAND_PLAN__ left unfilled (2 times)",
-                "plan.md:7: template placeholder [e.g., Python 3.11, Swift 5.9, Rust 1.75 or NE…] left unfilled",
-                "plan.md:10: template placeholders left unfilled: specs/[###-feature]/, [REMOVE IF UNUSED] (2 times), [same as backend above] [fix: Fill in the feature name 001-fixture]",
-                "plan.md:21: template placeholder [Document the selected structure and reference…] left unfilled",
-                "plan.md:26: template placeholders left unfilled: [e.g., 4th project], [current need]",
+                "plan.md:1: plan.md is still the template: 7 places hold placeholders; related information lists them [fix: Fill in the feature name 001-fixture]",
+                "  plan.md:1: template placeholder [FEATURE] left unfilled",
+                "  plan.md:3: template placeholders left unfilled: [###-feature-name], [DATE], [link]",
+                "  plan.md:5: template placeholder __SPECKIT_COMMAND_PLAN__ left unfilled (2 times)",
+                "  plan.md:7: template placeholder [e.g., Python 3.11, Swift 5.9, Rust 1.75 or NE…] left unfilled",
+                "  plan.md:10: template placeholders left unfilled: specs/[###-feature]/, [REMOVE IF UNUSED] (2 times), [same as backend above]",
+                "  plan.md:21: template placeholder [Document the selected structure and reference…] left unfilled",
+                "  plan.md:26: template placeholders left unfilled: [e.g., 4th project], [current need]",
             ]
         );
     }
@@ -253,15 +309,28 @@ mod tests {
     fn spec_template_sentences_and_tokens() {
         let spec = "# Feature Specification: [FEATURE NAME]\n\n**Input**: User description: \"$ARGUMENTS\"\n\n### User Story 1 - [Brief Title] (Priority: P1)\n\n[Describe this user journey in plain language]\n\n**Independent Test**: [Describe how this can be tested independently - e.g., \"Can be fully tested by [specific action] and delivers [specific value]\"]\n\n1. **Given** [initial state], **When** [action], **Then** [expected outcome]\n2. **Given** [initial state], **When** [action], **Then** [expected outcome]\n\n- **SC-004**: [Business metric, e.g., \"Reduce support tickets related to [X] by 50%\"]\n";
         assert_eq!(
+            run_with_related("spec.md", spec),
+            [
+                "spec.md:1: spec.md is still the template: 7 places hold placeholders; related information lists them",
+                "  spec.md:1: template placeholder [FEATURE NAME] left unfilled",
+                "  spec.md:3: template placeholder $ARGUMENTS left unfilled",
+                "  spec.md:5: template placeholder [Brief Title] left unfilled",
+                "  spec.md:7: template placeholder [Describe this user journey in plain language] left unfilled",
+                "  spec.md:9: template placeholder [Describe how this can be tested independently…] left unfilled",
+                "  spec.md:11: template placeholders left unfilled: [initial state] (2 times), [action] (2 times), [expected outcome] (2 times)",
+                "  spec.md:14: template placeholder [Business metric, e.g., \"Reduce support ticket…] left unfilled",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_placeholder_title_with_one_more_is_not_a_whole_template() {
+        let spec = "# Feature Specification: [FEATURE NAME]\n\nInvites let owners add members.\n\n- **SC-001**: [Measurable metric, e.g., \"Users finish in 2 minutes\"]\n";
+        assert_eq!(
             run("spec.md", spec),
             [
                 "spec.md:1: template placeholder [FEATURE NAME] left unfilled",
-                "spec.md:3: template placeholder $ARGUMENTS left unfilled",
-                "spec.md:5: template placeholder [Brief Title] left unfilled",
-                "spec.md:7: template placeholder [Describe this user journey in plain language] left unfilled",
-                "spec.md:9: template placeholder [Describe how this can be tested independently…] left unfilled",
-                "spec.md:11: template placeholders left unfilled: [initial state] (2 times), [action] (2 times), [expected outcome] (2 times)",
-                "spec.md:14: template placeholder [Business metric, e.g., \"Reduce support ticket…] left unfilled",
+                "spec.md:5: template placeholder [Measurable metric, e.g., \"Users finish in 2 m…] left unfilled",
             ]
         );
     }
@@ -276,11 +345,12 @@ mod tests {
     fn constitution_names() {
         let text = "# [PROJECT_NAME] Constitution\n\n### [PRINCIPLE_1_NAME]\n\n[PRINCIPLE_1_DESCRIPTION]\n";
         assert_eq!(
-            run("research.md", text),
+            run_with_related("research.md", text),
             [
-                "research.md:1: template placeholder [PROJECT_NAME] left unfilled",
-                "research.md:3: template placeholder [PRINCIPLE_1_NAME] left unfilled",
-                "research.md:5: template placeholder [PRINCIPLE_1_DESCRIPTION] left unfilled",
+                "research.md:1: research.md is still the template: 3 places hold placeholders; related information lists them",
+                "  research.md:1: template placeholder [PROJECT_NAME] left unfilled",
+                "  research.md:3: template placeholder [PRINCIPLE_1_NAME] left unfilled",
+                "  research.md:5: template placeholder [PRINCIPLE_1_DESCRIPTION] left unfilled",
             ]
         );
     }
@@ -344,7 +414,7 @@ mod tests {
         let mut all = Vec::new();
         for seed in &seeds {
             let text = std::fs::read_to_string(seed).unwrap();
-            let found = run("tasks.md", &text);
+            let found = run_with_related("tasks.md", &text);
             assert!(found.iter().any(|f| f.contains("[FEATURE NAME]")), "{}: {found:?}", seed.display());
             assert!(
                 found.iter().any(|f| f.contains("specs/[###-feature-name]/")),
