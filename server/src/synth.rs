@@ -580,6 +580,10 @@ impl TypedFeature {
         };
         self.tasks.apply_changes(&[change], PositionEncoding::Utf16, self.version);
         let path = self.feature.root.join("tasks.md");
-        self.feature.upsert(FeatureFile::from_markdown(path, "tasks.md", DocumentKind::Tasks, &self.tasks));
+        let file = FeatureFile::from_markdown(path, "tasks.md", DocumentKind::Tasks, &self.tasks);
+        if let Some(older) = self.feature.file("tasks.md") {
+            file.inherit(older); // as the language server does
+        }
+        self.feature.upsert(file);
     }
 }

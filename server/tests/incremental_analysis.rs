@@ -13,6 +13,7 @@ use specls::analysis::{RuleConfig, analyze};
 use specls::model::feature::{Feature, FeatureFile};
 use specls::model::file::MarkdownFile;
 use specls::model::kind::DocumentKind;
+use specls::model::tasks::TasksDoc;
 use specls::text::{ContentChange, PositionEncoding, PositionRange};
 
 /// The example feature: realistic documents with planted mistakes, so
@@ -95,7 +96,11 @@ impl Workspace {
         let end = (start + (e.len * len as f64) as usize).min(len);
         let range = PositionRange::new(doc.position_of(start, encoding), doc.position_of(end, encoding));
         file.apply_changes(&[ContentChange::replace(range, e.insert.clone())], encoding, version);
-        self.feature.upsert(feature_file(&self.root, FILES[e.file], file));
+        let edited = feature_file(&self.root, FILES[e.file], file);
+        if let Some(older) = self.feature.file(FILES[e.file]) {
+            edited.inherit(older); // as the language server does: graphs carry over
+        }
+        self.feature.upsert(edited);
     }
 
     /// The same documents loaded from their current text, no history.
@@ -134,17 +139,18 @@ fn check(edits: &[Edit]) {
     let fresh_feature = workspace.fresh();
     let fresh = analyze(&fresh_feature, &config);
     assert_eq!(before, fresh);
-    let graph = |feature: &Feature| {
+    // The graph may be an earlier version's, reused: it must be the one a
+    // fresh build gives, and answer the same.
+    let graph = |feature: &Feature, build: fn(&TasksDoc) -> TaskGraph| {
         feature.tasks().map(|(_, doc)| {
-            let graph = TaskGraph::of(doc);
-            (graph.schedule(), graph.ready(), graph.cycles())
+            let graph = build(doc);
+            (graph.schedule(doc), graph.ready(), graph.cycles(), graph.critical_path(), graph)
         })
     };
-    let fresh_graph = fresh_feature.tasks().map(|(_, doc)| {
-        let graph = TaskGraph::build(doc);
-        (graph.schedule(), graph.ready(), graph.cycles())
-    });
-    assert_eq!(graph(&workspace.feature), fresh_graph);
+    assert_eq!(
+        graph(&workspace.feature, |doc| TaskGraph::of(doc).clone()),
+        graph(&fresh_feature, TaskGraph::build)
+    );
 }
 
 proptest! {

@@ -14,6 +14,7 @@
 //! dropping implicit edges that would close a cycle with an explicit one.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::model::ids::TaskKey;
 use crate::model::scan::paths::normalize_path;
@@ -23,7 +24,7 @@ use crate::model::tasks::{PhaseKind, TasksDoc};
 type Node = u32;
 
 /// The graph of one tasks.md.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TaskGraph {
     /// Task index (into `TasksDoc::tasks`) of each node: the first task of
     /// each ID.
@@ -35,11 +36,65 @@ pub struct TaskGraph {
     /// Written and implied prerequisites of each node.
     effective: Vec<Vec<Node>>,
     done: Vec<bool>,
-    paths: Vec<Vec<String>>,
     /// The phase (index into `TasksDoc::phases`) of each node.
     phase_of: Vec<Option<u32>>,
     /// What each phase waits for: the exits of the phases before it.
     phase_entry: Vec<Vec<Node>>,
+    /// What the graph was built from.
+    inputs: Inputs,
+}
+
+/// Everything of a tasks.md a graph depends on: per task its key, state,
+/// `[P]` and phase, per phase its kind and tasks, and the two ends of
+/// every edge. Two versions with equal inputs have the same graph, so a
+/// keystroke in a description keeps the graph of the version before it.
+/// Paths are not an input: [`TaskGraph::schedule`] reads them from the
+/// document it is given.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Inputs {
+    tasks: Vec<TaskInput>,
+    phases: Vec<(PhaseKind, Vec<usize>)>,
+    edges: Vec<(TaskKey, TaskKey)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct TaskInput {
+    key: TaskKey,
+    finished: bool,
+    parallel: bool,
+    phase: Option<usize>,
+}
+
+impl TaskInput {
+    fn of(task: &crate::model::tasks::Task) -> Self {
+        let finished = task.done() || task.line().cancelled;
+        TaskInput { key: task.key(), finished, parallel: task.parallel, phase: task.phase }
+    }
+}
+
+impl Inputs {
+    fn of(doc: &TasksDoc) -> Self {
+        Inputs {
+            tasks: doc.tasks.iter().map(TaskInput::of).collect(),
+            phases: doc.phases.iter().map(|p| (p.kind, p.tasks.clone())).collect(),
+            edges: doc.edges.iter().map(|e| (e.from, e.to)).collect(),
+        }
+    }
+
+    /// Whether `doc` has these inputs; compared in place, without
+    /// building its own.
+    fn describe(&self, doc: &TasksDoc) -> bool {
+        self.tasks.len() == doc.tasks.len()
+            && self.phases.len() == doc.phases.len()
+            && self.edges.len() == doc.edges.len()
+            && self.tasks.iter().zip(&doc.tasks).all(|(input, task)| *input == TaskInput::of(task))
+            && self
+                .phases
+                .iter()
+                .zip(&doc.phases)
+                .all(|((kind, tasks), p)| *kind == p.kind && *tasks == p.tasks)
+            && self.edges.iter().zip(&doc.edges).all(|(&(from, to), e)| from == e.from && to == e.to)
+    }
 }
 
 /// Sets of open tasks that can run together, in order, and what could not
@@ -56,9 +111,18 @@ impl TaskGraph {
     /// The graph of `doc`, built once per version of tasks.md (kept in the
     /// model's memo) and shared by the analysis, hover, code lenses,
     /// commands and the graph view of every snapshot holding that version.
+    /// The graph of the version this one replaced is reused when its
+    /// inputs are those of `doc` ([`TasksDoc::inherit`]).
     pub fn of(doc: &TasksDoc) -> &TaskGraph {
         // The memo slot is the graph's (see `TasksDoc::memo`): nothing else fills it.
-        doc.memo.get_or_init(|| TaskGraph::build(doc)).expect("a tasks model's memo holds its graph")
+        doc.memo
+            .get_or_init_shared(|| {
+                let earlier = doc.handover.take().and_then(|value| value.downcast::<TaskGraph>().ok());
+                earlier
+                    .filter(|graph| graph.inputs.describe(doc))
+                    .unwrap_or_else(|| Arc::new(Self::build(doc)))
+            })
+            .expect("a tasks model's memo holds its graph")
     }
 
     /// A graph of `doc` built afresh; [`TaskGraph::of`] shares one.
@@ -71,10 +135,6 @@ impl TaskGraph {
             graph.node_of_task[index] = Some(graph.nodes.len() as Node);
             graph.nodes.push(index);
             graph.done.push(task.done() || task.line().cancelled);
-            let mut paths: Vec<String> = task.paths().map(|(p, _)| normalize_path(p)).collect();
-            paths.sort();
-            paths.dedup();
-            graph.paths.push(paths);
         }
         graph.explicit = vec![Vec::new(); graph.nodes.len()];
         // A set, not `contains` on the list: one task may have thousands of
@@ -90,6 +150,7 @@ impl TaskGraph {
         }
         graph.effective = graph.explicit.clone();
         graph.add_implicit_order(doc);
+        graph.inputs = Inputs::of(doc);
         graph
     }
 
@@ -237,8 +298,10 @@ impl TaskGraph {
 
     /// Waves of open tasks: a task joins the first wave after all its open
     /// prerequisites and shares no file with a task already in that wave.
-    pub fn schedule(&self) -> Schedule {
+    /// `doc` is the document the graph is of: its tasks' paths.
+    pub fn schedule(&self, doc: &TasksDoc) -> Schedule {
         let order = self.topological_open_order();
+        let paths = self.paths(doc);
         let mut wave_of: Vec<Option<usize>> = vec![None; self.nodes.len()];
         let mut waves: Vec<Vec<Node>> = Vec::new();
         // The files each wave's tasks write: comparing a task with every
@@ -252,7 +315,7 @@ impl TaskGraph {
                 .max()
                 .unwrap_or(0);
             let files: Vec<&str> =
-                self.paths[node as usize].iter().map(String::as_str).filter(|p| !p.ends_with('/')).collect();
+                paths[node as usize].iter().map(String::as_str).filter(|p| !p.ends_with('/')).collect();
             let mut wave = earliest;
             while files_of_wave.get(wave).is_some_and(|taken| files.iter().any(|f| taken.contains(f))) {
                 wave += 1;
@@ -272,6 +335,23 @@ impl TaskGraph {
                 .collect(),
             blocked: order.blocked.iter().map(|&n| self.nodes[n as usize]).collect(),
         }
+    }
+
+    /// The files each node's task names, normalised, sorted, once each.
+    fn paths(&self, doc: &TasksDoc) -> Vec<Vec<String>> {
+        let of = |&task: &usize| {
+            let mut paths: Vec<String> = doc
+                .tasks
+                .get(task)
+                .into_iter()
+                .flat_map(|t| t.paths())
+                .map(|(p, _)| normalize_path(p))
+                .collect();
+            paths.sort();
+            paths.dedup();
+            paths
+        };
+        self.nodes.iter().map(of).collect()
     }
 
     /// The longest chain of open tasks, each waiting for the one before:
@@ -464,7 +544,7 @@ mod tests {
     #[test]
     fn waves_follow_groups_phases_and_file_conflicts() {
         let d = doc(PHASES);
-        let schedule = TaskGraph::build(&d).schedule();
+        let schedule = TaskGraph::build(&d).schedule(&d);
         let waves: Vec<_> = schedule.waves.iter().map(|w| ids(&d, w)).collect();
         assert_eq!(
             waves,
@@ -489,14 +569,14 @@ mod tests {
         let graph = TaskGraph::build(&d);
         let cycles: Vec<_> = graph.cycles().iter().map(|c| ids(&d, c)).collect();
         assert_eq!(cycles, [vec!["T001", "T003", "T002"]]);
-        let schedule = graph.schedule();
+        let schedule = graph.schedule(&d);
         assert_eq!(ids(&d, &schedule.blocked), ["T001", "T002", "T003"]);
     }
 
     #[test]
     fn a_forward_dependency_relaxes_the_implied_order_instead_of_blocking() {
         let d = doc("## Phase 1: Setup\n- [ ] T001 a (depends on T003)\n- [ ] T002 b\n- [ ] T003 c\n");
-        let schedule = TaskGraph::build(&d).schedule();
+        let schedule = TaskGraph::build(&d).schedule(&d);
         assert!(schedule.blocked.is_empty());
         let waves: Vec<_> = schedule.waves.iter().map(|w| ids(&d, w)).collect();
         assert_eq!(waves.concat().len(), 3);
@@ -508,7 +588,7 @@ mod tests {
                      - [ ] T002 Tidy in src/b.py\n- [ ] T003 Document in docs/c.md\n\n## Dependencies\n\n\
                      - T002 depends on T003\n");
         let graph = TaskGraph::build(&d);
-        let waves: Vec<_> = graph.schedule().waves.iter().map(|w| ids(&d, w)).collect();
+        let waves: Vec<_> = graph.schedule(&d).waves.iter().map(|w| ids(&d, w)).collect();
         assert_eq!(waves, [vec!["T001"], vec!["T003"], vec!["T002"]]);
         assert_eq!(ids(&d, &graph.ready()), ["T001"]);
         assert_eq!(ids(&d, &graph.critical_path()), ["T001", "T003", "T002"]);
@@ -528,5 +608,50 @@ mod tests {
         let cycles = graph.cycles();
         let [cycle] = cycles.as_slice() else { panic!("one cycle, found {}", cycles.len()) };
         assert_eq!(cycle.len(), 20_000, "every task of the chain is on the cycle");
+    }
+
+    /// The graph a version of tasks.md inherits when it replaces another.
+    fn inherited<'d>(older: &TasksDoc, newer: &'d TasksDoc) -> &'d TaskGraph {
+        TaskGraph::of(older);
+        newer.inherit(older);
+        TaskGraph::of(newer)
+    }
+
+    #[test]
+    fn a_new_version_with_the_same_inputs_shares_the_graph() {
+        let before = doc("## Phase 1: Setup
+
+- [ ] T001 [P] a in src/a.py
+- [ ] T002 b (depends on T001)
+");
+        let typed = doc("## Phase 1: Setup
+
+- [ ] T001 [P] ax in src/b.py
+- [ ] T002 b (depends on T001)
+");
+        assert!(std::ptr::eq(TaskGraph::of(&before), inherited(&before, &typed)));
+        // Paths are read from the document asked about, not the graph's.
+        let waves = TaskGraph::of(&typed).schedule(&typed);
+        assert_eq!(waves, TaskGraph::build(&typed).schedule(&typed));
+    }
+
+    #[test]
+    fn a_new_version_with_other_inputs_builds_its_own() {
+        let before = doc("- [ ] T001 [P] a
+- [ ] T002 b (depends on T001)
+");
+        let changes = [
+            "- [x] T001 [P] a\n- [ ] T002 b (depends on T001)\n",
+            "- [ ] T001 a\n- [ ] T002 b (depends on T001)\n",
+            "- [ ] T001 [P] a\n- [ ] T003 b (depends on T001)\n",
+            "- [ ] T001 [P] a\n- [ ] T002 b\n",
+            "- [ ] T001 [P] a\n## Phase 2: Core\n- [ ] T002 b (depends on T001)\n",
+        ];
+        for text in changes {
+            let after = doc(text);
+            let graph = inherited(&before, &after);
+            assert!(!std::ptr::eq(TaskGraph::of(&before), graph), "{text}");
+            assert_eq!(*graph, TaskGraph::build(&after), "{text}");
+        }
     }
 }

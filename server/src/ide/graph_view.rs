@@ -72,7 +72,7 @@ impl GraphView {
             prerequisites.sort_unstable();
             edges.extend(prerequisites.into_iter().map(|p| (id(t), id(p))));
         }
-        let schedule = graph.schedule();
+        let schedule = graph.schedule(doc);
         GraphView {
             path,
             nodes,

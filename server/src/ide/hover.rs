@@ -465,7 +465,7 @@ fn phase_hover(feature: &Feature, index: usize) -> Option<String> {
     }
     let graph = TaskGraph::of(doc);
     let in_phase = |t: &usize| doc.tasks[*t].phase == Some(index);
-    let schedule = graph.schedule();
+    let schedule = graph.schedule(doc);
     let waves: Vec<Vec<usize>> = schedule
         .waves
         .iter()

@@ -51,6 +51,9 @@ impl OpenDoc {
             OpenText::Markdown(md) => FeatureFile::from_markdown(self.path.clone(), rel, self.kind, md),
             OpenText::Plain(doc) => FeatureFile::from_text(self.path.clone(), rel, self.kind, &doc.text()),
         };
+        if let Some((_, older)) = &self.built {
+            file.inherit(older); // what analysis built for it, reusable where unchanged
+        }
         self.built = Some((self.version, file.clone()));
         file
     }

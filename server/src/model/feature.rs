@@ -88,6 +88,14 @@ impl FeatureFile {
         }
     }
 
+    /// Take over what later layers derived from `older`, the version of
+    /// this file it replaces in an editor (see [`TasksDoc::inherit`]).
+    pub fn inherit(&self, older: &FeatureFile) {
+        if let (DocModel::Tasks(new), DocModel::Tasks(old)) = (&self.model, &older.model) {
+            new.inherit(old);
+        }
+    }
+
     pub fn is_markdown(&self) -> bool {
         self.blocks.is_some()
     }

@@ -41,6 +41,57 @@ impl Memo {
     pub fn get_or_init<T: std::any::Any + Send + Sync>(&self, make: impl FnOnce() -> T) -> Option<&T> {
         self.0.get_or_init(|| std::sync::Arc::new(make())).downcast_ref()
     }
+
+    /// Like [`Memo::get_or_init`], with a value `make` may take from
+    /// elsewhere (an earlier version's, see [`Handover`]).
+    pub fn get_or_init_shared<T: std::any::Any + Send + Sync>(
+        &self,
+        make: impl FnOnce() -> std::sync::Arc<T>,
+    ) -> Option<&T> {
+        self.0.get_or_init(|| make()).downcast_ref()
+    }
+
+    /// The value, when one was made.
+    pub fn value(&self) -> Option<std::sync::Arc<dyn std::any::Any + Send + Sync>> {
+        self.0.get().cloned()
+    }
+}
+
+/// A memo's value handed from one version of a document to the next: a
+/// later layer may reuse it when it finds that what it was derived from
+/// did not change (typing in a task's description leaves the dependency
+/// graph as it was). Taken at most once, so versions never form a chain
+/// and an outdated value does not outlive its first look.
+#[derive(Clone, Default)]
+pub struct Handover(
+    std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<dyn std::any::Any + Send + Sync>>>>,
+);
+
+impl Handover {
+    /// Offer `value` to the next version.
+    pub fn offer(&self, value: std::sync::Arc<dyn std::any::Any + Send + Sync>) {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value);
+    }
+
+    /// The value offered, if any and still there; the slot is empty after.
+    pub fn take(&self) -> Option<std::sync::Arc<dyn std::any::Any + Send + Sync>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+    }
+}
+
+/// Handovers never take part in comparisons, like memos.
+impl PartialEq for Handover {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Handover {}
+
+impl std::fmt::Debug for Handover {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Handover")
+    }
 }
 
 /// Memos never take part in comparisons: equal scans are equal blocks.

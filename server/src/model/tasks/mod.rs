@@ -145,12 +145,25 @@ pub struct TasksDoc {
     /// document and shared by every snapshot holding it: analysis keeps
     /// the task graph there. See [`Memo`](crate::model::scan::Memo).
     pub memo: crate::model::scan::Memo,
+    /// The memo of the version this one replaced in an editor, when it
+    /// was filled: see [`TasksDoc::inherit`].
+    pub handover: crate::model::scan::Handover,
 }
 
 impl TasksDoc {
     /// Build the model from a document's blocks.
     pub fn from_blocks(blocks: &BlockList) -> Self {
         assemble::assemble(blocks)
+    }
+
+    /// Receive what later layers derived from `older`, the version of the
+    /// same file this one replaces: they reuse it where their inputs did
+    /// not change (see [`Handover`](crate::model::scan::Handover)).
+    pub fn inherit(&self, older: &TasksDoc) {
+        // An older version that was never analysed passes on what it got.
+        if let Some(value) = older.memo.value().or_else(|| older.handover.take()) {
+            self.handover.offer(value);
+        }
     }
 
     /// The first task with this key.
