@@ -72,6 +72,9 @@ pub(crate) struct BlockFacts {
     pub role: OnceLock<RoleFacts>,
     /// Why a task line may name no file (missing-file-path).
     pub pathless: OnceLock<PathlessFacts>,
+    /// Documents the block claims or links to, in order: (span, name as
+    /// written) (missing-document).
+    pub documents: OnceLock<Vec<(crate::text::Span, String)>>,
 }
 
 impl BlockFacts {

@@ -99,10 +99,10 @@ fn is_test_path(path: &str) -> bool {
 fn subject_of_file(path: &str) -> String {
     let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or(path);
     let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-    strip_test_marks(&fold(stem))
+    strip_test_marks(&fold(stem)).to_string()
 }
 
-pub(crate) fn strip_test_marks(folded: &str) -> String {
+pub(crate) fn strip_test_marks(folded: &str) -> &str {
     let mut name = folded;
     name = name.strip_prefix("test").filter(|rest| rest.len() >= 4).unwrap_or(name);
     for suffix in ["tests", "test", "spec"] {
@@ -111,7 +111,7 @@ pub(crate) fn strip_test_marks(folded: &str) -> String {
             break;
         }
     }
-    name.to_string()
+    name
 }
 
 /// Backticked words and PascalCase / camelCase words of the task's line,

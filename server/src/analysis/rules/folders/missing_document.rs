@@ -1,3 +1,4 @@
+use crate::analysis::facts::BlockFacts;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::feature::{Feature, FeatureFile};
@@ -53,22 +54,31 @@ impl Rule for MissingDocument {
                 if matches!(block.scan.kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter) {
                     continue;
                 }
-                let text = &*block.scan.text;
-                let mut claims = claimed_documents(text);
-                claims.extend(linked_documents(text));
-                claims.sort_by_key(|(span, _)| span.start);
-                claims.dedup_by_key(|(span, _)| span.start);
+                // Kept in the block's facts: a keystroke elsewhere reads
+                // every other block's list (mostly empty) instead of
+                // lower-casing every line of the feature again.
+                let claims =
+                    BlockFacts::of(&block.scan).documents.get_or_init(|| named_documents(&block.scan.text));
                 for (span, target) in claims {
-                    let Some(rel) = resolve(file, &target) else { continue };
+                    let Some(rel) = resolve(file, target) else { continue };
                     if !exists(cx.feature, &rel) {
                         let message =
                             format!("{} names {target}, which this feature folder does not hold", file.rel);
-                        out.push(cx.report(Self::META.default_severity, file, block.abs(span), message));
+                        out.push(cx.report(Self::META.default_severity, file, block.abs(*span), message));
                     }
                 }
             }
         }
     }
+}
+
+/// Documents a block's text claims or links to, in order, each once.
+fn named_documents(text: &str) -> Vec<(Span, String)> {
+    let mut claims = claimed_documents(text);
+    claims.extend(linked_documents(text));
+    claims.sort_by_key(|(span, _)| span.start);
+    claims.dedup_by_key(|(span, _)| span.start);
+    claims
 }
 
 /// Documents a `Prerequisites:` / `Input:` line marks required or done:

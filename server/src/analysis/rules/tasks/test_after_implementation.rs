@@ -167,10 +167,10 @@ fn late_tests_in(doc: &TasksDoc, phase: &Phase, cx: &Context) -> Vec<(usize, usi
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
     for (at, role) in roles.iter().enumerate() {
         if let Role::Implementation(subjects) = role {
-            for file in &subjects.files {
+            for &file in &subjects.files {
                 by_file.entry(file).or_default().push(at);
             }
-            for name in &subjects.names {
+            for &name in &subjects.names {
                 by_name.entry(name).or_default().push(at);
             }
         }
@@ -189,11 +189,9 @@ fn late_tests_in(doc: &TasksDoc, phase: &Phase, cx: &Context) -> Vec<(usize, usi
             .files
             .iter()
             .chain(&subjects.names)
-            .filter_map(|key| by_file.get(key.as_str()))
-            .chain(subjects.files.iter().filter_map(|key| by_name.get(key.as_str())))
-            .chain(
-                subjects.names.iter().filter(|n| n.len() >= 6).filter_map(|key| by_name.get(key.as_str())),
-            );
+            .filter_map(|key| by_file.get(key))
+            .chain(subjects.files.iter().filter_map(|key| by_name.get(key)))
+            .chain(subjects.names.iter().filter(|n| n.len() >= 6).filter_map(|key| by_name.get(key)));
         let (mut before, mut after) = (None::<usize>, false);
         for positions in implementations {
             if let Some(&first) = positions.first().filter(|&&p| p < at) {
@@ -209,19 +207,20 @@ fn late_tests_in(doc: &TasksDoc, phase: &Phase, cx: &Context) -> Vec<(usize, usi
 }
 
 /// What a task is about, folded (`UserService`, `user_service` and
-/// `user-service` are all `userservice`).
+/// `user-service` are all `userservice`), each once. Borrowed from the
+/// blocks' facts: a phase of thousands of tasks needs no copies.
 #[derive(Default)]
-struct Subjects {
+struct Subjects<'f> {
     /// Stems of files: `user_service` of `src/services/user_service.py`,
     /// or of `tests/test_user_service.py` for a test.
-    files: HashSet<String>,
+    files: Vec<&'f str>,
     /// Code names: backticked words and PascalCase / camelCase words.
-    names: HashSet<String>,
+    names: Vec<&'f str>,
 }
 
-enum Role {
-    Test(Subjects),
-    Implementation(Subjects),
+enum Role<'f> {
+    Test(Subjects<'f>),
+    Implementation(Subjects<'f>),
     Other,
 }
 
@@ -238,7 +237,7 @@ fn is_test(line: RoleSummary, details: &[DetailFacts]) -> bool {
     !line.runner && (test_paths > 0 || (line.says_test && paths == 0))
 }
 
-fn role(task: &Task) -> Role {
+fn role(task: &Task) -> Role<'_> {
     let line = RoleFacts::of(&task.block.scan);
     if line.runner {
         return Role::Other;
@@ -249,14 +248,18 @@ fn role(task: &Task) -> Role {
     // A test is about the files it tests, not the fixtures it reads.
     for (_, stem) in paths.iter().filter(|(test, _)| *test || !is_test) {
         if stem.chars().count() >= 4 {
-            subjects.files.insert(stem.clone());
+            subjects.files.push(stem);
         }
     }
     for name in &line.names {
-        let name = if is_test { strip_test_marks(name) } else { name.clone() };
+        let name = if is_test { strip_test_marks(name) } else { name };
         if name.chars().count() >= 4 {
-            subjects.names.insert(name);
+            subjects.names.push(name);
         }
+    }
+    for words in [&mut subjects.files, &mut subjects.names] {
+        words.sort_unstable();
+        words.dedup();
     }
     if is_test {
         Role::Test(subjects)
