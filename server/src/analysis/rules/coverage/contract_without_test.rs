@@ -3,13 +3,14 @@ use std::collections::HashSet;
 
 use super::slots;
 use crate::analysis::facts::coverage::{ContractNeedles, Coverage};
-use crate::analysis::facts::matching::{BlockSignals, is_test_path, words_of};
+use crate::analysis::facts::matching::{BlockSignals, is_test_path, words, words_of};
 use crate::analysis::rules::insert::{NamePattern, NewTask, TaskSlot, dominant_extension, insert_tasks};
 use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::contracts::{EventDef, EventKind, Operation};
 use crate::model::feature::FeatureFile;
 use crate::model::ids::TaskKey;
+use crate::model::spec::SpecDoc;
 use crate::model::tasks::{PhaseKind, SubsectionKind, TasksDoc};
 use crate::text::Span;
 
@@ -200,6 +201,47 @@ impl Item<'_> {
             ItemKind::Event(event) => event.span,
         }
     }
+
+    /// What the contract says the item does, as stemmed words of three
+    /// letters or more: an operation's id, summary and path, an event's
+    /// name (`revokeInvitation`, "Revoke a pending invitation").
+    fn words(&self) -> HashSet<String> {
+        let text = match self.kind {
+            ItemKind::Operation(op) => {
+                format!(
+                    "{} {} {}",
+                    op.operation_id.as_deref().unwrap_or(""),
+                    op.summary.as_deref().unwrap_or(""),
+                    op.path
+                )
+            }
+            ItemKind::Event(event) => event.name.to_string(),
+        };
+        words(&text).into_iter().filter(|w| w.chars().count() >= 3).collect()
+    }
+}
+
+/// The spec's story whose title shares the most words with what `item`
+/// does, when exactly one shares most: "Revoke an invitation" for
+/// `revokeInvitation`, where "Accept an invitation" shares one word less.
+fn owner_story(spec: &SpecDoc, item: &Item) -> Option<u32> {
+    let wanted = item.words();
+    let mut best: Option<(usize, u32)> = None;
+    let mut tied = false;
+    for story in &spec.stories {
+        let Some(number) = story.number else { continue };
+        let shared = words(&story.title).into_iter().collect::<HashSet<_>>().intersection(&wanted).count();
+        match best {
+            _ if shared == 0 => {}
+            Some((most, _)) if shared < most => {}
+            Some((most, _)) if shared == most => tied = true,
+            _ => {
+                best = Some((shared, number));
+                tied = false;
+            }
+        }
+    }
+    best.filter(|_| !tied).map(|(_, number)| number)
 }
 
 fn items_noun(items: &[Item]) -> &'static str {
@@ -261,11 +303,13 @@ impl<'c, 'a> Planner<'c, 'a> {
         Some(Fix { title, applicability: Applicability::Unsafe, edits: vec![edit] })
     }
 
-    /// The tests of the story whose tasks name the item; else right after
-    /// the last test of the same contract; else the tests of the story
-    /// whose tasks name the file; else a tests section about contracts,
-    /// the first story's tests, the Tests First phase, or after the last
-    /// task.
+    /// The tests of the story whose tasks name the item; else of the
+    /// spec's story the item belongs to ([`owner_story`]), or, when that
+    /// story has no phase yet, the Tests First phase or after the last
+    /// task without a story label; else right after the last test of the
+    /// same contract; else the tests of the story whose tasks name the
+    /// file; else a tests section about contracts, the first story's tests,
+    /// the Tests First phase, or after the last task.
     fn slot(&self, contract: &Contract, item: Option<&Item>) -> Option<TaskSlot> {
         let (file, doc, coverage) = (self.file, self.doc, self.coverage);
         let story_phase = |names: &dyn Fn(usize) -> bool| {
@@ -277,6 +321,15 @@ impl<'c, 'a> Planner<'c, 'a> {
             story_phase(&|t| item.is_some_and(|item| contract.item_named_by(coverage, item, t)))
         {
             return Some(slots::story_tests(file, doc, index));
+        }
+        let spec = self.cx.feature.spec().map(|(_, spec)| spec);
+        if let Some(owner) = spec.zip(item).and_then(|(spec, item)| owner_story(spec, item)) {
+            let phase =
+                doc.phases.iter().position(|p| p.kind == PhaseKind::UserStory && p.story == Some(owner));
+            return match phase {
+                Some(index) => Some(slots::story_tests(file, doc, index)),
+                None => self.unlabelled_slot(),
+            };
         }
         if let Some(last) =
             (0..doc.tasks.len()).rev().find(|&i| contract.named_by(coverage, i) && coverage.kind(i).test)
@@ -311,6 +364,20 @@ impl<'c, 'a> Planner<'c, 'a> {
             );
         }
         slots::after_last_task(file, doc)
+    }
+
+    /// For a test whose story has no phase yet: the Tests First phase, else
+    /// after the last task, never with another story's label.
+    fn unlabelled_slot(&self) -> Option<TaskSlot> {
+        let (file, doc) = (self.file, self.doc);
+        if let Some(index) = slots::first_phase(doc, PhaseKind::Tests) {
+            return Some(
+                slots::subsection_end(file, doc, index, SubsectionKind::Tests)
+                    .unwrap_or_else(|| slots::phase_end(file, doc, index)),
+            );
+        }
+        let last = doc.tasks.len().checked_sub(1)?;
+        Some(TaskSlot::at_end(file, doc, &[last], doc.tasks[last].block.span(), None))
     }
 
     /// Whether a task names `lower` (a lower-cased path).
@@ -684,6 +751,47 @@ mod tests {
             check("contract-without-test", &[("tasks.md", &after), ("contracts/users.yaml", OPENAPI)])
                 .is_empty()
         );
+    }
+
+    const INVITES_SPEC: &str = "# Feature Specification: Team invites\n\n### User Story 1 - Invite a teammate by email (Priority: P1)\n\nOwners invite.\n\n### User Story 2 - Accept an invitation (Priority: P1)\n\nInvitees accept.\n\n### User Story 3 - Revoke an invitation (Priority: P2)\n\nOwners revoke.\n";
+
+    const INVITES_API: &str = "openapi: 3.0.0\ninfo:\n  title: Invites\n  version: '1'\npaths:\n  /api/invitations:\n    post:\n      operationId: createInvitation\n      summary: Invite a teammate\n      responses: {}\n  /api/invitations/{invitationId}:\n    delete:\n      operationId: revokeInvitation\n      summary: Revoke a pending invitation\n      responses: {}\n";
+
+    const INVITES_US1: &str = "# Tasks\n\n## Phase 1: Setup\n\n- [ ] T001 Init in src/app.py\n\n## Phase 2: User Story 1 - Invite a teammate by email (Priority: P1)\n\n### Tests for User Story 1\n\n- [ ] T002 [P] [US1] Contract test POST /api/invitations in tests/contract/test_create_invitation.py\n\n### Implementation for User Story 1\n\n- [ ] T003 [US1] Implement POST /api/invitations in src/api/invitations.py\n\n";
+
+    /// The operation belongs to the story the spec gives it ("Revoke an
+    /// invitation" for `revokeInvitation`), not to the story that tests
+    /// another operation of the same contract.
+    #[test]
+    fn the_fix_goes_to_the_story_the_spec_gives_the_operation() {
+        let tasks = format!(
+            "{INVITES_US1}## Phase 3: User Story 3 - Revoke an invitation (Priority: P2)\n\n### Tests for User Story 3\n\n- [ ] T004 [P] [US3] Integration test for revoking in tests/integration/test_revoke.py\n\n### Implementation for User Story 3\n\n- [ ] T005 [US3] Revoke service in src/services/revoke.py\n"
+        );
+        let files = [
+            ("tasks.md", tasks.as_str()),
+            ("spec.md", INVITES_SPEC),
+            ("contracts/invitations.yaml", INVITES_API),
+        ];
+        let (before, after) = fixed(&files);
+        let line = "- [ ] T004a [P] [US3] Contract test DELETE /api/invitations/{invitationId} in tests/contract/test_invitations_delete.py";
+        only_added(&before, &after, &[line]);
+        assert!(after.contains(&format!("test_revoke.py\n{line}\n")), "{after}");
+    }
+
+    /// When the story has no phase yet, the test is added without another
+    /// story's label, after the last task.
+    #[test]
+    fn a_test_for_a_story_without_a_phase_gets_no_label() {
+        let tasks = format!("{INVITES_US1}## Phase 3: Polish\n\n- [ ] T004 Update docs in docs/invites.md\n");
+        let files = [
+            ("tasks.md", tasks.as_str()),
+            ("spec.md", INVITES_SPEC),
+            ("contracts/invitations.yaml", INVITES_API),
+        ];
+        let (before, after) = fixed(&files);
+        let line = "- [ ] T005 [P] Contract test DELETE /api/invitations/{invitationId} in tests/contract/test_invitations_delete.py";
+        only_added(&before, &after, &[line]);
+        assert!(after.ends_with(&format!("docs/invites.md\n{line}\n")), "{after}");
     }
 
     #[test]
