@@ -1,7 +1,5 @@
-use std::cell::OnceCell;
-
 use super::support::stories_named;
-use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
+use crate::analysis::{Applicability, Context, Diagnostic, FileEdit, Fix, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::tasks::{PhaseKind, Task};
 use crate::text::Span;
@@ -16,6 +14,11 @@ declare_rule! {
     /// any accepted spelling counts (`[US1]`, `[US-1]`, after the
     /// description). A wrong label is `story-label-mismatch`'s finding, not
     /// this one's. Cancelled (struck-through) tasks are skipped.
+    ///
+    /// A phase reports its unlabelled tasks once: a single task on its own,
+    /// several as one finding at the first, the others as related
+    /// information, with one fix labelling them all (a file that labels no
+    /// task of a phase follows one habit there, not many).
     ///
     /// ## Why is this bad?
     /// The story label is what ties a task to the story it delivers:
@@ -53,36 +56,62 @@ impl Rule for MissingStoryLabel {
         let rows = cx.rows();
         for phase in &doc.phases {
             let (PhaseKind::UserStory, Some(story)) = (phase.kind, phase.story) else { continue };
-            let named = OnceCell::new();
-            for &index in &phase.tasks {
-                let task = &doc.tasks[index];
-                if rows[index].label.is_some() || rows[index].cancelled {
-                    continue;
-                }
-                let named = named.get_or_init(|| stories_named(&phase.title));
-                if named.len() > 1 {
-                    let list: Vec<String> = named.iter().map(|n| format!("US{n}")).collect();
-                    let message = format!(
-                        "{} is in the phase of {} but has no story label",
-                        task.id(),
-                        list.join(", ")
-                    );
-                    out.push(cx.report(Self::META.default_severity, file, task.id_span(), message));
-                    continue;
-                }
+            let unlabelled: Vec<&Task> = phase
+                .tasks
+                .iter()
+                .filter(|&&index| rows[index].label.is_none() && !rows[index].cancelled)
+                .map(|&index| &doc.tasks[index])
+                .collect();
+            let Some(first) = unlabelled.first() else { continue };
+            let named = stories_named(&phase.title);
+            let (stories, label, fix) = if named.len() > 1 {
+                let list: Vec<String> = named.iter().map(|n| format!("US{n}")).collect();
+                (list.join(", "), "story label".to_string(), None)
+            } else {
                 let label = format!("[US{story}]");
-                let message = format!("{} is in the phase of US{story} but has no {label} label", task.id());
-                let at = Span::empty(insertion_point(task));
-                let fix = Fix::replace(
-                    format!("Add {label}"),
-                    Applicability::Safe,
+                let edits = unlabelled
+                    .iter()
+                    .map(|task| FileEdit {
+                        file: file.rel.clone(),
+                        span: Span::empty(insertion_point(task)),
+                        new_text: format!(" {label}"),
+                    })
+                    .collect();
+                let fix = Fix { title: format!("Add {label}"), applicability: Applicability::Safe, edits };
+                (format!("US{story}"), format!("{label} label"), Some(fix))
+            };
+            let message = match unlabelled.len() {
+                1 => format!("{} is in the phase of {stories} but has no {label}", first.id()),
+                _ => format!("{} are in the phase of {stories} but have no {label}", id_list(&unlabelled)),
+            };
+            let mut diagnostic = cx.report(Self::META.default_severity, file, first.id_span(), message);
+            for task in &unlabelled[1..] {
+                diagnostic = diagnostic.with_related(
                     &file.rel,
-                    at,
-                    format!(" {label}"),
+                    task.id_span(),
+                    format!("{} has no {label}", task.id()),
                 );
-                out.push(cx.report(Self::META.default_severity, file, task.id_span(), message).with_fix(fix));
             }
+            out.push(match fix {
+                Some(fix) => diagnostic.with_fix(fix),
+                None => diagnostic,
+            });
         }
+    }
+}
+
+/// At most this many IDs are named in a message.
+const LISTED: usize = 4;
+
+/// `T005, T006 and T007`, or `T005, T006, T007, T008 and 9 more`.
+fn id_list(tasks: &[&Task]) -> String {
+    let ids: Vec<String> = tasks.iter().take(LISTED).map(|t| t.id().to_string()).collect();
+    match tasks.len() {
+        n if n > LISTED => format!("{} and {} more", ids.join(", "), n - LISTED),
+        _ => match ids.split_last() {
+            Some((last, head)) if !head.is_empty() => format!("{} and {last}", head.join(", ")),
+            _ => ids.concat(),
+        },
     }
 }
 
@@ -128,6 +157,23 @@ mod tests {
     }
 
     #[test]
+    fn a_phase_reports_its_unlabelled_tasks_once() {
+        let text = "## Phase 2: User Story 6 - Routing (Priority: P1)\n\n- [ ] T005 [P] Page in src/a.tsx\n\
+                    - [ ] T006 [P] Sidebar in src/b.tsx\n- [ ] T007 [US6] Layout in src/c.tsx\n- [ ] T008 Routes in src/d.tsx\n";
+        let feature = crate::analysis::rules::testing::feature(&[("tasks.md", text)]);
+        let mut config = crate::analysis::RuleConfig::default();
+        config.select(&[CODE.to_string()]).unwrap();
+        let [found] = crate::analysis::analyze(&feature, &config).try_into().expect("one finding");
+        assert_eq!(found.message, "T005, T006 and T008 are in the phase of US6 but have no [US6] label");
+        let related: Vec<&str> = found.related.iter().map(|r| r.message.as_str()).collect();
+        assert_eq!(related, ["T006 has no [US6] label", "T008 has no [US6] label"]);
+        let fix = found.fix.expect("one fix for the phase");
+        assert_eq!(fix.title, "Add [US6]");
+        let inserted: Vec<&str> = fix.edits.iter().map(|e| &text[e.span.start - 3..e.span.start]).collect();
+        assert_eq!(inserted, ["[P]", "[P]", "008"], "each label goes after [P] or the ID");
+    }
+
+    #[test]
     fn a_phase_of_several_stories_has_no_fix() {
         let text = "## Phase 5: User Story 2 & 3 - Reports\n\n- [ ] T020 a\n";
         assert_eq!(
@@ -145,10 +191,10 @@ mod tests {
         let mut config = RuleConfig::default();
         config.select(&[CODE.to_string()]).unwrap();
         let mut out = text.to_string();
-        let mut found = analyze(&feature, &config);
-        found.reverse();
-        for d in found {
-            let edit = &d.fix.unwrap().edits[0];
+        let [found] = analyze(&feature, &config).try_into().expect("one finding for the phase");
+        let mut edits = found.fix.expect("a fix").edits;
+        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+        for edit in edits {
             out.replace_range(edit.span.start..edit.span.end, &edit.new_text);
         }
         assert_eq!(out, "## Phase 3: User Story 2\n\n- [ ] **T010** [US2] a\n- [ ] [T011] [P] [US2] b\n");
