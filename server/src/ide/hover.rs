@@ -19,6 +19,8 @@ use std::fmt::Write;
 
 use super::goto::{feature_file_named, names_operation, operations, path_key, tasks_with_key};
 use super::target::{Target, target_at};
+use crate::analysis::facts::coverage::{entity_named_by, entity_phrases};
+use crate::analysis::facts::matching::TaskText;
 use crate::analysis::facts::written::written_paths;
 use crate::analysis::graph::TaskGraph;
 use crate::analysis::rules::coverage::requirement_coverage;
@@ -544,43 +546,6 @@ fn endpoint_hover(feature: &Feature, method: &str, path: &str) -> String {
     md.finish()
 }
 
-/// Lower-case words of `text`, split at non-alphanumerics and at case
-/// changes: `InvitationService.create` gives `invitation`, `service`,
-/// `create`.
-fn words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for token in text.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()) {
-        let chars: Vec<char> = token.chars().collect();
-        let mut word = String::new();
-        for (i, &c) in chars.iter().enumerate() {
-            let after_lower = i > 0 && chars[i - 1].is_lowercase() && c.is_uppercase();
-            let acronym_end = i > 0
-                && chars[i - 1].is_uppercase()
-                && c.is_uppercase()
-                && chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if (after_lower || acronym_end) && !word.is_empty() {
-                out.push(std::mem::take(&mut word));
-            }
-            word.extend(c.to_lowercase());
-        }
-        out.push(word);
-    }
-    out
-}
-
-/// Whether `words` hold `name` as consecutive words, the last one maybe in
-/// the plural (`invitations`, `categories`).
-fn names_words(words: &[String], name: &[String]) -> bool {
-    let Some((last, head)) = name.split_last() else { return false };
-    let plural = |w: &str| {
-        w == last
-            || w.strip_suffix('s')
-                .is_some_and(|s| s == last || s.strip_suffix('e').is_some_and(|s| s == last))
-            || (last.ends_with('y') && w.strip_suffix("ies").is_some_and(|s| s == &last[..last.len() - 1]))
-    };
-    words.windows(name.len()).any(|window| window[..head.len()] == *head && plural(&window[head.len()]))
-}
-
 fn entity_hover(feature: &Feature, name: &str) -> String {
     let mut md = Markdown::default();
     let model = feature.data_model().and_then(|(f, dm)| dm.entity(name).map(|e| (f, e)));
@@ -603,9 +568,10 @@ fn entity_hover(feature: &Feature, name: &str) -> String {
         md.para(short(&e.description, TEXT_CHARS));
     }
     if let Some((_, doc)) = feature.tasks() {
-        let name_words = words(name);
+        // The notion entity-without-task uses, so hover and the rule agree.
+        let phrases = entity_phrases(name);
         let naming: Vec<String> = (0..doc.tasks.len())
-            .filter(|&i| task_blocks(&doc.tasks[i]).any(|b| names_words(&words(&b.scan.text), &name_words)))
+            .filter(|&i| entity_named_by(&phrases, &TaskText::of(&doc.tasks[i])))
             .map(|i| task_item(doc, i))
             .collect();
         if naming.is_empty() {

@@ -143,7 +143,7 @@ pub(crate) struct EntityNeedles<'a> {
 
 /// The phrases that name each entity, in [`Coverage::entities`] order.
 /// An entity is named in any spelling, or with its words scattered.
-fn entity_named_by(phrases: &[Phrase], text: &TaskText) -> bool {
+pub(crate) fn entity_named_by(phrases: &[Phrase], text: &TaskText) -> bool {
     phrases.iter().any(|p| text.names(p) || p.scattered_in(text))
 }
 
