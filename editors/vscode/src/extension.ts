@@ -4,6 +4,7 @@
 // this file only starts it, passes the `specls` settings and wires the
 // commands that need a user interface (a quick pick, a webview).
 
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -56,15 +57,16 @@ let output: vscode.OutputChannel | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('specls');
   context.subscriptions.push(output);
-  const graphs = new GraphPanel(context.extensionUri, (uri) => runServerCommand(SERVER_COMMANDS.showGraph, uri));
-  context.subscriptions.push(graphs);
+  const panel = new GraphPanel(context.extensionUri, (uri) => runServerCommand(SERVER_COMMANDS.showGraph, uri));
+  graphs = panel;
+  context.subscriptions.push(panel);
 
   context.subscriptions.push(
     vscode.commands.registerCommand(COMMANDS.restartServer, restart),
     vscode.commands.registerCommand(COMMANDS.renumberTasks, renumberTasks),
     vscode.commands.registerCommand(COMMANDS.showGraph, async () => {
       const uri = activeSpecDocument();
-      if (uri) await graphs.show(uri);
+      if (uri) await panel.show(uri);
     }),
     vscode.commands.registerCommand(COMMANDS.nextTasks, nextTasks),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
@@ -106,8 +108,39 @@ export function serverExecutable(): string {
   return configured;
 }
 
+/**
+ * Whether `command` names an executable file: a path as given, a bare
+ * name on PATH. A missing binary is said once in the output channel
+ * instead of two error pop-ups in every markdown project.
+ */
+export function executableExists(command: string): boolean {
+  const isFile = (file: string) => {
+    try {
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (command.includes('/') || command.includes('\\')) return isFile(command);
+  const suffixes = process.platform === 'win32' ? ['.exe', ''] : [''];
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((dir) => dir !== '')
+    .some((dir) => suffixes.some((suffix) => isFile(path.join(dir, command + suffix))));
+}
+
+let graphs: GraphPanel | undefined;
+
 async function startClient(): Promise<void> {
   const command = serverExecutable();
+  if (!executableExists(command)) {
+    output?.appendLine(
+      `specls: \`${command}\` was not found, so the specls server is not running. ` +
+        'Install specls (`cargo install --locked --path server` in the specls repository) ' +
+        'or set `specls.path`, then run "specls: Restart Server".',
+    );
+    return;
+  }
   const serverOptions: ServerOptions = { command, args: ['serve', '--stdio'] };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
@@ -117,6 +150,19 @@ async function startClient(): Promise<void> {
     initializationOptions: () => ({ [SECTION]: settingsObject() }),
     outputChannel: output,
     traceOutputChannel: output,
+    middleware: {
+      // A code lens click runs the server's command; its result (ready
+      // tasks, the graph) would be dropped, so show it.
+      executeCommand: async (command, args, next) => {
+        const result = await next(command, args);
+        if (command === SERVER_COMMANDS.nextTasks) await pickNextTask(lensUri(args), result);
+        if (command === SERVER_COMMANDS.showGraph) {
+          const uri = lensUri(args);
+          if (uri) await graphs?.show(uri);
+        }
+        return result;
+      },
+    },
   };
   try {
     // The id `specls` makes vscode-languageclient read `specls.trace.server`.
@@ -193,16 +239,30 @@ async function renumberTasks(): Promise<void> {
   }
 }
 
+/** The document a lens command names: `{ uri }` (a lens) or a URI string. */
+export function lensUri(args: unknown[]): vscode.Uri | undefined {
+  const first = args[0];
+  const text = typeof first === 'string' ? first : (first as { uri?: unknown } | undefined)?.uri;
+  return typeof text === 'string' ? vscode.Uri.parse(text) : undefined;
+}
+
 async function nextTasks(): Promise<void> {
   const uri = activeSpecDocument();
   if (!uri) return;
-  let items: NextTaskItem[];
+  let result: unknown;
   try {
-    items = nextTaskItems(await runServerCommand(SERVER_COMMANDS.nextTasks, uri));
+    result = await runServerCommand(SERVER_COMMANDS.nextTasks, uri);
   } catch (error) {
     void vscode.window.showErrorMessage(`specls: next tasks failed: ${errorText(error)}`);
     return;
   }
+  await pickNextTask(uri, result);
+}
+
+/** A quick pick of the ready tasks in `result`; the picked one is revealed. */
+async function pickNextTask(uri: vscode.Uri | undefined, result: unknown): Promise<void> {
+  if (!uri) return;
+  const items: NextTaskItem[] = nextTaskItems(result);
   if (items.length === 0) {
     void vscode.window.showInformationMessage('specls: no task is ready (all done, or every open task waits on another).');
     return;

@@ -47,17 +47,30 @@ test('activate registers exactly the commands package.json declares', async () =
   await extension.deactivate();
 });
 
-test('a missing executable is reported with its path and how to fix it', async () => {
+test('a missing executable is said once, quietly, in the output channel', async () => {
   const { extension, calls } = load({ settings: { 'specls.path': '/nonexistent/specls' } });
   await extension.activate(context());
-  // vscode-languageclient shows its own "couldn't create connection"; ours
-  // says what to do about it.
-  const ours = calls.errors.filter((message) => message.startsWith('specls: could not start'));
-  assert.equal(ours.length, 1, `one message of ours, got ${JSON.stringify(calls.errors)}`);
-  assert.match(ours[0], /`\/nonexistent\/specls serve --stdio`/);
-  assert.match(ours[0], /ENOENT/);
+  assert.deepEqual(calls.errors, [], 'no pop-up');
+  const ours = calls.lines.filter((line) => line.includes('was not found'));
+  assert.equal(ours.length, 1, `one line of ours, got ${JSON.stringify(calls.lines)}`);
+  assert.match(ours[0], /`\/nonexistent\/specls`/);
   assert.match(ours[0], /specls\.path/);
   await extension.deactivate();
+});
+
+test('executables: a path must be a file, a bare name is looked up on PATH', () => {
+  const { extension } = load({});
+  assert.equal(extension.executableExists('/nonexistent/specls'), false);
+  assert.equal(extension.executableExists(process.execPath), true);
+  assert.equal(extension.executableExists('no-such-command-for-specls'), false);
+  assert.equal(extension.executableExists('node'), true, 'node is on PATH while this test runs');
+});
+
+test('lens commands name their document as { uri } or a URI string', () => {
+  const { extension } = load({});
+  assert.equal(extension.lensUri([{ uri: 'file:///r/specs/001-a/tasks.md' }]).toString(), 'file:///r/specs/001-a/tasks.md');
+  assert.equal(extension.lensUri(['file:///r/specs/001-a/tasks.md']).toString(), 'file:///r/specs/001-a/tasks.md');
+  assert.equal(extension.lensUri([]), undefined);
 });
 
 test('specls.path: empty means specls on PATH; ~ and relative paths resolve', () => {

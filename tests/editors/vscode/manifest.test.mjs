@@ -72,7 +72,8 @@ test('every setting is documented', () => {
 });
 
 test('activation, entry point and engines', () => {
-  assert.deepEqual(sorted(manifest.activationEvents), sorted(['workspaceContains:**/specs/**/*.md', 'onLanguage:markdown']));
+  // Only where a specs/ folder exists: never in other markdown projects.
+  assert.deepEqual(manifest.activationEvents, ['workspaceContains:**/specs/**/*.md']);
   assert.equal(manifest.main, './dist/extension.js');
   assert.equal(manifest.engines.vscode, '^1.82.0');
   assert.equal(manifest.devDependencies['@types/vscode'], '1.82.0', '@types/vscode must not be newer than engines.vscode');
@@ -95,4 +96,17 @@ test('commands: titled, in the specls category, and not named like server comman
   for (const server of ['specls.renumberTasks', 'specls.showGraph', 'specls.nextTasks']) {
     assert.ok(!ids.includes(server), `${server} is a server command name`);
   }
+});
+
+test('every semantic token type of the server is declared and has a scope', () => {
+  const source = readFileSync(new URL('../../../server/src/ide/semantic_tokens.rs', import.meta.url), 'utf8');
+  const names = [...source.matchAll(/TokenKind::\w+ => "(spec\w+)"/g)].map((m) => m[1]);
+  assert.ok(names.length >= 7, `token names read from semantic_tokens.rs: ${names}`);
+  const declared = manifest.contributes.semanticTokenTypes.map((t) => t.id);
+  assert.deepEqual(sorted(declared), sorted(names));
+  for (const type of manifest.contributes.semanticTokenTypes) {
+    assert.ok(type.superType && type.description, `${type.id}: superType and description`);
+  }
+  const scopes = manifest.contributes.semanticTokenScopes.find((s) => s.language === 'markdown').scopes;
+  for (const name of names) assert.ok(scopes[name]?.length > 0, `${name} has a TextMate scope`);
 });
