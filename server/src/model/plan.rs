@@ -21,7 +21,7 @@ use super::markdown::{
 use super::scan::MentionKind;
 use super::spec::dump_clarifications;
 use crate::syntax::BlockKind;
-use crate::text::{Document, Span};
+use crate::text::{Document, Span, indent_columns};
 
 /// A `**Key**: value` line of the Technical Context.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -642,7 +642,7 @@ fn parse_tree(code: &str) -> Vec<TreeEntry> {
             continue;
         }
         let prefix_len = line.len() - line.trim_start_matches(is_tree_char).len();
-        let column: usize = line[..prefix_len].chars().map(|c| if c == '\t' { 4 } else { 1 }).sum();
+        let column = indent_columns(&line[..prefix_len]);
         let rest = &line[prefix_len..];
         if rest.is_empty() {
             continue;

@@ -10,5 +10,5 @@ mod position;
 mod span;
 
 pub use document::{AppliedEdit, ContentChange, Document, TextPoint};
-pub use position::{Position, PositionEncoding, PositionRange};
+pub use position::{Position, PositionEncoding, PositionRange, indent_columns, line_column};
 pub use span::Span;

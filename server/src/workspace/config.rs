@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::analysis::{ConfigError, RuleConfig};
+use crate::text::line_column;
 
 /// The name of the configuration file.
 pub const CONFIG_FILE: &str = "specls.toml";
@@ -63,13 +64,7 @@ pub fn parse_config(path: &Path, text: &str) -> Result<RuleConfig, ConfigFileErr
     // A first pass through the TOML parser alone keeps where the syntax
     // breaks; `RuleConfig::from_toml` reports the rest.
     if let Err(err) = toml::from_str::<toml::Table>(text) {
-        let mut offset = err.span().map_or(0, |span| span.start).min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let before = &text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        let (line, column) = line_column(text, err.span().map_or(0, |span| span.start));
         let message = err.message().trim_end().to_string();
         return Err(ConfigFileError::Syntax { path: path.to_path_buf(), line, column, message });
     }
