@@ -113,6 +113,10 @@ pub struct Feature {
     /// read nor analysed, but reported (`file-too-large`), and counted as
     /// present by rules that miss a document.
     pub unread: Vec<UnreadFile>,
+    /// The other feature folders beside this one whose name starts with
+    /// the same number (`003-import-csv` beside `003-export-csv`), as the
+    /// workspace found them when the folder was loaded.
+    pub number_twins: Vec<Box<str>>,
 }
 
 /// A document too large to analyse.
@@ -129,7 +133,7 @@ pub struct UnreadFile {
 impl Feature {
     pub fn new(root: PathBuf) -> Self {
         let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        Feature { root, name, files: Vec::new(), unread: Vec::new() }
+        Feature { root, name, files: Vec::new(), unread: Vec::new(), number_twins: Vec::new() }
     }
 
     /// The path of `path` relative to the feature folder, with `/`.

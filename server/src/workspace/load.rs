@@ -39,6 +39,9 @@ pub struct FolderRead {
     /// Documents over the size limit: named, never read.
     pub unread: Vec<UnreadFile>,
     pub problems: Vec<LoadProblem>,
+    /// The feature folders beside this one with the same number
+    /// ([`Feature::number_twins`]).
+    pub number_twins: Vec<Box<str>>,
 }
 
 /// Why a file was not read.
@@ -59,14 +62,16 @@ pub enum ReadError {
 /// [`Feature::unread`], not analysed.
 pub fn load_feature(root: &Path, limit: u64) -> (Feature, Vec<LoadProblem>) {
     let read = read_feature(root, limit);
-    (feature_from(root, read.files, read.unread), read.problems)
+    let mut feature = feature_from(root, read.files, read.unread);
+    feature.number_twins = read.number_twins;
+    (feature, read.problems)
 }
 
 /// The texts of [`load_feature`]'s documents, in path order, without
 /// parsing them (what a content-hash cache looks up first).
 pub fn read_feature(root: &Path, limit: u64) -> FolderRead {
     let skeleton = Feature::new(root.to_path_buf());
-    let mut read = FolderRead::default();
+    let mut read = FolderRead { number_twins: super::discovery::number_twins(root), ..FolderRead::default() };
     let mut paths = Vec::new();
     collect(root, &mut paths, &mut read.problems);
     paths.sort();

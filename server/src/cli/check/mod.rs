@@ -383,18 +383,21 @@ fn check_streaming(
     }
     let display = |p: &Path| display_path(p);
     let results = in_parallel(&jobs, |(config, root, only, key)| {
-        let FolderRead { files, unread, problems } = read_feature(root, config.max_file_bytes());
+        let FolderRead { files, unread, problems, number_twins } =
+            read_feature(root, config.max_file_bytes());
         // A feature with unreadable files is not cached: its problems print.
         let cached = cache.filter(|_| problems.is_empty()).map(|cache| {
             let inputs = CheckInputs { root, only: only.as_deref(), config, format, folder: key };
-            (cache, check_key(&inputs, &files, &unread))
+            (cache, check_key(&inputs, &files, &unread, &number_twins))
         });
         if let Some((cache, entry)) = cached
             && let Some(rendered) = cache.get(entry).and_then(|bytes| decode(&bytes, key))
         {
             return (rendered, problems);
         }
-        let checked = checked_feature(feature_from(root, files, unread), only.as_deref(), config);
+        let mut feature = feature_from(root, files, unread);
+        feature.number_twins = number_twins;
+        let checked = checked_feature(feature, only.as_deref(), config);
         let one = Report { features: vec![checked], ..Report::default() };
         let located = one.located(&display);
         let rendered =
@@ -425,7 +428,7 @@ struct CheckInputs<'a> {
 
 /// The cache key of a feature's rendered part: everything it depends on.
 /// Printed paths follow the current directory, so it is part of the key.
-fn check_key(inputs: &CheckInputs<'_>, files: &[ReadFile], unread: &[UnreadFile]) -> Key {
+fn check_key(inputs: &CheckInputs<'_>, files: &[ReadFile], unread: &[UnreadFile], twins: &[Box<str>]) -> Key {
     let mut key = KeyBuilder::default();
     let cwd = std::env::current_dir().unwrap_or_default();
     key.add_str("check/1")
@@ -441,6 +444,10 @@ fn check_key(inputs: &CheckInputs<'_>, files: &[ReadFile], unread: &[UnreadFile]
     // Too large to read: its name and size are what the finding says.
     for file in unread {
         key.add_str(&file.rel).add_str(&format!("unread {} {}", file.size, file.limit));
+    }
+    // Folders beside it with its number: what duplicate-feature-number says.
+    for twin in twins {
+        key.add_str("twin").add_str(twin);
     }
     key.finish()
 }
