@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+use specls::fuzzing::fix_safety::{FixSafety, check_safe_fixes};
+use specls::fuzzing::seeds::{crlf_with_bom, read_folder};
 use specls::model::file::MarkdownFile;
 use specls::model::ids::parse_task_id;
 use specls::model::tasks::TasksDoc;
@@ -107,4 +109,25 @@ fn per_folder_counts() {
         );
     }
     insta::assert_snapshot!("corpus_counts", report);
+}
+
+/// Every safe fix over every corpus feature, as written and with CRLF line
+/// breaks, a BOM and no final newline: each fix alone (the first two of
+/// each rule per feature: each costs an analysis) changes only its ranges
+/// and clears its finding; `check --fix`'s rounds change only the
+/// fix ranges, leave nothing to fix but what waited for a collision, end,
+/// and keep each file's layout (`specls::fuzzing::fix_safety`).
+#[test]
+fn safe_fixes_over_the_corpus_are_safe() {
+    let Some(root) = corpus() else { return };
+    let mut total = FixSafety::default();
+    let features = discover_features(&root);
+    for feature in &features {
+        let folder = read_folder(feature);
+        for variant in [crlf_with_bom(&folder), folder] {
+            total += check_safe_fixes(&variant, 2);
+        }
+    }
+    eprintln!("fix safety over {} corpus features: {total:?}", features.len());
+    assert!(total.alone >= 50, "too few safe fixes in the corpus: {total:?}");
 }

@@ -31,7 +31,7 @@ pub const FILE_NAMES: &[&str] = &[
 ];
 
 /// As many rounds as `check --fix` runs.
-const MAX_ROUNDS: usize = 10;
+pub(super) const MAX_ROUNDS: usize = crate::cli::check::fix::MAX_ROUNDS;
 
 /// `data`: files, each a name byte (an index into [`FILE_NAMES`]) and its
 /// text, separated by `0xFF`. A later file of the same name wins.
@@ -50,7 +50,7 @@ pub fn feature_analysis_and_fixes(data: &[u8]) {
         for diagnostic in &safe {
             check_edits(&feature, diagnostic);
         }
-        let edits = take_fixes(&feature, &safe);
+        let (edits, _) = take_fixes(&feature, &safe);
         let mut changed = false;
         for (rel, file_edits) in edits {
             let Some(text) = texts.get_mut(&*rel) else { continue };
@@ -76,7 +76,7 @@ fn decode_files(data: &[u8]) -> BTreeMap<String, String> {
     files
 }
 
-fn build_feature(texts: &BTreeMap<String, String>) -> Feature {
+pub(super) fn build_feature(texts: &BTreeMap<String, String>) -> Feature {
     let root = PathBuf::from("/fuzz/specs/001-fuzz");
     let mut feature = Feature::new(root.clone());
     for (rel, text) in texts {
@@ -86,7 +86,7 @@ fn build_feature(texts: &BTreeMap<String, String>) -> Feature {
     feature
 }
 
-fn safe_edits(diagnostic: &Diagnostic) -> Option<&[FileEdit]> {
+pub(super) fn safe_edits(diagnostic: &Diagnostic) -> Option<&[FileEdit]> {
     let fix = diagnostic.fix.as_ref()?;
     (fix.applicability == Applicability::Safe && !fix.edits.is_empty()).then_some(&fix.edits)
 }
@@ -127,12 +127,16 @@ fn check_edits(feature: &Feature, diagnostic: &Diagnostic) {
     }
 }
 
-type EditsByFile = BTreeMap<Arc<str>, Vec<(Span, String)>>;
+pub(super) type EditsByFile = BTreeMap<Arc<str>, Vec<(Span, String)>>;
 
 /// Whole fixes whose edits collide with none taken before, as `check --fix`
 /// takes them; the others wait for the next round.
-fn take_fixes(feature: &Feature, safe: &[&Diagnostic]) -> EditsByFile {
+pub(super) fn take_fixes<'d>(
+    feature: &Feature,
+    safe: &[&'d Diagnostic],
+) -> (EditsByFile, Vec<&'d Diagnostic>) {
     let mut taken: EditsByFile = BTreeMap::new();
+    let mut fixes = Vec::new();
     for diagnostic in safe {
         let edits = safe_edits(diagnostic).unwrap_or_default();
         if edits.iter().any(|e| !rewritable(feature, &e.file)) {
@@ -155,8 +159,9 @@ fn take_fixes(feature: &Feature, safe: &[&Diagnostic]) -> EditsByFile {
         for edit in fresh {
             taken.entry(edit.file.clone()).or_default().push((edit.span, edit.new_text.clone()));
         }
+        fixes.push(*diagnostic);
     }
-    taken
+    (taken, fixes)
 }
 
 fn rewritable(feature: &Feature, rel: &str) -> bool {
@@ -180,7 +185,7 @@ fn apply_edits(text: &str, mut edits: Vec<(Span, String)>) -> String {
 }
 
 /// A BOM, the kind of line break and the final newline survive the fixes.
-fn assert_layout_kept(originals: &BTreeMap<String, String>, fixed: &BTreeMap<String, String>) {
+pub(super) fn assert_layout_kept(originals: &BTreeMap<String, String>, fixed: &BTreeMap<String, String>) {
     for (rel, before) in originals {
         let after = &fixed[rel];
         if before == after {

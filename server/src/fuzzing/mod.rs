@@ -13,6 +13,7 @@
 
 mod bytes;
 mod feature_fixes;
+pub mod fix_safety;
 mod incremental;
 mod scan;
 pub mod seeds;

@@ -39,7 +39,8 @@ pub fn read_folders(root: &Path) -> Vec<Folder> {
     folders
 }
 
-fn read_folder(dir: &Path) -> Folder {
+/// One folder with every file below it (paths relative to it).
+pub fn read_folder(dir: &Path) -> Folder {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(current) = pending.pop() {
@@ -79,7 +80,23 @@ fn generated_folder() -> Folder {
     crate::synth::feature_files(40).into_iter().map(|(rel, text)| (rel.to_string(), text)).collect()
 }
 
-fn crlf_with_bom(folder: &Folder) -> Folder {
+/// `folder` as written, with CRLF line breaks, with a BOM and no final
+/// newline, and with all three: the layouts a fix must keep.
+pub fn layout_variants(folder: &Folder) -> Vec<Folder> {
+    let each = |change: &dyn Fn(&str) -> String| -> Folder {
+        folder.iter().map(|(rel, text)| (rel.clone(), change(text))).collect()
+    };
+    let crlf = |text: &str| text.replace("\r\n", "\n").replace('\n', "\r\n");
+    vec![
+        folder.clone(),
+        each(&crlf),
+        each(&|text| format!("\u{FEFF}{}", text.trim_end_matches(['\n', '\r']))),
+        crlf_with_bom(folder),
+    ]
+}
+
+/// `folder` with CRLF line breaks, a BOM and no final newline.
+pub fn crlf_with_bom(folder: &Folder) -> Folder {
     folder
         .iter()
         .map(|(rel, text)| {

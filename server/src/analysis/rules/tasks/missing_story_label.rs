@@ -71,10 +71,13 @@ impl Rule for MissingStoryLabel {
                 let label = format!("[US{story}]");
                 let edits = unlabelled
                     .iter()
-                    .map(|task| FileEdit {
-                        file: file.rel.clone(),
-                        span: Span::empty(insertion_point(task)),
-                        new_text: format!(" {label}"),
+                    .map(|task| {
+                        let at = insertion_point(task);
+                        FileEdit {
+                            file: file.rel.clone(),
+                            span: Span::empty(at),
+                            new_text: inserted_label(&label, &task.block.scan.text[at - task.block.start..]),
+                        }
                     })
                     .collect();
                 let fix = Fix { title: format!("Add {label}"), applicability: Applicability::Safe, edits };
@@ -115,8 +118,16 @@ fn id_list(tasks: &[&Task]) -> String {
     }
 }
 
+/// ` [USn]`, and a space after it when what follows would otherwise make
+/// it a link (`[US1](x`), a reference (`[US1][x]`) or part of a word: the
+/// label must read as a label once inserted, or the finding stays.
+fn inserted_label(label: &str, after: &str) -> String {
+    let glued = after.chars().next().is_some_and(|c| c.is_alphanumeric() || "([{*_`~".contains(c));
+    if glued { format!(" {label} ") } else { format!(" {label}") }
+}
+
 /// Where ` [USn]` goes: after a `[P]` that precedes the description, or
-/// after the ID and whatever closes around it (`**`, `]`).
+/// after the ID and whatever closes around it (`**T012**`, `[T012]`).
 fn insertion_point(task: &Task) -> usize {
     let line = task.line();
     if let Some(parallel) = line.parallel.filter(|p| p.end <= line.description_span.start) {
@@ -124,9 +135,12 @@ fn insertion_point(task: &Task) -> usize {
     }
     let text = &task.block.scan.text;
     let mut at = line.id_span.end;
-    for closing in ["**", "__", "]"] {
-        if text[at..].starts_with(closing) {
-            at += closing.len();
+    // Only what closes around the ID: a `**` that opened nothing is text.
+    let mut opened = &text[..line.id_span.start];
+    for (open, close) in [("**", "**"), ("__", "__"), ("[", "]")] {
+        if opened.ends_with(open) && text[at..].starts_with(close) {
+            at += close.len();
+            opened = &opened[..opened.len() - open.len()];
         }
     }
     task.block.start + at
@@ -198,5 +212,31 @@ mod tests {
             out.replace_range(edit.span.start..edit.span.end, &edit.new_text);
         }
         assert_eq!(out, "## Phase 3: User Story 2\n\n- [ ] **T010** [US2] a\n- [ ] [T011] [P] [US2] b\n");
+    }
+
+    /// The label used to be inserted right before `(` or `[`, where it
+    /// reads as a link or a reference: the finding stayed, and `--fix`
+    /// added a second label in its next round.
+    #[test]
+    fn one_fix_clears_the_finding_whatever_follows_the_id() {
+        use crate::analysis::rules::testing::feature;
+        use crate::analysis::{RuleConfig, analyze};
+        let text = "## Phase 3: User Story 1\n\n- [ ] **T012(* Add a\n- [ ] T013[US1](x) b\n- [ ] T014: c\n- [ ] T015**d\n";
+        let mut config = RuleConfig::default();
+        config.select(&[CODE.to_string()]).unwrap();
+        let mut found = analyze(&feature(&[("tasks.md", text)]), &config);
+        assert_eq!(found.len(), 1, "one finding for the phase");
+        let mut edits = found.remove(0).fix.unwrap().edits;
+        assert_eq!(edits.len(), 4);
+        edits.reverse();
+        let mut out = text.to_string();
+        for edit in edits {
+            out.replace_range(edit.span.start..edit.span.end, &edit.new_text);
+        }
+        assert_eq!(
+            out,
+            "## Phase 3: User Story 1\n\n- [ ] **T012 [US1] (* Add a\n- [ ] T013 [US1] [US1](x) b\n- [ ] T014 [US1]: c\n- [ ] T015 [US1] **d\n"
+        );
+        assert!(analyze(&feature(&[("tasks.md", &out)]), &config).is_empty(), "{out}");
     }
 }
