@@ -59,6 +59,20 @@ fn finding(d: &Diagnostic) -> Finding {
     (d.code, d.file.to_string(), d.message.clone(), d.fix.as_ref().map(|f| f.title.clone()))
 }
 
+/// The code, file and title of a fix: across rounds, what a fix that
+/// waited is known by (its finding's message may change meanwhile, when
+/// another fix edited the same line).
+type FixKey = (&'static str, String, String);
+
+fn count_fixes<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> HashMap<FixKey, usize> {
+    let mut counts = HashMap::new();
+    for d in diagnostics {
+        let title = d.fix.as_ref().map(|f| f.title.clone()).unwrap_or_default();
+        *counts.entry((d.code, d.file.to_string(), title)).or_default() += 1;
+    }
+    counts
+}
+
 fn count_findings<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> HashMap<Finding, usize> {
     let mut counts = HashMap::new();
     for d in diagnostics {
@@ -134,7 +148,7 @@ fn rounds(
     config: &RuleConfig,
 ) -> usize {
     let mut texts = originals.clone();
-    let mut waited: Option<HashMap<Finding, usize>> = None;
+    let mut waited: Option<HashMap<FixKey, usize>> = None;
     let mut applied = 0;
     for _ in 0..MAX_ROUNDS {
         let feature = build_feature(&texts);
@@ -148,9 +162,8 @@ fn rounds(
         }
         let (edits, taken) = take_fixes(&feature, &safe);
         applied += taken.len();
-        waited = Some(count_findings(
-            safe.iter().copied().filter(|d| !taken.iter().any(|t| std::ptr::eq(*t, *d))),
-        ));
+        waited =
+            Some(count_fixes(safe.iter().copied().filter(|d| !taken.iter().any(|t| std::ptr::eq(*t, *d)))));
         for (rel, file_edits) in edits {
             let Some(text) = texts.get_mut(&*rel) else { continue };
             *text = applied_only_inside(text, file_edits, "a round of safe fixes");
@@ -164,14 +177,14 @@ fn rounds(
 /// another fixable finding, nor leaves its own.
 fn assert_only_waiting_fixes(
     safe: &[&Diagnostic],
-    waited: &HashMap<Finding, usize>,
+    waited: &HashMap<FixKey, usize>,
     texts: &BTreeMap<String, String>,
 ) {
-    for (key, count) in count_findings(safe.iter().copied()) {
+    for (key, count) in count_fixes(safe.iter().copied()) {
         let allowed = waited.get(&key).copied().unwrap_or(0);
         assert!(
             count <= allowed,
-            "after a round of safe fixes, {} still offers a safe fix for {:?} in {} ({count} times, {allowed} waited)\n{texts:#?}",
+            "after a round of safe fixes, {} still offers the fix {:?} in {} ({count} times, {allowed} waited)\n{texts:#?}",
             key.0,
             key.2,
             key.1
