@@ -7,6 +7,7 @@
 //! model itself is `model::checklist`.
 
 use super::NavigationTarget;
+use super::hover::short;
 use crate::model::checklist::{ChecklistDoc, ChecklistItem, CitationTarget, Marker};
 use crate::model::feature::{Feature, FeatureFile};
 use crate::text::Span;
@@ -39,7 +40,7 @@ pub fn item_hover(feature: &Feature, rel: &str, index: usize) -> Option<String> 
     if let Some(section) = &item.section {
         head.push_str(&format!(" · {section}"));
     }
-    let mut paragraphs = vec![head, shortened(&item.text, TEXT_CHARS * 2)];
+    let mut paragraphs = vec![head, short(&item.text, TEXT_CHARS * 2)];
     let cited: Vec<String> = item.citations.iter().map(|c| citation_line(feature, &c.target)).collect();
     if cited.is_empty() && item.markers.is_empty() {
         paragraphs.push("Cites nothing and carries no marker: not traceable to the spec.".to_string());
@@ -73,7 +74,7 @@ fn citation_line(feature: &Feature, target: &CitationTarget) -> String {
     match target {
         CitationTarget::Requirement { id } => {
             match feature.spec().and_then(|(_, spec)| spec.requirement(id)) {
-                Some(requirement) => format!("**{id}** · {}", shortened(&requirement.text, TEXT_CHARS)),
+                Some(requirement) => format!("**{id}** · {}", short(&requirement.text, TEXT_CHARS)),
                 None => format!("**{id}** · not defined in spec.md"),
             }
         }
@@ -100,14 +101,6 @@ fn marker_name(marker: Marker) -> &'static str {
 
 fn bullets(lines: &[String]) -> String {
     lines.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n")
-}
-
-fn shortened(text: &str, max: usize) -> String {
-    let text = text.trim();
-    match text.char_indices().nth(max) {
-        Some((at, _)) => format!("{}…", text[..at].trim_end()),
-        None => text.to_string(),
-    }
 }
 
 /// Checklist items citing requirement `id`: `ux.md CHK003` labels, in

@@ -114,7 +114,7 @@ impl Markdown {
 }
 
 /// `text` cut to `max` characters, with `…` when cut.
-fn short(text: &str, max: usize) -> String {
+pub(super) fn short(text: &str, max: usize) -> String {
     let text = text.trim();
     match text.char_indices().nth(max) {
         Some((at, _)) => format!("{}…", text[..at].trim_end()),

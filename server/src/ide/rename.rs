@@ -208,7 +208,7 @@ fn rename_requirement(
     new_name: &str,
 ) -> Result<Vec<FileEdit>, String> {
     let new = new_name.trim();
-    if parse_requirement_id(new) != Some(new.len()) || new.is_empty() {
+    if parse_requirement_id(new) != Some(new.len()) {
         return Err(format!(
             "`{new}` is not a requirement ID: write an upper-case prefix naming a requirement (FR, SC, NFR, REQ), a hyphen and a number (FR-012)"
         ));
