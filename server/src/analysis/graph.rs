@@ -12,7 +12,16 @@
 //! Cycles are searched among explicit edges only (they are the author's
 //! mistake); waves, the critical path and the ready set use both kinds,
 //! dropping implicit edges that would close a cycle with an explicit one.
+//!
+//! The implied order goes through **barriers**: a node that stands for a
+//! whole group ("every task of this `[P]` group is finished") and is no
+//! task. The next group waits for the barrier, not for each member, so two
+//! consecutive groups of n and m tasks cost n + m edges instead of n × m.
+//! Barriers are numbered after the tasks' nodes; they never appear in a
+//! result, take no wave and no step of the critical path, and a barrier
+//! whose members are all done holds nothing back.
 
+use std::cmp::Reverse;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -31,15 +40,18 @@ pub struct TaskGraph {
     pub nodes: Vec<usize>,
     /// Node of each task index (`None` for a repeated ID).
     node_of_task: Vec<Option<Node>>,
-    /// Written prerequisites of each node.
+    /// Written prerequisites of each task's node.
     explicit: Vec<Vec<Node>>,
-    /// Written and implied prerequisites of each node.
+    /// Written and implied prerequisites of each node, then the members
+    /// of each barrier (nodes from `nodes.len()` on).
     effective: Vec<Vec<Node>>,
+    /// Per node, barriers included (never done).
     done: Vec<bool>,
-    /// The phase (index into `TasksDoc::phases`) of each node.
+    /// The phase (index into `TasksDoc::phases`) of each task's node.
     phase_of: Vec<Option<u32>>,
-    /// What each phase waits for: the exits of the phases before it.
-    phase_entry: Vec<Vec<Node>>,
+    /// What each phase waits for: the node (often a barrier) standing for
+    /// the exits of the phases before it.
+    phase_entry: Vec<Option<Node>>,
     /// What the graph was built from.
     inputs: Inputs,
 }
@@ -150,8 +162,51 @@ impl TaskGraph {
         }
         graph.effective = graph.explicit.clone();
         graph.add_implicit_order(doc);
+        graph.done.resize(graph.effective.len(), false);
         graph.inputs = Inputs::of(doc);
         graph
+    }
+
+    fn is_barrier(&self, node: Node) -> bool {
+        node as usize >= self.nodes.len()
+    }
+
+    /// A node that stands for all of `members`: the member itself when
+    /// there is one, else a new barrier.
+    fn barrier(&mut self, members: Vec<Node>) -> Option<Node> {
+        match members[..] {
+            [] => None,
+            [only] => Some(only),
+            _ => {
+                self.effective.push(members);
+                Some((self.effective.len() - 1) as Node)
+            }
+        }
+    }
+
+    /// `node` waits for `prerequisite` too.
+    fn add_implied(&mut self, node: Node, prerequisite: Node) {
+        let prerequisites = &mut self.effective[node as usize];
+        // Once per node: linear in its written prerequisites.
+        if !prerequisites.contains(&prerequisite) {
+            prerequisites.push(prerequisite);
+        }
+    }
+
+    /// The tasks' nodes `node` stands for: itself, or a barrier's members
+    /// (through nested barriers), each once, in order.
+    fn tasks_behind(&self, node: Node, seen: &mut HashSet<Node>, out: &mut Vec<Node>) {
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            if !seen.insert(n) {
+                continue;
+            }
+            if self.is_barrier(n) {
+                stack.extend(self.effective[n as usize].iter().rev());
+            } else {
+                out.push(n);
+            }
+        }
     }
 
     fn node(&self, doc: &TasksDoc, key: TaskKey) -> Option<Node> {
@@ -172,26 +227,29 @@ impl TaskGraph {
 
     /// Written and implied prerequisites of a task, as task indices.
     pub fn effective_prerequisites(&self, task: usize, doc: &TasksDoc) -> Vec<usize> {
-        self.node_of(doc, doc.tasks[task].key())
-            .map(|n| self.effective[n].iter().map(|&p| self.nodes[p as usize]).collect())
-            .unwrap_or_default()
+        let Some(node) = self.node_of(doc, doc.tasks[task].key()) else { return Vec::new() };
+        let (mut seen, mut out) = (HashSet::new(), Vec::new());
+        for &p in &self.effective[node] {
+            self.tasks_behind(p, &mut seen, &mut out);
+        }
+        out.into_iter().map(|n| self.nodes[n as usize]).collect()
     }
 
     fn add_implicit_order(&mut self, doc: &TasksDoc) {
         self.phase_of = vec![None; self.nodes.len()];
-        self.phase_entry = vec![Vec::new(); doc.phases.len()];
-        // Exits of the phases the next phase waits for.
-        let mut waiting_on: Vec<Node> = Vec::new();
-        let mut story_run: Option<(Vec<Node>, Vec<Node>)> = None; // (entry deps, exits so far)
+        self.phase_entry = vec![None; doc.phases.len()];
+        // What the next phase waits for: the exit of the phases before it.
+        let mut waiting_on: Option<Node> = None;
+        let mut story_run: Option<(Option<Node>, Vec<Node>)> = None; // (entry, exits so far)
         for (phase_index, phase) in doc.phases.iter().enumerate() {
             let is_story = phase.kind == PhaseKind::UserStory;
             let entry = match (&story_run, is_story) {
-                (Some((entry, _)), true) => entry.clone(),
+                (Some((entry, _)), true) => *entry,
                 _ => {
                     if let Some((_, exits)) = story_run.take() {
-                        waiting_on = exits;
+                        waiting_on = self.barrier(exits);
                     }
-                    waiting_on.clone()
+                    waiting_on
                 }
             };
             let nodes: Vec<Node> = phase.tasks.iter().filter_map(|&t| self.node_of_task[t]).collect();
@@ -201,8 +259,8 @@ impl TaskGraph {
             for &node in &nodes {
                 self.phase_of[node as usize] = Some(phase_index as u32);
             }
-            self.phase_entry[phase_index] = entry.clone();
-            let exit = self.chain_groups(doc, &nodes, entry.clone());
+            self.phase_entry[phase_index] = entry;
+            let exit = self.chain_groups(doc, &nodes, entry);
             if is_story {
                 let run = story_run.get_or_insert_with(|| (entry, Vec::new()));
                 run.1.extend(exit);
@@ -212,23 +270,24 @@ impl TaskGraph {
         }
     }
 
-    /// Order a phase's tasks in groups; returns the last group.
-    fn chain_groups(&mut self, doc: &TasksDoc, nodes: &[Node], mut previous: Vec<Node>) -> Vec<Node> {
+    /// Order a phase's tasks in groups, each waiting for the one before
+    /// (the first for `previous`); returns the node standing for the last.
+    fn chain_groups(&mut self, doc: &TasksDoc, nodes: &[Node], mut previous: Option<Node>) -> Option<Node> {
         let mut current: Vec<Node> = Vec::new();
         let mut current_parallel = false;
         for &node in nodes {
             let parallel = doc.tasks[self.nodes[node as usize]].parallel;
             let joins_current_group = parallel && current_parallel;
             if !joins_current_group && !current.is_empty() {
-                previous = std::mem::take(&mut current);
+                previous = self.barrier(std::mem::take(&mut current));
             }
-            let prerequisites = &mut self.effective[node as usize];
-            let mut present: HashSet<Node> = prerequisites.iter().copied().collect();
-            prerequisites.extend(previous.iter().copied().filter(|&p| p != node && present.insert(p)));
+            if let Some(previous) = previous.filter(|&p| p != node) {
+                self.add_implied(node, previous);
+            }
             current.push(node);
             current_parallel = parallel;
         }
-        current
+        self.barrier(current)
     }
 
     /// Every cycle among written dependencies, each as task indices in
@@ -290,8 +349,17 @@ impl TaskGraph {
     /// waves use (so the ready set is exactly the first wave's candidates).
     pub fn ready(&self) -> Vec<usize> {
         let order = self.topological_open_order();
+        // Barriers are built after the barriers they wait for, so one
+        // pass in node order settles which still hold something back.
+        let mut holds = vec![false; self.effective.len()];
+        for barrier in self.nodes.len()..self.effective.len() {
+            holds[barrier] = self
+                .prerequisites_of(barrier as Node, &order)
+                .any(|p| holds[p as usize] || !self.is_barrier(p));
+        }
         (0..self.nodes.len() as Node)
-            .filter(|&n| !self.done[n as usize] && self.prerequisites_of(n, &order).next().is_none())
+            .filter(|&n| !self.done[n as usize])
+            .filter(|&n| !self.prerequisites_of(n, &order).any(|p| holds[p as usize] || !self.is_barrier(p)))
             .map(|n| self.nodes[n as usize])
             .collect()
     }
@@ -302,18 +370,20 @@ impl TaskGraph {
     pub fn schedule(&self, doc: &TasksDoc) -> Schedule {
         let order = self.topological_open_order();
         let paths = self.paths(doc);
-        let mut wave_of: Vec<Option<usize>> = vec![None; self.nodes.len()];
+        // The first wave a node's dependents may take: after a task's
+        // wave, after the latest member of a barrier.
+        let mut next_wave: Vec<Option<usize>> = vec![None; self.effective.len()];
         let mut waves: Vec<Vec<Node>> = Vec::new();
         // The files each wave's tasks write: comparing a task with every
         // member of a wave of thousands cost the square of the wave.
         let mut files_of_wave: Vec<HashSet<&str>> = Vec::new();
         for &node in &order.sorted {
-            let earliest = self
-                .prerequisites_of(node, &order)
-                .filter_map(|p| wave_of[p as usize])
-                .map(|w| w + 1)
-                .max()
-                .unwrap_or(0);
+            let earliest = self.prerequisites_of(node, &order).filter_map(|p| next_wave[p as usize]).max();
+            if self.is_barrier(node) {
+                next_wave[node as usize] = earliest;
+                continue;
+            }
+            let earliest = earliest.unwrap_or(0);
             let files: Vec<&str> =
                 paths[node as usize].iter().map(String::as_str).filter(|p| !p.ends_with('/')).collect();
             let mut wave = earliest;
@@ -326,7 +396,7 @@ impl TaskGraph {
             }
             waves[wave].push(node);
             files_of_wave[wave].extend(files);
-            wave_of[node as usize] = Some(wave);
+            next_wave[node as usize] = Some(wave + 1);
         }
         Schedule {
             waves: waves
@@ -358,19 +428,25 @@ impl TaskGraph {
     /// the least number of steps to finish, in order.
     pub fn critical_path(&self) -> Vec<usize> {
         let order = self.topological_open_order();
-        let mut length = vec![0usize; self.nodes.len()];
+        // Per node, the longest chain ending at it (a barrier: at its
+        // best member) as (length, last task); the earliest task wins a tie.
+        let mut longest: Vec<Option<(usize, Reverse<Node>)>> = vec![None; self.effective.len()];
         let mut previous: Vec<Option<Node>> = vec![None; self.nodes.len()];
         for &node in &order.sorted {
-            let best = self
-                .prerequisites_of(node, &order)
-                .max_by_key(|&p| (length[p as usize], std::cmp::Reverse(p)));
-            length[node as usize] = 1 + best.map_or(0, |p| length[p as usize]);
-            previous[node as usize] = best;
+            let best = self.prerequisites_of(node, &order).filter_map(|p| longest[p as usize]).max();
+            if self.is_barrier(node) {
+                longest[node as usize] = best;
+                continue;
+            }
+            longest[node as usize] = Some((1 + best.map_or(0, |(length, _)| length), Reverse(node)));
+            previous[node as usize] = best.map(|(_, Reverse(task))| task);
         }
-        let Some(&end) = order.sorted.iter().max_by_key(|&&n| (length[n as usize], std::cmp::Reverse(n)))
+        let Some(end) =
+            order.sorted.iter().filter_map(|&n| longest[n as usize].filter(|_| !self.is_barrier(n))).max()
         else {
             return Vec::new();
         };
+        let Reverse(end) = end.1;
         let mut chain = vec![end];
         while let Some(p) = previous[*chain.last().unwrap_or(&end) as usize] {
             chain.push(p);
@@ -379,7 +455,8 @@ impl TaskGraph {
         chain.into_iter().map(|n| self.nodes[n as usize]).collect()
     }
 
-    /// Open prerequisites of `node` in the order's graph.
+    /// Open prerequisites of `node` in the order's graph (barriers are
+    /// never done).
     fn prerequisites_of<'s>(&'s self, node: Node, order: &'s OpenOrder) -> impl Iterator<Item = Node> + 's {
         let edges = order.relaxed[node as usize].as_ref().unwrap_or(&self.effective[node as usize]);
         edges.iter().copied().filter(|&p| !self.done[p as usize])
@@ -390,7 +467,7 @@ impl TaskGraph {
     fn written_and_phase_entry(&self, node: Node) -> Vec<Node> {
         let mut edges = self.explicit[node as usize].clone();
         if let Some(phase) = self.phase_of[node as usize] {
-            edges.extend(self.phase_entry[phase as usize].iter().filter(|&&p| p != node));
+            edges.extend(self.phase_entry[phase as usize].filter(|&p| p != node));
         }
         edges.sort_unstable();
         edges.dedup();
@@ -404,47 +481,63 @@ impl TaskGraph {
     /// after the phases before it), then, for what still cycles, the
     /// phases' order too; what cycles among written edges is blocked.
     fn topological_open_order(&self) -> OpenOrder {
-        let open: Vec<Node> = (0..self.nodes.len() as Node).filter(|&n| !self.done[n as usize]).collect();
-        let (sorted, left) = kahn(&open, |n| &self.effective[n as usize], &self.done);
-        let mut relaxed: Vec<Option<Vec<Node>>> = vec![None; self.nodes.len()];
+        let open: Vec<Node> = (0..self.effective.len() as Node).filter(|&n| !self.done[n as usize]).collect();
+        let tasks = self.nodes.len();
+        let (sorted, left) = kahn(&open, |n| &self.effective[n as usize], &self.done, tasks);
+        let mut relaxed: Vec<Option<Vec<Node>>> = vec![None; self.effective.len()];
         if left.is_empty() {
             return OpenOrder { sorted, relaxed, blocked: Vec::new() };
         }
         // Only the nodes on a cycle lose their implied order; those merely
         // waiting behind one keep it.
+        // A cycle always runs through two tasks or more: barriers only
+        // wait for earlier groups.
         for component in strongly_connected(&self.effective).into_iter().filter(|c| c.len() > 1) {
-            for n in component {
+            for n in component.into_iter().filter(|&n| !self.is_barrier(n)) {
                 relaxed[n as usize] = Some(self.written_and_phase_entry(n));
             }
         }
-        let (sorted, left) =
-            kahn(&open, |n| relaxed[n as usize].as_ref().unwrap_or(&self.effective[n as usize]), &self.done);
+        let (sorted, left) = kahn(
+            &open,
+            |n| relaxed[n as usize].as_ref().unwrap_or(&self.effective[n as usize]),
+            &self.done,
+            tasks,
+        );
         if left.is_empty() {
             return OpenOrder { sorted, relaxed, blocked: Vec::new() };
         }
         for &n in &left {
             relaxed[n as usize] = Some(self.explicit[n as usize].clone());
         }
-        let (sorted, blocked) =
-            kahn(&open, |n| relaxed[n as usize].as_ref().unwrap_or(&self.effective[n as usize]), &self.done);
+        let (sorted, blocked) = kahn(
+            &open,
+            |n| relaxed[n as usize].as_ref().unwrap_or(&self.effective[n as usize]),
+            &self.done,
+            tasks,
+        );
         OpenOrder { sorted, relaxed, blocked }
     }
 }
 
 struct OpenOrder {
+    /// Open nodes, barriers included, each after its prerequisites.
     sorted: Vec<Node>,
     /// The edges used instead of the effective ones for nodes whose
     /// implied order was dropped to break a cycle.
     relaxed: Vec<Option<Vec<Node>>>,
+    /// Open tasks' nodes caught in (or behind) a cycle.
     blocked: Vec<Node>,
 }
 
-/// Kahn's algorithm over the open nodes; returns the order and the nodes
-/// left over (in cycles).
+/// Kahn's algorithm over the open nodes; returns the order and the tasks'
+/// nodes left over (in cycles). Among tasks ready together the earliest
+/// goes first; a barrier is passed the moment its last member is, so tasks
+/// become ready exactly when they would if they waited for each member.
 fn kahn<'g>(
     open: &[Node],
     prerequisites: impl Fn(Node) -> &'g Vec<Node>,
     done: &[bool],
+    tasks: usize,
 ) -> (Vec<Node>, Vec<Node>) {
     let count = done.len();
     let mut waiting = vec![0usize; count];
@@ -457,19 +550,33 @@ fn kahn<'g>(
             }
         }
     }
-    let mut ready: std::collections::BTreeSet<Node> =
-        open.iter().copied().filter(|&n| waiting[n as usize] == 0).collect();
+    let is_barrier = |n: Node| n as usize >= tasks;
+    let (barriers, tasks): (Vec<Node>, Vec<Node>) =
+        open.iter().copied().filter(|&n| waiting[n as usize] == 0).partition(|&n| is_barrier(n));
+    let mut ready: std::collections::BTreeSet<Node> = tasks.into_iter().collect();
+    let mut passing = barriers;
     let mut sorted = Vec::with_capacity(open.len());
-    while let Some(n) = ready.pop_first() {
+    loop {
+        let n = match passing.pop() {
+            Some(barrier) => barrier,
+            None => match ready.pop_first() {
+                Some(task) => task,
+                None => break,
+            },
+        };
         sorted.push(n);
         for &d in &dependents[n as usize] {
             waiting[d as usize] -= 1;
             if waiting[d as usize] == 0 {
-                ready.insert(d);
+                if is_barrier(d) {
+                    passing.push(d)
+                } else {
+                    ready.insert(d);
+                }
             }
         }
     }
-    let left = open.iter().copied().filter(|&n| waiting[n as usize] > 0).collect();
+    let left = open.iter().copied().filter(|&n| !is_barrier(n) && waiting[n as usize] > 0).collect();
     (sorted, left)
 }
 
@@ -608,6 +715,61 @@ mod tests {
         let cycles = graph.cycles();
         let [cycle] = cycles.as_slice() else { panic!("one cycle, found {}", cycles.len()) };
         assert_eq!(cycle.len(), 20_000, "every task of the chain is on the cycle");
+    }
+
+    /// Two phases of `size` `[P]` tasks each, the second's tasks in
+    /// other files so that the waves are the two groups.
+    fn two_parallel_groups(size: usize) -> TasksDoc {
+        let mut text = String::from("## Phase 1: Setup\n");
+        for n in 1..=size {
+            text.push_str(&format!("- [ ] T{n:05} [P] a in src/a{n}.py\n"));
+        }
+        text.push_str("\n## Phase 2: Core\n");
+        for n in size + 1..=2 * size {
+            text.push_str(&format!("- [ ] T{n:05} [P] b in src/b{n}.py\n"));
+        }
+        doc(&text)
+    }
+
+    #[test]
+    fn consecutive_parallel_groups_cost_edges_linear_in_their_tasks() {
+        let size = 2_000;
+        let d = two_parallel_groups(size);
+        let graph = TaskGraph::build(&d);
+        let edges: usize = graph.effective.iter().map(Vec::len).sum();
+        assert!(edges <= 2 * 2 * size, "{edges} edges for {} tasks", 2 * size);
+        // The implied order is still every first-phase task before every
+        // second-phase one.
+        let last = 2 * size - 1;
+        assert_eq!(graph.effective_prerequisites(last, &d), (0..size).collect::<Vec<_>>());
+        let schedule = graph.schedule(&d);
+        assert_eq!(schedule.waves, [(0..size).collect::<Vec<_>>(), (size..2 * size).collect()]);
+        assert_eq!(graph.ready(), (0..size).collect::<Vec<_>>());
+        assert_eq!(graph.critical_path(), [0, size]);
+    }
+
+    #[test]
+    fn a_barrier_of_finished_tasks_holds_nothing_back() {
+        let d = doc("## Phase 1: Setup\n- [x] T001 [P] a\n- [x] T002 [P] b\n\n## Phase 2: Core\n\
+                     - [ ] T003 [P] c in src/c.py\n- [ ] T004 [P] d in src/d.py\n- [ ] T005 e\n");
+        let graph = TaskGraph::build(&d);
+        assert_eq!(ids(&d, &graph.ready()), ["T003", "T004"]);
+        let waves: Vec<_> = graph.schedule(&d).waves.iter().map(|w| ids(&d, w)).collect();
+        assert_eq!(waves, [vec!["T003", "T004"], vec!["T005"]]);
+        assert_eq!(ids(&d, &graph.critical_path()), ["T003", "T005"]);
+        assert_eq!(ids(&d, &graph.effective_prerequisites(4, &d)), ["T003", "T004"]);
+    }
+
+    #[test]
+    fn story_phases_side_by_side_are_waited_for_together() {
+        let d = doc("## Phase 1: User Story 1 - A (Priority: P1)\n- [ ] T001 [P] [US1] a in src/a.py\n\
+                     - [ ] T002 [P] [US1] b in src/b.py\n\n## Phase 2: User Story 2 - B (Priority: P2)\n\
+                     - [ ] T003 [US2] c in src/c.py\n\n## Phase 3: Polish\n- [ ] T004 d in src/d.py\n");
+        let graph = TaskGraph::build(&d);
+        let waves: Vec<_> = graph.schedule(&d).waves.iter().map(|w| ids(&d, w)).collect();
+        assert_eq!(waves, [vec!["T001", "T002", "T003"], vec!["T004"]]);
+        assert_eq!(ids(&d, &graph.effective_prerequisites(3, &d)), ["T001", "T002", "T003"]);
+        assert_eq!(ids(&d, &graph.critical_path()), ["T001", "T004"]);
     }
 
     /// The graph a version of tasks.md inherits when it replaces another.
