@@ -14,5 +14,7 @@ pub mod model;
 pub mod syntax;
 #[doc(hidden)]
 pub mod synth;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod workspace;

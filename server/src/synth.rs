@@ -548,19 +548,17 @@ impl TypedFeature {
         use crate::model::feature::{Feature, FeatureFile};
         use crate::model::kind::DocumentKind;
         let root = std::path::PathBuf::from("/synthetic/specs/001-synthetic");
-        let mut feature = Feature::new(root.clone());
-        let mut tasks = None;
-        for (rel, text) in files {
-            let kind = DocumentKind::of_path(std::path::Path::new(rel)).expect("a feature document");
-            if *rel == "tasks.md" {
-                let file = crate::model::file::MarkdownFile::open(text, 0);
-                feature.upsert(FeatureFile::from_markdown(root.join(rel), rel, kind, &file));
-                tasks = Some((file, text));
-            } else {
-                feature.upsert(FeatureFile::from_text(root.join(rel), rel, kind, text));
-            }
-        }
-        let (tasks, text) = tasks.expect("a tasks.md");
+        let others =
+            files.iter().filter(|(rel, _)| *rel != "tasks.md").map(|(rel, text)| (*rel, text.as_str()));
+        let mut feature = Feature::from_texts(root.clone(), others);
+        let (_, text) = files.iter().find(|(rel, _)| *rel == "tasks.md").expect("a tasks.md");
+        let tasks = crate::model::file::MarkdownFile::open(text, 0);
+        feature.upsert(FeatureFile::from_markdown(
+            root.join("tasks.md"),
+            "tasks.md",
+            DocumentKind::Tasks,
+            &tasks,
+        ));
         let (line, column) = typing_point(text);
         TypedFeature { feature, tasks, line, column, version: 0 }
     }

@@ -6,12 +6,12 @@
 //! newline.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::analysis::{Applicability, Diagnostic, FileEdit, RuleConfig, analyze};
-use crate::model::feature::{DocModel, Feature, FeatureFile};
-use crate::model::kind::DocumentKind;
+use crate::cli::check::fix::apply_edits;
+use crate::model::feature::{DocModel, Feature};
 use crate::text::Span;
 
 use super::bytes::Bytes;
@@ -77,13 +77,10 @@ fn decode_files(data: &[u8]) -> BTreeMap<String, String> {
 }
 
 pub(super) fn build_feature(texts: &BTreeMap<String, String>) -> Feature {
-    let root = PathBuf::from("/fuzz/specs/001-fuzz");
-    let mut feature = Feature::new(root.clone());
-    for (rel, text) in texts {
-        let Some(kind) = DocumentKind::of_path(Path::new(rel)) else { continue };
-        feature.upsert(FeatureFile::from_text(root.join(rel), rel, kind, text));
-    }
-    feature
+    Feature::from_texts(
+        PathBuf::from("/fuzz/specs/001-fuzz"),
+        texts.iter().map(|(rel, text)| (rel.as_str(), text.as_str())),
+    )
 }
 
 pub(super) fn safe_edits(diagnostic: &Diagnostic) -> Option<&[FileEdit]> {
@@ -173,15 +170,6 @@ fn rewritable(feature: &Feature, rel: &str) -> bool {
 /// Overlapping ranges, or two edits at one offset of which one inserts.
 fn collide(a: Span, b: Span) -> bool {
     a.intersects(b) || (a.start == b.start && (a.is_empty() || b.is_empty()))
-}
-
-fn apply_edits(text: &str, mut edits: Vec<(Span, String)>) -> String {
-    edits.sort_by(|a, b| b.0.start.cmp(&a.0.start).then(b.0.end.cmp(&a.0.end)));
-    let mut out = text.to_string();
-    for (span, new_text) in edits {
-        out.replace_range(span.start..span.end, &new_text);
-    }
-    out
 }
 
 /// A BOM, the kind of line break and the final newline survive the fixes.

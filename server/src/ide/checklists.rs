@@ -212,8 +212,8 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
-    use crate::analysis::rules::testing::feature;
-    use crate::ide::testing::feature_with_cursor;
+    use crate::testing::feature;
+    use crate::testing::feature_with_cursor;
 
     const SPEC: &str = "# Spec\n\n### User Story 1 - Invite (Priority: P1)\n\n**Acceptance Scenarios**:\n\n1. **Given** an owner, **When** they invite, **Then** a mail goes out.\n2. **Given** a mail, **When** it bounces, **Then** the owner sees it.\n\n### Edge Cases\n\n- What if the mail bounces?\n\n## Requirements\n\n- **FR-001**: Owners MUST invite by email.\n- **FR-002**: Invitations MUST expire after 7 days.\n";
     const CHECKLIST: &str = "# UX Checklist\n\n## Requirement Completeness\n\n- [ ] CHK001 - Is the invite mail's content specified? [Completeness, Spec §FR-001]\n- [x] CHK002 - Is expiry measurable? [Clarity, Spec §FR-002, §US1/AC2]\n- [ ] CHK003 - Are bounces covered? [Gap, §Edge Cases]\n- [ ] CHK002 - Is the resend limit stated?\n";

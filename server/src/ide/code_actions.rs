@@ -253,7 +253,7 @@ mod tests {
 
     use super::*;
     use crate::analysis::{RuleConfig, analyze};
-    use crate::ide::testing::feature_with_cursor;
+    use crate::testing::{apply_edits, feature_with_cursor};
 
     /// The actions at the cursor, one line each.
     fn check(files: &[(&str, &str)], expect: Expect) {
@@ -269,23 +269,6 @@ mod tests {
             })
             .collect();
         expect.assert_eq(&shown.join("\n"));
-    }
-
-    /// The texts of every file after applying `edits`.
-    fn applied(feature: &Feature, edits: &[FileEdit]) -> Vec<(String, String)> {
-        feature
-            .files
-            .iter()
-            .map(|file| {
-                let mut text = file.document.text();
-                let mut mine: Vec<&FileEdit> = edits.iter().filter(|e| e.file == file.rel).collect();
-                mine.sort_by_key(|e| std::cmp::Reverse(e.span.start));
-                for edit in mine {
-                    text.replace_range(edit.span.start..edit.span.end, &edit.new_text);
-                }
-                (file.rel.to_string(), text)
-            })
-            .collect()
     }
 
     /// The lines `after` adds to `before`, asserting that they form one
@@ -313,9 +296,9 @@ mod tests {
             .iter()
             .find(|a| a.title == title && a.kind == kind)
             .unwrap_or_else(|| panic!("no {kind:?} action {title:?} in {actions:#?}"));
-        let texts = applied(&feature, &action.edits);
+        let texts = apply_edits(&feature, &action.edits);
         let borrowed: Vec<(&str, &str)> = texts.iter().map(|(r, t)| (r.as_str(), t.as_str())).collect();
-        let fixed = crate::analysis::rules::testing::feature(&borrowed);
+        let fixed = crate::testing::feature(&borrowed);
         let after = analyze(&fixed, &config);
         let left: Vec<&str> = after.iter().filter(|d| d.code == code).map(|d| d.message.as_str()).collect();
         assert!(left.is_empty(), "{code} still reported: {left:?}");
@@ -392,7 +375,7 @@ mod tests {
             .iter()
             .find(|a| a.kind == ActionKind::Source && a.title.starts_with("Normalise"))
             .unwrap();
-        let texts = applied(&feature, &action.edits);
+        let texts = apply_edits(&feature, &action.edits);
         expect![[r#"
             ## Phase 1: Setup
 
@@ -407,7 +390,7 @@ mod tests {
             - [ ] T006 [P] x
             - [ ] T007 y
         "#]]
-        .assert_eq(&texts[0].1);
+        .assert_eq(&texts["tasks.md"]);
     }
 
     #[test]

@@ -145,7 +145,7 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
-    use crate::analysis::rules::testing::feature;
+    use crate::testing::feature;
 
     fn check(files: &[(&str, &str)], rel: &str, expect: Expect) {
         let feature = feature(files);

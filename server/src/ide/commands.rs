@@ -172,18 +172,13 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
-    use crate::analysis::rules::testing::feature;
-    use crate::ide::testing::feature_with_cursor;
+    use crate::testing::feature;
+    use crate::testing::{apply_to, feature_with_cursor};
 
     fn toggled(tasks: &str, expect: Expect) {
         let (feature, rel, offset) = feature_with_cursor(&[("tasks.md", tasks)]);
-        let mut text = feature.file(&rel).unwrap().document.text();
-        let mut edits = toggle_task(&feature, &rel, offset);
-        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
-        for edit in edits {
-            text.replace_range(edit.span.start..edit.span.end, &edit.new_text);
-        }
-        expect.assert_eq(&text);
+        let text = feature.file(&rel).unwrap().document.text();
+        expect.assert_eq(&apply_to(&text, &toggle_task(&feature, &rel, offset)));
     }
 
     #[test]

@@ -483,7 +483,7 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
-    use crate::ide::testing::{feature_with_cursor, text_of};
+    use crate::testing::{feature_with_cursor, text_of};
 
     /// One item a line: kind, label, detail and the text it replaces.
     fn check(files: &[(&str, &str)], expect: Expect) {

@@ -75,7 +75,7 @@ mod tests {
     use expect_test::expect;
 
     use super::*;
-    use crate::analysis::rules::testing::feature;
+    use crate::testing::feature;
 
     #[test]
     fn sections_tasks_code_comments_and_front_matter() {

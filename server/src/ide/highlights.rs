@@ -42,7 +42,7 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
-    use crate::ide::testing::{feature_with_cursor, text_of};
+    use crate::testing::{feature_with_cursor, text_of};
 
     fn check(files: &[(&str, &str)], expect: Expect) {
         let (feature, rel, offset) = feature_with_cursor(files);

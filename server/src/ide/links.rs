@@ -62,7 +62,7 @@ mod tests {
     use expect_test::expect;
 
     use super::*;
-    use crate::analysis::rules::testing::feature;
+    use crate::testing::feature;
 
     #[test]
     fn only_existing_paths_link() {

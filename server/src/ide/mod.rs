@@ -26,8 +26,6 @@ pub mod renumber;
 pub mod semantic_tokens;
 pub mod symbols;
 pub mod target;
-#[cfg(test)]
-pub(crate) mod testing;
 
 use std::sync::Arc;
 

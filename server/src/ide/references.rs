@@ -250,7 +250,7 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
-    use crate::ide::testing::{feature_with_cursor, text_of};
+    use crate::testing::{feature_with_cursor, text_of};
 
     fn check(files: &[(&str, &str)], include_declaration: bool, expect: Expect) {
         let (feature, rel, offset) = feature_with_cursor(files);

@@ -389,8 +389,8 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
-    use crate::ide::renumber::apply_edits;
-    use crate::ide::testing::{feature_with_cursor, text_of};
+    use crate::testing::apply_edits;
+    use crate::testing::{feature_with_cursor, text_of};
 
     /// The renamed files (only those that changed), or the error.
     fn renamed(files: &[(&str, &str)], new_name: &str) -> String {
@@ -754,7 +754,7 @@ Builds on US1. US2 is independent.
 
     #[test]
     fn a_renamed_story_reparses_as_that_story_everywhere() {
-        use crate::ide::renumber::tests::feature as parse;
+        use crate::testing::feature as parse;
         let files = [("tasks.md", &*TASKS.replacen("[US2] Model", "[US2$0] Model", 1)), ("spec.md", SPEC)];
         let (feature, rel, offset) = feature_with_cursor(&files);
         let texts = apply_edits(&feature, &rename(&feature, &rel, offset, "7").unwrap());
@@ -879,7 +879,7 @@ Builds on US1. US2 is independent.
     }
 
     fn renumbered(files: &[(&str, &str)]) -> String {
-        let feature = crate::analysis::rules::testing::feature(files);
+        let feature = crate::testing::feature(files);
         let edits = renumber_requirements(&feature);
         let before = apply_edits(&feature, &[]);
         let mut shown = String::new();
@@ -949,7 +949,8 @@ Builds on US1. US2 is independent.
 
     #[test]
     fn renamed_and_reparsed_the_model_has_the_new_id_and_the_same_edges() {
-        use crate::ide::renumber::tests::{edge_indices, feature as parse};
+        use crate::ide::renumber::tests::edge_indices;
+        use crate::testing::feature as parse;
         let files = [("tasks.md", &*TASKS.replacen("T005 [P]", "T00$05 [P]", 1))];
         let (feature, rel, offset) = feature_with_cursor(&files);
         let edits = rename(&feature, &rel, offset, "T020").unwrap();

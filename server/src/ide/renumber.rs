@@ -311,43 +311,14 @@ fn edit(file: &Arc<str>, span: Span, new_text: String) -> FileEdit {
     FileEdit { file: file.clone(), span, new_text }
 }
 
-/// Apply edits to the texts of a feature's files: the result by file.
-#[cfg(test)]
-pub(crate) fn apply_edits(feature: &Feature, edits: &[FileEdit]) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for file in &feature.files {
-        let mut text = file.document.text();
-        let mut mine: Vec<&FileEdit> = edits.iter().filter(|e| e.file == file.rel).collect();
-        mine.sort_by_key(|e| std::cmp::Reverse(e.span.start));
-        for edit in mine {
-            text.replace_range(edit.span.start..edit.span.end, &edit.new_text);
-        }
-        out.insert(file.rel.to_string(), text);
-    }
-    out
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
-    use std::path::PathBuf;
-
     use expect_test::{Expect, expect};
     use proptest::prelude::*;
 
     use super::*;
-    use crate::model::kind::DocumentKind;
     use crate::model::tasks::EdgeOrigin;
-
-    /// A feature of `files` (no cursor).
-    pub(crate) fn feature(files: &[(&str, &str)]) -> Feature {
-        let root = PathBuf::from("/fixture/specs/001-fixture");
-        let mut feature = Feature::new(root.clone());
-        for (rel, text) in files {
-            let kind = DocumentKind::of_path(std::path::Path::new(rel)).expect("a document specls reads");
-            feature.upsert(FeatureFile::from_text(root.join(rel), rel, kind, text));
-        }
-        feature
-    }
+    use crate::testing::{apply_edits, feature};
 
     /// The renumbered texts, each file under a `==> file` line.
     fn check(files: &[(&str, &str)], expect: Expect) {

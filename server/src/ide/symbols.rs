@@ -464,7 +464,7 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
-    use crate::analysis::rules::testing::feature;
+    use crate::testing::feature;
 
     /// The outline as indented lines: `kind name (detail) @line`.
     fn check(files: &[(&str, &str)], rel: &str, expect: Expect) {

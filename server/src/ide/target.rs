@@ -251,7 +251,7 @@ fn word_at(block: &ScannedBlock, offset: usize) -> Option<(&str, Span)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ide::testing::{feature_with_cursor, label};
+    use crate::testing::{feature_with_cursor, label};
 
     fn at(files: &[(&str, &str)]) -> Option<String> {
         let (feature, rel, offset) = feature_with_cursor(files);

@@ -136,6 +136,18 @@ impl Feature {
         Feature { root, name, files: Vec::new(), unread: Vec::new(), number_twins: Vec::new() }
     }
 
+    /// A feature of texts held in memory (relative path, text) under
+    /// `root`, as tests, benches and fuzz targets build one. Names that are
+    /// no document specls reads are skipped.
+    pub fn from_texts<'a>(root: PathBuf, files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut feature = Feature::new(root);
+        for (rel, text) in files {
+            let Some(kind) = DocumentKind::of_path(Path::new(rel)) else { continue };
+            feature.upsert(FeatureFile::from_text(feature.root.join(rel), rel, kind, text));
+        }
+        feature
+    }
+
     /// The path of `path` relative to the feature folder, with `/`.
     pub fn relative(&self, path: &Path) -> String {
         path.strip_prefix(&self.root).unwrap_or(path).to_string_lossy().replace('\\', "/")

@@ -341,11 +341,7 @@ pub fn dominant_extension<'a>(paths: impl Iterator<Item = &'a str>) -> Option<St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::rules::testing::feature;
-
-    fn apply(text: &str, edit: &FileEdit) -> String {
-        format!("{}{}{}", &text[..edit.span.start], edit.new_text, &text[edit.span.end..])
-    }
+    use crate::testing::{apply_to, feature};
 
     fn tasks_file(text: &str) -> (crate::model::feature::Feature, String) {
         (feature(&[("tasks.md", text)]), text.to_string())
@@ -359,11 +355,11 @@ mod tests {
             let file = feature.file("tasks.md").unwrap();
             let edit = insert_lines(file, LinePosition::After(1), &["x".into(), "y".into()]);
             assert_eq!(
-                apply(&text, &edit),
+                apply_to(&text, [&edit]),
                 format!("# T{eol}- [ ] T001 a{eol}x{eol}y{eol}- [ ] T002 b{eol}")
             );
             let edit = insert_lines(file, LinePosition::Before(0), &["z".into()]);
-            assert_eq!(apply(&text, &edit), format!("z{eol}{text}"));
+            assert_eq!(apply_to(&text, [&edit]), format!("z{eol}{text}"));
         }
     }
 
@@ -371,10 +367,10 @@ mod tests {
     fn a_last_line_without_a_break_gets_one() {
         let (feature, text) = tasks_file("- [ ] T001 a\r\n- [ ] T002 b");
         let edit = insert_lines(feature.file("tasks.md").unwrap(), LinePosition::After(1), &["x".into()]);
-        assert_eq!(apply(&text, &edit), "- [ ] T001 a\r\n- [ ] T002 b\r\nx");
+        assert_eq!(apply_to(&text, [&edit]), "- [ ] T001 a\r\n- [ ] T002 b\r\nx");
         let (feature, text) = tasks_file("- [ ] T001 a\n");
         let edit = insert_lines(feature.file("tasks.md").unwrap(), LinePosition::After(1), &["x".into()]);
-        assert_eq!(apply(&text, &edit), "- [ ] T001 a\nx\n");
+        assert_eq!(apply_to(&text, [&edit]), "- [ ] T001 a\nx\n");
     }
 
     #[test]
@@ -402,7 +398,7 @@ mod tests {
         let edit =
             insert_tasks(file, &taken, &slot, &[NewTask { parallel: true, description: "New".into() }]);
         assert_eq!(
-            apply(&text, &edit),
+            apply_to(&text, [&edit]),
             "## Phase 1\n\n  * [ ] T001 a\n    - **File**: x.py\n  * [ ] T002 [P] [US2] New\n\n**Checkpoint**: done\n"
         );
     }

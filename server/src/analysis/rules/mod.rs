@@ -10,8 +10,6 @@ pub mod fixes;
 mod folders;
 pub mod insert;
 pub(crate) mod tasks;
-#[cfg(test)]
-pub(crate) mod testing;
 mod traceability;
 
 use super::registry::Rule;

@@ -86,7 +86,7 @@ fn title_span(file: &FeatureFile, checklist: &ChecklistDoc) -> Span {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     #[test]
     fn fires_below_eighty_percent() {

@@ -73,7 +73,7 @@ impl Rule for DuplicateChecklistId {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     #[test]
     fn fires_on_a_reused_id_with_the_next_free_number() {

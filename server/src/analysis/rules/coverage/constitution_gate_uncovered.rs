@@ -145,7 +145,7 @@ impl Rule for ConstitutionGateUncovered {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const PLAN: &str = "# Plan\n\n## Constitution Check\n\n- [x] Tenant isolation enforced on every query\n- [x] Outbox publishing for domain events\n- [x] Observability: structured logging and audit trail\n- [x] Simplicity: no new services\n- [x] No new dependencies for tracing\n";
 

@@ -533,23 +533,16 @@ fn tests_root(dir: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::{check, feature};
-    use crate::analysis::{RuleConfig, analyze};
+    use crate::testing::{check, fix_all};
 
     const OPENAPI: &str = "openapi: 3.0.0\ninfo:\n  title: Users\n  version: '1'\npaths:\n  /api/users:\n    post:\n      operationId: createUser\n      responses: {}\n  /api/users/{id}:\n    get:\n      operationId: getUser\n      responses: {}\n";
 
     const OLD_LAYOUT: &str = "# Tasks: Users\n\n## Phase 3.1: Setup\n- [ ] T001 Create project structure\n\n## Phase 3.2: Tests First (TDD)\n- [ ] T002 [P] Contract test POST /api/users in tests/contract/test_users_post.py\n- [ ] T003 [P] Integration test for sign-up in tests/integration/test_signup.py\n\n## Phase 3.3: Core Implementation\n- [ ] T004 [P] User model in src/models/user.py\n- [ ] T005 Implement POST /api/users endpoint in src/api/users.py\n- [ ] T006 Implement GET /api/users/{id} endpoint in src/api/users.py\n";
 
+    /// tasks.md before and after the rule's fixes.
     fn fixed(files: &[(&str, &str)]) -> (String, String) {
-        let feature = feature(files);
-        let mut config = RuleConfig::default();
-        config.select(&["contract-without-test".to_string()]).unwrap();
-        let found = analyze(&feature, &config);
-        let fix = found[0].fix.as_ref().expect("a fix");
-        let [edit] = fix.edits.as_slice() else { panic!("one edit: {fix:?}") };
-        let text = files.iter().find(|(rel, _)| **rel == *edit.file).unwrap().1;
-        let out = format!("{}{}{}", &text[..edit.span.start], edit.new_text, &text[edit.span.end..]);
-        (text.to_string(), out)
+        let (_, before) = files.iter().find(|(rel, _)| *rel == "tasks.md").expect("a tasks.md");
+        (before.to_string(), fix_all("contract-without-test", files).remove("tasks.md").expect("tasks.md"))
     }
 
     /// `after` is `before` with `inserted` lines added and nothing else

@@ -91,7 +91,7 @@ impl Rule for EndpointWithoutTask {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const OPENAPI: &str = "openapi: 3.0.0\npaths:\n  /api/users:\n    post:\n      operationId: createUser\n  /api/users/{id}:\n    get:\n      operationId: getUser\n    delete:\n      operationId: deleteUser\n";
 

@@ -163,8 +163,7 @@ fn model_fix(
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::{check, feature};
-    use crate::analysis::{RuleConfig, analyze};
+    use crate::testing::{check, check_fix};
 
     const MODEL: &str = "# Data Model\n\n## Entities\n\n### User\n\n- **id**: UUID\n\n### JobOffer (table: job_offers)\n\n- **title**: string\n\n### Invitation\n\n- **email**: string\n\n### Role (Existing)\n\n- **name**: string\n\n### Sanitized Surface\n\nEvery place a secret could leak.\n";
 
@@ -194,15 +193,10 @@ mod tests {
     fn the_fix_adds_a_model_task_to_the_foundational_phase() {
         for eol in ["\n", "\r\n"] {
             let tasks = TASKS.replace('\n', eol);
-            let feature = feature(&[("tasks.md", &tasks), ("data-model.md", MODEL)]);
-            let mut config = RuleConfig::default();
-            config.select(&["entity-without-task".to_string()]).unwrap();
-            let found = analyze(&feature, &config);
-            let edit = &found[0].fix.as_ref().unwrap().edits[0];
-            assert_eq!(&*edit.file, "tasks.md");
-            let after = format!("{}{}{}", &tasks[..edit.span.start], edit.new_text, &tasks[edit.span.end..]);
+            let files = [("tasks.md", tasks.as_str()), ("data-model.md", MODEL)];
             let line = "- [ ] T003a [P] Create Invitation model in src/models/invitation.py";
-            assert_eq!(after, tasks.replace(&format!("001.py{eol}"), &format!("001.py{eol}{line}{eol}")));
+            let after = tasks.replace(&format!("001.py{eol}"), &format!("001.py{eol}{line}{eol}"));
+            check_fix("entity-without-task", &files, &after);
             assert!(
                 check("entity-without-task", &[("tasks.md", &after), ("data-model.md", MODEL)]).is_empty()
             );

@@ -326,7 +326,7 @@ impl Rule for RequirementCoverageRule {
 #[cfg(test)]
 mod tests {
     use super::requirement_coverage;
-    use crate::analysis::rules::testing::{check, feature};
+    use crate::testing::{check, feature};
 
     const SPEC: &str = "# Spec\n\n## Requirements\n\n- **FR-001**: System MUST a.\n- **FR-002**: System MUST b.\n- **FR-003**: System MUST c.\n- **FR-004**: System MUST d.\n- **SC-001**: Users finish in 2 minutes.\n";
 

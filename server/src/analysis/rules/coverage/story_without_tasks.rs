@@ -225,8 +225,7 @@ fn phase_number(doc: &TasksDoc, after: Option<usize>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::{check, feature};
-    use crate::analysis::{RuleConfig, analyze};
+    use crate::testing::{check, check_fix, fix_all};
 
     const SPEC: &str = "# Feature\n\n## User Scenarios\n\n### User Story 1 - Sign up (Priority: P1)\n\nText.\n\n### User Story 2 - Profile (Priority: P2)\n\n**Independent Test**: Open the profile page.\n\n### User Story 3 - Export (Priority: P3)\n\nText.\n";
 
@@ -255,12 +254,7 @@ mod tests {
     fn the_fix_inserts_a_skeleton_by_priority() {
         for eol in ["\n", "\r\n"] {
             let tasks = TASKS.replace('\n', eol);
-            let feature = feature(&[("tasks.md", &tasks), ("spec.md", SPEC)]);
-            let mut config = RuleConfig::default();
-            config.select(&["story-without-tasks".to_string()]).unwrap();
-            let found = analyze(&feature, &config);
-            let edit = &found[0].fix.as_ref().unwrap().edits[0];
-            let after = format!("{}{}{}", &tasks[..edit.span.start], edit.new_text, &tasks[edit.span.end..]);
+            let files = [("tasks.md", tasks.as_str()), ("spec.md", SPEC)];
             let skeleton = [
                 "## Phase 2a: User Story 2 - Profile (Priority: P2)",
                 "",
@@ -280,7 +274,8 @@ mod tests {
             .map(|l| format!("{l}{eol}"))
             .concat();
             let at = "## Phase 3: User Story 3";
-            assert_eq!(after, tasks.replace(at, &format!("{skeleton}{at}")));
+            let after = tasks.replace(at, &format!("{skeleton}{at}"));
+            check_fix("story-without-tasks", &files, &after);
             let again = check("story-without-tasks", &[("tasks.md", &after), ("spec.md", SPEC)]);
             assert!(again.is_empty(), "{again:?}");
         }
@@ -290,13 +285,9 @@ mod tests {
     fn the_fix_appends_when_the_last_story_is_missing() {
         let tasks = "## Phase 1: User Story 1 - Sign up (Priority: P1)\n\n- [ ] T001 [US1] a";
         let spec = "### User Story 1 - Sign up (Priority: P1)\n\n### User Story 2 - Profile (Priority: P2)\n";
-        let feature = feature(&[("tasks.md", tasks), ("spec.md", spec)]);
-        let mut config = RuleConfig::default();
-        config.select(&["story-without-tasks".to_string()]).unwrap();
-        let found = analyze(&feature, &config);
-        let edit = &found[0].fix.as_ref().unwrap().edits[0];
-        let after = format!("{}{}", tasks, edit.new_text);
-        assert_eq!(edit.span.start, tasks.len());
+        let after = fix_all("story-without-tasks", &[("tasks.md", tasks), ("spec.md", spec)])
+            .remove("tasks.md")
+            .unwrap();
         assert!(
             after.starts_with(&format!("{tasks}\n\n## Phase 2: User Story 2 - Profile (Priority: P2)\n")),
             "{after}"

@@ -105,7 +105,7 @@ fn describe(doc: &TasksDoc, keys: &[TaskKey]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const CODE: &str = "cross-story-dependency";
 

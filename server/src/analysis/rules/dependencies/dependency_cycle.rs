@@ -110,8 +110,7 @@ fn message(names: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::{check, feature};
-    use crate::analysis::{RuleConfig, analyze};
+    use crate::testing::{check, feature, findings};
 
     const CODE: &str = "dependency-cycle";
 
@@ -122,11 +121,7 @@ mod tests {
             check(CODE, &[("tasks.md", text)]),
             ["tasks.md:1: dependency cycle: T001 → T003 → T002 → T001 (each task waits for the next)"]
         );
-        let found = analyze(&feature(&[("tasks.md", text)]), &{
-            let mut config = RuleConfig::default();
-            config.select(&[CODE.to_string()]).unwrap();
-            config
-        });
+        let found = findings(CODE, &feature(&[("tasks.md", text)]));
         let related: Vec<_> = found[0].related.iter().map(|r| r.message.as_str()).collect();
         assert_eq!(related, ["T001 depends on T003", "T003 depends on T002", "T002 depends on T001"]);
     }

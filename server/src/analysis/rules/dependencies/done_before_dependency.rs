@@ -89,7 +89,7 @@ impl Rule for DoneBeforeDependency {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const CODE: &str = "done-before-dependency";
 

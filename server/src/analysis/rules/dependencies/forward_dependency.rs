@@ -100,7 +100,7 @@ fn cycle_members(cx: &Context<'_>, tasks: usize) -> Vec<Option<usize>> {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const CODE: &str = "forward-dependency";
 

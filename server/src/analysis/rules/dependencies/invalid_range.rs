@@ -79,7 +79,7 @@ impl Rule for InvalidRange {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const CODE: &str = "invalid-range";
 

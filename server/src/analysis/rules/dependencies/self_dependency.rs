@@ -104,22 +104,9 @@ fn removal(document: &Document, reference: Span) -> Option<Span> {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::{check, feature};
-    use crate::analysis::{RuleConfig, analyze};
+    use crate::testing::{check, check_fix};
 
     const CODE: &str = "self-dependency";
-
-    /// The text after applying the first finding's fix.
-    fn fixed(text: &str) -> String {
-        let feature = feature(&[("tasks.md", text)]);
-        let mut config = RuleConfig::default();
-        config.select(&[CODE.to_string()]).unwrap();
-        let found = analyze(&feature, &config);
-        let edit = &found[0].fix.as_ref().expect("a fix").edits[0];
-        let mut out = text.to_string();
-        out.replace_range(edit.span.start..edit.span.end, &edit.new_text);
-        out
-    }
 
     #[test]
     fn fires_on_an_inline_self_reference() {
@@ -128,12 +115,16 @@ mod tests {
             check(CODE, &[("tasks.md", text)]),
             ["tasks.md:2: T005 depends on itself [fix: Remove the self-reference]"]
         );
-        assert_eq!(fixed(text), "- [ ] T004 a\n- [ ] T005 b (depends on T004)\n");
+        check_fix(CODE, &[("tasks.md", text)], "- [ ] T004 a\n- [ ] T005 b (depends on T004)\n");
     }
 
     #[test]
     fn removes_a_parenthesis_naming_only_the_task() {
-        assert_eq!(fixed("- [ ] T005 b in src/b.py (depends on T005)\n"), "- [ ] T005 b in src/b.py\n");
+        check_fix(
+            CODE,
+            &[("tasks.md", "- [ ] T005 b in src/b.py (depends on T005)\n")],
+            "- [ ] T005 b in src/b.py\n",
+        );
     }
 
     #[test]
@@ -143,7 +134,7 @@ mod tests {
             check(CODE, &[("tasks.md", text)]),
             ["tasks.md:2: T05 depends on itself [fix: Remove the self-reference]"]
         );
-        assert_eq!(fixed(text), "### T05: Build\n- **Depends on**: None\n");
+        check_fix(CODE, &[("tasks.md", text)], "### T05: Build\n- **Depends on**: None\n");
     }
 
     #[test]

@@ -111,7 +111,7 @@ fn push_unique(names: &mut Vec<String>, name: String) {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const CODE: &str = "unknown-task-reference";
 

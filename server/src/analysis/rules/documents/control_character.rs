@@ -144,8 +144,7 @@ fn fix_edit(file: &FeatureFile, run: Span) -> FileEdit {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::{check, feature};
-    use crate::analysis::{RuleConfig, analyze};
+    use crate::testing::{check, feature, findings};
 
     fn run(text: &str) -> Vec<String> {
         check("control-character", &[("tasks.md", text)])
@@ -178,10 +177,7 @@ mod tests {
             found[50],
             "tasks.md:51: 10 more control characters in this file, read as spaces [fix: Delete the remaining control characters]"
         );
-        let feature = feature(&[("tasks.md", &text)]);
-        let mut config = RuleConfig::default();
-        config.select(&["control-character".to_string()]).unwrap();
-        let last = analyze(&feature, &config).pop().unwrap();
+        let last = findings("control-character", &feature(&[("tasks.md", &text)])).pop().unwrap();
         assert_eq!(last.fix.unwrap().edits.len(), 10);
     }
 

@@ -166,7 +166,7 @@ fn next_free(id: &str, taken: &[String]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::next_free;
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const HEAD: &str = "# Feature Specification: Invites\n\n## Requirements\n\n";
 

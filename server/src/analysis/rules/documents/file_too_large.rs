@@ -52,19 +52,16 @@ impl Rule for FileTooLarge {
 mod tests {
     use std::sync::Arc;
 
-    use crate::analysis::rules::testing::feature;
-    use crate::analysis::{RuleConfig, analyze};
     use crate::model::feature::UnreadFile;
+    use crate::testing::{feature, findings};
 
     #[test]
     fn fires_once_per_unread_document_and_not_otherwise() {
         let mut feature = feature(&[("plan.md", "# Plan\n"), ("tasks.md", "- [ ] T001 a\n")]);
-        let mut config = RuleConfig::default();
-        config.select(&["file-too-large".to_string()]).unwrap();
-        assert!(analyze(&feature, &config).is_empty());
+        assert!(findings("file-too-large", &feature).is_empty());
         let rel: Arc<str> = "tasks.md".into();
         feature.mark_unread(UnreadFile { path: feature.root.join("tasks.md"), rel, size: 900, limit: 800 });
-        let found = analyze(&feature, &config);
+        let found = findings("file-too-large", &feature);
         let found: Vec<(&str, &str)> = found.iter().map(|d| (&*d.file, &*d.message)).collect();
         assert_eq!(
             found,

@@ -53,7 +53,7 @@ impl Rule for MissingPlan {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const TASKS: &str = "# Tasks: Billing\n\n- [ ] T001 Create src/billing.py\n";
 

@@ -104,8 +104,8 @@ fn question_message(marker: &ClarificationMarker) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::{check, feature};
-    use crate::analysis::{RuleConfig, Severity, analyze};
+    use crate::analysis::Severity;
+    use crate::testing::{check, feature, findings};
 
     fn spec_with(markers: usize) -> String {
         let mut text = String::from("# Feature Specification: Login\n\n## Requirements\n\n");
@@ -134,9 +134,8 @@ mod tests {
     #[test]
     fn markers_past_three_in_a_spec_are_errors() {
         let feature = feature(&[("spec.md", &spec_with(5))]);
-        let mut config = RuleConfig::default();
-        config.select(&["needs-clarification".to_string()]).unwrap();
-        let found: Vec<_> = analyze(&feature, &config).into_iter().map(|d| (d.severity, d.message)).collect();
+        let found: Vec<_> =
+            findings("needs-clarification", &feature).into_iter().map(|d| (d.severity, d.message)).collect();
         let severities: Vec<_> = found.iter().map(|(s, _)| *s).collect();
         assert_eq!(
             severities,

@@ -307,7 +307,7 @@ fn is_own_document(path: &str, own: &[&str]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const PLAN: &str = "# Plan\n\n## Project Structure\n\n```text\nbackend/\n├── src/\n│   └── models/\n└── tests/\nMakefile\n```\n";
 

@@ -78,7 +78,7 @@ fn name(story: &UserStory) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const HEAD: &str = "# Feature Specification: Invites\n\n## User Scenarios & Testing\n\n";
 

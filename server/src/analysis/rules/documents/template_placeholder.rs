@@ -233,9 +233,8 @@ mod tests {
     use std::path::PathBuf;
 
     use super::placeholders;
-    use crate::analysis::rules::testing::{check, feature};
-    use crate::analysis::{RuleConfig, analyze};
     use crate::model::file::MarkdownFile;
+    use crate::testing::{check, check_fix, feature, findings};
     use crate::text::Span;
 
     fn run(rel: &str, text: &str) -> Vec<String> {
@@ -246,12 +245,10 @@ mod tests {
     /// (indented), as `file:line: message`.
     fn run_with_related(rel: &str, text: &str) -> Vec<String> {
         let feature = feature(&[(rel, text)]);
-        let mut config = RuleConfig::default();
-        config.select(&["template-placeholder".to_string()]).unwrap();
         let file = feature.file(rel).unwrap();
         let line = |span: Span| file.document.line_of(span.start) + 1;
         let mut out = Vec::new();
-        for d in analyze(&feature, &config) {
+        for d in findings("template-placeholder", &feature) {
             let fix = d.fix.as_ref().map(|f| format!(" [fix: {}]", f.title)).unwrap_or_default();
             out.push(format!("{rel}:{}: {}{fix}", line(d.span), d.message));
             out.extend(d.related.iter().map(|r| format!("  {rel}:{}: {}", line(r.span), r.message)));
@@ -293,16 +290,11 @@ mod tests {
 
     #[test]
     fn the_fix_fills_in_the_feature_folder_name() {
-        let feature = feature(&[("spec.md", "**Feature Branch**: `[###-feature-name]`\n")]);
-        let mut config = RuleConfig::default();
-        config.select(&["template-placeholder".to_string()]).unwrap();
-        let found = analyze(&feature, &config);
+        let files = [("spec.md", "**Feature Branch**: `[###-feature-name]`\n")];
+        let found = findings("template-placeholder", &feature(&files));
         let fix = found[0].fix.as_ref().unwrap();
         assert_eq!(fix.applicability, crate::analysis::Applicability::Safe);
-        let [edit] = fix.edits.as_slice() else { panic!("one edit: {fix:?}") };
-        assert_eq!(&*edit.file, "spec.md");
-        assert_eq!(edit.new_text, "001-fixture");
-        assert_eq!((edit.span.start, edit.span.end), (21, 39));
+        check_fix("template-placeholder", &files, "**Feature Branch**: `001-fixture`\n");
     }
 
     #[test]

@@ -70,13 +70,10 @@ fn first_line(file: &FeatureFile) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::rules::testing::feature;
-    use crate::analysis::{RuleConfig, analyze};
+    use crate::testing::{feature, findings};
 
     fn run_rule(feature: &Feature) -> Vec<Diagnostic> {
-        let mut config = RuleConfig::default();
-        config.select(&["duplicate-feature-number".to_string()]).unwrap();
-        analyze(feature, &config)
+        findings("duplicate-feature-number", feature)
     }
 
     #[test]

@@ -172,7 +172,7 @@ fn exists(feature: &Feature, rel: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     #[test]
     fn fires_on_documents_claimed_present_or_linked() {

@@ -67,7 +67,7 @@ impl Rule for DuplicateTaskId {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     #[test]
     fn fires_on_the_later_use_with_the_first_as_related() {

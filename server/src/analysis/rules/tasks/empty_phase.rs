@@ -123,7 +123,7 @@ fn says_nothing_to_do(block: &ScannedBlock) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const CODE: &str = "empty-phase";
 

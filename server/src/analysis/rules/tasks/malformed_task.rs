@@ -258,27 +258,18 @@ fn fix(kinds: &[Irregularity], tasks: &[&Task], file: &std::sync::Arc<str>) -> O
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::{check, feature};
-    use crate::analysis::{Applicability, RuleConfig, analyze};
+    use crate::analysis::Applicability;
+    use crate::testing::{check, feature, findings, fix_all};
 
     const CODE: &str = "malformed-task";
 
     /// The text of tasks.md after applying every finding's fix, and the
     /// first fix's applicability.
     fn fixed(text: &str) -> (String, Applicability) {
-        let feature = feature(&[("tasks.md", text)]);
-        let mut config = RuleConfig::default();
-        config.select(&[CODE.to_string()]).unwrap();
-        let found = analyze(&feature, &config);
-        let fixes: Vec<_> = found.iter().filter_map(|d| d.fix.clone()).collect();
-        let fix = fixes.first().cloned().expect("a fix");
-        let mut edits: Vec<_> = fixes.iter().flat_map(|f| f.edits.clone()).collect();
-        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
-        let mut out = text.to_string();
-        for edit in edits {
-            out.replace_range(edit.span.start..edit.span.end, &edit.new_text);
-        }
-        (out, fix.applicability)
+        let files = [("tasks.md", text)];
+        let found = findings(CODE, &feature(&files));
+        let applicability = found.iter().find_map(|d| d.fix.as_ref()).expect("a fix").applicability;
+        (fix_all(CODE, &files).remove("tasks.md").expect("tasks.md"), applicability)
     }
 
     #[test]

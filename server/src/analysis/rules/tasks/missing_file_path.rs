@@ -154,7 +154,7 @@ fn all_stems<'s>(cx: &'s Context, doc: &'s TasksDoc, stems: &'s OnceCell<Vec<&'s
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::{check, feature, findings};
 
     const CODE: &str = "missing-file-path";
 
@@ -180,10 +180,7 @@ mod tests {
     #[test]
     fn the_summary_lists_at_most_a_hundred_others() {
         let text: String = (1..=300).map(|n| format!("- [ ] T{n:03} Implement part {n}\n")).collect();
-        let feature = crate::analysis::rules::testing::feature(&[("tasks.md", &text)]);
-        let mut config = crate::analysis::RuleConfig::default();
-        config.select(&[CODE.to_string()]).unwrap();
-        let found = crate::analysis::analyze(&feature, &config);
+        let found = findings(CODE, &feature(&[("tasks.md", &text)]));
         let [summary] = found.as_slice() else { panic!("one summary: {found:?}") };
         assert_eq!(
             summary.message,

@@ -148,7 +148,7 @@ fn insertion_point(task: &Task) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::{check, check_fix, feature, findings};
 
     const CODE: &str = "missing-story-label";
 
@@ -174,10 +174,7 @@ mod tests {
     fn a_phase_reports_its_unlabelled_tasks_once() {
         let text = "## Phase 2: User Story 6 - Routing (Priority: P1)\n\n- [ ] T005 [P] Page in src/a.tsx\n\
                     - [ ] T006 [P] Sidebar in src/b.tsx\n- [ ] T007 [US6] Layout in src/c.tsx\n- [ ] T008 Routes in src/d.tsx\n";
-        let feature = crate::analysis::rules::testing::feature(&[("tasks.md", text)]);
-        let mut config = crate::analysis::RuleConfig::default();
-        config.select(&[CODE.to_string()]).unwrap();
-        let [found] = crate::analysis::analyze(&feature, &config).try_into().expect("one finding");
+        let [found] = findings(CODE, &feature(&[("tasks.md", text)])).try_into().expect("one finding");
         assert_eq!(found.message, "T005, T006 and T008 are in the phase of US6 but have no [US6] label");
         let related: Vec<&str> = found.related.iter().map(|r| r.message.as_str()).collect();
         assert_eq!(related, ["T006 has no [US6] label", "T008 has no [US6] label"]);
@@ -198,20 +195,16 @@ mod tests {
 
     #[test]
     fn insertion_point_skips_bold_and_brackets() {
-        use crate::analysis::rules::testing::feature;
-        use crate::analysis::{RuleConfig, analyze};
         let text = "## Phase 3: User Story 2\n\n- [ ] **T010** a\n- [ ] [T011] [P] b\n";
-        let feature = feature(&[("tasks.md", text)]);
-        let mut config = RuleConfig::default();
-        config.select(&[CODE.to_string()]).unwrap();
-        let mut out = text.to_string();
-        let [found] = analyze(&feature, &config).try_into().expect("one finding for the phase");
-        let mut edits = found.fix.expect("a fix").edits;
-        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
-        for edit in edits {
-            out.replace_range(edit.span.start..edit.span.end, &edit.new_text);
-        }
-        assert_eq!(out, "## Phase 3: User Story 2\n\n- [ ] **T010** [US2] a\n- [ ] [T011] [P] [US2] b\n");
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:3: T010 and T011 are in the phase of US2 but have no [US2] label [fix: Add [US2]]"]
+        );
+        check_fix(
+            CODE,
+            &[("tasks.md", text)],
+            "## Phase 3: User Story 2\n\n- [ ] **T010** [US2] a\n- [ ] [T011] [P] [US2] b\n",
+        );
     }
 
     /// The label used to be inserted right before `(` or `[`, where it
@@ -219,24 +212,12 @@ mod tests {
     /// added a second label in its next round.
     #[test]
     fn one_fix_clears_the_finding_whatever_follows_the_id() {
-        use crate::analysis::rules::testing::feature;
-        use crate::analysis::{RuleConfig, analyze};
         let text = "## Phase 3: User Story 1\n\n- [ ] **T012(* Add a\n- [ ] T013[US1](x) b\n- [ ] T014: c\n- [ ] T015**d\n";
-        let mut config = RuleConfig::default();
-        config.select(&[CODE.to_string()]).unwrap();
-        let mut found = analyze(&feature(&[("tasks.md", text)]), &config);
-        assert_eq!(found.len(), 1, "one finding for the phase");
-        let mut edits = found.remove(0).fix.unwrap().edits;
-        assert_eq!(edits.len(), 4);
-        edits.reverse();
-        let mut out = text.to_string();
-        for edit in edits {
-            out.replace_range(edit.span.start..edit.span.end, &edit.new_text);
-        }
-        assert_eq!(
-            out,
-            "## Phase 3: User Story 1\n\n- [ ] **T012 [US1] (* Add a\n- [ ] T013 [US1] [US1](x) b\n- [ ] T014 [US1]: c\n- [ ] T015 [US1] **d\n"
-        );
-        assert!(analyze(&feature(&[("tasks.md", &out)]), &config).is_empty(), "{out}");
+        let [found] =
+            findings(CODE, &feature(&[("tasks.md", text)])).try_into().expect("one finding for the phase");
+        assert_eq!(found.fix.expect("a fix").edits.len(), 4);
+        let out = "## Phase 3: User Story 1\n\n- [ ] **T012 [US1] (* Add a\n- [ ] T013 [US1] [US1](x) b\n- [ ] T014 [US1]: c\n- [ ] T015 [US1] **d\n";
+        check_fix(CODE, &[("tasks.md", text)], out);
+        assert!(check(CODE, &[("tasks.md", out)]).is_empty(), "{out}");
     }
 }

@@ -226,7 +226,7 @@ impl Clusters {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const CODE: &str = "parallel-file-conflict";
 

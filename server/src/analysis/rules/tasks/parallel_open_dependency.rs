@@ -147,7 +147,7 @@ fn same_parallel_run(doc: &TasksDoc, earlier: usize, later: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const CODE: &str = "parallel-open-dependency";
 

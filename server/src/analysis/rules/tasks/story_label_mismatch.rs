@@ -135,7 +135,7 @@ fn with_leading_space(task: &Task, label: Span) -> Span {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const CODE: &str = "story-label-mismatch";
 

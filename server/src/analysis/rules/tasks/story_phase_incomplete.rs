@@ -139,7 +139,7 @@ fn join(parts: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const CODE: &str = "story-phase-incomplete";
 

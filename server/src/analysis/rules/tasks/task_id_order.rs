@@ -239,8 +239,8 @@ fn longest_ordered_run<K: Ord + Copy>(keys: &[K]) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::longest_ordered_run;
-    use crate::analysis::rules::testing::check;
     use crate::model::ids::TaskKey;
+    use crate::testing::check;
 
     const CODE: &str = "task-id-order";
 

@@ -272,7 +272,7 @@ fn role(task: &Task) -> Role<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const CODE: &str = "test-after-implementation";
 

@@ -99,7 +99,7 @@ fn describe(known: &[u32]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const CODE: &str = "unknown-story";
     const SPEC: &str = "# Spec\n\n### User Story 1 - Login (Priority: P1)\n\nx\n\n\

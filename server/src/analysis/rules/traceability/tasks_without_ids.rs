@@ -91,7 +91,7 @@ fn id_less_task(block: &ScannedBlock) -> Option<Span> {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     #[test]
     fn fires_once_when_task_lines_have_no_ids() {

@@ -168,7 +168,7 @@ fn acceptance_citations(
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::check;
+    use crate::testing::check;
 
     const SPEC: &str = "# Spec\n\n## User Scenarios\n\n### User Story 1 - Invite (Priority: P1)\n\n**Acceptance Scenarios**:\n\n1. **Given** a team, **When** I invite, **Then** a mail goes out\n2. **Given** a mail, **When** I click, **Then** I join\n\n## Requirements\n\n- **FR-001**: System MUST send invites\n- **FR-002**: System MUST expire invites\n- **FR-010a**: System MUST log invites\n- **FR-003.1**: System MUST group\n\n## Success Criteria\n\n- **SC-001**: 95% of invites arrive within 1 minute\n";
 

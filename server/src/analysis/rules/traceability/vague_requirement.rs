@@ -157,8 +157,8 @@ fn find_word(lower: &str, word: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::rules::testing::{check, feature};
     use crate::analysis::{RuleConfig, analyze};
+    use crate::testing::{check, feature};
 
     const SPEC: &str = "# Spec\n\n## Requirements\n\n- **FR-001**: Search MUST be fast and intuitive\n- **FR-002**: Search MUST return results within 300 ms\n- **FR-003**: Login MUST be secure-ish? No: MUST use a secure channel\n- **FR-004**: Users MUST be able to export CSV\n- **FR-005**: Keys MUST be stored securely using the OS keychain\n\n## Success Criteria\n\n- **SC-001**: Users are satisfied with the export\n- **SC-002**: 90% of users finish on the first try\n- **SC-003**: All exports open in a spreadsheet\n";
 
