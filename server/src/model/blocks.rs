@@ -8,7 +8,7 @@ use ropey::Rope;
 use tree_sitter::Tree;
 
 use super::scan::{BlockScan, scan_block};
-use crate::syntax::{Block, MarkdownTree, blocks_overlapping};
+use crate::syntax::{Block, MarkdownTree, blocks_overlapping, quick};
 use crate::text::{AppliedEdit, Span, control};
 
 /// A block's scan at its current offset.
@@ -48,7 +48,38 @@ fn scan(block: &Block, rope: &Rope) -> ScannedBlock {
     }
 }
 
+/// A block's scan straight from the document's text (no copy): the
+/// closed-file path, whose texts hold no control characters (the quick
+/// scanner leaves those to tree-sitter). `None` when a span does not fall
+/// on character boundaries, which the quick scanner never produces.
+fn scan_in_text(block: &Block, text: &str) -> Option<ScannedBlock> {
+    let own = text.get(block.span.start..block.span.end)?;
+    let line_start = text.get(..block.span.start)?.rfind('\n').map_or(0, |i| i + 1);
+    let indent = block.span.start - line_start;
+    let content_start = block.content_start.saturating_sub(block.span.start).min(own.len());
+    Some(ScannedBlock {
+        start: block.span.start,
+        scan: Arc::new(scan_block(block.kind, own, content_start, indent)),
+    })
+}
+
 impl BlockList {
+    /// The blocks of a document that is not open in an editor: read by the
+    /// quick scanner when it can (no tree at all), else parsed by
+    /// tree-sitter. Both give the same blocks (`server/tests/quick_blocks.rs`).
+    pub fn load(text: &str, rope: &Rope) -> Self {
+        let Some(blocks) = quick::scan_blocks(text) else { return Self::parse(rope) };
+        // Ropey also breaks lines at NEL, LS and PS: a block's indentation
+        // is then counted from the rope's line, as for an open document.
+        if text.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
+            return BlockList { blocks: blocks.iter().map(|b| scan(b, rope)).collect() };
+        }
+        match blocks.iter().map(|b| scan_in_text(b, text)).collect::<Option<Vec<_>>>() {
+            Some(blocks) => BlockList { blocks },
+            None => Self::parse(rope),
+        }
+    }
+
     /// Scan every block of a freshly parsed tree.
     pub fn from_tree(tree: &Tree, rope: &Rope) -> Self {
         BlockList { blocks: blocks_overlapping(tree, None).iter().map(|b| scan(b, rope)).collect() }
@@ -172,6 +203,15 @@ mod tests {
         check_edit(TEXT, Span::new(20, 34), "");
         check_edit(TEXT, Span::new(0, 0), "front\n");
         check_edit(TEXT, Span::new(TEXT.len(), TEXT.len()), "- [ ] T003 c\n");
+    }
+
+    #[test]
+    fn a_loaded_document_has_the_blocks_of_a_parsed_one() {
+        for text in [TEXT, "- a\u{2028}  b\n  - c\n", "> quoted\n- [ ] T001 x\n", "- [ ] T001 a\n  - b\n"] {
+            let doc = Document::new(text, 0);
+            assert_eq!(BlockList::load(text, doc.rope()), BlockList::parse(doc.rope()), "{text:?}");
+        }
+        assert!(quick::scan_blocks(TEXT).is_some(), "the quick path is the one tested here");
     }
 
     #[test]

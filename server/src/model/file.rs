@@ -41,10 +41,11 @@ impl MarkdownFile {
         MarkdownFile { document, tree: Some(tree), blocks }
     }
 
-    /// A document read from disk: scanned, then its tree is dropped.
+    /// A document read from disk: scanned without keeping a tree (most
+    /// without building one: [`BlockList::load`]).
     pub fn load(text: &str) -> Self {
         let document = Document::new(text, 0);
-        let blocks = BlockList::parse(document.rope());
+        let blocks = BlockList::load(text, document.rope());
         MarkdownFile { document, tree: None, blocks }
     }
 

@@ -1,13 +1,23 @@
 //! Syntax: tree-sitter-md's *block* grammar over a document's rope, reparsed
 //! incrementally, and the flat list of blocks (headings, list items,
-//! paragraphs, code, HTML, tables) that the model scans.
+//! paragraphs, code, HTML, tables) that the model scans. Files that are not
+//! open in an editor are scanned once by [`quick`], which gives the same
+//! blocks without building a tree, or defers to tree-sitter.
 //!
 //! Invariant: no inline grammar here. `MarkdownParser` reparses every inline
 //! node on each edit (80-95% of a full parse, measured); task IDs, labels and
 //! paths come from the model's own scanner over the blocks that changed.
 
 mod blocks;
+pub mod quick;
 mod tree;
 
 pub use blocks::{Block, BlockKind, ListMarker, blocks_overlapping};
 pub use tree::MarkdownTree;
+
+/// Every block of `text` as tree-sitter-md's block grammar reads it (a
+/// parse whose tree is dropped): the reference [`quick`] is held to.
+pub fn tree_sitter_blocks(text: &str) -> Vec<Block> {
+    let tree = MarkdownTree::parse(&ropey::Rope::from_str(text));
+    blocks_overlapping(tree.tree(), None)
+}

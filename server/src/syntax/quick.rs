@@ -1,0 +1,589 @@
+//! A one-shot block scanner for documents that are not open in an editor:
+//! the same [`Block`]s as tree-sitter-md's block grammar, at a fraction of
+//! its cost (a closed file needs its blocks, never a tree).
+//!
+//! It is conservative. It follows the grammar's external scanner
+//! (tree-sitter-md 0.5, `scanner.c`) for the shapes Spec Kit documents are
+//! made of (ATX headings, paragraphs, bullet and ordered lists nested by
+//! indentation, task checkboxes, fenced code, pipe tables, thematic breaks,
+//! top-level HTML comments), and returns `None` as soon as it meets
+//! anything else: block quotes, setext headings, indented code, lazy
+//! continuation lines, tabs, control characters, link reference
+//! definitions, front matter, other HTML, empty list items. The caller then
+//! parses that file with tree-sitter. Equality with tree-sitter is proven by
+//! differential tests (`server/tests/quick_blocks.rs`, `tests/`).
+
+use super::blocks::{Block, BlockKind, ListMarker};
+use crate::text::Span;
+
+/// The blocks of `text`, or `None` when it holds a construct this scanner
+/// does not reproduce with certainty.
+pub fn scan_blocks(text: &str) -> Option<Vec<Block>> {
+    let bytes = text.as_bytes();
+    if starts_front_matter(bytes) || bytes.iter().any(|&b| b < 0x20 && b != b'\n' || b == 0x7f) {
+        return None;
+    }
+    let mut scanner = Scanner { text: bytes, items: Vec::new(), leaf: Leaf::None, out: Vec::new() };
+    let mut start = 0;
+    while start < bytes.len() {
+        let line = Line::at(bytes, start);
+        scanner.line(&line)?;
+        start = line.next;
+    }
+    scanner.finish()?;
+    Some(scanner.out)
+}
+
+/// `---` or `+++` on the first line opens front matter (metadata blocks).
+fn starts_front_matter(text: &[u8]) -> bool {
+    text.starts_with(b"---") || text.starts_with(b"+++")
+}
+
+/// One line: `start..end` without its newline, `next` after it.
+struct Line {
+    start: usize,
+    end: usize,
+    next: usize,
+    /// Leading spaces.
+    indent: usize,
+    blank: bool,
+}
+
+impl Line {
+    fn at(text: &[u8], start: usize) -> Line {
+        let end = text[start..].iter().position(|&b| b == b'\n').map_or(text.len(), |i| start + i);
+        let next = if end < text.len() { end + 1 } else { end };
+        let indent = text[start..end].iter().take_while(|&&b| b == b' ').count();
+        Line { start, end, next, indent, blank: start + indent == end }
+    }
+}
+
+/// An open list item.
+struct Item {
+    /// Absolute column its content starts at: continuation lines must be
+    /// indented at least this much.
+    column: usize,
+    start: usize,
+    content_start: usize,
+    marker: ListMarker,
+    /// Its own block (marker and first paragraph) is not emitted yet.
+    pending: bool,
+}
+
+/// The leaf block being read.
+enum Leaf {
+    None,
+    Paragraph { start: usize },
+    Fence { start: usize, fence: u8, len: usize },
+    Html { start: usize },
+    Table { start: usize },
+}
+
+/// How a line (after its containers' indentation) starts, as far as it
+/// matters to block structure.
+#[derive(Debug)]
+enum Start {
+    Blank,
+    Heading {
+        level: u8,
+        content: usize,
+    },
+    Fence {
+        fence: u8,
+        len: usize,
+    },
+    ThematicBreak,
+    Item(ItemStart),
+    HtmlComment,
+    /// Plain text: a paragraph line (or a table row).
+    Text,
+}
+
+#[derive(Debug)]
+struct ItemStart {
+    marker: ListMarker,
+    /// Where the content starts (after the marker and its spaces).
+    content: usize,
+    /// Whether it may end a paragraph when every container matched (an
+    /// ordered item numbered with more than one digit may not).
+    interrupts: bool,
+}
+
+struct Scanner<'t> {
+    text: &'t [u8],
+    items: Vec<Item>,
+    leaf: Leaf,
+    out: Vec<Block>,
+}
+
+/// Deeper nesting than this is left to tree-sitter (its scanner caps the
+/// open blocks and the indentation it records per item).
+const MAX_ITEMS: usize = 8;
+const MAX_ITEM_INDENT: usize = 12;
+
+impl Scanner<'_> {
+    /// How many open items `line` continues: a blank line continues all.
+    fn matched(&self, line: &Line) -> usize {
+        if line.blank {
+            return self.items.len();
+        }
+        self.items.iter().take_while(|item| item.column <= line.indent).count()
+    }
+
+    /// How much of `line`'s indentation its containers' tokens take. The
+    /// grammar matches open items first: a line that continues all of them
+    /// leaves its own indentation to the block it starts, while a failed
+    /// match has already consumed every leading space.
+    fn consumed(&self, line: &Line) -> usize {
+        let all = self.column_of(self.items.len());
+        if self.items.is_empty() {
+            0
+        } else if line.blank {
+            line.indent.min(all)
+        } else if self.matched(line) == self.items.len() {
+            all
+        } else {
+            line.indent
+        }
+    }
+
+    /// Where a block ending just before `line` ends: the grammar's newline
+    /// token takes the next line's container indentation along (its
+    /// `block_continuation`), unless no container matched at all.
+    fn end_before(&self, line: &Line) -> usize {
+        let continued = line.blank || self.matched(line) > 0;
+        line.start + if continued { self.consumed(line) } else { 0 }
+    }
+
+    /// Where a block whose last line is `line` ends.
+    fn end_after(&self, line: &Line) -> usize {
+        if line.next >= self.text.len() {
+            return line.next;
+        }
+        self.end_before(&Line::at(self.text, line.next))
+    }
+
+    /// The column the content of the first `matched` items ends at.
+    fn column_of(&self, matched: usize) -> usize {
+        matched.checked_sub(1).map_or(0, |i| self.items[i].column)
+    }
+
+    fn line(&mut self, line: &Line) -> Option<()> {
+        match self.leaf {
+            Leaf::Paragraph { start } => self.in_paragraph(line, start),
+            Leaf::Fence { start, fence, len } => self.in_fence(line, start, fence, len),
+            Leaf::Html { start } => self.in_html(line, start),
+            Leaf::Table { start } => self.in_table(line, start),
+            Leaf::None => self.block_start(line),
+        }
+    }
+
+    fn in_paragraph(&mut self, line: &Line, start: usize) -> Option<()> {
+        let matched = self.matched(line);
+        let all = matched == self.items.len();
+        let column = self.column_of(matched);
+        let start_kind = classify(self.text, line, column, all)?;
+        let interrupts = match &start_kind {
+            Start::Text => self.table_starts(line, column)?,
+            Start::Item(item) => item.interrupts || !all,
+            // `---` under a paragraph: a setext heading.
+            Start::ThematicBreak if all && self.text[line.start + line.indent] == b'-' => return None,
+            _ => true,
+        };
+        if !interrupts {
+            // A line that continues neither every container nor the
+            // paragraph's own block is a lazy continuation line.
+            return all.then_some(());
+        }
+        self.close_leaf(Leaf::Paragraph { start }, self.end_before(line));
+        self.block_start(line)
+    }
+
+    fn in_fence(&mut self, line: &Line, start: usize, fence: u8, len: usize) -> Option<()> {
+        let matched = self.matched(line);
+        if matched < self.items.len() {
+            self.close_leaf(Leaf::Fence { start, fence, len }, self.end_before(line));
+            return self.block_start(line);
+        }
+        let column = self.column_of(matched);
+        let rest = &self.text[(line.start + column).min(line.end)..line.end];
+        let indent = line.indent.saturating_sub(column);
+        let run = rest[indent.min(rest.len())..].iter().take_while(|&&b| b == fence).count();
+        let closes =
+            !line.blank && indent < 4 && run >= len && rest[indent + run..].iter().all(|&b| b == b' ');
+        if closes {
+            self.close_leaf(Leaf::Fence { start, fence, len }, self.end_after(line));
+        }
+        Some(())
+    }
+
+    fn in_html(&mut self, line: &Line, start: usize) -> Option<()> {
+        if contains(&self.text[line.start..line.end], b"-->") {
+            self.close_leaf(Leaf::Html { start }, self.end_after(line));
+        }
+        Some(())
+    }
+
+    fn in_table(&mut self, line: &Line, start: usize) -> Option<()> {
+        let matched = self.matched(line);
+        let all = matched == self.items.len();
+        let column = self.column_of(matched);
+        let continues = !line.blank
+            && all
+            && matches!(classify(self.text, line, column, all)?, Start::Text)
+            && !self.table_starts(line, column)?;
+        if !continues {
+            self.close_leaf(Leaf::Table { start }, self.end_before(line));
+            return self.block_start(line);
+        }
+        Some(())
+    }
+
+    /// A line outside any leaf block: close the items it does not
+    /// continue, then open what it starts.
+    fn block_start(&mut self, line: &Line) -> Option<()> {
+        let matched = self.matched(line);
+        let start = line.start + self.consumed(line);
+        self.close_items(matched)?;
+        let column = self.column_of(matched);
+        if !line.blank && line.indent >= column + 4 {
+            return None; // indented code
+        }
+        match classify(self.text, line, column, true)? {
+            Start::Blank | Start::ThematicBreak => {}
+            Start::Heading { level, content } => {
+                self.push(BlockKind::Heading { level }, Span::new(start, self.end_after(line)), content);
+            }
+            Start::Fence { fence, len } => {
+                self.leaf = Leaf::Fence { start, fence, len };
+            }
+            Start::HtmlComment if self.items.is_empty() => {
+                self.leaf = Leaf::Html { start };
+                let opened = line.start + line.indent + 4;
+                if contains(&self.text[opened..line.end], b"-->") {
+                    self.close_leaf(Leaf::Html { start }, self.end_after(line));
+                }
+            }
+            Start::HtmlComment => return None,
+            Start::Item(item) => return self.open_item(line, start, item),
+            Start::Text => self.open_text(line, column, start)?,
+        }
+        Some(())
+    }
+
+    fn open_item(&mut self, line: &Line, start: usize, item: ItemStart) -> Option<()> {
+        let column = item.content - line.start;
+        if self.items.len() >= MAX_ITEMS || column - self.column_of(self.items.len()) > MAX_ITEM_INDENT {
+            return None;
+        }
+        let content = skip_checkbox(self.text, item.content, line.end);
+        let rest =
+            Line { start: content, end: line.end, next: line.next, indent: 0, blank: content == line.end };
+        // Only an item whose content is a paragraph is read here.
+        if rest.blank || !matches!(classify(self.text, &rest, 0, true)?, Start::Text) {
+            return None;
+        }
+        if self.table_starts(&rest, 0)? || link_definition(&self.text[content..line.end]) {
+            return None;
+        }
+        self.items.push(Item {
+            column,
+            start,
+            content_start: item.content,
+            marker: item.marker,
+            pending: true,
+        });
+        self.leaf = Leaf::Paragraph { start: item.content };
+        Some(())
+    }
+
+    fn open_text(&mut self, line: &Line, column: usize, start: usize) -> Option<()> {
+        if link_definition(&self.text[line.start + line.indent..line.end]) {
+            return None;
+        }
+        self.leaf =
+            if self.table_starts(line, column)? { Leaf::Table { start } } else { Leaf::Paragraph { start } };
+        Some(())
+    }
+
+    /// Whether `line` and the next line open a pipe table (a header row and
+    /// a delimiter row with as many cells).
+    fn table_starts(&self, line: &Line, column: usize) -> Option<bool> {
+        let header = &self.text[(line.start + line.indent).max(line.start + column).min(line.end)..line.end];
+        // Lines that start with these are read as other blocks first.
+        if header.first().is_none_or(|b| b"`~*_>#=+-<0123456789".contains(b)) {
+            return Some(false);
+        }
+        let Some(cells) = header_cells(header) else { return Some(false) };
+        if line.next >= self.text.len() {
+            return Some(false);
+        }
+        let next = Line::at(self.text, line.next);
+        if self.matched(&next) < self.items.len() && !next.blank {
+            return Some(false);
+        }
+        let delimiter = &self.text[(next.start + self.column_of(self.items.len())).min(next.end)..next.end];
+        // The delimiter row must end with a newline.
+        Some(next.next > next.end && delimiter_cells(delimiter) == Some(cells))
+    }
+
+    fn close_items(&mut self, keep: usize) -> Option<()> {
+        while self.items.len() > keep {
+            let item = self.items.pop()?;
+            if item.pending {
+                return None;
+            }
+        }
+        Some(())
+    }
+
+    fn push(&mut self, kind: BlockKind, span: Span, content_start: usize) {
+        if !span.is_empty() {
+            self.out.push(Block { kind, span, content_start });
+        }
+    }
+
+    /// Emit the leaf that ends at `end`.
+    fn close_leaf(&mut self, leaf: Leaf, end: usize) {
+        self.leaf = Leaf::None;
+        match leaf {
+            Leaf::None => {}
+            Leaf::Paragraph { start } => {
+                if let Some(item) = self.items.last_mut().filter(|item| item.pending) {
+                    item.pending = false;
+                    let (kind, span) =
+                        (BlockKind::ListItem { marker: item.marker }, Span::new(item.start, end));
+                    let content_start = item.content_start;
+                    self.push(kind, span, content_start);
+                } else {
+                    self.push(BlockKind::Paragraph, Span::new(start, end), start);
+                }
+            }
+            Leaf::Fence { start, .. } => self.push(BlockKind::Code, Span::new(start, end), start),
+            Leaf::Html { start } => self.push(BlockKind::Html, Span::new(start, end), start),
+            Leaf::Table { start } => self.push(BlockKind::Table, Span::new(start, end), start),
+        }
+    }
+
+    fn finish(&mut self) -> Option<()> {
+        let leaf = std::mem::replace(&mut self.leaf, Leaf::None);
+        self.close_leaf(leaf, self.text.len());
+        self.close_items(0)
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// After a `[ ]`/`[x]` checkbox and its spaces, where the paragraph starts.
+fn skip_checkbox(text: &[u8], at: usize, end: usize) -> usize {
+    let rest = &text[at..end];
+    let checkbox = rest.len() >= 4 && matches!(&rest[..3], b"[ ]" | b"[x]" | b"[X]") && rest[3] == b' ';
+    if !checkbox {
+        return at;
+    }
+    let spaces = rest[3..].iter().take_while(|&&b| b == b' ').count();
+    at + 3 + spaces
+}
+
+/// `[label]:` opens a link reference definition.
+fn link_definition(rest: &[u8]) -> bool {
+    rest.first() == Some(&b'[')
+        && rest.iter().position(|&b| b == b']').is_some_and(|i| rest.get(i + 1) == Some(&b':'))
+}
+
+/// What `line` starts, read after `column` (its containers' indentation);
+/// `all` says whether it continues every open container. `None` for what
+/// this scanner leaves to tree-sitter.
+fn classify(text: &[u8], line: &Line, column: usize, all: bool) -> Option<Start> {
+    let start = classify_line(text, line, column, all)?;
+    // The grammar ends most blocks at a newline token: a block marker on
+    // a last line without one is left to tree-sitter.
+    let last_without_newline = line.next == line.end;
+    (!last_without_newline || matches!(start, Start::Text)).then_some(start)
+}
+
+fn classify_line(text: &[u8], line: &Line, column: usize, all: bool) -> Option<Start> {
+    if line.blank {
+        return Some(Start::Blank);
+    }
+    let indent = line.indent.saturating_sub(column);
+    if indent >= 4 {
+        return Some(Start::Text);
+    }
+    let at = line.start + line.indent.max(column);
+    let rest = &text[at..line.end];
+    match rest[0] {
+        b'#' => heading(rest, at),
+        b'`' | b'~' => fence(rest),
+        b'-' | b'*' | b'+' => bullet(rest, at, all),
+        b'0'..=b'9' => ordered(rest, at, all),
+        b'<' => rest.starts_with(b"<!--").then_some(Start::HtmlComment).filter(|_| !bad_comment(rest)),
+        b'_' => (!rest.iter().all(|&b| b == b'_' || b == b' ')).then_some(Start::Text),
+        b'>' | b'=' => None,
+        _ => Some(Start::Text),
+    }
+}
+
+/// `<!-->` and `<!--->` end where they start; left to tree-sitter.
+fn bad_comment(rest: &[u8]) -> bool {
+    rest.starts_with(b"<!-->") || rest.starts_with(b"<!--->")
+}
+
+fn heading(rest: &[u8], at: usize) -> Option<Start> {
+    let level = rest.iter().take_while(|&&b| b == b'#').count();
+    let after = rest.get(level).copied();
+    if level > 6 || after.is_some_and(|b| b != b' ') {
+        return Some(Start::Text);
+    }
+    let spaces = rest[level..].iter().take_while(|&&b| b == b' ').count();
+    if spaces > 0 && level + spaces == rest.len() {
+        return None; // `## ` with nothing after: which token holds the spaces?
+    }
+    Some(Start::Heading { level: level as u8, content: at + level + spaces })
+}
+
+fn fence(rest: &[u8]) -> Option<Start> {
+    let fence = rest[0];
+    let len = rest.iter().take_while(|&&b| b == fence).count();
+    if len < 3 {
+        return Some(Start::Text);
+    }
+    if fence == b'`' && rest[len..].contains(&b'`') {
+        return None;
+    }
+    Some(Start::Fence { fence, len })
+}
+
+/// `-`, `*` or `+`: a list item, a thematic break, or text
+/// (`parse_minus`, `parse_star`, `parse_plus`).
+fn bullet(rest: &[u8], at: usize, all: bool) -> Option<Start> {
+    let mark = rest[0];
+    let count = rest.iter().take_while(|&&b| b == mark || b == b' ').filter(|&&b| b == mark).count();
+    let spaces = rest[1..].iter().take_while(|&&b| b == b' ').count();
+    let only_marks = rest.iter().all(|&b| b == mark || b == b' ');
+    if only_marks {
+        // Thematic breaks, setext underlines and empty items.
+        return (mark != b'+' && count >= 3).then_some(Start::ThematicBreak);
+    }
+    if spaces == 0 {
+        // `-x`, `**bold**`, `+1`: text, unless a run of marks and spaces
+        // could be read as more (`** x`).
+        let run = rest.iter().take_while(|&&b| b == mark || b == b' ').count();
+        return (mark == b'+' || rest[..run].iter().all(|&b| b == mark)).then_some(Start::Text);
+    }
+    if rest[1 + spaces] == mark {
+        return None; // `- - x`, `* *x`: nested or a break; rare
+    }
+    item_after(rest, 1, at, ListMarker::Bullet, true, all)
+}
+
+fn ordered(rest: &[u8], at: usize, all: bool) -> Option<Start> {
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let marked = matches!(rest.get(digits), Some(b'.' | b')'));
+    if digits > 9 || !marked {
+        return Some(Start::Text);
+    }
+    match rest.get(digits + 1) {
+        None => None, // an empty item
+        Some(b' ') => item_after(rest, digits + 1, at, ListMarker::Ordered, digits == 1, all),
+        Some(_) => Some(Start::Text),
+    }
+}
+/// A list marker of `width` bytes followed by spaces and content.
+fn item_after(
+    rest: &[u8],
+    width: usize,
+    at: usize,
+    marker: ListMarker,
+    may_interrupt: bool,
+    all: bool,
+) -> Option<Start> {
+    let spaces = rest[width..].iter().take_while(|&&b| b == b' ').count();
+    if width + spaces == rest.len() || spaces > 4 {
+        return None; // an empty item, or one that starts with indented code
+    }
+    Some(Start::Item(ItemStart { marker, content: at + width + spaces, interrupts: may_interrupt || !all }))
+}
+
+/// The cell count of a table's header row, as tree-sitter-md counts it
+/// (`parse_pipe_table`); `None` when the row has no pipe at all.
+fn header_cells(row: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    let starting_pipe = row.first() == Some(&b'|');
+    if starting_pipe {
+        i = 1;
+    }
+    let (mut cells, mut ending_pipe) = (0, false);
+    while i < row.len() {
+        match row[i] {
+            b'|' => {
+                cells += 1;
+                ending_pipe = true;
+            }
+            b'\\' => {
+                ending_pipe = false;
+                if row.get(i + 1).is_some_and(u8::is_ascii_punctuation) {
+                    i += 1;
+                }
+            }
+            b' ' => {}
+            _ => ending_pipe = false,
+        }
+        i += 1;
+    }
+    if cells == 0 && !(starting_pipe && ending_pipe) {
+        return None;
+    }
+    Some(if ending_pipe { cells } else { cells + 1 })
+}
+
+/// The cell count of a delimiter row (`|---|:--:|`), or `None` when the
+/// line is not one.
+fn delimiter_cells(row: &[u8]) -> Option<usize> {
+    let row = &row[row.iter().take_while(|&&b| b == b' ').count()..];
+    let mut i = usize::from(row.first() == Some(&b'|'));
+    let mut cells = 0;
+    let skip_spaces = |i: &mut usize| {
+        while row.get(*i) == Some(&b' ') {
+            *i += 1;
+        }
+    };
+    loop {
+        skip_spaces(&mut i);
+        if row.get(i) == Some(&b'|') {
+            cells += 1;
+            i += 1;
+            continue;
+        }
+        if row.get(i) == Some(&b':') {
+            i += 1;
+            if row.get(i) != Some(&b'-') {
+                return None;
+            }
+        }
+        let minuses = row[i.min(row.len())..].iter().take_while(|&&b| b == b'-').count();
+        i += minuses;
+        if minuses > 0 {
+            cells += 1;
+        }
+        if row.get(i) == Some(&b':') {
+            if minuses == 0 {
+                return None;
+            }
+            i += 1;
+        }
+        skip_spaces(&mut i);
+        match row.get(i) {
+            Some(b'|') => {
+                if minuses == 0 {
+                    cells += 1;
+                }
+                i += 1;
+            }
+            None => return Some(cells),
+            Some(_) => return None,
+        }
+    }
+}

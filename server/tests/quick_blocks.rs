@@ -1,0 +1,167 @@
+//! Differential test of the closed-file block scanner (`syntax::quick`):
+//! whenever it answers, its blocks are exactly those tree-sitter-md's block
+//! grammar gives. Over every markdown fixture of the repository and over
+//! generated documents made of the lines Spec Kit files are built from (and
+//! of lines meant to trip it).
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use specls::syntax::{Block, MarkdownTree, blocks_overlapping, quick};
+
+fn tree_sitter_blocks(text: &str) -> Vec<Block> {
+    let tree = MarkdownTree::parse(&ropey::Rope::from_str(text));
+    blocks_overlapping(tree.tree(), None)
+}
+
+/// Whether the quick scanner answered; panics when its answer differs.
+fn agrees(text: &str, name: &str) -> bool {
+    let Some(quick) = quick::scan_blocks(text) else { return false };
+    let expected = tree_sitter_blocks(text);
+    if quick != expected {
+        let first =
+            quick.iter().zip(&expected).position(|(a, b)| a != b).unwrap_or(quick.len().min(expected.len()));
+        let show = |b: Option<&Block>| {
+            b.map(|b| {
+                format!(
+                    "{:?} {:?} {:?}",
+                    b.kind,
+                    &text[b.span.start..b.span.end],
+                    b.content_start - b.span.start
+                )
+            })
+        };
+        panic!(
+            "{name}: block {first} differs\n quick: {:?}\n  tree: {:?}\n({} vs {} blocks)",
+            show(quick.get(first)),
+            show(expected.get(first)),
+            quick.len(),
+            expected.len()
+        );
+    }
+    true
+}
+
+fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            markdown_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_fixture_scans_like_tree_sitter() {
+    let mut files = Vec::new();
+    markdown_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"), &mut files);
+    files.sort();
+    assert!(files.len() > 50, "fixtures found: {}", files.len());
+    let mut quick = 0;
+    for path in &files {
+        let bytes = std::fs::read(path).expect("a readable fixture");
+        let text = String::from_utf8_lossy(&bytes);
+        quick += usize::from(agrees(&text, &path.display().to_string()));
+    }
+    // Most fixtures are ordinary documents: the fast path must take them.
+    assert!(quick * 2 > files.len(), "quick path took {quick} of {} fixtures", files.len());
+}
+
+#[test]
+fn known_shapes_scan_like_tree_sitter_or_defer() {
+    let cases = [
+        "# T\n\n- [ ] T001 a\n  more\n  - sub\n\n```\n- [ ] T9\n```\n<!-- x\n-->\n",
+        "para one\npara two\n\n## H\ntext",
+        "- a\n- b\n\n  c\n\n1. x\n2. y\n10. z\n",
+        "| a | b |\n|---|---|\n| 1 | 2 |\ntail\n\nafter\n",
+        "- item\n\n  | a | b |\n  |---|---|\n  | 1 | 2 |\n",
+        "  indented para\n   more\n",
+        "# H #\n##\n###### six\n####### seven\n",
+        "***\n---\n- - -\n\ntext\n***\n",
+        "<!-- one line -->\ntext\n<!--\nmulti\n\nline -->\n",
+        "- [ ] T001 a\n    - [x] T002 b\n        - c\n\n      d\n",
+        "```python\ncode\n  ```\nafter\n",
+        "~~~\nunclosed\n",
+        "text\n- item\n1) o\n",
+        "**Bold**: value\n*emph* x\n_u_ y\n",
+        "  # h\n",
+        "  - item\n",
+        "  para\n",
+        "  | a | b |\n  |---|---|\n",
+        "  <!-- c -->\n",
+        "- a\n\n  # h\n  ```\n  x\n  ```\n",
+        "- a\n   # h\n",
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        assert!(agrees(text, &format!("case {i}")), "case {i} deferred to tree-sitter: {text:?}");
+    }
+}
+
+/// Lines of Spec Kit documents, and lines that end or change blocks.
+fn line() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        Just(""),
+        Just("# Tasks: Demo"),
+        Just("## Phase 1: Setup"),
+        Just("### Tests for User Story 1"),
+        Just("- [ ] T001 Create `src/app.py`"),
+        Just("- [x] T002 [P] [US1] Configure lint"),
+        Just("  - [ ] T003 nested"),
+        Just("    - deeper"),
+        Just("  continued text"),
+        Just("   three"),
+        Just("      six spaces"),
+        Just("1. first"),
+        Just("2) second"),
+        Just("12. twelfth"),
+        Just("* star item"),
+        Just("+ plus item"),
+        Just("**Purpose**: text"),
+        Just("plain text with | a pipe"),
+        Just("| a | b |"),
+        Just("|---|---|"),
+        Just("| 1 | 2 |"),
+        Just("a | b"),
+        Just("--|--"),
+        Just("```"),
+        Just("```text"),
+        Just("~~~"),
+        Just("  ```"),
+        Just("<!-- comment -->"),
+        Just("<!--"),
+        Just("-->"),
+        Just("---"),
+        Just("***"),
+        Just("- - -"),
+        Just("> quote"),
+        Just("==="),
+        Just("-"),
+        Just("[link]: http://x"),
+        Just("<div>"),
+        Just("\t tab"),
+        Just("é and 漢字"),
+        Just("T001 → T002"),
+    ]
+}
+
+fn document() -> impl Strategy<Value = String> {
+    (prop::collection::vec(line(), 0..40), any::<bool>()).prop_map(|(lines, newline_at_end)| {
+        let mut text = lines.join("\n");
+        if newline_at_end {
+            text.push('\n');
+        }
+        text
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn generated_documents_scan_like_tree_sitter(text in document()) {
+        agrees(&text, "generated");
+    }
+}

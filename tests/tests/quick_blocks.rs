@@ -1,0 +1,27 @@
+//! The closed-file block scanner (`specls::syntax::quick`) over every
+//! markdown document of `../shared/corpus`: wherever it answers, its blocks
+//! are exactly tree-sitter-md's, and it answers for most real documents.
+
+use specls::syntax::{quick, tree_sitter_blocks};
+use specls_tests::{corpus, files_where, read_lossy};
+
+#[test]
+fn corpus_documents_scan_like_tree_sitter() {
+    let Some(dir) = corpus() else { return };
+    let files = files_where(&dir, &|p| p.extension().is_some_and(|e| e == "md"));
+    assert!(!files.is_empty(), "no markdown under {}", dir.display());
+    let mut deferred = Vec::new();
+    for path in &files {
+        let text = read_lossy(path);
+        match quick::scan_blocks(&text) {
+            Some(blocks) => {
+                assert!(blocks == tree_sitter_blocks(&text), "{} scans differently", path.display())
+            }
+            None => deferred.push(path.strip_prefix(&dir).unwrap_or(path).display().to_string()),
+        }
+    }
+    let share = 100 * (files.len() - deferred.len()) / files.len();
+    eprintln!("quick scanner took {share}% of {} corpus documents; deferred: {deferred:#?}", files.len());
+    // Real documents are what it is for: most must not need tree-sitter.
+    assert!(share >= 70, "only {share}% of corpus documents took the quick path");
+}
