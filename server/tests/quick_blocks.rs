@@ -100,6 +100,17 @@ fn known_shapes_scan_like_tree_sitter_or_defer() {
     }
 }
 
+#[test]
+fn grammar_quirks_are_followed_or_deferred() {
+    // A row holding only `|` makes tree-sitter stretch the table over the
+    // blank line and heading after it (error recovery).
+    let quirks =
+        ["| a | b |\n|---|---|\n| c | d\n|\n\n## H\n", "| a |\n|---|\n||\n", "- [ ] T001 a\n  b\nlazy\n"];
+    for (i, text) in quirks.iter().enumerate() {
+        agrees(text, &format!("quirk {i}"));
+    }
+}
+
 /// Lines of Spec Kit documents, and lines that end or change blocks.
 fn line() -> impl Strategy<Value = &'static str> {
     prop_oneof![
@@ -124,6 +135,10 @@ fn line() -> impl Strategy<Value = &'static str> {
         Just("| a | b |"),
         Just("|---|---|"),
         Just("| 1 | 2 |"),
+        Just("|"),
+        Just("| |"),
+        Just("|| x |"),
+        Just("| a \\| b |"),
         Just("a | b"),
         Just("--|--"),
         Just("```"),
@@ -158,7 +173,7 @@ fn document() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(1500))]
 
     #[test]
     fn generated_documents_scan_like_tree_sitter(text in document()) {

@@ -232,6 +232,9 @@ impl Scanner<'_> {
             && all
             && matches!(classify(self.text, line, column, all)?, Start::Text)
             && !self.table_starts(line, column)?;
+        if continues && !plain_row(&self.text[line.start + line.indent..line.end]) {
+            return None;
+        }
         if !continues {
             self.close_leaf(Leaf::Table { start }, self.end_before(line));
             return self.block_start(line);
@@ -324,7 +327,11 @@ impl Scanner<'_> {
         }
         let delimiter = &self.text[(next.start + self.column_of(self.items.len())).min(next.end)..next.end];
         // The delimiter row must end with a newline.
-        Some(next.next > next.end && delimiter_cells(delimiter) == Some(cells))
+        let table = next.next > next.end && delimiter_cells(delimiter) == Some(cells);
+        if table && !plain_row(header) {
+            return None;
+        }
+        Some(table)
     }
 
     fn close_items(&mut self, keep: usize) -> Option<()> {
@@ -505,6 +512,13 @@ fn item_after(
         return None; // an empty item, or one that starts with indented code
     }
     Some(Start::Item(ItemStart { marker, content: at + width + spaces, interrupts: may_interrupt || !all }))
+}
+
+/// A table row the grammar reads without error recovery: some cell text,
+/// no empty cell (`||`) and no backslash escape. Rows like a lone `|` make
+/// tree-sitter stretch the table over what follows.
+fn plain_row(row: &[u8]) -> bool {
+    row.iter().any(|&b| b != b'|' && b != b' ') && !contains(row, b"||") && !row.contains(&b'\\')
 }
 
 /// The cell count of a table's header row, as tree-sitter-md counts it
