@@ -94,6 +94,10 @@ fn known_shapes_scan_like_tree_sitter_or_defer() {
         "  <!-- c -->\n",
         "- a\n\n  # h\n  ```\n  x\n  ```\n",
         "- a\n   # h\n",
+        // A delimiter-shaped body row is a row, not another table's start.
+        "plain text with | a pipe\n|---|---|\n|---|---|\n",
+        // What may not interrupt a paragraph is a table row too.
+        "a | b\n|---|---|\n| 1 | 2 |\n12. twelfth\n",
     ];
     for (i, text) in cases.iter().enumerate() {
         assert!(agrees(text, &format!("case {i}")), "case {i} deferred to tree-sitter: {text:?}");

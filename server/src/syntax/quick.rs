@@ -73,10 +73,23 @@ struct Item {
 /// The leaf block being read.
 enum Leaf {
     None,
-    Paragraph { start: usize },
-    Fence { start: usize, fence: u8, len: usize },
-    Html { start: usize },
-    Table { start: usize },
+    Paragraph {
+        start: usize,
+    },
+    Fence {
+        start: usize,
+        fence: u8,
+        len: usize,
+    },
+    Html {
+        start: usize,
+    },
+    /// `at_delimiter`: the next line is its delimiter row (already
+    /// checked by `table_starts`), not a body row.
+    Table {
+        start: usize,
+        at_delimiter: bool,
+    },
 }
 
 /// How a line (after its containers' indentation) starts, as far as it
@@ -173,7 +186,8 @@ impl Scanner<'_> {
             Leaf::Paragraph { start } => self.in_paragraph(line, start),
             Leaf::Fence { start, fence, len } => self.in_fence(line, start, fence, len),
             Leaf::Html { start } => self.in_html(line, start),
-            Leaf::Table { start } => self.in_table(line, start),
+            Leaf::Table { start, at_delimiter: true } => self.at_delimiter(line, start),
+            Leaf::Table { start, at_delimiter: false } => self.in_table(line, start),
             Leaf::None => self.block_start(line),
         }
     }
@@ -228,17 +242,36 @@ impl Scanner<'_> {
         let matched = self.matched(line);
         let all = matched == self.items.len();
         let column = self.column_of(matched);
-        let continues = !line.blank
-            && all
-            && matches!(classify(self.text, line, column, all)?, Start::Text)
-            && !self.table_starts(line, column)?;
+        let continues = !line.blank && all && self.continues_table(line, column)?;
         if continues && !plain_row(&self.text[line.start + line.indent..line.end]) {
             return None;
         }
         if !continues {
-            self.close_leaf(Leaf::Table { start }, self.end_before(line));
+            self.close_leaf(Leaf::Table { start, at_delimiter: false }, self.end_before(line));
             return self.block_start(line);
         }
+        Some(())
+    }
+
+    /// Whether a line that continues every container is a row of the open
+    /// table: rows are read like a paragraph's lines, so what may not
+    /// interrupt a paragraph (`12. x`) is a row too.
+    fn continues_table(&self, line: &Line, column: usize) -> Option<bool> {
+        Some(match classify(self.text, line, column, true)? {
+            Start::Text => !self.table_starts(line, column)?,
+            Start::Item(item) => !item.interrupts,
+            Start::ThematicBreak if self.text[line.start + line.indent] == b'-' => return None,
+            _ => false,
+        })
+    }
+
+    /// The delimiter row belongs to the table `table_starts` opened; it is
+    /// never a body row, nor the header of another table.
+    fn at_delimiter(&mut self, line: &Line, start: usize) -> Option<()> {
+        if !plain_row(&self.text[line.start + line.indent..line.end]) {
+            return None;
+        }
+        self.leaf = Leaf::Table { start, at_delimiter: false };
         Some(())
     }
 
@@ -304,8 +337,11 @@ impl Scanner<'_> {
         if link_definition(&self.text[line.start + line.indent..line.end]) {
             return None;
         }
-        self.leaf =
-            if self.table_starts(line, column)? { Leaf::Table { start } } else { Leaf::Paragraph { start } };
+        self.leaf = if self.table_starts(line, column)? {
+            Leaf::Table { start, at_delimiter: true }
+        } else {
+            Leaf::Paragraph { start }
+        };
         Some(())
     }
 
@@ -368,7 +404,7 @@ impl Scanner<'_> {
             }
             Leaf::Fence { start, .. } => self.push(BlockKind::Code, Span::new(start, end), start),
             Leaf::Html { start } => self.push(BlockKind::Html, Span::new(start, end), start),
-            Leaf::Table { start } => self.push(BlockKind::Table, Span::new(start, end), start),
+            Leaf::Table { start, .. } => self.push(BlockKind::Table, Span::new(start, end), start),
         }
     }
 
