@@ -4,8 +4,8 @@
 //! `ordered.rs`, analysis in `analysis/`, editor features in `ide/`; this
 //! layer converts positions and types at the edge (`convert.rs`).
 
+mod capabilities;
 mod convert;
-mod features;
 mod framing;
 pub mod fuzzing;
 mod handlers;

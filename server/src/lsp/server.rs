@@ -10,6 +10,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Bounded, Client, LanguageServer, NotCancellable, OngoingProgress};
 
+use super::capabilities::server_capabilities;
 use super::handlers::{editing, navigation, presentation};
 use super::log;
 use super::publish::{Analyses, Analysis, Publisher};
@@ -227,14 +228,6 @@ fn negotiate_encoding(params: &lsp::InitializeParams) -> PositionEncoding {
     }
 }
 
-fn encoding_kind(encoding: PositionEncoding) -> lsp::PositionEncodingKind {
-    match encoding {
-        PositionEncoding::Utf8 => lsp::PositionEncodingKind::UTF8,
-        PositionEncoding::Utf16 => lsp::PositionEncodingKind::UTF16,
-        PositionEncoding::Utf32 => lsp::PositionEncodingKind::UTF32,
-    }
-}
-
 impl LanguageServer for Backend {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
         let caps = ClientCaps::of(&params.capabilities);
@@ -248,34 +241,8 @@ impl LanguageServer for Backend {
         {
             self.apply_settings(section).await;
         }
-        let sync = lsp::TextDocumentSyncOptions {
-            open_close: Some(true),
-            change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
-            save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
-            ..Default::default()
-        };
-        let capabilities = lsp::ServerCapabilities {
-            position_encoding: Some(encoding_kind(encoding)),
-            text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(sync)),
-            diagnostic_provider: caps.pull_diagnostics.then(|| {
-                lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
-                    identifier: Some("specls".to_string()),
-                    inter_file_dependencies: true,
-                    workspace_diagnostics: false,
-                    ..Default::default()
-                })
-            }),
-            workspace: Some(lsp::WorkspaceServerCapabilities {
-                workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
-                    supported: Some(true),
-                    change_notifications: Some(lsp::OneOf::Left(true)),
-                }),
-                file_operations: None,
-            }),
-            ..super::features::capabilities()
-        };
         Ok(lsp::InitializeResult {
-            capabilities,
+            capabilities: server_capabilities(encoding, caps.pull_diagnostics),
             offset_encoding: None,
             server_info: Some(lsp::ServerInfo {
                 name: "specls".to_string(),

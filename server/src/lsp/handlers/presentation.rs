@@ -31,46 +31,6 @@ use crate::lsp::server::Backend;
 use crate::model::feature::Feature;
 use crate::text::Span;
 
-/// The capabilities of the features in this file, to merge into the
-/// server's: code action kinds, lenses, symbols, folding, the token
-/// legend (full documents, no ranges, no deltas), links, inlay hints and
-/// the commands.
-pub fn capabilities() -> lsp::ServerCapabilities {
-    lsp::ServerCapabilities {
-        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
-            code_action_kinds: Some(vec![
-                lsp::CodeActionKind::QUICKFIX,
-                lsp::CodeActionKind::REFACTOR_REWRITE,
-                lsp::CodeActionKind::SOURCE,
-            ]),
-            resolve_provider: Some(false),
-            ..Default::default()
-        })),
-        code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
-        document_symbol_provider: Some(lsp::OneOf::Left(true)),
-        workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
-        folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
-        semantic_tokens_provider: Some(lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
-            lsp::SemanticTokensOptions {
-                legend: legend(),
-                range: Some(false),
-                full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
-                ..Default::default()
-            },
-        )),
-        document_link_provider: Some(lsp::DocumentLinkOptions {
-            resolve_provider: Some(false),
-            work_done_progress_options: Default::default(),
-        }),
-        inlay_hint_provider: Some(lsp::OneOf::Left(true)),
-        execute_command_provider: Some(lsp::ExecuteCommandOptions {
-            commands: COMMANDS.iter().map(|c| c.to_string()).collect(),
-            work_done_progress_options: Default::default(),
-        }),
-        ..Default::default()
-    }
-}
-
 /// The semantic token legend: token types in [`TokenKind::ALL`] order,
 /// modifiers in bit order.
 pub fn legend() -> lsp::SemanticTokensLegend {
