@@ -31,11 +31,12 @@ fn run(code: &str, folder: &Path) -> Report {
     report
 }
 
-/// The human output, paths relative to the fixtures folder, no colour.
+/// The human output, paths relative to the fixtures folder, without its
+/// colours (stripped as `check --color never` does).
 fn human_output(report: &Report) -> String {
     let base = fixtures();
     let display = |p: &Path| p.strip_prefix(&base).unwrap_or(p).to_string_lossy().replace('\\', "/");
-    human::render(&report.located(&display), &report.summary(), false)
+    anstream::adapter::strip_str(&human::render(&report.located(&display), &report.summary())).to_string()
 }
 
 /// A unified diff per file of what the safe fixes change (fixes whose

@@ -17,8 +17,8 @@
 //!
 //! Carets are placed by display width (unicode-width), with a tab shown as
 //! four spaces, so they sit under the range whatever the line holds. The
-//! text carries ANSI styles when `styled`; the caller strips them when
-//! colour is off. Hand-written rather than annotate-snippets: our header
+//! text always carries ANSI styles; `cli::write_report` strips them when
+//! colour is off (anstream decides, from `--color` and the terminal). Hand-written rather than annotate-snippets: our header
 //! line is `path:line:col: severity[code] message` (what editors and CI
 //! log viewers turn into links), which that crate does not produce.
 
@@ -52,9 +52,9 @@ fn severity_style(severity: Severity) -> Style {
     Style::new().bold().fg_color(Some(colour.into()))
 }
 
-/// `text` wrapped in `style` when styling, as is otherwise.
-fn paint(styled: bool, style: Style, text: &str) -> String {
-    if styled && !text.is_empty() {
+/// `text` wrapped in `style`.
+fn paint(style: Style, text: &str) -> String {
+    if !text.is_empty() {
         format!("{}{text}{}", style.render(), style.render_reset())
     } else {
         text.to_string()
@@ -62,21 +62,21 @@ fn paint(styled: bool, style: Style, text: &str) -> String {
 }
 
 /// The whole report: each diagnostic, then the summary line.
-pub fn render(located: &[Located<'_>], summary: &Summary, styled: bool) -> String {
-    let mut out = render_diagnostics(located, styled);
-    out.push_str(&render_summary(summary, styled));
+pub fn render(located: &[Located<'_>], summary: &Summary) -> String {
+    let mut out = render_diagnostics(located);
+    out.push_str(&render_summary(summary));
     out
 }
 
 /// Each diagnostic with its snippets, without the summary: one feature's
 /// part of a streamed report.
-pub fn render_diagnostics(located: &[Located<'_>], styled: bool) -> String {
-    render_diagnostics_with_fixes(located, styled, false)
+pub fn render_diagnostics(located: &[Located<'_>]) -> String {
+    render_diagnostics_with_fixes(located, false)
 }
 
 /// [`render_diagnostics`], with each fix's edits under its help line
 /// when `show_fixes` (`--show-fixes`).
-pub fn render_diagnostics_with_fixes(located: &[Located<'_>], styled: bool, show_fixes: bool) -> String {
+pub fn render_diagnostics_with_fixes(located: &[Located<'_>], show_fixes: bool) -> String {
     let styles = Styles {
         path: Style::new().bold(),
         gutter: Style::new().bold().fg_color(Some(AnsiColor::BrightBlue.into())),
@@ -87,29 +87,25 @@ pub fn render_diagnostics_with_fixes(located: &[Located<'_>], styled: bool, show
     };
     let mut out = String::new();
     for diagnostic in located {
-        render_one(&mut out, diagnostic, &styles, styled, show_fixes);
+        render_one(&mut out, diagnostic, &styles, show_fixes);
         out.push('\n');
     }
     out
 }
 
 /// The closing summary line.
-pub fn render_summary(summary: &Summary, styled: bool) -> String {
-    format!("{}\n", paint(styled, Style::new().bold(), &summary_line(summary)))
+pub fn render_summary(summary: &Summary) -> String {
+    format!("{}\n", paint(Style::new().bold(), &summary_line(summary)))
 }
 
-fn render_one(out: &mut String, d: &Located<'_>, styles: &Styles, styled: bool, show_fixes: bool) {
+fn render_one(out: &mut String, d: &Located<'_>, styles: &Styles, show_fixes: bool) {
     let severity = severity_style(d.severity);
     let _ = writeln!(
         out,
         "{}: {} {}",
-        paint(
-            styled,
-            styles.path,
-            &format!("{}:{}:{}", d.place.path, d.place.start.line, d.place.start.column)
-        ),
-        paint(styled, severity, &format!("{}[{}]", d.severity.name(), d.code)),
-        paint(styled, styles.message, d.message),
+        paint(styles.path, &format!("{}:{}:{}", d.place.path, d.place.start.line, d.place.start.column)),
+        paint(severity, &format!("{}[{}]", d.severity.name(), d.code)),
+        paint(styles.message, d.message),
     );
     let width = std::iter::once(&d.place)
         .chain(d.related.iter().map(|r| &r.place))
@@ -117,10 +113,10 @@ fn render_one(out: &mut String, d: &Located<'_>, styles: &Styles, styled: bool, 
         .map(|p| p.start.line.to_string().len())
         .max()
         .unwrap_or(1);
-    let gutter = |text: &str| paint(styled, styles.gutter, text);
-    snippet(out, &d.place, width, '^', severity, &gutter, styled);
+    let gutter = |text: &str| paint(styles.gutter, text);
+    snippet(out, &d.place, width, '^', severity, &gutter);
     for note in &d.related {
-        let _ = writeln!(out, "{}: {}", paint(styled, styles.note, "note"), note.message);
+        let _ = writeln!(out, "{}: {}", paint(styles.note, "note"), note.message);
         let _ = writeln!(
             out,
             "{}{} {}:{}:{}",
@@ -130,14 +126,14 @@ fn render_one(out: &mut String, d: &Located<'_>, styles: &Styles, styled: bool, 
             note.place.start.line,
             note.place.start.column
         );
-        snippet(out, &note.place, width, '-', styles.secondary, &gutter, styled);
+        snippet(out, &note.place, width, '-', styles.secondary, &gutter);
     }
     if let Some(fix) = &d.fix {
         let how = match fix.applicability {
             Applicability::Safe => "safe fix: `specls check --fix` applies it",
             Applicability::Unsafe => "unsafe fix: not applied by --fix",
         };
-        let _ = writeln!(out, "{}: {} ({how})", paint(styled, styles.help, "help"), fix.title);
+        let _ = writeln!(out, "{}: {} ({how})", paint(styles.help, "help"), fix.title);
         if show_fixes {
             for edit in &fix.edits {
                 let old = edit.place.file.map(|f| f.document.slice(edit.place.span).into_owned());
@@ -165,7 +161,6 @@ fn snippet(
     mark: char,
     mark_style: Style,
     gutter: &dyn Fn(&str) -> String,
-    styled: bool,
 ) {
     let Some(file) = place.file else { return };
     let doc = &file.document;
@@ -181,8 +176,7 @@ fn snippet(
     let _ = writeln!(out, "{blank} {}", gutter("|"));
     let _ = writeln!(out, "{} {} {shown}", gutter(&format!("{:>width$}", line + 1)), gutter("|"));
     let marks: String = std::iter::repeat_n(mark, under.max(1)).collect();
-    let _ =
-        writeln!(out, "{blank} {} {}{}", gutter("|"), " ".repeat(before), paint(styled, mark_style, &marks));
+    let _ = writeln!(out, "{blank} {} {}{}", gutter("|"), " ".repeat(before), paint(mark_style, &marks));
 }
 
 /// The line as shown (tabs expanded, control characters replaced), the

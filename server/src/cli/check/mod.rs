@@ -332,7 +332,7 @@ impl Summary {
 
 fn render_part(located: &[Located<'_>], format: Format) -> Part {
     match format {
-        Format::Human => Part::Text(human::render_diagnostics(located, true)),
+        Format::Human => Part::Text(human::render_diagnostics(located)),
         Format::Concise => Part::Text(concise::render(located, None)),
         Format::Github => Part::Text(github::render_diagnostics(located)),
         Format::Gitlab => Part::Values(gitlab::render(located).as_array().cloned().unwrap_or_default()),
@@ -491,7 +491,7 @@ fn assemble(rendered: Vec<Rendered>, format: Format) -> String {
         }
     }
     match format {
-        Format::Human => text + &human::render_summary(&summary, true),
+        Format::Human => text + &human::render_summary(&summary),
         Format::Concise => text + &human::summary_line(&summary) + "\n",
         Format::Github => text + &github::render_summary(&summary),
         Format::Gitlab => format!("{:#}\n", serde_json::Value::Array(values)),
@@ -789,8 +789,8 @@ fn check_once(options: &CheckOptions) -> Result<ExitCode> {
             format!("{:#}\n", statistics::render_json(&located))
         }
         Format::Human => {
-            let summary = shown_summary.map(|s| human::render_summary(s, true)).unwrap_or_default();
-            fix_lines + &human::render_diagnostics_with_fixes(&located, true, options.show_fixes) + &summary
+            let summary = shown_summary.map(human::render_summary).unwrap_or_default();
+            fix_lines + &human::render_diagnostics_with_fixes(&located, options.show_fixes) + &summary
         }
         Format::Concise => fix_lines + &concise::render(&located, shown_summary),
         machine => {
