@@ -1,6 +1,8 @@
 //! Template placeholders of a block's text (template-placeholder): what
 //! counts as one and where, kept in the block's facts.
 
+use std::collections::HashMap;
+
 use super::BlockFacts;
 use crate::model::scan::BlockScan;
 use crate::syntax::BlockKind;
@@ -174,6 +176,7 @@ fn scan(text: &str, code_block: bool, multi_line: bool) -> Vec<Placeholder> {
     let regions = Regions::of(text, code_block);
     let mut out = Vec::new();
     tokens(text, &regions, &mut out);
+    let closing = closing_brackets(text, multi_line);
     let bytes = text.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
@@ -181,7 +184,8 @@ fn scan(text: &str, code_block: bool, multi_line: bool) -> Vec<Placeholder> {
             at += 1;
             continue;
         }
-        match bracket(text, at, &regions, multi_line) {
+        let found = closing.get(&at).and_then(|&close| bracket(text, at, close, &regions));
+        match found {
             Some((found, end)) => {
                 out.push(found);
                 at = end;
@@ -230,18 +234,30 @@ fn tokens(text: &str, regions: &Regions, out: &mut Vec<Placeholder>) {
     }
 }
 
-/// The placeholder opened by the `[` at `open`, and where scanning goes on.
-fn bracket(text: &str, open: usize, regions: &Regions, multi_line: bool) -> Option<(Placeholder, usize)> {
-    let close = closing(text, open, multi_line)?;
+/// How far a bracket of a paragraph may run over line breaks.
+const MULTI_LINE_REACH: usize = 300;
+
+/// Longest text inside a bracket that can be a placeholder: the templates'
+/// longest is under 300 bytes. Bounding it bounds the work per bracket;
+/// nested brackets would otherwise cost the square of their depth.
+const MAX_INNER: usize = 1000;
+
+/// The placeholder of the `[` at `open` closed at `close`, and where
+/// scanning goes on.
+fn bracket(text: &str, open: usize, close: usize, regions: &Regions) -> Option<(Placeholder, usize)> {
     let inner = &text[open + 1..close];
+    if inner.len() > MAX_INNER {
+        return None;
+    }
     let before = text[..open].chars().next_back();
     let after = text[close + 1..].chars().next();
     // Links, reference links and definitions, images, footnotes, escapes.
     if matches!(after, Some('(' | '[')) || matches!(before, Some('!' | '\\')) || inner.starts_with('^') {
         return None;
     }
-    let line_start = text[..open].rfind('\n').map_or(0, |i| i + 1);
-    if after == Some(':') && text[line_start..open].trim().is_empty() {
+    // Only blanks before it on its line: a reference definition.
+    let blanks = text[..open].trim_end_matches(|c: char| c.is_whitespace() && c != '\n');
+    if after == Some(':') && (blanks.is_empty() || blanks.ends_with('\n')) {
         return None;
     }
     let collapsed = inner.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -270,7 +286,7 @@ fn bracket(text: &str, open: usize, regions: &Regions, multi_line: bool) -> Opti
     let is_placeholder = (NAMES.contains(&collapsed.as_str()) && !indexing)
         || PHRASES.iter().any(|p| lower.starts_with(p))
         || (!in_code && is_snake_name(&collapsed))
-        || (!in_code && is_generic(&lower) && standalone(text, line_start, open, close));
+        || (!in_code && is_generic(&lower) && standalone(text, open, close));
     if !is_placeholder {
         return None;
     }
@@ -279,30 +295,29 @@ fn bracket(text: &str, open: usize, regions: &Regions, multi_line: bool) -> Opti
     Some((Placeholder { key, span: bracket_span, block: 0, fills }, close + 1))
 }
 
-/// The `]` matching the `[` at `open`: on the same line, or within the
-/// paragraph when `multi_line`.
-fn closing(text: &str, open: usize, multi_line: bool) -> Option<usize> {
-    let line_end = text[open..].find('\n').map_or(text.len(), |i| open + i);
-    let limit = if multi_line {
-        let paragraph_end = text[open..].find("\n\n").map_or(text.len(), |i| open + i);
-        paragraph_end.min(open + 300).min(text.len())
-    } else {
-        line_end
-    };
-    let mut depth = 0usize;
-    for (i, b) in text.as_bytes()[open..limit].iter().enumerate() {
-        match b {
-            b'[' => depth += 1,
+/// The `]` matching each `[` (by offset): on the same line, or, when
+/// `multi_line`, within the paragraph and [`MULTI_LINE_REACH`] bytes. One
+/// pass with a stack: looking for each `[`'s partner on its own cost the
+/// square of the nesting.
+fn closing_brackets(text: &str, multi_line: bool) -> HashMap<usize, usize> {
+    let bytes = text.as_bytes();
+    let mut open: Vec<usize> = Vec::new();
+    let mut pairs = HashMap::new();
+    for (at, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'[' => open.push(at),
             b']' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(open + i);
+                if let Some(start) = open.pop()
+                    && (!multi_line || at < start + MULTI_LINE_REACH)
+                {
+                    pairs.insert(start, at);
                 }
             }
+            b'\n' if !multi_line || bytes.get(at + 1) == Some(&b'\n') => open.clear(),
             _ => {}
         }
     }
-    None
+    pairs
 }
 
 /// The path around a bracket (`backend/[file].py`, `test_[name].py`,
@@ -358,19 +373,21 @@ fn is_generic(lower: &str) -> bool {
 }
 
 /// The bracket fills its line, list item, `**Field**:` value or table cell.
-fn standalone(text: &str, line_start: usize, open: usize, close: usize) -> bool {
-    let emphasis = |c: char| c.is_whitespace() || c == '*' || c == '_';
-    let before = text[line_start..open].trim_end_matches(emphasis);
-    let line_end = text[close..].find('\n').map_or(text.len(), |i| close + i);
-    let after = text[close + 1..line_end].trim_start_matches(emphasis);
+/// Reads only the characters that can be part of such a slot next to the
+/// bracket, not its whole line (many brackets on one long line).
+fn standalone(text: &str, open: usize, close: usize) -> bool {
+    let emphasis = |c: char| (c.is_whitespace() && c != '\n') || c == '*' || c == '_';
+    let marker = |c: char| c.is_ascii_digit() || matches!(c, '-' | '*' | '+' | '>' | '#' | '.' | ')' | ' ');
+    let before = text[..open].trim_end_matches(emphasis);
     let before_ok = before.is_empty()
-        || before.ends_with(':')
-        || before.ends_with('|')
-        || before
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '*' | '+' | '>' | '#' | '.' | ')' | ' '));
-    let after_ok =
-        after.is_empty() || after.starts_with('|') || after.chars().all(|c| matches!(c, '.' | ',' | ';'));
+        || before.ends_with(['\n', ':', '|'])
+        || before.trim_end_matches(marker).is_empty()
+        || before.trim_end_matches(marker).ends_with('\n');
+    let after = text[close + 1..].trim_start_matches(emphasis);
+    let after_ok = after.is_empty()
+        || after.starts_with(['\n', '|'])
+        || after.trim_start_matches(['.', ',', ';']).is_empty()
+        || after.trim_start_matches(['.', ',', ';']).starts_with('\n');
     before_ok && after_ok
 }
 
