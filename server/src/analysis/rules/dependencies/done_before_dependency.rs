@@ -11,8 +11,10 @@ declare_rule! {
     /// `- [x] T010 ... (depends on T008)` while T008 is `- [ ]`. The
     /// finding sits on the statement that made the dependency (the
     /// prerequisite as named there, on the task's line or in the
-    /// Dependencies section); the checked task, further statements and
-    /// each open prerequisite are related information. Done means a checked box, `DONE` or a
+    /// Dependencies section), one per statement however many tasks it
+    /// names: `T005-T017 before T018-T027` with nine of the later ones
+    /// ticked is one finding. The checked tasks and each open prerequisite
+    /// are related information. Done means a checked box, `DONE` or a
     /// `**Status**: Complete` line; a cancelled (struck-through)
     /// prerequisite does not count as open.
     ///
@@ -45,36 +47,47 @@ impl Rule for DoneBeforeDependency {
         let Some((file, doc)) = cx.tasks() else { return };
         let ranges = Ranges::of(doc);
         let rows = cx.rows();
-        // Checked task -> its open prerequisites (task indices) and where
-        // the statements making those dependencies name them.
-        let mut waiting: BTreeMap<usize, (Vec<usize>, Vec<Span>)> = BTreeMap::new();
+        // Per line of a statement: the checked tasks, their open
+        // prerequisites and where the statement names them.
+        let mut by_statement: BTreeMap<usize, Statement> = BTreeMap::new();
         for (edge, ends) in doc.edges.iter().zip(cx.edge_ends()) {
             let Some((from, to)) = ends.both() else { continue };
             if rows[from].done && !rows[to].finished() && from != to && !ranges.overlap(edge) {
-                let entry = waiting.entry(from).or_default();
-                entry.0.push(to);
-                entry.1.push(edge.to_span);
+                let line = file.document.line_of(edge.to_span.start);
+                let statement = by_statement.entry(line).or_default();
+                statement.done.push(from);
+                statement.open.push(to);
+                statement.spans.push(edge.to_span);
             }
         }
-        for (task, (mut open, mut statements)) in waiting {
-            open.sort_unstable();
-            open.dedup();
-            statements.sort_unstable_by_key(|s| (s.start, s.end));
-            statements.dedup();
-            let this = &doc.tasks[task];
-            let names: Vec<String> = open.iter().map(|&p| doc.tasks[p].id().to_string()).collect();
-            let which = if open.len() == 1 { "which is" } else { "which are" };
-            let message =
-                format!("{} is done but depends on {}, {which} still open", this.id(), join_names(&names));
-            // The finding sits on the statement that made the dependency;
-            // the ticked task and the other statements are related.
-            let mut diagnostic = cx
-                .report(Self::META.default_severity, file, statements[0], message)
-                .with_related(&file.rel, this.id_span(), format!("{} is ticked here", this.id()));
-            for &other in statements.iter().skip(1).take(20) {
-                diagnostic = diagnostic.with_related(&file.rel, other, "also depends on it here");
+        for mut statement in by_statement.into_values() {
+            for list in [&mut statement.done, &mut statement.open] {
+                list.sort_unstable();
+                list.dedup();
             }
-            for &p in open.iter().take(20) {
+            let anchor = statement.spans.iter().copied().min_by_key(|s| (s.start, s.end));
+            let Some(anchor) = anchor else { continue };
+            let names = |tasks: &[usize]| -> Vec<String> {
+                tasks.iter().map(|&t| doc.tasks[t].id().to_string()).collect()
+            };
+            let (done, open) = (names(&statement.done), names(&statement.open));
+            let (is, depends) = if done.len() == 1 { ("is", "depends") } else { ("are", "depend") };
+            let which = if open.len() == 1 { "which is" } else { "which are" };
+            let message = format!(
+                "{} {is} done but {depends} on {}, {which} still open",
+                join_names(&done),
+                join_names(&open)
+            );
+            let mut diagnostic = cx.report(Self::META.default_severity, file, anchor, message);
+            for &t in statement.done.iter().take(20) {
+                let task = &doc.tasks[t];
+                diagnostic = diagnostic.with_related(
+                    &file.rel,
+                    task.id_span(),
+                    format!("{} is ticked here", task.id()),
+                );
+            }
+            for &p in statement.open.iter().take(20) {
                 let prerequisite = &doc.tasks[p];
                 diagnostic = diagnostic.with_related(
                     &file.rel,
@@ -85,6 +98,14 @@ impl Rule for DoneBeforeDependency {
             out.push(diagnostic);
         }
     }
+}
+
+/// What one statement (one line) says that a ticked task waits for.
+#[derive(Default)]
+struct Statement {
+    done: Vec<usize>,
+    open: Vec<usize>,
+    spans: Vec<Span>,
 }
 
 #[cfg(test)]
@@ -120,6 +141,16 @@ mod tests {
         let text = "## Phase 1: Setup\n\n- [x] T001 a\n- [ ] T002 ~~b~~\n- [ ] T003 c\n\n## Phase 2: Core\n\n\
                     - [x] T004 d (depends on T001, T002)\n- [ ] T005 e (depends on T003)\n";
         assert!(check(CODE, &[("tasks.md", text)]).is_empty());
+    }
+
+    #[test]
+    fn one_statement_is_one_finding_however_many_tasks_it_names() {
+        let text = "- [ ] T001 a\n- [ ] T002 b\n- [x] T003 c\n- [x] T004 d\n- [X] T005 e\n\n## Dependencies\n\n\
+                    - T001-T002 (tests) must be written before T003-T005 implementations.\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:9: T003, T004 and T005 are done but depend on T001 and T002, which are still open"]
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use super::support::{join_names, written};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
+use crate::model::feature::FeatureFile;
 use crate::text::Span;
 
 declare_rule! {
@@ -10,9 +11,10 @@ declare_rule! {
     /// Reports a dependency that names a task ID no task of tasks.md has:
     /// `(depends on T099)` when there is no T099, or `T099 blocks T010` in
     /// the Dependencies section. Either side of a statement counts; each
-    /// written reference is reported once, however many edges it makes, and
-    /// an ID written twice on one line is one finding with the second use
-    /// as related information.
+    /// line is reported once, however many edges it makes and unknown IDs
+    /// it names: an ID written twice on one line, or several unknown IDs on
+    /// one line (a list whose tasks lost their IDs), is one finding with
+    /// the other uses as related information.
     ///
     /// Only references that are part of a dependency statement are
     /// checked (inline `depends on`, `**Depends on**:` bullets, prose with
@@ -63,40 +65,66 @@ impl Rule for UnknownTaskReference {
                 push_unique(&mut unknown.entry(edge.from_span).or_default().1, written(doc, edge.to));
             }
         }
-        // The same unknown ID written twice on one line ("T001 before T099;
-        // T002 before T099") is one problem: one finding, the other uses
-        // as related locations.
-        let mut by_line: BTreeMap<(usize, String), Grouped> = BTreeMap::new();
+        // One line is one finding: the same unknown ID twice ("T001 before
+        // T099; T002 before T099") or several unknown IDs on it.
+        let mut by_line: BTreeMap<usize, Vec<(String, Grouped)>> = BTreeMap::new();
         for (span, (dependents, prerequisites)) in unknown {
             let id = file.document.slice(span).to_string();
-            let key = (file.document.line_of(span.start), id);
-            let entry = by_line.entry(key).or_insert_with(|| (span, Vec::new(), Vec::new(), Vec::new()));
+            let on_line = by_line.entry(file.document.line_of(span.start)).or_default();
+            let at = match on_line.iter().position(|(known, _)| *known == id) {
+                Some(at) => at,
+                None => {
+                    on_line.push((id, (span, Vec::new(), Vec::new(), Vec::new())));
+                    on_line.len() - 1
+                }
+            };
+            let entry = &mut on_line[at].1;
             if entry.0 != span {
                 entry.1.push(span);
             }
             dependents.into_iter().for_each(|d| push_unique(&mut entry.2, d));
             prerequisites.into_iter().for_each(|p| push_unique(&mut entry.3, p));
         }
-        let mut grouped: Vec<_> = by_line.into_iter().map(|((_, id), rest)| (id, rest)).collect();
-        grouped.sort_by_key(|(_, (span, ..))| span.start);
-        for (id, (span, again, dependents, prerequisites)) in grouped {
-            let message = match (&dependents[..], &prerequisites[..]) {
-                ([one], _) => format!("{id} is not a task of this list ({one} depends on it)"),
-                ([_, ..], _) => {
-                    format!("{id} is not a task of this list ({} depend on it)", join_names(&dependents))
+        for mut on_line in by_line.into_values() {
+            on_line.sort_by_key(|(_, (span, ..))| span.start);
+            let diagnostic = match &on_line[..] {
+                [(id, grouped)] => one_id(cx, file, id, grouped),
+                [(_, (span, ..)), ..] => {
+                    let ids: Vec<String> = on_line.iter().map(|(id, _)| id.clone()).collect();
+                    let message = format!("{} are not tasks of this list", join_names(&ids));
+                    let mut diagnostic = cx.report(Self::META.default_severity, file, *span, message);
+                    let others = on_line.iter().flat_map(|(id, (first, again, ..))| {
+                        std::iter::once(first).chain(again).map(move |span| (id, *span))
+                    });
+                    for (id, other) in others.skip(1).take(20) {
+                        diagnostic = diagnostic.with_related(&file.rel, other, format!("{id} is named here"));
+                    }
+                    diagnostic
                 }
-                ([], [_, ..]) => {
-                    format!("{id} is not a task of this list (it depends on {})", join_names(&prerequisites))
-                }
-                ([], []) => format!("{id} is not a task of this list"),
+                [] => continue,
             };
-            let mut diagnostic = cx.report(Self::META.default_severity, file, span, message);
-            for other in again {
-                diagnostic = diagnostic.with_related(&file.rel, other, "named again here");
-            }
             out.push(diagnostic);
         }
     }
+}
+
+/// The finding for one unknown ID on a line, with the tasks on the other
+/// side of its statements.
+fn one_id(cx: &Context<'_>, file: &FeatureFile, id: &str, grouped: &Grouped) -> Diagnostic {
+    let (span, again, dependents, prerequisites) = grouped;
+    let message = match (&dependents[..], &prerequisites[..]) {
+        ([one], _) => format!("{id} is not a task of this list ({one} depends on it)"),
+        ([_, ..], _) => format!("{id} is not a task of this list ({} depend on it)", join_names(dependents)),
+        ([], [_, ..]) => {
+            format!("{id} is not a task of this list (it depends on {})", join_names(prerequisites))
+        }
+        ([], []) => format!("{id} is not a task of this list"),
+    };
+    let mut diagnostic = cx.report(UnknownTaskReference::META.default_severity, file, *span, message);
+    for &other in again {
+        diagnostic = diagnostic.with_related(&file.rel, other, "named again here");
+    }
+    diagnostic
 }
 
 /// One unknown ID on one line: its first span, its other spans, and the
@@ -158,6 +186,18 @@ mod tests {
         assert_eq!(
             check(CODE, &[("tasks.md", text)]),
             ["tasks.md:6: T077 is not a task of this list (T001 and T002 depend on it)"]
+        );
+    }
+
+    #[test]
+    fn several_unknown_ids_on_one_line_are_one_finding() {
+        // A list whose task lines lost their IDs ("DONE [P] Create ...")
+        // and whose notes still name them.
+        let text = "- [X] T001 a\nDONE [P] b\nDONE c\n\n## Dependencies\n\n\
+                    - Store (T009) before the panel (T010) and the wiring (T012/T013).\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:7: T009, T010, T012 and T013 are not tasks of this list"]
         );
     }
 
