@@ -2,9 +2,11 @@
 //! clickable; `path/to/file.ts:101-104` opens the file at line 101.
 //!
 //! The disk is not ours to touch here: the caller says whether a path
-//! exists, and where.
+//! exists, and where. A target is shown without `.` and `..`, and one
+//! that lies outside the folders the caller allows (the workspace) is no
+//! link: `../../etc/passwd` in a document opens nothing.
 
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use crate::model::feature::{DocModel, Feature};
 use crate::model::scan::MentionKind;
@@ -21,8 +23,14 @@ pub struct Link {
 }
 
 /// Links of file `rel` for the paths `exists` resolves (it gets the path
-/// as written, without a `:line` suffix, and answers where it is).
-pub fn document_links(feature: &Feature, rel: &str, exists: &dyn Fn(&str) -> Option<PathBuf>) -> Vec<Link> {
+/// as written, without a `:line` suffix, and answers where it is) to a
+/// place inside one of `inside`.
+pub fn document_links(
+    feature: &Feature,
+    rel: &str,
+    exists: &dyn Fn(&str) -> Option<PathBuf>,
+    inside: &[PathBuf],
+) -> Vec<Link> {
     let Some(file) = feature.file(rel) else { return Vec::new() };
     let Some(blocks) = file.blocks.as_deref() else { return Vec::new() };
     let mut named: Vec<(Span, &str, Option<u32>)> = Vec::new();
@@ -46,8 +54,34 @@ pub fn document_links(feature: &Feature, rel: &str, exists: &dyn Fn(&str) -> Opt
     }
     named
         .into_iter()
-        .filter_map(|(span, path, line)| exists(path).map(|target| Link { span, target, line }))
+        .filter_map(|(span, path, line)| {
+            let target = exists(path).and_then(|target| lexically_normal(&target))?;
+            inside.iter().any(|root| target.starts_with(root)).then_some(Link { span, target, line })
+        })
         .collect()
+}
+
+/// `path` with its `.` and `..` components resolved by name, without the
+/// disk; `None` when a `..` would climb above its root. A path without
+/// them is kept as it is (with its trailing `/`).
+pub fn lexically_normal(path: &Path) -> Option<PathBuf> {
+    if !path.components().any(|c| matches!(c, Component::CurDir | Component::ParentDir)) {
+        return Some(path.to_path_buf());
+    }
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let climbed = matches!(out.components().next_back(), Some(Component::Normal(_))) && out.pop();
+                if !climbed {
+                    return None;
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    Some(out)
 }
 
 /// The line of `:101` or `:101-104` right after a path.
@@ -72,7 +106,7 @@ mod tests {
             ["src/app.py", "web/help.ts"].contains(&path).then(|| PathBuf::from("/repo").join(path))
         };
         let file = feature.file("tasks.md").unwrap();
-        let shown: Vec<String> = document_links(&feature, "tasks.md", &exists)
+        let shown: Vec<String> = document_links(&feature, "tasks.md", &exists, &[PathBuf::from("/repo")])
             .iter()
             .map(|l| format!("{:?} -> {} line {:?}", file.document.slice(l.span), l.target.display(), l.line))
             .collect();
@@ -92,7 +126,7 @@ mod tests {
         let feature = feature(&[("plan.md", plan)]);
         let exists = |path: &str| (path == "backend/src/models/").then(|| PathBuf::from("/repo").join(path));
         let file = feature.file("plan.md").unwrap();
-        let shown: Vec<String> = document_links(&feature, "plan.md", &exists)
+        let shown: Vec<String> = document_links(&feature, "plan.md", &exists, &[PathBuf::from("/repo")])
             .iter()
             .map(|l| format!("{:?} -> {}", file.document.slice(l.span), l.target.display()))
             .collect();
@@ -104,5 +138,23 @@ mod tests {
         .assert_debug_eq(&shown);
         assert_eq!(line_after(":12-14 x"), Some(12));
         assert_eq!(line_after(": x"), None);
+    }
+
+    #[test]
+    fn targets_lose_dot_dot_and_stay_inside_the_workspace() {
+        let tasks = "- [ ] T001 Edit ../src/app.py, ../../../etc/passwd and ./docs/./a.md\n";
+        let feature = feature(&[("tasks.md", tasks)]);
+        // As the server resolves: against the feature folder.
+        let exists = |path: &str| Some(PathBuf::from("/repo/specs/001-a").join(path));
+        let targets: Vec<PathBuf> = document_links(&feature, "tasks.md", &exists, &[PathBuf::from("/repo")])
+            .into_iter()
+            .map(|l| l.target)
+            .collect();
+        assert_eq!(
+            targets,
+            [PathBuf::from("/repo/specs/src/app.py"), PathBuf::from("/repo/specs/001-a/docs/a.md")]
+        );
+        assert_eq!(lexically_normal(Path::new("/a/../../b")), None);
+        assert_eq!(lexically_normal(Path::new("/a/./b/../c")), Some(PathBuf::from("/a/c")));
     }
 }

@@ -148,11 +148,13 @@ impl Document {
     }
 
     /// Position of a byte offset, counted in `encoding`. Offsets past the end
-    /// or inside a character are clamped to the nearest boundary before them.
+    /// or inside a character are clamped to the nearest boundary before them;
+    /// a byte order mark is no column (an offset inside it is column 0).
     pub fn position_of(&self, offset: usize, encoding: PositionEncoding) -> Position {
         let offset = self.floor_char_boundary(offset);
         let line = self.rope.byte_to_line(offset);
-        let line_start = self.rope.line_to_byte(line);
+        let line_start = self.content_start(line);
+        let offset = offset.max(line_start);
         let character = match encoding {
             PositionEncoding::Utf8 => offset - line_start,
             PositionEncoding::Utf16 => {
@@ -165,6 +167,13 @@ impl Document {
         Position::new(line as u32, character as u32)
     }
 
+    /// Where line `line`'s columns start: after a byte order mark on the
+    /// first line, which editors strip and no one counts as a column.
+    fn content_start(&self, line: usize) -> usize {
+        let bom = line == 0 && self.rope.len_chars() > 0 && self.rope.char(0) == '\u{feff}';
+        self.rope.line_to_byte(line) + if bom { '\u{feff}'.len_utf8() } else { 0 }
+    }
+
     /// Byte offset of a position counted in `encoding`. As LSP asks, a line
     /// past the end means the end of the text, and a column past the end of
     /// its line means the end of that line; a column inside a character (a
@@ -174,7 +183,8 @@ impl Document {
         if line >= self.rope.len_lines() {
             return self.len();
         }
-        let content = self.line_span(line);
+        let mut content = self.line_span(line);
+        content.start = self.content_start(line).min(content.end);
         let wanted = position.character as usize;
         let rope = &self.rope;
         let offset = match encoding {
@@ -261,6 +271,23 @@ mod tests {
 
     fn pos(line: u32, character: u32) -> Position {
         Position::new(line, character)
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_no_column_of_the_first_line() {
+        let doc = Document::new("\u{feff}- [ ] T001 a\nb\n", 0);
+        for encoding in [Utf8, Utf16, Utf32] {
+            assert_eq!(doc.position_of(3, encoding), pos(0, 0), "{encoding:?}");
+            assert_eq!(doc.position_of(0, encoding), pos(0, 0), "{encoding:?}");
+            assert_eq!(doc.position_of(9, encoding), pos(0, 6), "{encoding:?}");
+            assert_eq!(doc.offset_of(pos(0, 0), encoding), 3, "{encoding:?}");
+            assert_eq!(doc.offset_of(pos(0, 6), encoding), 9, "{encoding:?}");
+            assert_eq!(doc.position_of(16, encoding), pos(1, 0), "{encoding:?}");
+        }
+        // An edit at the start of the text goes after the mark, which stays first.
+        let mut doc = doc;
+        doc.apply_change(&ContentChange::replace(PositionRange::new(pos(0, 0), pos(0, 0)), "x"), Utf16);
+        assert_eq!(doc.text(), "\u{feff}x- [ ] T001 a\nb\n");
     }
 
     #[test]

@@ -179,25 +179,52 @@ fn snippet(
     let _ = writeln!(out, "{blank} {} {}{}", gutter("|"), " ".repeat(before), paint(mark_style, &marks));
 }
 
-/// The line as shown (tabs expanded, control characters replaced), the
-/// display width before byte `start`, and the width of `start..end`.
+/// The widest code frame: a longer line (a generated 60 KB line) is shown
+/// as a window of this many columns around the range, cut with `…`.
+const FRAME_WIDTH: usize = 120;
+/// Columns shown before the range when a line is cut.
+const FRAME_CONTEXT: usize = 40;
+
+/// The line as shown (tabs expanded, control characters replaced, cut to
+/// [`FRAME_WIDTH`]), the display width before byte `start`, and the width
+/// of `start..end`.
 fn layout(text: &str, start: usize, end: usize) -> (String, usize, usize) {
-    let mut shown = String::with_capacity(text.len());
-    let (mut before, mut under) = (0, 0);
-    for (offset, c) in text.char_indices() {
-        let (piece, width) = match c {
-            '\t' => (" ".repeat(TAB_WIDTH), TAB_WIDTH),
-            c if c.is_control() => (control_picture(c).to_string(), 1),
-            c => (c.to_string(), c.width().unwrap_or(0)),
-        };
-        shown.push_str(&piece);
+    let pieces = || {
+        text.char_indices().map(|(offset, c)| match c {
+            '\t' => (offset, " ".repeat(TAB_WIDTH), TAB_WIDTH),
+            c if c.is_control() => (offset, control_picture(c).to_string(), 1),
+            c => (offset, c.to_string(), c.width().unwrap_or(0)),
+        })
+    };
+    let (mut before, mut under, mut total) = (0, 0, 0);
+    for (offset, _, width) in pieces() {
+        total += width;
         if offset < start {
             before += width;
         } else if offset < end {
             under += width;
         }
     }
-    (shown, before, under)
+    // The columns shown: all of a short line, else a window that starts a
+    // little before the range.
+    let from = if total <= FRAME_WIDTH { 0 } else { before.saturating_sub(FRAME_CONTEXT) };
+    let to = from + FRAME_WIDTH;
+    let mut shown = String::from(if from > 0 { "…" } else { "" });
+    let mut column = 0;
+    for (_, piece, width) in pieces() {
+        if column >= from && column + width <= to {
+            shown.push_str(&piece);
+        }
+        column += width;
+        if column >= to {
+            break;
+        }
+    }
+    if total > to {
+        shown.push('…');
+    }
+    let cut = usize::from(from > 0);
+    (shown, before - from + cut, under.min(to.saturating_sub(before)))
 }
 
 /// The visible stand-in of a control character: its Unicode control
@@ -240,6 +267,22 @@ pub fn summary_line(summary: &Summary) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_its_range() {
+        let text = format!("{}T077{}", "word ".repeat(12_000), " tail".repeat(12_000));
+        let start = text.find("T077").unwrap();
+        let (shown, before, under) = layout(&text, start, start + 4);
+        assert!(shown.chars().count() <= FRAME_WIDTH + 2, "{} columns", shown.chars().count());
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        let marked: String = shown.chars().skip(before).take(under).collect();
+        assert_eq!(marked, "T077");
+        // A range running past the window is underlined to its edge.
+        let (shown, before, under) = layout(&text, start, text.len());
+        assert_eq!(before + under, shown.chars().count() - 1);
+        // Short lines are shown whole.
+        assert_eq!(layout("- [ ] T001 a", 6, 10), ("- [ ] T001 a".to_string(), 6, 4));
+    }
 
     #[test]
     fn carets_follow_display_width() {

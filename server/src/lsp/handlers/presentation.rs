@@ -282,7 +282,14 @@ pub fn document_link(backend: &Backend, params: lsp::DocumentLinkParams) -> Opti
             .or_else(|| own_dir.as_ref().map(|dir| dir.join(path.trim_start_matches("./"))))
             .filter(|p| p.is_file())
     };
-    let links = document_links(&at.snapshot.feature, &at.rel, &exists);
+    // Links point inside the workspace folders; a client without any
+    // (single files opened) gets those inside the repository.
+    let mut inside = backend.world.workspace_roots();
+    if inside.is_empty() {
+        let repository = root.ancestors().find(|dir| dir.file_name().is_some_and(|n| n == "specs"));
+        inside.push(repository.and_then(Path::parent).unwrap_or(&root).to_path_buf());
+    }
+    let links = document_links(&at.snapshot.feature, &at.rel, &exists, &inside);
     Some(
         links
             .iter()
