@@ -35,6 +35,8 @@ fn fragment() -> impl Strategy<Value = String> {
                 .to_string()
         ),
         Just("- [x] T051 Implement endpoint in backend/src/api/invites.py (depends on T052)\n".to_string()),
+        Just("- [ ] T052 [US1] Unit tests in tests/unit/test_invites.py\n".to_string()),
+        Just("  **Status**: COMPLETE\n".to_string()),
         Just("- T003 blocks T001\n".to_string()),
         Just("## Phase 9: User Story 2 - Revoke (Priority: P2)\n".to_string()),
         Just("## Dependencies\n".to_string()),

@@ -70,6 +70,10 @@ pub(crate) struct BlockFacts {
     /// A task line's test or implementation subjects
     /// (test-after-implementation).
     pub role: OnceLock<RoleFacts>,
+    /// On the first task line of a phase: the phase's tests that come
+    /// after the implementation they test, for its tasks as they were
+    /// (test-after-implementation). Typing in one phase leaves the others'.
+    pub late_tests: Keyed<roles::PhaseTasks, Arc<[(u32, u32)]>>,
     /// Why a task line may name no file (missing-file-path).
     pub pathless: OnceLock<PathlessFacts>,
     /// Documents the block claims or links to, in order: (span, name as

@@ -1,6 +1,6 @@
 use std::collections::{HashMap, HashSet};
 
-use crate::analysis::facts::roles::{RoleFacts, RoleSummary, strip_test_marks};
+use crate::analysis::facts::roles::{PhaseInput, PhaseTasks, RoleFacts, RoleSummary, strip_test_marks};
 use crate::analysis::table::DetailFacts;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
@@ -144,6 +144,8 @@ impl Rule for TestAfterImplementation {
 /// the implementation of what it tests and before no other one (a test
 /// followed by its own implementation is a TDD cycle, whatever came
 /// before). Tests inside a Tests subsection are the subsection rule's.
+/// Kept in the facts of the phase's first task line for the phase's tasks
+/// as they are: a keystroke in one phase works out that phase alone.
 fn late_tests_in(doc: &TasksDoc, phase: &Phase, cx: &Context) -> Vec<(usize, usize)> {
     let (rows, lines) = (cx.rows(), cx.lines());
     let in_tests_subsection = |task: &Task| {
@@ -157,10 +159,25 @@ fn late_tests_in(doc: &TasksDoc, phase: &Phase, cx: &Context) -> Vec<(usize, usi
             && !in_tests_subsection(&doc.tasks[i])
             && is_test(lines[i].summary.role, cx.details(i))
     };
-    if !phase.tasks.iter().any(checked) {
+    let Some(&first) = phase.tasks.first().filter(|_| phase.tasks.iter().any(checked)) else {
         return Vec::new();
-    }
-    let roles: Vec<Role> = phase.tasks.iter().map(|&i| role(&doc.tasks[i])).collect();
+    };
+    let inputs = || {
+        phase.tasks.iter().map(|&i| (&doc.tasks[i], rows[i].finished(), in_tests_subsection(&doc.tasks[i])))
+    };
+    let facts = &cx.lines()[first].facts;
+    let late = facts
+        .late_tests
+        .get(|kept| kept.matches(inputs()), || (PhaseTasks::of(inputs()), late_positions(inputs()).into()));
+    late.iter()
+        .map(|&(test, implementation)| (phase.tasks[test as usize], phase.tasks[implementation as usize]))
+        .collect()
+}
+
+/// [`late_tests_in`] of one phase's tasks: positions in the phase.
+fn late_positions<'t>(tasks: impl Iterator<Item = PhaseInput<'t>>) -> Vec<(u32, u32)> {
+    let tasks: Vec<PhaseInput> = tasks.collect();
+    let roles: Vec<Role> = tasks.iter().map(|&(task, _, _)| role(task)).collect();
     // Positions (into `roles`, in order) of the implementations naming
     // each file stem and each code name.
     let mut by_file: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -178,8 +195,8 @@ fn late_tests_in(doc: &TasksDoc, phase: &Phase, cx: &Context) -> Vec<(usize, usi
     let mut out = Vec::new();
     for (at, role) in roles.iter().enumerate() {
         let Role::Test(subjects) = role else { continue };
-        let index = phase.tasks[at];
-        if rows[index].finished() || in_tests_subsection(&doc.tasks[index]) {
+        let (_, finished, in_tests_subsection) = tasks[at];
+        if finished || in_tests_subsection {
             continue;
         }
         // What the test is about, looked up as implementation files (by
@@ -200,7 +217,7 @@ fn late_tests_in(doc: &TasksDoc, phase: &Phase, cx: &Context) -> Vec<(usize, usi
             after |= positions.last().is_some_and(|&p| p > at);
         }
         if let (Some(before), false) = (before, after) {
-            out.push((phase.tasks[at], phase.tasks[before]));
+            out.push((at as u32, before as u32));
         }
     }
     out
