@@ -18,6 +18,7 @@
 
 pub(crate) mod concerns;
 pub(crate) mod coverage;
+pub(crate) mod defined;
 pub(crate) mod matching;
 pub(crate) mod pathless;
 pub(crate) mod placeholders;
@@ -74,6 +75,14 @@ pub(crate) struct BlockFacts {
     /// after the implementation they test, for its tasks as they were
     /// (test-after-implementation). Typing in one phase leaves the others'.
     pub late_tests: Keyed<roles::PhaseTasks, Arc<[(u32, u32)]>>,
+    /// On the first block of the first document that may define
+    /// requirement IDs: what the feature's documents define
+    /// (unknown-requirement-reference), for those documents as they were.
+    pub defined: Keyed<defined::DefiningDocs, Arc<defined::DefinedIds>>,
+    /// The block's citations of IDs those documents do not define and of
+    /// acceptance scenarios spec.md does not have, with their messages
+    /// (unknown-requirement-reference); `None`: none.
+    pub unknown_ids: Keyed<Weak<defined::DefinedIds>, Option<Arc<[(crate::text::Span, String)]>>>,
     /// Why a task line may name no file (missing-file-path).
     pub pathless: OnceLock<PathlessFacts>,
     /// Documents the block claims or links to, in order: (span, name as

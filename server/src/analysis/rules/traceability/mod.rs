@@ -2,7 +2,6 @@
 //! feature never defines, requirements too vague to trace a test to, and
 //! task lists without the IDs every trace needs.
 
-mod defined;
 mod tasks_without_ids;
 mod unknown_requirement_reference;
 mod vague_requirement;

@@ -1,11 +1,12 @@
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use super::defined::{DefinedIds, IdKey, listed_id_len};
+use crate::analysis::facts::defined::{DefinedIds, IdKey, listed_id_len};
+use crate::analysis::facts::{BlockFacts, same};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::blocks::ScannedBlock;
 use crate::model::checklist::acceptance_id;
-use crate::model::feature::FeatureFile;
 use crate::model::ids::word_starts_at;
 use crate::model::scan::MentionKind;
 use crate::model::spec::SpecDoc;
@@ -56,33 +57,61 @@ impl Rule for UnknownRequirementReference {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let defined = DefinedIds::of(cx.feature);
+        let defined = DefinedIds::shared(cx.feature);
         let spec = cx.feature.spec().map(|(_, spec)| spec);
         let has_stories = spec.is_some_and(|s| s.stories.iter().any(|story| story.number.is_some()));
         if defined.is_empty() && !has_stories {
             return;
         }
-        let extra: Vec<&str> = defined.extra_families().collect();
+        let citations =
+            Citations { extra: defined.extra_families().collect(), spec: spec.filter(|_| has_stories) };
         for (file, blocks) in cx.feature.markdown_files() {
             for block in blocks.iter() {
                 if matches!(block.scan.kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter) {
                     continue;
                 }
-                for (id, span) in cited_ids(block, &extra) {
-                    if let Some(message) = unknown_id(&defined, id) {
-                        out.push(cx.report(Self::META.default_severity, file, block.abs(span), message));
-                    }
-                }
-                if let Some(spec) = spec.filter(|_| has_stories) {
-                    acceptance_citations(cx, file, block, spec, out);
+                // What the block cites depends on its text, the definitions
+                // and spec.md (part of what they were read from): kept in
+                // its facts, a keystroke elsewhere reads it back.
+                let facts = BlockFacts::of(&block.scan);
+                let found = match facts.unknown_ids.peek(|key| same(key, &defined)) {
+                    Some(found) => found.clone(),
+                    None => facts.unknown_ids.get(
+                        |key| same(key, &defined),
+                        || (Arc::downgrade(&defined), citations.unknown_in(&defined, block)),
+                    ),
+                };
+                for (span, message) in found.iter().flat_map(|found| found.iter()) {
+                    out.push(cx.report(Self::META.default_severity, file, block.abs(*span), message.clone()));
                 }
             }
         }
     }
 }
 
-/// Every requirement-like ID a block cites: the scanner's requirement
-/// mentions, and IDs of the `extra` families it does not know (`CR-`).
+/// What a block's citations are checked against, besides the definitions.
+struct Citations<'a> {
+    /// ID families other documents define, looked for in the text.
+    extra: Vec<&'a str>,
+    /// spec.md, when its stories are numbered: acceptance citations.
+    spec: Option<&'a SpecDoc>,
+}
+
+impl Citations<'_> {
+    /// The unknown citations of `block`, spans relative to it; `None` for
+    /// none.
+    fn unknown_in(&self, defined: &DefinedIds, block: &ScannedBlock) -> Option<Arc<[(Span, String)]>> {
+        let mut found: Vec<(Span, String)> = cited_ids(block, &self.extra)
+            .into_iter()
+            .filter_map(|(id, span)| Some((span, unknown_id(defined, id)?)))
+            .collect();
+        if let Some(spec) = self.spec {
+            acceptance_citations(block, spec, &mut found);
+        }
+        (!found.is_empty()).then(|| found.into())
+    }
+}
+
 fn cited_ids<'b>(block: &'b ScannedBlock, extra: &[&str]) -> Vec<(&'b str, Span)> {
     let text = &*block.scan.text;
     let mut out: Vec<(&str, Span)> = block
@@ -135,13 +164,7 @@ fn unknown_id(defined: &DefinedIds, id: &str) -> Option<String> {
 }
 
 /// `US1/AC2` citations whose story or scenario spec.md lacks.
-fn acceptance_citations(
-    cx: &Context<'_>,
-    file: &FeatureFile,
-    block: &ScannedBlock,
-    spec: &SpecDoc,
-    out: &mut Vec<Diagnostic>,
-) {
+fn acceptance_citations(block: &ScannedBlock, spec: &SpecDoc, out: &mut Vec<(Span, String)>) {
     let text = &*block.scan.text;
     let mut scenarios: HashMap<u32, usize> = HashMap::new();
     for mention in &block.scan.mentions {
@@ -150,7 +173,7 @@ fn acceptance_citations(
             continue;
         }
         let Some((story, scenario, len)) = acceptance_id(&text[mention.span.start..]) else { continue };
-        let span = block.abs(Span::new(mention.span.start, mention.span.start + len));
+        let span = Span::new(mention.span.start, mention.span.start + len);
         let written = &text[mention.span.start..mention.span.start + len];
         let message = match spec.story(story) {
             None => format!("{written} cites User Story {story}, which spec.md does not have"),
@@ -162,7 +185,7 @@ fn acceptance_citations(
                 format!("{written} cites scenario {scenario} of User Story {story}, which has {count}")
             }
         };
-        out.push(cx.report(UnknownRequirementReference::META.default_severity, file, span, message));
+        out.push((span, message));
     }
 }
 

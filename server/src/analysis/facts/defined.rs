@@ -4,9 +4,11 @@
 //! `DESIGN-REQ-018`) count where a document lists them, one per line.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Weak};
 
+use super::{BlockFacts, same};
 use crate::model::blocks::BlockList;
-use crate::model::feature::{Feature, FeatureFile};
+use crate::model::feature::{DocModel, Feature, FeatureFile};
 use crate::model::kind::DocumentKind;
 use crate::model::markdown::lines;
 use crate::syntax::BlockKind;
@@ -63,7 +65,63 @@ pub(crate) struct Family {
     pub written: Vec<Box<str>>,
 }
 
+/// What [`DefinedIds::of`] reads, by identity: spec.md's model and the
+/// blocks of every document that may list IDs (all Markdown documents but
+/// tasks.md and checklists). A version of a document is a new value, so
+/// equal identities mean the same definitions.
+pub(crate) struct DefiningDocs {
+    spec: Option<Weak<crate::model::spec::SpecDoc>>,
+    files: Box<[(Arc<str>, Weak<BlockList>)]>,
+}
+
+impl DefiningDocs {
+    fn of(feature: &Feature) -> Self {
+        let files = defining_files(feature).map(|(file, blocks)| (file.rel.clone(), Arc::downgrade(blocks)));
+        DefiningDocs { spec: spec_model(feature).map(Arc::downgrade), files: files.collect() }
+    }
+
+    fn matches(&self, feature: &Feature) -> bool {
+        let spec = match (&self.spec, spec_model(feature)) {
+            (Some(kept), Some(spec)) => same(kept, spec),
+            (kept, spec) => kept.is_none() && spec.is_none(),
+        };
+        let mut files = defining_files(feature);
+        spec && self.files.iter().all(|(rel, kept)| {
+            files.next().is_some_and(|(file, blocks)| file.rel == *rel && same(kept, blocks))
+        }) && files.next().is_none()
+    }
+}
+
+/// The documents that may list IDs, with their blocks.
+fn defining_files(feature: &Feature) -> impl Iterator<Item = (&FeatureFile, &Arc<BlockList>)> {
+    feature
+        .files
+        .iter()
+        .filter(|file| !matches!(file.kind, DocumentKind::Tasks | DocumentKind::Checklist))
+        .filter_map(|file| file.blocks.as_ref().map(|blocks| (file, blocks)))
+}
+
+fn spec_model(feature: &Feature) -> Option<&Arc<crate::model::spec::SpecDoc>> {
+    feature.spec().and_then(|(file, _)| match &file.model {
+        DocModel::Spec(doc) => Some(doc),
+        _ => None,
+    })
+}
+
 impl DefinedIds {
+    /// [`DefinedIds::of`], kept in the facts of the first block of the
+    /// documents it reads while they stay as they are: every keystroke in
+    /// tasks.md asks again, and per-block findings are kept for it.
+    pub fn shared(feature: &Feature) -> Arc<DefinedIds> {
+        let first = defining_files(feature).find_map(|(_, blocks)| blocks.iter().next());
+        let Some(first) = first else { return Arc::new(DefinedIds::of(feature)) };
+        let facts = BlockFacts::of(&first.scan);
+        facts.defined.get(
+            |kept| kept.matches(feature),
+            || (DefiningDocs::of(feature), Arc::new(DefinedIds::of(feature))),
+        )
+    }
+
     pub fn of(feature: &Feature) -> Self {
         let mut defined = DefinedIds::default();
         if let Some((file, spec)) = feature.spec() {
