@@ -65,6 +65,10 @@ pub(crate) struct Family {
     pub written: Vec<Box<str>>,
 }
 
+/// A block's citations of what the documents do not define, with their
+/// messages (spans relative to the block); `None` for none.
+pub(crate) type UnknownCitations = Option<Arc<[(crate::text::Span, String)]>>;
+
 /// What [`DefinedIds::of`] reads, by identity: spec.md's model and the
 /// blocks of every document that may list IDs (all Markdown documents but
 /// tasks.md and checklists). A version of a document is a new value, so

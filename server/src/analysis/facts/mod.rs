@@ -82,7 +82,7 @@ pub(crate) struct BlockFacts {
     /// The block's citations of IDs those documents do not define and of
     /// acceptance scenarios spec.md does not have, with their messages
     /// (unknown-requirement-reference); `None`: none.
-    pub unknown_ids: Keyed<Weak<defined::DefinedIds>, Option<Arc<[(crate::text::Span, String)]>>>,
+    pub unknown_ids: Keyed<Weak<defined::DefinedIds>, defined::UnknownCitations>,
     /// Why a task line may name no file (missing-file-path).
     pub pathless: OnceLock<PathlessFacts>,
     /// Documents the block claims or links to, in order: (span, name as

@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::analysis::facts::defined::{DefinedIds, IdKey, listed_id_len};
+use crate::analysis::facts::defined::{DefinedIds, IdKey, UnknownCitations, listed_id_len};
 use crate::analysis::facts::{BlockFacts, same};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
@@ -100,7 +100,7 @@ struct Citations<'a> {
 impl Citations<'_> {
     /// The unknown citations of `block`, spans relative to it; `None` for
     /// none.
-    fn unknown_in(&self, defined: &DefinedIds, block: &ScannedBlock) -> Option<Arc<[(Span, String)]>> {
+    fn unknown_in(&self, defined: &DefinedIds, block: &ScannedBlock) -> UnknownCitations {
         let mut found: Vec<(Span, String)> = cited_ids(block, &self.extra)
             .into_iter()
             .filter_map(|(id, span)| Some((span, unknown_id(defined, id)?)))
