@@ -19,9 +19,13 @@ fn main() -> std::io::Result<()> {
     }
     let folders: Vec<_> = roots.iter().flat_map(|root| read_folders(root)).collect();
     let seeds = seeds(&folders);
-    for (target, inputs) in
-        [("scan", &seeds.scan), ("edits", &seeds.incremental), ("feature_fixes", &seeds.feature)]
-    {
+    let protocol = specls::lsp::fuzzing::seeds();
+    for (target, inputs) in [
+        ("scan", &seeds.scan),
+        ("edits", &seeds.incremental),
+        ("feature_fixes", &seeds.feature),
+        ("protocol", &protocol),
+    ] {
         let dir = out.join(target);
         std::fs::create_dir_all(&dir)?;
         for (i, input) in inputs.iter().enumerate() {

@@ -5,7 +5,7 @@
 //! answer every request, and a hover on a document the sequence did not
 //! touch must still give the answer it gave before.
 //!
-//! `cargo test` runs it over a few seeds (`tests::seeds`), so it is tested
+//! `cargo test` runs it over a few seeds ([`seeds`]), so it is tested
 //! without libFuzzer too.
 
 use std::collections::HashMap;
@@ -331,29 +331,33 @@ impl<'a> Script<'a> {
     }
 }
 
+/// A few hand-made scripts: every opcode, bad frames between good ones,
+/// positions far out of range. `cargo test` runs them; they seed the fuzz
+/// target (`fuzz_seeds`).
+pub fn seeds() -> Vec<Vec<u8>> {
+    let mut all_ops = Vec::new();
+    for op in 0..9u8 {
+        all_ops.extend([op, 3, b'a', b'b', b'c', 1, 2, 255, 7, 4]);
+    }
+    vec![
+        Vec::new(),
+        all_ops,
+        // didOpen a scratch tasks.md, then hover past its end.
+        [&[2u8, 0, 24][..], b"- [ ] T001 a in src/a.py", &[4, 0, 0, 255, 1, 3, 255, 9, 0, 0]].concat(),
+        // Garbage, a bad header, a body that is not JSON-RPC.
+        [&[1u8, 20][..], b"Content-Length: x\r\n\r\n", &[0, 2], b"[]", &[0, 5], b"hello"].concat(),
+        // shutdown as a request name: every later request still answered.
+        [&[8u8, 8][..], b"shutdown", &[0, 0, 0, 4, 0, 5, 1, 1, 1, 1]].concat(),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A few hand-made scripts: every opcode, bad frames between good
-    /// ones, positions far out of range.
     #[test]
-    fn seeds() {
-        let mut all_ops = Vec::new();
-        for op in 0..9u8 {
-            all_ops.extend([op, 3, b'a', b'b', b'c', 1, 2, 255, 7, 4]);
-        }
-        let seeds: Vec<Vec<u8>> = vec![
-            Vec::new(),
-            all_ops,
-            // didOpen a scratch tasks.md, then hover past its end.
-            [&[2u8, 0, 24][..], b"- [ ] T001 a in src/a.py", &[4, 0, 0, 255, 1, 3, 255, 9, 0, 0]].concat(),
-            // Garbage, a bad header, a body that is not JSON-RPC.
-            [&[1u8, 20][..], b"Content-Length: x\r\n\r\n", &[0, 2], b"[]", &[0, 5], b"hello"].concat(),
-            // shutdown as a request name: every later request still answered.
-            [&[8u8, 8][..], b"shutdown", &[0, 0, 0, 4, 0, 5, 1, 1, 1, 1]].concat(),
-        ];
-        for seed in seeds {
+    fn hand_made_scripts() {
+        for seed in seeds() {
             protocol_session(&seed);
         }
     }
