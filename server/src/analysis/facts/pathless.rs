@@ -93,7 +93,25 @@ impl PathlessFacts {
     }
 }
 
+/// Words of a short label ("Edge Case 1:", "Final smoke test:") that
+/// announce a check done by hand.
+const MANUAL_CHECK_LABELS: &[&str] =
+    &["case", "scenario", "smoke", "manual", "walkthrough", "verification", "qa", "acceptance", "e2e"];
+/// "Edge Case 1: Open modal ... → verify it stays open", "Final smoke
+/// test: go through the workflow": a check done by hand, which writes no
+/// file, says so in its label. An arrow alone says nothing: "Implement
+/// the payment flow: create intent → confirm payment" writes code.
+fn is_manual_check(description: &str) -> bool {
+    let lower = description.to_lowercase();
+    let word = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+    let label = lower.split_once(':').map(|(label, _)| label).filter(|l| l.split_whitespace().count() <= 5);
+    label.is_some_and(|l| l.split_whitespace().any(|w| MANUAL_CHECK_LABELS.contains(&&*word(w))))
+}
+
 fn writes_nothing(description: &str) -> bool {
+    if is_manual_check(description) {
+        return true;
+    }
     let first = description
         .split_whitespace()
         .next()

@@ -21,6 +21,9 @@ declare_rule! {
     ///   Install, Deploy, Commit, Push, Merge, Tag, Release, Publish, Demo,
     ///   If ("If lint fails, run ...") (and Ejecutar, Verificar, Validar,
     ///   Revisar, Probar);
+    /// - manual checks whose short label says so ("Edge Case 1: ... →
+    ///   verify ...", "Final smoke test: ...", "Scenario 2: ...", "Code
+    ///   quality verification: ...");
     /// - tasks that name a thing whose file another task of the document
     ///   names: "Add retries in `SyncService`" when some task says
     ///   `src/services/sync_service.ts` (names are compared without case,
@@ -196,6 +199,19 @@ mod tests {
         let text = "- [ ] T001 Create project structure per plan\n  - **File**: `backend/app/main.py`\n\
                     - [ ] T002 Create `tests/` and `README.md`\n- [ ] T003 Configure Dockerfile\n";
         assert!(check(CODE, &[("tasks.md", text)]).is_empty());
+    }
+
+    #[test]
+    fn manual_checks_pass() {
+        let text = "- [ ] T027 Edge Case 1: Open modal, change the setting → verify the modal keeps the old value\n\
+                    - [X] T040 Final smoke test: Start a fresh dev server, go through the whole workflow\n\
+                    - [ ] T041 Scenario 2: Sign in with an expired token\n\
+                    - [ ] T042 Add caching for all queries\n\
+                    - [ ] T043 Implement the payment flow: create an intent → confirm payment\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:4: T042 names no file path", "tasks.md:5: T043 names no file path"]
+        );
     }
 
     #[test]
