@@ -160,15 +160,28 @@ impl ContractDoc {
     /// the extension says.
     pub fn parse(path: &Path, text: &str) -> ContractDoc {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        let mut doc = match ext.as_str() {
+        let doc = match ext.as_str() {
             "md" | "markdown" | "mdx" => parse_markdown(text),
             "yaml" | "yml" | "json" => parse_structured(text, ext == "json"),
             _ => ContractDoc::empty(ContractKind::Other),
         };
+        doc.named_after(path)
+    }
+
+    /// The model of a markdown contract from the blocks its file already
+    /// holds (an open document's, kept up to date by each edit), so the
+    /// text is not parsed a second time.
+    pub fn from_blocks(path: &Path, blocks: &BlockList) -> ContractDoc {
+        read_markdown(blocks).named_after(path)
+    }
+
+    /// An event named by the file name (`lms.roster.v1.SchoolCreated.md`)
+    /// when the contents name none.
+    fn named_after(mut self, path: &Path) -> ContractDoc {
         if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
-            event_from_file_name(&mut doc, stem);
+            event_from_file_name(&mut self, stem);
         }
-        doc
+        self
     }
 
     /// The dump of this model (`specls dump contracts/x --format json`).
@@ -714,8 +727,10 @@ struct Candidate {
 }
 
 fn parse_markdown(text: &str) -> ContractDoc {
-    let rope = Rope::from_str(text);
-    let blocks = BlockList::parse(&rope);
+    read_markdown(&BlockList::parse(&Rope::from_str(text)))
+}
+
+fn read_markdown(blocks: &BlockList) -> ContractDoc {
     let mut reader =
         MarkdownReader { doc: ContractDoc::empty(ContractKind::Markdown), ..MarkdownReader::default() };
     for block in blocks.iter() {
@@ -1557,6 +1572,29 @@ DELETE /api/agents/{id}
         let post = &doc.operations[0];
         assert_eq!(&text[post.span.start..post.span.end], "POST** `/companies/{companyId}/job-offers");
         assert_eq!(&text[post.path_span.start..post.path_span.end], "/companies/{companyId}/job-offers");
+    }
+
+    /// A markdown contract open in an editor is read from the blocks its
+    /// file keeps up to date: after edits, the same model as parsing the
+    /// final text afresh.
+    #[test]
+    fn markdown_contracts_from_an_edited_files_blocks_equal_a_fresh_parse() {
+        use crate::model::file::MarkdownFile;
+        use crate::text::{ContentChange, Position, PositionEncoding, PositionRange};
+        let path = Path::new("contracts/jobs.md");
+        let text = "# API Contract: Jobs\n\n**Base URL**: `/api/v1`\n\n## Endpoints\n\n### 1. Create Job\n**POST** `/jobs`\n";
+        let mut file = MarkdownFile::open(text, 0);
+        assert_eq!(ContractDoc::from_blocks(path, file.blocks()), ContractDoc::parse(path, text));
+        let at = Position::new(8, 0);
+        let insert = "\n### `DELETE /jobs/{id}`\n\n## Events\n\n- `job.created`\n";
+        file.apply_changes(
+            &[ContentChange::replace(PositionRange::new(at, at), insert)],
+            PositionEncoding::Utf16,
+            1,
+        );
+        let edited = ContractDoc::from_blocks(path, file.blocks());
+        assert_eq!(edited, ContractDoc::parse(path, &file.document().text()));
+        assert_eq!(ops(&edited), ["POST /jobs", "DELETE /jobs/{id}"]);
     }
 
     #[test]

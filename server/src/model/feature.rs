@@ -72,6 +72,9 @@ impl FeatureFile {
             DocumentKind::Spec => DocModel::Spec(Arc::new(SpecDoc::from_blocks(blocks))),
             DocumentKind::Plan => DocModel::Plan(Arc::new(PlanDoc::from_blocks(blocks))),
             DocumentKind::DataModel => DocModel::DataModel(Arc::new(DataModelDoc::from_blocks(blocks))),
+            DocumentKind::Contract if DocumentKind::is_markdown_contract(&path) => {
+                DocModel::Contract(Arc::new(ContractDoc::from_blocks(&path, blocks)))
+            }
             DocumentKind::Contract => {
                 DocModel::Contract(Arc::new(ContractDoc::parse(&path, &file.document().text())))
             }
