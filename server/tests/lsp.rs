@@ -449,6 +449,31 @@ async fn code_actions_without_only_list_each_action_once() {
 }
 
 #[tokio::test]
+async fn fix_on_save_asks_for_source_fix_all_and_gets_every_safe_fix() {
+    let tasks = "# Tasks\n\n## Phase 1: Setup\n\n- [ ] **T001** Create project in src/app.py\n- [ ] **T002** Configure lint in pyproject.toml\n";
+    let feature = TempFeature::new("fix-all", &[("tasks.md", tasks), ("plan.md", PLAN)]);
+    let mut client = started(&feature, json!({})).await;
+    let path = feature.path("tasks.md");
+    client.open(&path, 1).await;
+    // What VS Code sends for `"editor.codeActionsOnSave": {"source.fixAll.specls": "explicit"}`.
+    let at = json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}});
+    let request = |only: Value| json!({"textDocument": {"uri": uri(&path)}, "range": at, "context": {"diagnostics": [], "only": only, "triggerKind": 2}});
+    for only in [json!(["source.fixAll.specls"]), json!(["source.fixAll"])] {
+        let reply = client.request("textDocument/codeAction", request(only.clone())).await;
+        let actions = reply["result"].as_array().unwrap();
+        let kinds: Vec<&str> = actions.iter().map(|a| a["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["source.fixAll.specls"], "{only}: {reply}");
+        let edits = actions[0]["edit"]["changes"][uri(&path)].as_array().unwrap();
+        let new_texts: Vec<&str> = edits.iter().map(|e| e["newText"].as_str().unwrap()).collect();
+        assert_eq!(new_texts, ["[ ] T001 ", "[ ] T002 "], "{reply}");
+    }
+    // Quick fixes only: no fix-all among them.
+    let reply = client.request("textDocument/codeAction", request(json!(["quickfix"]))).await;
+    assert!(reply["result"].as_array().unwrap().iter().all(|a| a["kind"] == "quickfix"), "{reply}");
+    client.shutdown().await;
+}
+
+#[tokio::test]
 async fn an_explicit_editor_trigger_beats_specls_toml() {
     let tasks = "- [ ] T001 a in src/a.py\n- [ ] T002 b in src/b.py\n";
     let feature = TempFeature::new("precedence", &[("tasks.md", tasks), ("plan.md", PLAN)]);

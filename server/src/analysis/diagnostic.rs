@@ -1,5 +1,6 @@
 //! What a rule reports: a diagnostic with related places and a fix.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -124,5 +125,80 @@ impl Fix {
             applicability,
             edits: vec![FileEdit { file: file.clone(), span, new_text: new_text.into() }],
         }
+    }
+}
+
+/// Two edits of one file cannot both apply when their ranges overlap, or
+/// when both start at one offset and one of them inserts (which goes first
+/// would be a guess).
+pub fn edits_collide(a: Span, b: Span) -> bool {
+    a.intersects(b) || (a.start == b.start && (a.is_empty() || b.is_empty()))
+}
+
+/// The edits of one round of fixes, per file: whole fixes whose edits
+/// collide with none taken before, as `check --fix` takes them. A fix that
+/// collides waits for the next round; an edit another fix already makes
+/// counts once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FixRound {
+    pub edits: BTreeMap<Arc<str>, Vec<(Span, String)>>,
+}
+
+impl FixRound {
+    /// Take every edit of one fix, or none of them; whether it was taken.
+    pub fn take(&mut self, edits: &[FileEdit]) -> bool {
+        let already = |e: &FileEdit| {
+            self.edits.get(&e.file).is_some_and(|t| t.iter().any(|(s, n)| *s == e.span && *n == e.new_text))
+        };
+        let fresh: Vec<&FileEdit> = edits.iter().filter(|e| !already(e)).collect();
+        let collides = fresh.iter().enumerate().any(|(i, e)| {
+            let before = self.edits.get(&e.file).into_iter().flatten().map(|(s, _)| *s);
+            let mine = fresh[..i].iter().filter(|o| o.file == e.file).map(|o| o.span);
+            before.chain(mine).any(|other| edits_collide(other, e.span))
+        });
+        if collides {
+            return false;
+        }
+        for edit in fresh {
+            self.edits.entry(edit.file.clone()).or_default().push((edit.span, edit.new_text.clone()));
+        }
+        true
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.edits.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(file: &str, start: usize, end: usize, new_text: &str) -> FileEdit {
+        FileEdit { file: file.into(), span: Span::new(start, end), new_text: new_text.to_string() }
+    }
+
+    #[test]
+    fn a_round_takes_whole_fixes_that_collide_with_nothing_taken() {
+        let mut round = FixRound::default();
+        assert!(round.take(&[edit("a.md", 0, 2, "x"), edit("b.md", 5, 5, "y")]));
+        // Overlaps the first edit of a.md: the whole fix waits, b.md too.
+        assert!(!round.take(&[edit("b.md", 9, 9, "z"), edit("a.md", 1, 3, "w")]));
+        // An insertion where another edit starts is ambiguous.
+        assert!(!round.take(&[edit("b.md", 5, 6, "v")]));
+        // The very same edit again is no conflict and is kept once.
+        assert!(round.take(&[edit("a.md", 0, 2, "x"), edit("a.md", 4, 4, "!")]));
+        let taken: Vec<(String, Vec<(Span, String)>)> =
+            round.edits.iter().map(|(f, e)| (f.to_string(), e.clone())).collect();
+        assert_eq!(
+            taken,
+            [
+                (
+                    "a.md".to_string(),
+                    vec![(Span::new(0, 2), "x".to_string()), (Span::new(4, 4), "!".to_string())]
+                ),
+                ("b.md".to_string(), vec![(Span::new(5, 5), "y".to_string())]),
+            ]
+        );
     }
 }

@@ -18,7 +18,7 @@ pub(crate) mod table;
 
 pub use config::{ConfigError, DEFAULT_MAX_FILE_BYTES, RuleConfig, Trigger, parse_size};
 pub use context::Context;
-pub use diagnostic::{Applicability, Diagnostic, FileEdit, Fix, Related, Severity};
+pub use diagnostic::{Applicability, Diagnostic, FileEdit, Fix, FixRound, Related, Severity, edits_collide};
 pub use registry::{Rule, RuleMeta, all_rules, rule};
 
 use crate::model::feature::Feature;

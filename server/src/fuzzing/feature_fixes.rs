@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::analysis::{Applicability, Diagnostic, FileEdit, RuleConfig, analyze};
+use crate::analysis::{Applicability, Diagnostic, FileEdit, FixRound, RuleConfig, analyze};
 use crate::cli::check::fix::apply_edits;
 use crate::model::feature::{DocModel, Feature};
 use crate::text::Span;
@@ -132,44 +132,24 @@ pub(super) fn take_fixes<'d>(
     feature: &Feature,
     safe: &[&'d Diagnostic],
 ) -> (EditsByFile, Vec<&'d Diagnostic>) {
-    let mut taken: EditsByFile = BTreeMap::new();
+    let mut round = FixRound::default();
     let mut fixes = Vec::new();
     for diagnostic in safe {
         let edits = safe_edits(diagnostic).unwrap_or_default();
         if edits.iter().any(|e| !rewritable(feature, &e.file)) {
             continue; // `check --fix` never writes a contract it cannot parse
         }
-        let fresh: Vec<&FileEdit> = edits
-            .iter()
-            .filter(|e| {
-                !taken.get(&e.file).is_some_and(|t| t.iter().any(|(s, n)| *s == e.span && *n == e.new_text))
-            })
-            .collect();
-        let collides = fresh.iter().enumerate().any(|(i, e)| {
-            let before = taken.get(&e.file).into_iter().flatten().map(|(s, _)| *s);
-            let mine = fresh[..i].iter().filter(|o| o.file == e.file).map(|o| o.span);
-            before.chain(mine).any(|other| collide(other, e.span))
-        });
-        if collides {
-            continue;
+        if round.take(&edits) {
+            fixes.push(*diagnostic);
         }
-        for edit in fresh {
-            taken.entry(edit.file.clone()).or_default().push((edit.span, edit.new_text.clone()));
-        }
-        fixes.push(*diagnostic);
     }
-    (taken, fixes)
+    (round.edits, fixes)
 }
 
 fn rewritable(feature: &Feature, rel: &str) -> bool {
     feature
         .file(rel)
         .is_some_and(|f| !matches!(&f.model, DocModel::Contract(doc) if doc.parse_error.is_some()))
-}
-
-/// Overlapping ranges, or two edits at one offset of which one inserts.
-fn collide(a: Span, b: Span) -> bool {
-    a.intersects(b) || (a.start == b.start && (a.is_empty() || b.is_empty()))
 }
 
 /// A BOM, the kind of line break and the final newline survive the fixes.

@@ -10,7 +10,7 @@ use super::commands::{CommandCall, RENUMBER_TASKS, task_on_line, tasks_doc, togg
 use crate::analysis::rules::coverage::StoryWithoutTasks;
 use crate::analysis::rules::fixes::canonical_head_edits;
 use crate::analysis::rules::tasks::{DuplicateTaskId, MalformedTask, TaskIdOrder};
-use crate::analysis::{Applicability, Context, Diagnostic, FileEdit, Rule};
+use crate::analysis::{Applicability, Context, Diagnostic, FileEdit, FixRound, Rule};
 use crate::model::feature::Feature;
 use crate::model::scan::Irregularity;
 use crate::model::tasks::TasksDoc;
@@ -25,6 +25,9 @@ pub enum ActionKind {
     Refactor,
     /// Acts on the whole file (LSP `source`).
     Source,
+    /// Applies every safe fix of the file at once (LSP
+    /// `source.fixAll.specls`: fix on save).
+    FixAll,
 }
 
 /// One code action: edits to apply, or a command to run.
@@ -60,6 +63,36 @@ pub fn code_actions(feature: &Feature, diagnostics: &[Diagnostic], rel: &str, ra
     renumber_actions(feature, rel, range, &mut out);
     requirement_renumber_actions(feature, rel, range, &mut out);
     dedupe(out)
+}
+
+/// The safe fixes of the findings in `rel` that apply together, as one
+/// round of `check --fix` takes them, restricted to fixes that edit `rel`
+/// only: saving one document never rewrites another. `None` when nothing
+/// is fixable.
+pub fn fix_all(diagnostics: &[Diagnostic], rel: &str) -> Option<Action> {
+    let mut ordered: Vec<&Diagnostic> = diagnostics.iter().filter(|d| &*d.file == rel).collect();
+    ordered.sort_by_key(|d| (d.span.start, d.code));
+    let mut round = FixRound::default();
+    let mut fixed = 0;
+    for diagnostic in ordered {
+        let Some(fix) = &diagnostic.fix else { continue };
+        let here = !fix.edits.is_empty() && fix.edits.iter().all(|e| &*e.file == rel);
+        if fix.applicability == Applicability::Safe && here && round.take(&fix.edits) {
+            fixed += 1;
+        }
+    }
+    let edits: Vec<FileEdit> = round
+        .edits
+        .into_iter()
+        .flat_map(|(file, edits)| {
+            edits.into_iter().map(move |(span, new_text)| FileEdit { file: file.clone(), span, new_text })
+        })
+        .collect();
+    if edits.is_empty() {
+        return None;
+    }
+    let plural = if fixed == 1 { "" } else { "es" };
+    Some(Action::edit(format!("Fix all: {fixed} safe fix{plural} in {rel}"), ActionKind::FixAll, edits))
 }
 
 /// Whether a span meets the requested range; touching counts, as a cursor
@@ -363,6 +396,40 @@ mod tests {
             &[("tasks.md", tasks)],
             expect!["Source: Normalise 1 task line to `- [ ] T001 [P] [USn] Description` (1 edits)"],
         );
+    }
+
+    #[test]
+    fn fix_all_applies_every_safe_fix_of_the_document_and_only_there() {
+        let tasks = "## Phase 1: Setup\n\n- [ ] **T001** Init in src/a.py\n- [ ] T002 Lint\u{7} in src/b.py\n- [ ] **T003** Test in src/c.py\n";
+        let spec = "# Spec\n\n**Status**\u{7}: Draft\n";
+        let (feature, rel, _) =
+            feature_with_cursor(&[("tasks.md", &format!("$0{tasks}")), ("spec.md", spec)]);
+        let diagnostics = analyze(&feature, &RuleConfig::default());
+        let action = fix_all(&diagnostics, &rel).unwrap();
+        assert_eq!(
+            (action.kind, action.title.as_str()),
+            (ActionKind::FixAll, "Fix all: 2 safe fixes in tasks.md")
+        );
+        assert!(action.edits.iter().all(|e| &*e.file == "tasks.md"), "{:?}", action.edits);
+        let texts = applied(&feature, &action.edits);
+        expect![[r###"
+            [
+                (
+                    "spec.md",
+                    "# Spec\n\n**Status**\u{7}: Draft\n",
+                ),
+                (
+                    "tasks.md",
+                    "## Phase 1: Setup\n\n- [ ] T001 Init in src/a.py\n- [ ] T002 Lint in src/b.py\n- [ ] T003 Test in src/c.py\n",
+                ),
+            ]
+        "###]]
+        .assert_debug_eq(&texts);
+        // Once applied, nothing in tasks.md is left to fix.
+        let fixed = &texts.iter().find(|(rel, _)| rel == "tasks.md").unwrap().1;
+        let (feature, rel, _) =
+            feature_with_cursor(&[("tasks.md", &format!("$0{fixed}")), ("spec.md", spec)]);
+        assert_eq!(fix_all(&analyze(&feature, &RuleConfig::default()), &rel), None);
     }
 
     #[test]

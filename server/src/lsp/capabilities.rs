@@ -73,6 +73,8 @@ fn presentation() -> lsp::ServerCapabilities {
                 lsp::CodeActionKind::QUICKFIX,
                 lsp::CodeActionKind::REFACTOR_REWRITE,
                 lsp::CodeActionKind::SOURCE,
+                lsp::CodeActionKind::SOURCE_FIX_ALL,
+                fix_all_kind(),
             ]),
             resolve_provider: Some(false),
             ..Default::default()
@@ -108,6 +110,13 @@ fn encoding_kind(encoding: PositionEncoding) -> lsp::PositionEncodingKind {
         PositionEncoding::Utf16 => lsp::PositionEncodingKind::UTF16,
         PositionEncoding::Utf32 => lsp::PositionEncodingKind::UTF32,
     }
+}
+
+
+/// `source.fixAll.specls`: what `editor.codeActionsOnSave` names to fix
+/// on save; a request for `source.fixAll` or `source` gets it too.
+pub fn fix_all_kind() -> lsp::CodeActionKind {
+    lsp::CodeActionKind::new("source.fixAll.specls")
 }
 
 #[cfg(test)]

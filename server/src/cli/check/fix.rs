@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{CheckedFeature, Report};
-use crate::analysis::{Applicability, Diagnostic, FileEdit};
+use crate::analysis::{Applicability, Diagnostic, FileEdit, edits_collide};
 use crate::model::feature::{DocModel, Feature, FeatureFile};
 use crate::model::kind::DocumentKind;
 use crate::text::Span;
@@ -216,7 +216,7 @@ fn take_fix<'f>(
         }
         let taken = target.edits.iter().map(|(s, _)| *s);
         let mine = fresh.iter().filter(|(rel, _, _)| *rel == &*file.rel).map(|(_, s, _)| *s);
-        if taken.chain(mine).any(|other| collide(other, span)) {
+        if taken.chain(mine).any(|other| edits_collide(other, span)) {
             return false;
         }
         fresh.push((&file.rel, span, &edit.new_text));
@@ -232,12 +232,6 @@ fn take_fix<'f>(
         }
     }
     true
-}
-
-/// Two edits collide when their ranges overlap, or when both start at
-/// one offset and one of them inserts (which goes first would be a guess).
-fn collide(a: Span, b: Span) -> bool {
-    a.intersects(b) || (a.start == b.start && (a.is_empty() || b.is_empty()))
 }
 
 /// Why a file with fixes is not written.

@@ -15,7 +15,7 @@ use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types as lsp;
 
 use super::{At, resolve_path, workspace_edit};
-use crate::ide::code_actions::{Action, ActionKind, code_actions};
+use crate::ide::code_actions::{Action, ActionKind, code_actions, fix_all};
 use crate::ide::code_lens::code_lenses;
 use crate::ide::commands::{
     COMMANDS, CommandCall, NEXT_TASKS, RENUMBER_TASKS, SHOW_GRAPH, TOGGLE_TASK, next_tasks, show_graph,
@@ -26,6 +26,7 @@ use crate::ide::inlay_hints::inlay_hints;
 use crate::ide::links::document_links;
 use crate::ide::semantic_tokens::{TokenKind, modifiers, semantic_tokens};
 use crate::ide::symbols::{Symbol, SymbolKind, document_symbols, workspace_symbols};
+use crate::lsp::capabilities::fix_all_kind;
 use crate::lsp::convert;
 use crate::lsp::server::Backend;
 use crate::model::feature::Feature;
@@ -62,12 +63,14 @@ pub fn code_action(backend: &Backend, params: lsp::CodeActionParams) -> Option<l
     if only.is_empty() {
         actions = one_list(actions);
     }
+    actions.extend(fix_all(&analysis.diagnostics, &at.rel));
     let mut out = Vec::new();
     for action in actions {
         let kind = match action.kind {
             ActionKind::QuickFix => lsp::CodeActionKind::QUICKFIX,
             ActionKind::Refactor => lsp::CodeActionKind::REFACTOR_REWRITE,
             ActionKind::Source => lsp::CodeActionKind::SOURCE,
+            ActionKind::FixAll => fix_all_kind(),
         };
         if !wanted(&kind) {
             continue;
