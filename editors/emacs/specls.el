@@ -57,6 +57,12 @@ An alist of (CODE . SEVERITY), SEVERITY one of \"error\", \"warning\",
 One of \"error\", \"warn\", \"info\" or \"debug\"."
   :type '(choice (const "error") (const "warn") (const "info") (const "debug")))
 
+(defcustom specls-config-path ""
+  "The specls.toml every feature uses, like `specls check --config'.
+Empty: each feature's nearest specls.toml. A relative path is taken from
+the first workspace folder."
+  :type '(choice (const :tag "The nearest specls.toml" "") (file :tag "Configuration file")))
+
 (defconst specls-major-modes '(markdown-mode gfm-mode)
   "The major modes specls serves (under a specs/ folder).")
 
@@ -67,7 +73,8 @@ One of \"error\", \"warn\", \"info\" or \"debug\"."
       (puthash (car rule) (cdr rule) rules))
     (list :diagnostics (list :trigger specls-diagnostics-trigger)
           :rules rules
-          :logLevel specls-log-level)))
+          :logLevel specls-log-level
+          :configPath specls-config-path)))
 
 (defun specls-buffer-p (&optional buffer)
   "Non-nil when BUFFER visits a file under a specs/ folder.

@@ -238,6 +238,31 @@ async fn configuration_changes_take_effect() {
 }
 
 #[tokio::test]
+async fn config_path_names_the_configuration_and_a_broken_one_is_said() {
+    let feature = TempFeature::new("config-path", &[("tasks.md", TASKS)]);
+    let elsewhere = feature.root.join("team.toml");
+    std::fs::write(&elsewhere, "[rules]\nmissing-plan = \"off\"\n").unwrap();
+    let broken = feature.root.join("broken.toml");
+    std::fs::write(&broken, "[rules]\nmissing-plan = \"loud\"\n").unwrap();
+    let mut client = started(&feature, json!({})).await;
+    let path = feature.path("tasks.md");
+    client.open(&path, 1).await;
+    let before = client.wait_for("textDocument/publishDiagnostics", |p| p["version"] == 1).await;
+    assert_eq!(codes(&before), ["missing-plan"]);
+    // Relative to the workspace folder, as the clients document it.
+    let change = |config: &str| json!({"settings": {"specls": {"configPath": config}}});
+    client.notify("workspace/didChangeConfiguration", change("team.toml")).await;
+    client.wait_for("textDocument/publishDiagnostics", |p| p["diagnostics"] == json!([])).await;
+    client.notify("workspace/didChangeConfiguration", change(broken.to_str().unwrap())).await;
+    let told = client.wait_for("window/showMessage", |p| p["type"] == 2).await;
+    let message = told["message"].as_str().unwrap();
+    assert!(message.contains("broken.toml:2") && message.contains("default rules apply"), "{message}");
+    let after = client.wait_for("textDocument/publishDiagnostics", |p| p["diagnostics"] != json!([])).await;
+    assert_eq!(codes(&after), ["missing-plan"]);
+    client.shutdown().await;
+}
+
+#[tokio::test]
 async fn clients_that_pull_get_reports_and_no_pushes_for_open_documents() {
     let feature = TempFeature::new(
         "pull",

@@ -10,7 +10,7 @@
 --   })
 --
 -- The `specls` settings are the same in every editor (see
--- editors/README.md): diagnostics.trigger, rules, logLevel.
+-- editors/README.md): diagnostics.trigger, rules, logLevel, configPath.
 
 ---@type vim.lsp.Config
 return {
@@ -24,6 +24,7 @@ return {
       diagnostics = { trigger = 'edit' }, -- 'edit' | 'save'
       rules = vim.empty_dict(), -- { ['rule-code'] = 'error' | 'warning' | 'info' | 'hint' | 'off' }
       logLevel = 'info', -- 'error' | 'warn' | 'info' | 'debug'
+      configPath = '', -- a specls.toml for every feature; '': each one's nearest
     },
   },
   -- Also send the settings as initializationOptions, so that the first

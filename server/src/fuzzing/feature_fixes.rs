@@ -139,7 +139,7 @@ pub(super) fn take_fixes<'d>(
         if edits.iter().any(|e| !rewritable(feature, &e.file)) {
             continue; // `check --fix` never writes a contract it cannot parse
         }
-        if round.take(&edits) {
+        if round.take(edits) {
             fixes.push(*diagnostic);
         }
     }

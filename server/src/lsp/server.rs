@@ -1,9 +1,10 @@
 //! The protocol handlers: a thin adapter from LSP to the world, the
 //! analysis and (for editor features) `ide/`.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
@@ -66,13 +67,23 @@ pub struct Backend {
     publisher: Publisher,
     caps: OnceLock<ClientCaps>,
     shut_down: Arc<AtomicBool>,
+    /// Configuration problems already shown, so each is said once.
+    told: Mutex<HashSet<String>>,
 }
 
 impl Backend {
     pub fn new(client: Client, world: Arc<World>, shut_down: Arc<AtomicBool>) -> Self {
         let analyses = Arc::new(Analyses::default());
         let publisher = Publisher::spawn(world.clone(), analyses.clone(), client.clone());
-        Backend { client, world, analyses, publisher, caps: OnceLock::new(), shut_down }
+        Backend {
+            client,
+            world,
+            analyses,
+            publisher,
+            caps: OnceLock::new(),
+            shut_down,
+            told: Mutex::default(),
+        }
     }
 
     pub(super) fn caps(&self) -> ClientCaps {
@@ -86,6 +97,9 @@ impl Backend {
     /// Re-analyse a feature: push its diagnostics, or ask a pulling client
     /// to pull again.
     fn refresh(&self, root: PathBuf) {
+        if let Some(problem) = self.world.config_problem(&root) {
+            self.tell_once(problem);
+        }
         self.publisher.schedule(root);
         if self.caps().pull_diagnostics && self.caps().diagnostic_refresh {
             let client = self.client.clone();
@@ -93,6 +107,22 @@ impl Backend {
                 let _ = client.workspace_diagnostic_refresh().await;
             });
         }
+    }
+
+    /// A configuration file that cannot be used is an error the user must
+    /// see (a typo must not silently turn a rule back on): a warning
+    /// message, once per problem, besides the log.
+    fn tell_once(&self, problem: String) {
+        let fresh = self.told.lock().map(|mut told| told.insert(problem.clone())).unwrap_or(false);
+        if !fresh {
+            return;
+        }
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let message = format!("specls: {problem}; the default rules apply until it is fixed");
+            log::warn(&client, message.clone()).await;
+            client.show_message(lsp::MessageType::WARNING, message).await;
+        });
     }
 
     fn trigger_for(&self, root: &std::path::Path) -> Trigger {

@@ -4,8 +4,13 @@
 //! ```json
 //! { "diagnostics": { "trigger": "edit" | "save" },
 //!   "rules": { "missing-file-path": "off", "requirement-coverage": "hint" },
-//!   "logLevel": "error" | "warn" | "info" | "debug" }
+//!   "logLevel": "error" | "warn" | "info" | "debug",
+//!   "configPath": "path/to/specls.toml" }
 //! ```
+//!
+//! `configPath` names the configuration file every feature uses, like
+//! `check --config`; empty (the default) means each feature's nearest
+//! `specls.toml`. A relative path is taken from the first workspace folder.
 //!
 //! `specls.path` and `specls.trace.server` are read by the clients only.
 
@@ -19,6 +24,8 @@ pub const SERVER_SETTINGS: &[(&str, &str)] = &[
     ("diagnostics.trigger", "\"edit\" | \"save\""),
     ("rules", "{ \"<rule-code>\": \"error\" | \"warning\" | \"info\" | \"hint\" | \"off\" }"),
     ("logLevel", "\"error\" | \"warn\" | \"info\" | \"debug\""),
+    // A free string (no literals): a path, empty for the nearest specls.toml.
+    ("configPath", "path"),
 ];
 
 /// Settings only clients read (how to start the server, protocol tracing).
@@ -43,6 +50,9 @@ pub struct Settings {
     /// `specls.toml`'s even when it is the default (`edit`).
     pub trigger: Option<Trigger>,
     pub log_level: LogLevel,
+    /// The configuration file for every feature, as given (resolved by the
+    /// world against the workspace); `None` for each one's nearest.
+    pub config_path: Option<String>,
     /// What could not be understood, to tell the user.
     pub problems: Vec<String>,
 }
@@ -70,6 +80,14 @@ impl Settings {
                 }
             }
         }
+        settings.config_path = match value.get("configPath") {
+            Some(Value::String(path)) if !path.trim().is_empty() => Some(path.trim().to_string()),
+            Some(Value::String(_) | Value::Null) | None => None,
+            Some(_) => {
+                settings.problems.push("configPath: expected a string".to_string());
+                None
+            }
+        };
         settings.log_level = match value.get("logLevel").and_then(Value::as_str) {
             Some("error") => LogLevel::Error,
             Some("warn" | "warning") => LogLevel::Warn,
@@ -91,12 +109,14 @@ mod tests {
         let s = Settings::from_json(&json!({
             "diagnostics": { "trigger": "save" },
             "rules": { "missing-file-path": "off", "duplicate-task-id": "hint", "nope": "off" },
-            "logLevel": "debug"
+            "logLevel": "debug",
+            "configPath": " ../shared/specls.toml "
         }));
         assert_eq!(s.trigger, Some(Trigger::Save));
         assert_eq!(s.rules.override_for("missing-file-path"), Some(None));
         assert_eq!(s.rules.override_for("duplicate-task-id"), Some(Some(Severity::Hint)));
         assert_eq!(s.log_level, LogLevel::Debug);
+        assert_eq!(s.config_path.as_deref(), Some("../shared/specls.toml"));
         assert_eq!(s.problems, ["unknown rule `nope` (see `specls rules`)"]);
     }
 
@@ -104,5 +124,10 @@ mod tests {
     fn null_and_empty_settings_are_defaults() {
         assert_eq!(Settings::from_json(&Value::Null), Settings::default());
         assert_eq!(Settings::from_json(&json!({})), Settings::default());
+        assert_eq!(Settings::from_json(&json!({"configPath": ""})), Settings::default());
+        assert_eq!(
+            Settings::from_json(&json!({"configPath": 3})).problems,
+            ["configPath: expected a string"]
+        );
     }
 }

@@ -156,9 +156,54 @@ impl World {
         self.settings.read().map(|s| s.clone()).unwrap_or_default()
     }
 
+    /// New editor settings; a new `configPath` re-reads every feature's
+    /// configuration.
     pub fn set_settings(&self, settings: Settings) {
+        let config_moved = settings.config_path != self.settings().config_path;
         if let Ok(mut slot) = self.settings.write() {
             *slot = settings;
+        }
+        if config_moved {
+            self.reload_configs();
+        }
+    }
+
+    /// The configuration file of a feature: the editor's `configPath`,
+    /// else the nearest `specls.toml`.
+    fn config_file(&self, root: &Path) -> Option<PathBuf> {
+        let Some(given) = self.settings().config_path else { return find_config(root) };
+        let path = match given.strip_prefix("~/") {
+            Some(rest) => {
+                std::env::var_os("HOME").map_or_else(|| PathBuf::from(&given), |h| Path::new(&h).join(rest))
+            }
+            None => PathBuf::from(&given),
+        };
+        if path.is_absolute() {
+            return Some(path);
+        }
+        let base = self.workspace_roots().into_iter().next().unwrap_or_else(|| root.to_path_buf());
+        Some(base.join(path))
+    }
+
+    /// Whether a change to `path` can change a feature's configuration.
+    fn is_config_file(&self, path: &Path) -> bool {
+        if path.file_name().is_some_and(|n| n == "specls.toml") {
+            return true;
+        }
+        self.settings().config_path.is_some()
+            && self.roots().iter().any(|root| self.config_file(root).as_deref() == Some(path))
+    }
+
+    /// Read every feature's configuration file again.
+    fn reload_configs(&self) {
+        let roots = self.roots();
+        for root in roots {
+            let (file_config, config_problem) = config_for(self.config_file(&root));
+            if let Some(mut state) = self.features.get_mut(&root) {
+                state.file_config = file_config;
+                state.config_problem = config_problem;
+                state.revision += 1;
+            }
         }
     }
 
@@ -186,7 +231,7 @@ impl World {
 
     /// Load (or reload) a feature folder from disk, keeping open documents.
     pub fn load(&self, root: &Path) {
-        let (file_config, config_problem) = config_for(root);
+        let (file_config, config_problem) = config_for(self.config_file(root));
         let limit = file_config.clone().merged_with(&self.settings().rules).max_file_bytes();
         let (disk, _problems) = load_feature(root, limit);
         let mut entry = self.features.entry(root.to_path_buf()).or_insert_with(|| FeatureState {
@@ -274,7 +319,7 @@ impl World {
     /// A file changed on disk. Open documents keep the editor's text; a
     /// `specls.toml` change reloads the configuration of every feature.
     pub fn disk_changed(&self, path: &Path) -> Vec<PathBuf> {
-        if path.file_name().is_some_and(|n| n == "specls.toml") {
+        if self.is_config_file(path) {
             let roots = self.roots();
             for root in &roots {
                 self.load(root);
@@ -299,6 +344,11 @@ impl World {
         reread(&mut feature.disk, path, &rel, kind, limit);
         feature.revision += 1;
         vec![root]
+    }
+
+    /// What is wrong with the feature's configuration file, if anything.
+    pub fn config_problem(&self, root: &Path) -> Option<String> {
+        self.features.get(root)?.config_problem.clone()
     }
 
     pub fn revision(&self, root: &Path) -> Option<u64> {
@@ -377,9 +427,9 @@ fn relative(root: &Path, path: &Path) -> String {
     path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
-/// The `specls.toml` of a feature, or the defaults and what is wrong.
-fn config_for(root: &Path) -> (RuleConfig, Option<String>) {
-    match find_config(root) {
+/// The configuration in `file`, or the defaults and what is wrong.
+fn config_for(file: Option<PathBuf>) -> (RuleConfig, Option<String>) {
+    match file {
         Some(path) => match load_config(&path) {
             Ok(config) => (config, None),
             Err(err) => (RuleConfig::default(), Some(err.to_string())),
