@@ -32,6 +32,7 @@ export const SECTION = 'specls';
  */
 export const COMMANDS = {
   restartServer: 'specls.client.restartServer',
+  showLog: 'specls.client.showLog',
   renumberTasks: 'specls.client.renumberTasks',
   showGraph: 'specls.client.showGraph',
   nextTasks: 'specls.client.nextTasks',
@@ -53,16 +54,50 @@ export const DOCUMENT_SELECTOR = [
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel | undefined;
+let status: vscode.StatusBarItem | undefined;
+let extensionRoot: string | undefined;
+
+/** What the status bar says about the server. */
+export type ServerState = 'starting' | 'running' | 'stopped' | 'missing';
+
+/** The status bar item's text and tooltip for a server state. */
+export function statusText(state: ServerState, command?: string): { text: string; tooltip: string } {
+  switch (state) {
+    case 'starting':
+      return { text: '$(sync~spin) specls', tooltip: `specls: starting \`${command ?? 'specls'} serve --stdio\`` };
+    case 'running':
+      return { text: '$(check) specls', tooltip: `specls is running (${command ?? 'specls'}). Click to show its log.` };
+    case 'stopped':
+      return { text: '$(error) specls', tooltip: 'specls stopped. Click to show its log; "specls: Restart Server" starts it again.' };
+    case 'missing':
+      return { text: '$(warning) specls', tooltip: 'specls was not found: install it or set specls.path. Click to show the log.' };
+  }
+}
+
+function showState(state: ServerState, command?: string): void {
+  if (!status) return;
+  const { text, tooltip } = statusText(state, command);
+  status.text = text;
+  status.tooltip = tooltip;
+  status.show();
+}
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('specls');
   context.subscriptions.push(output);
+  extensionRoot = context.extensionUri.fsPath;
+  // The server's state, always in view; a click opens its log.
+  status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 10);
+  status.name = 'specls';
+  status.command = COMMANDS.showLog;
+  context.subscriptions.push(status);
   const panel = new GraphPanel(context.extensionUri, (uri) => runServerCommand(SERVER_COMMANDS.showGraph, uri));
   graphs = panel;
   context.subscriptions.push(panel);
 
   context.subscriptions.push(
     vscode.commands.registerCommand(COMMANDS.restartServer, restart),
+    vscode.commands.registerCommand(COMMANDS.showLog, () => output?.show(true)),
     vscode.commands.registerCommand(COMMANDS.renumberTasks, renumberTasks),
     vscode.commands.registerCommand(COMMANDS.showGraph, async () => {
       const uri = activeSpecDocument();
@@ -91,13 +126,27 @@ export function settingsObject(): Record<string, unknown> {
     diagnostics: { trigger: config.get<string>('diagnostics.trigger', 'edit') },
     rules: { ...config.get<Record<string, string>>('rules', {}) },
     logLevel: config.get<string>('logLevel', 'info'),
+    configPath: config.get<string>('configPath', ''),
   };
 }
 
-/** `specls.path`, resolved: empty means `specls` on PATH. */
-export function serverExecutable(): string {
+/**
+ * The binary a platform .vsix ships (`bin/specls`, see
+ * scripts/package-vsix), when this extension has one.
+ */
+export function bundledExecutable(root: string | undefined = extensionRoot): string | undefined {
+  if (!root) return undefined;
+  const file = path.join(root, 'bin', process.platform === 'win32' ? 'specls.exe' : 'specls');
+  return fs.existsSync(file) ? file : undefined;
+}
+
+/**
+ * `specls.path`, resolved. Empty means the binary bundled in a platform
+ * .vsix, else `specls` on PATH.
+ */
+export function serverExecutable(root: string | undefined = extensionRoot): string {
   let configured = (vscode.workspace.getConfiguration(SECTION).get<string>('path') ?? '').trim();
-  if (configured === '') return 'specls';
+  if (configured === '') return bundledExecutable(root) ?? 'specls';
   if (configured === '~' || configured.startsWith('~/')) {
     configured = path.join(os.homedir(), configured.slice(1));
   }
@@ -134,9 +183,10 @@ let graphs: GraphPanel | undefined;
 async function startClient(): Promise<void> {
   const command = serverExecutable();
   if (!executableExists(command)) {
+    showState('missing', command);
     output?.appendLine(
       `specls: \`${command}\` was not found, so the specls server is not running. ` +
-        'Install specls (`cargo install --locked --path server` in the specls repository) ' +
+        'Install specls (a platform .vsix ships it; or `cargo install --locked --path server` in the specls repository) ' +
         'or set `specls.path`, then run "specls: Restart Server".',
     );
     return;
@@ -167,9 +217,17 @@ async function startClient(): Promise<void> {
   try {
     // The id `specls` makes vscode-languageclient read `specls.trace.server`.
     client = new LanguageClient('specls', 'specls', serverOptions, clientOptions);
+    showState('starting', command);
+    client.onDidChangeState((event) => {
+      if (event.newState === State.Running) showState('running', command);
+      else if (event.newState === State.Stopped) showState('stopped', command);
+      else showState('starting', command);
+    });
     await client.start();
+    showState('running', command);
   } catch (error) {
     client = undefined;
+    showState('stopped', command);
     const message = error instanceof Error ? error.message : String(error);
     output?.appendLine(`could not start ${command}: ${message}`);
     // Not awaited: activation must not wait for the user to answer.

@@ -5,7 +5,9 @@
 // in a readable error, not a crash.
 //   node --test tests/editors/vscode/activate.test.mjs
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Module, { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +60,38 @@ test('a missing executable is said once, quietly, in the output channel', async 
   await extension.deactivate();
 });
 
+test('the status bar shows the server state and opens the log', async () => {
+  const { extension, calls } = load({ settings: { 'specls.path': '/nonexistent/specls' } });
+  await extension.activate(context());
+  assert.equal(calls.statusItems.length, 1);
+  const [item] = calls.statusItems;
+  assert.equal(item.command, 'specls.client.showLog');
+  assert.ok(item.shown, 'visible');
+  assert.equal(item.text, '$(warning) specls');
+  assert.match(item.tooltip, /not found/);
+  const states = ['starting', 'running', 'stopped', 'missing'].map((s) => extension.statusText(s, '/bin/specls').text);
+  assert.deepEqual(states, ['$(sync~spin) specls', '$(check) specls', '$(error) specls', '$(warning) specls']);
+  await extension.deactivate();
+});
+
+test('an empty specls.path starts the binary a platform .vsix ships, else specls on PATH', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'specls-ext-'));
+  try {
+    const { extension } = load({});
+    assert.equal(extension.bundledExecutable(root), undefined);
+    mkdirSync(join(root, 'bin'));
+    writeFileSync(join(root, 'bin', 'specls'), '#!/bin/sh\n', { mode: 0o755 });
+    assert.equal(extension.bundledExecutable(root), join(root, 'bin', 'specls'));
+    // (Not activated: that would start the fake binary.)
+    assert.equal(extension.serverExecutable(root), join(root, 'bin', 'specls'));
+    assert.equal(extension.serverExecutable(join(root, 'nowhere')), 'specls');
+    const configured = load({ settings: { 'specls.path': '/opt/specls' } });
+    assert.equal(configured.extension.serverExecutable(root), '/opt/specls', 'specls.path wins over the bundle');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('executables: a path must be a file, a bare name is looked up on PATH', () => {
   const { extension } = load({});
   assert.equal(extension.executableExists('/nonexistent/specls'), false);
@@ -95,11 +129,17 @@ test('the settings sent to the server are the keys of SERVER_SETTINGS', () => {
       'specls.diagnostics.trigger': 'save',
       'specls.rules': { 'missing-file-path': 'off' },
       'specls.logLevel': 'debug',
+      'specls.configPath': 'ci/specls.toml',
       'specls.path': '/x',
     },
   });
   const sent = extension.settingsObject();
-  assert.deepEqual(sent, { diagnostics: { trigger: 'save' }, rules: { 'missing-file-path': 'off' }, logLevel: 'debug' });
+  assert.deepEqual(sent, {
+    diagnostics: { trigger: 'save' },
+    rules: { 'missing-file-path': 'off' },
+    logLevel: 'debug',
+    configPath: 'ci/specls.toml',
+  });
   const flat = (object, prefix = '') =>
     Object.entries(object).flatMap(([k, v]) =>
       v && typeof v === 'object' && k !== 'rules' ? flat(v, `${prefix}${k}.`) : [`${prefix}${k}`],

@@ -21,7 +21,7 @@ function inert(name = 'vscode') {
 }
 
 function create({ settings = {}, workspaceFolders } = {}) {
-  const calls = { commands: [], errors: [], warnings: [], infos: [], outputs: [], lines: [] };
+  const calls = { commands: [], errors: [], warnings: [], infos: [], outputs: [], lines: [], statusItems: [] };
   const disposable = () => ({ dispose() {} });
   class Uri {
     constructor(fsPath) {
@@ -100,7 +100,16 @@ function create({ settings = {}, workspaceFolders } = {}) {
       showWarningMessage: async (message) => void calls.warnings.push(message),
       showInformationMessage: async (message) => void calls.infos.push(message),
       activeTextEditor: undefined,
+      createStatusBarItem(alignment, priority) {
+        const item = { alignment, priority, text: '', tooltip: '', command: undefined, shown: false };
+        item.show = () => void (item.shown = true);
+        item.hide = () => void (item.shown = false);
+        item.dispose = () => {};
+        calls.statusItems.push(item);
+        return item;
+      },
     },
+    StatusBarAlignment: { Left: 1, Right: 2 },
     workspace: {
       getConfiguration: configuration,
       workspaceFolders,

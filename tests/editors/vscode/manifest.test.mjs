@@ -44,6 +44,11 @@ test('each server setting accepts exactly the values the server accepts', () => 
       assert.equal(property.type, 'object', `specls.${key}: type`);
       assert.deepEqual(property.additionalProperties?.enum, literals(object[1]), `specls.${key}: value enum (server: ${values})`);
       assert.deepEqual(property.default, {}, `specls.${key}: default`);
+    } else if (literals(values).length === 0) {
+      // A free string such as a path (`configPath`): empty by default.
+      assert.equal(property.type, 'string', `specls.${key}: type`);
+      assert.equal(property.enum, undefined, `specls.${key}: no enum`);
+      assert.equal(property.default, '', `specls.${key}: default`);
     } else {
       assert.equal(property.type, 'string', `specls.${key}: type`);
       assert.deepEqual(property.enum, literals(values), `specls.${key}: enum (server: ${values})`);
@@ -85,7 +90,7 @@ test('commands: titled, in the specls category, and not named like server comman
   const ids = manifest.contributes.commands.map((c) => c.command);
   assert.deepEqual(
     sorted(ids),
-    sorted(['specls.client.restartServer', 'specls.client.renumberTasks', 'specls.client.showGraph', 'specls.client.nextTasks']),
+    sorted(['specls.client.restartServer', 'specls.client.showLog', 'specls.client.renumberTasks', 'specls.client.showGraph', 'specls.client.nextTasks']),
   );
   for (const command of manifest.contributes.commands) {
     assert.equal(command.category, 'specls', `${command.command}: category`);

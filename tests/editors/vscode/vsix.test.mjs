@@ -27,6 +27,8 @@ function zipEntries(zip) {
       compressedSize: zip.readUInt32LE(at + 20),
       size: zip.readUInt32LE(at + 24),
       offset: zip.readUInt32LE(at + 42),
+      // Unix permissions, in the high half of the external attributes.
+      mode: (zip.readUInt32LE(at + 38) >>> 16) & 0o7777,
     });
     at += 46 + nameLength + extraLength + commentLength;
   }
@@ -63,4 +65,18 @@ test('the .vsix holds the bundle, the webview assets and the docs, nothing else'
   assert.deepEqual(packaged.contributes, source.contributes);
   const readme = read(zip, entries.get('extension/readme.md')).toString('utf8');
   assert.match(readme, /specls\.path/, 'the README documents the settings');
+});
+
+test('the platform .vsix also ships the server, executable, and says its target', () => {
+  const platformPath = process.env.SPECLS_PLATFORM_VSIX;
+  assert.ok(platformPath && existsSync(platformPath), `SPECLS_PLATFORM_VSIX (${platformPath}) is missing: run scripts/package-vsix`);
+  const zip = readFileSync(platformPath);
+  const entries = zipEntries(zip);
+  const plain = [...zipEntries(readFileSync(vsixPath)).keys()];
+  assert.deepEqual([...entries.keys()].sort(), [...plain, 'extension/bin/specls'].sort());
+  const server = entries.get('extension/bin/specls');
+  assert.ok(server.size > 1_000_000, `the server binary is inside (${server.size} bytes)`);
+  assert.equal(server.mode & 0o111, 0o111, `bin/specls is executable (mode ${server.mode.toString(8)})`);
+  const manifest = read(zip, entries.get('extension.vsixmanifest')).toString('utf8');
+  assert.match(manifest, /TargetPlatform="linux-x64"/);
 });
