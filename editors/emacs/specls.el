@@ -188,8 +188,11 @@ a `:specls' section already in it wins over the specls-* variables."
 (defun specls-show-graph ()
   "Show the task dependency graph as Mermaid text (specls.showGraph)."
   (interactive)
-  (let* ((result (specls--execute "specls.showGraph"))
-         (text (if (stringp result) result (or (plist-get result :mermaid) (plist-get result :graph)))))
+  (specls--show-graph (specls--execute "specls.showGraph")))
+
+(defun specls--show-graph (result)
+  "Show the graph of a specls.showGraph RESULT in *specls graph*."
+  (let ((text (if (stringp result) result (or (plist-get result :mermaid) (plist-get result :graph)))))
     (unless (and (stringp text) (not (string-empty-p text)))
       (user-error "specls returned no graph"))
     (with-current-buffer (get-buffer-create "*specls graph*")
@@ -222,8 +225,13 @@ a `:specls' section already in it wins over the specls-* variables."
 (defun specls-next-tasks ()
   "Pick a task that is ready to start (specls.nextTasks) and go to it."
   (interactive)
-  (let* ((origin (buffer-file-name))
-         (items (specls--task-items (specls--execute "specls.nextTasks"))))
+  (specls--pick-next-task (specls--execute "specls.nextTasks") (buffer-file-name)))
+
+(defun specls--pick-next-task (result origin)
+  "Pick one of the ready tasks of a specls.nextTasks RESULT and go to it.
+ORIGIN is the file the command was run from (its feature's tasks.md is
+where a task without a location is looked up)."
+  (let ((items (specls--task-items result)))
     (unless items (user-error "No task is ready"))
     (let* ((task (cdr (assoc (completing-read "Next task: " items nil t) items)))
            (location (or (plist-get task :location) task))
@@ -241,6 +249,21 @@ a `:specls' section already in it wins over the specls-* variables."
           (find-file (expand-file-name "tasks.md" dir))
           (goto-char (point-min))
           (re-search-forward (concat "\\_<" (regexp-quote (plist-get task :id)) "\\_>") nil t))))))
+
+;;;; The server's commands run through Eglot (code actions, lenses)
+
+;; Eglot sends a command it runs to the server and drops the answer.  For
+;; these two the answer is what the user asked to see, so show it.
+(cl-defmethod eglot-execute-command (server (_command (eql 'specls.nextTasks)) arguments)
+  "Run specls.nextTasks on SERVER with ARGUMENTS and pick a ready task."
+  (specls--pick-next-task
+   (jsonrpc-request server :workspace/executeCommand (list :command "specls.nextTasks" :arguments arguments))
+   (buffer-file-name)))
+
+(cl-defmethod eglot-execute-command (server (_command (eql 'specls.showGraph)) arguments)
+  "Run specls.showGraph on SERVER with ARGUMENTS and show the graph."
+  (specls--show-graph
+   (jsonrpc-request server :workspace/executeCommand (list :command "specls.showGraph" :arguments arguments))))
 
 (defun specls-restart ()
   "Restart the specls server of this buffer."

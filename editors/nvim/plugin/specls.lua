@@ -17,3 +17,6 @@ for name, command in pairs(commands) do
     require('specls')[command[1]]()
   end, { desc = command[2] })
 end
+
+-- Lens clicks on "N tasks ready" and the graph lens show their result.
+require('specls').register_lens_commands()

@@ -130,6 +130,28 @@
                          (and (not (specls-test-find "missing-file-path")) (specls-test-find "malformed-task"))
                          received))
 
+    ;; The server's commands run through Eglot (a code action's or a
+    ;; lens's) show their answer: a ready task is offered and visited.
+    (let* ((offered nil)
+           (completing-read-function (lambda (_prompt collection &rest _)
+                                       (setq offered (all-completions "" collection))
+                                       (car offered)))
+           (arguments (vector (list :uri (specls--uri)))))
+      (save-window-excursion
+        (save-current-buffer
+          (eglot-execute-command specls-test-server 'specls.nextTasks arguments)
+          (specls-test-check "specls.nextTasks through Eglot offers the ready tasks and visits one"
+                             (and offered (string-match-p "\\`T[0-9]+" (car offered))
+                                  (string-match-p "tasks\\.md\\'" (or (buffer-file-name) ""))
+                                  (looking-at-p (regexp-quote (car (split-string (car offered))))))
+                             (format "offered %S, at %S in %S" offered (point) (buffer-file-name)))))
+      (save-window-excursion
+        (eglot-execute-command specls-test-server 'specls.showGraph arguments)
+        (specls-test-check "specls.showGraph through Eglot shows the Mermaid graph"
+                           (with-current-buffer "*specls graph*"
+                             (string-match-p "\\`\\(?:---\\|%%\\|flowchart\\|graph\\)" (buffer-string)))
+                           (with-current-buffer "*specls graph*" (buffer-substring-no-properties 1 (min 80 (point-max)))))))
+
     ;; An edit: rename the second T010 to T011; the server re-checks.
     (goto-char (point-min))
     (forward-line 40)

@@ -174,6 +174,35 @@ local ok, err = xpcall(function()
       and contents.value:find('Implement POST /api/workspaces/{workspaceId}/invitations', 1, true) ~= nil,
     advertised .. '; ' .. describe(hover))
 
+  -- Code lenses run client-side ----------------------------------------
+  local lenses = request('textDocument/codeLens', { textDocument = { uri = uri } })
+  local ready_lens
+  for _, lens in ipairs(lenses and lenses.result or {}) do
+    if lens.command and lens.command.command == 'specls.nextTasks' then
+      ready_lens = lens
+    end
+  end
+  if check('tasks.md has a "ready" lens running specls.nextTasks', ready_lens ~= nil, describe(lenses)) then
+    local handler = vim.lsp.commands['specls.nextTasks']
+    check('the lens command is handled client-side', type(handler) == 'function', tostring(handler))
+    local picked
+    local select = vim.ui.select
+    vim.ui.select = function(items)
+      picked = items
+    end
+    if type(handler) == 'function' then
+      handler(ready_lens.command, { bufnr = bufnr, client_id = client.id })
+      vim.wait(TIMEOUT, function()
+        return picked ~= nil
+      end, 20)
+    end
+    vim.ui.select = select
+    check('a lens click offers the ready tasks in vim.ui.select',
+      type(picked) == 'table' and #picked > 0 and type(picked[1].id) == 'string' and picked[1].id:match('^T%d+') ~= nil,
+      vim.inspect(picked))
+    check('the graph lens command is handled client-side', type(vim.lsp.commands['specls.showGraph']) == 'function')
+  end
+
   -- Code actions -------------------------------------------------------
   local function actions_for(diagnostic)
     local lsp = vim.tbl_extend('force', diagnostic.user_data and diagnostic.user_data.lsp or {}, {

@@ -126,16 +126,18 @@ local function call(client, method, ...)
   return client[method](...)
 end
 
---- workspace/executeCommand `command` with the current buffer's URI;
+--- workspace/executeCommand `command` for `target` (a code lens's
+--- `{ bufnr, arguments }`; default: the current buffer's URI);
 --- `on_result(result, client)` on success.
-local function execute(command, on_result)
-  local bufnr = vim.api.nvim_get_current_buf()
+local function execute(command, on_result, target)
+  local bufnr = target and target.bufnr or vim.api.nvim_get_current_buf()
   local client = M.clients(bufnr)[1]
   if not client then
     vim.notify('specls: no specls server is attached to this buffer', vim.log.levels.WARN)
     return
   end
-  local params = { command = command, arguments = { vim.uri_from_bufnr(bufnr) } }
+  local arguments = target and target.arguments or { vim.uri_from_bufnr(bufnr) }
+  local params = { command = command, arguments = arguments }
   call(client, 'request', 'workspace/executeCommand', params, function(err, result)
     if err then
       vim.notify(('specls: %s failed: %s'):format(command, err.message or vim.inspect(err)), vim.log.levels.ERROR)
@@ -194,7 +196,7 @@ function M.renumber_tasks()
 end
 
 --- The dependency graph as Mermaid text, in a scratch buffer.
-function M.show_graph()
+function M.show_graph(target)
   execute('specls.showGraph', function(result)
     local text = type(result) == 'table' and (result.mermaid or result.graph or result.text) or result
     if type(text) ~= 'string' or text == '' then
@@ -208,12 +210,12 @@ function M.show_graph()
     vim.bo[bufnr].bufhidden = 'wipe'
     vim.bo[bufnr].filetype = 'mermaid'
     pcall(vim.api.nvim_buf_set_name, bufnr, 'specls://graph')
-  end)
+  end, target)
 end
 
 --- The tasks ready to start, in vim.ui.select; jumps to the chosen one.
-function M.next_tasks()
-  local origin = vim.api.nvim_buf_get_name(0)
+function M.next_tasks(target)
+  local origin = vim.api.nvim_buf_get_name(target and target.bufnr or 0)
   execute('specls.nextTasks', function(result)
     local list = result
     if type(list) == 'table' and not (vim.islist or vim.tbl_islist)(list) then
@@ -261,7 +263,23 @@ function M.next_tasks()
       vim.cmd('edit ' .. vim.fn.fnameescape(dir .. '/tasks.md'))
       vim.fn.search('\\<' .. item.id:gsub('%.', '\\.') .. '\\>', 'w')
     end)
-  end)
+  end, target)
+end
+
+--- Code lens commands run client-side (vim.lsp.commands): the server's
+--- answer to specls.nextTasks and specls.showGraph is data to show, which
+--- Neovim would drop if it sent the command on by itself. A lens click
+--- (vim.lsp.codelens.run()) now picks a ready task or opens the graph.
+function M.register_lens_commands()
+  local function target(command, ctx)
+    return { bufnr = ctx and ctx.bufnr or vim.api.nvim_get_current_buf(), arguments = command.arguments }
+  end
+  vim.lsp.commands['specls.nextTasks'] = function(command, ctx)
+    M.next_tasks(target(command, ctx))
+  end
+  vim.lsp.commands['specls.showGraph'] = function(command, ctx)
+    M.show_graph(target(command, ctx))
+  end
 end
 
 return M
