@@ -91,7 +91,7 @@ fn human_output_of_every_rule_is_sorted_and_summarised() {
         assert_eq!(*header, expected);
     }
     let summary = text.lines().last().unwrap();
-    assert!(summary.starts_with("Found ") && summary.ends_with(" in 1 feature (6 files)"), "{summary}");
+    assert!(summary.starts_with("Found ") && summary.ends_with(" in 2 features (9 files)"), "{summary}");
     let errors = report["summary"]["errors"].as_u64().unwrap();
     assert_eq!(code(&output), if errors > 0 { 1 } else { 0 });
     assert!(!text.contains('\u{1b}'), "no colour when stdout is not a terminal");
@@ -149,7 +149,7 @@ fn json_diagnostics_are_sorted_by_path_line_column_code() {
     let report =
         json(&specls(&["check", "examples", "server/tests/fixtures/cli/config", "--format", "json"]));
     assert_eq!(report["version"], 1);
-    assert_eq!(report["features"], 2);
+    assert_eq!(report["features"], 3);
     let keys: Vec<(String, u64, u64, String)> = report["diagnostics"]
         .as_array()
         .unwrap()
@@ -335,7 +335,7 @@ fn select_and_ignore() {
     let clean =
         specls(&["check", "examples", "--select", "duplicate-task-id", "--ignore", "duplicate-task-id"]);
     assert_eq!(code(&clean), 0);
-    assert_eq!(stdout(&clean), "No problems in 1 feature (6 files)\n");
+    assert_eq!(stdout(&clean), "No problems in 2 features (9 files)\n");
 }
 
 #[test]

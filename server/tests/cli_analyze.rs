@@ -73,23 +73,28 @@ fn finding_ids_are_unique_stable_and_counted() {
     let first = json(&specls(&["analyze", "examples", "--format", "json"]));
     let again = json(&specls(&["analyze", "examples", "--format", "json"]));
     assert_eq!(first, again, "the same folder gives the same report");
-    let report = &first["features"][0];
-    let findings = report["findings"].as_array().unwrap();
-    let mut ids: Vec<&str> = findings.iter().map(|f| f["id"].as_str().unwrap()).collect();
-    let count = ids.len();
-    ids.sort_unstable();
-    ids.dedup();
-    assert_eq!(ids.len(), count);
+    let reports = first["features"].as_array().unwrap();
+    assert_eq!(reports.len(), 2, "examples/ holds two feature folders");
+    let mut rows = 0;
+    for report in reports {
+        let findings = report["findings"].as_array().unwrap();
+        let mut ids: Vec<&str> = findings.iter().map(|f| f["id"].as_str().unwrap()).collect();
+        let count = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "IDs are unique within a feature's report");
+        rows += count;
+        let of = |category: &str| findings.iter().filter(|f| f["category"] == category).count();
+        assert_eq!(report["metrics"]["ambiguity_count"], of("Ambiguity"));
+        assert_eq!(report["metrics"]["duplication_count"], of("Duplication"));
+        let critical = findings.iter().filter(|f| f["severity"] == "CRITICAL").count();
+        assert_eq!(report["metrics"]["critical_issues"], critical);
+        let constitution: Vec<&Value> = report["constitution_issues"].as_array().unwrap().iter().collect();
+        assert_eq!(constitution.len(), of("Constitution Alignment"));
+    }
     // Every finding of `check` is a row.
     let check = json(&specls(&["check", "examples", "--format", "json"]));
-    assert_eq!(count, check["diagnostics"].as_array().unwrap().len());
-    let of = |category: &str| findings.iter().filter(|f| f["category"] == category).count();
-    assert_eq!(report["metrics"]["ambiguity_count"], of("Ambiguity"));
-    assert_eq!(report["metrics"]["duplication_count"], of("Duplication"));
-    let critical = findings.iter().filter(|f| f["severity"] == "CRITICAL").count();
-    assert_eq!(report["metrics"]["critical_issues"], critical);
-    let constitution: Vec<&Value> = report["constitution_issues"].as_array().unwrap().iter().collect();
-    assert_eq!(constitution.len(), of("Constitution Alignment"));
+    assert_eq!(rows, check["diagnostics"].as_array().unwrap().len());
 }
 
 #[test]
