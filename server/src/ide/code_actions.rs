@@ -411,22 +411,16 @@ mod tests {
             (ActionKind::FixAll, "Fix all: 2 safe fixes in tasks.md")
         );
         assert!(action.edits.iter().all(|e| &*e.file == "tasks.md"), "{:?}", action.edits);
-        let texts = applied(&feature, &action.edits);
+        let texts = apply_edits(&feature, &action.edits);
         expect![[r###"
-            [
-                (
-                    "spec.md",
-                    "# Spec\n\n**Status**\u{7}: Draft\n",
-                ),
-                (
-                    "tasks.md",
-                    "## Phase 1: Setup\n\n- [ ] T001 Init in src/a.py\n- [ ] T002 Lint in src/b.py\n- [ ] T003 Test in src/c.py\n",
-                ),
-            ]
+            {
+                "spec.md": "# Spec\n\n**Status**\u{7}: Draft\n",
+                "tasks.md": "## Phase 1: Setup\n\n- [ ] T001 Init in src/a.py\n- [ ] T002 Lint in src/b.py\n- [ ] T003 Test in src/c.py\n",
+            }
         "###]]
         .assert_debug_eq(&texts);
         // Once applied, nothing in tasks.md is left to fix.
-        let fixed = &texts.iter().find(|(rel, _)| rel == "tasks.md").unwrap().1;
+        let fixed = &texts["tasks.md"];
         let (feature, rel, _) =
             feature_with_cursor(&[("tasks.md", &format!("$0{fixed}")), ("spec.md", spec)]);
         assert_eq!(fix_all(&analyze(&feature, &RuleConfig::default()), &rel), None);

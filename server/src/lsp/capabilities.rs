@@ -112,7 +112,6 @@ fn encoding_kind(encoding: PositionEncoding) -> lsp::PositionEncodingKind {
     }
 }
 
-
 /// `source.fixAll.specls`: what `editor.codeActionsOnSave` names to fix
 /// on save; a request for `source.fixAll` or `source` gets it too.
 pub fn fix_all_kind() -> lsp::CodeActionKind {
