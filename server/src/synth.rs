@@ -578,10 +578,10 @@ impl TypedFeature {
         };
         self.tasks.apply_changes(&[change], PositionEncoding::Utf16, self.version);
         let path = self.feature.root.join("tasks.md");
-        let file = FeatureFile::from_markdown(path, "tasks.md", DocumentKind::Tasks, &self.tasks);
-        if let Some(older) = self.feature.file("tasks.md") {
-            file.inherit(older); // as the language server does
-        }
+        // As the language server does: from the last version.
+        let older = self.feature.file("tasks.md");
+        let file =
+            FeatureFile::from_markdown_after(path, "tasks.md", DocumentKind::Tasks, &self.tasks, older);
         self.feature.upsert(file);
     }
 }

@@ -72,6 +72,9 @@ fn tree_shape(tree: &MarkdownTree) -> Vec<(String, usize, usize)> {
 
 fn check(base: &str, edits: &[Edit], encoding: PositionEncoding) {
     let mut file = MarkdownFile::open(base, 1);
+    // The model as the language server keeps it: each version built from
+    // the one before.
+    let mut model = (file.blocks().clone(), TasksDoc::from_blocks(file.blocks()));
     for (version, e) in edits.iter().enumerate() {
         let doc = file.document();
         let len = doc.len();
@@ -79,6 +82,9 @@ fn check(base: &str, edits: &[Edit], encoding: PositionEncoding) {
         let end = (start + (e.len * len as f64) as usize).min(len);
         let range = PositionRange::new(doc.position_of(start, encoding), doc.position_of(end, encoding));
         file.apply_changes(&[ContentChange::replace(range, e.insert.clone())], encoding, version as i32 + 2);
+        let after = TasksDoc::from_blocks_after(file.blocks(), &model.0, &model.1);
+        assert_eq!(after, TasksDoc::from_blocks(file.blocks()), "the model built from the last one differs");
+        model = (file.blocks().clone(), after);
     }
     let text = file.document().text();
     let fresh = MarkdownFile::open(&text, 0);

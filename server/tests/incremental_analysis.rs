@@ -83,7 +83,7 @@ impl Workspace {
         for rel in FILES {
             let text = std::fs::read_to_string(root.join(rel)).ok()?;
             let file = MarkdownFile::open(&text, 1);
-            feature.upsert(feature_file(root, rel, &file));
+            feature.upsert(feature_file(root, rel, &file, None));
             files.push(file);
         }
         Some(Workspace { root: root.to_path_buf(), files, feature })
@@ -98,10 +98,9 @@ impl Workspace {
         let end = (start + (e.len * len as f64) as usize).min(len);
         let range = PositionRange::new(doc.position_of(start, encoding), doc.position_of(end, encoding));
         file.apply_changes(&[ContentChange::replace(range, e.insert.clone())], encoding, version);
-        let edited = feature_file(&self.root, FILES[e.file], file);
-        if let Some(older) = self.feature.file(FILES[e.file]) {
-            edited.inherit(older); // as the language server does: graphs carry over
-        }
+        // As the language server does: the model built from the last
+        // version's, graphs carried over.
+        let edited = feature_file(&self.root, FILES[e.file], file, self.feature.file(FILES[e.file]));
         self.feature.upsert(edited);
     }
 
@@ -117,13 +116,17 @@ impl Workspace {
     }
 }
 
-fn feature_file(root: &Path, rel: &str, file: &MarkdownFile) -> FeatureFile {
+fn feature_file(root: &Path, rel: &str, file: &MarkdownFile, older: Option<&FeatureFile>) -> FeatureFile {
     let path = root.join(rel);
     let kind = DocumentKind::of_path(Path::new(rel)).expect("a spec document");
     if kind == DocumentKind::Contract && !DocumentKind::is_markdown_contract(&path) {
-        return FeatureFile::from_text(path, rel, kind, &file.document().text());
+        let built = FeatureFile::from_text(path, rel, kind, &file.document().text());
+        if let Some(older) = older {
+            built.inherit(older);
+        }
+        return built;
     }
-    FeatureFile::from_markdown(path, rel, kind, file)
+    FeatureFile::from_markdown_after(path, rel, kind, file, older)
 }
 
 fn check(edits: &[Edit]) {

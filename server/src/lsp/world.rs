@@ -47,13 +47,21 @@ impl OpenDoc {
         {
             return file.clone();
         }
+        // The last version's model and what analysis built for it are
+        // reused where unchanged.
+        let older = self.built.as_ref().map(|(_, older)| older);
         let file = match &self.text {
-            OpenText::Markdown(md) => FeatureFile::from_markdown(self.path.clone(), rel, self.kind, md),
-            OpenText::Plain(doc) => FeatureFile::from_text(self.path.clone(), rel, self.kind, &doc.text()),
+            OpenText::Markdown(md) => {
+                FeatureFile::from_markdown_after(self.path.clone(), rel, self.kind, md, older)
+            }
+            OpenText::Plain(doc) => {
+                let file = FeatureFile::from_text(self.path.clone(), rel, self.kind, &doc.text());
+                if let Some(older) = older {
+                    file.inherit(older);
+                }
+                file
+            }
         };
-        if let Some((_, older)) = &self.built {
-            file.inherit(older); // what analysis built for it, reusable where unchanged
-        }
         self.built = Some((self.version, file.clone()));
         file
     }

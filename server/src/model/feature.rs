@@ -66,9 +66,31 @@ impl FeatureFile {
     /// Build a markdown file's model from an already scanned document (an
     /// editor's live copy).
     pub fn from_markdown(path: PathBuf, rel: &str, kind: DocumentKind, file: &MarkdownFile) -> Self {
+        Self::from_markdown_after(path, rel, kind, file, None)
+    }
+
+    /// [`FeatureFile::from_markdown`] of a new version of `older`: the
+    /// same file, with the model built from the older one's where that is
+    /// cheaper ([`TasksDoc::from_blocks_after`]) and what analysis derived
+    /// from it handed over ([`FeatureFile::inherit`]).
+    pub fn from_markdown_after(
+        path: PathBuf,
+        rel: &str,
+        kind: DocumentKind,
+        file: &MarkdownFile,
+        older: Option<&FeatureFile>,
+    ) -> Self {
         let blocks = file.blocks();
+        let older_tasks = older.and_then(|older| match (&older.model, &older.blocks) {
+            (DocModel::Tasks(doc), Some(blocks)) => Some((blocks, doc)),
+            _ => None,
+        });
+        let tasks = || match older_tasks {
+            Some((older_blocks, older)) => TasksDoc::from_blocks_after(blocks, older_blocks, older),
+            None => TasksDoc::from_blocks(blocks),
+        };
         let model = match kind {
-            DocumentKind::Tasks => DocModel::Tasks(Arc::new(TasksDoc::from_blocks(blocks))),
+            DocumentKind::Tasks => DocModel::Tasks(Arc::new(tasks())),
             DocumentKind::Spec => DocModel::Spec(Arc::new(SpecDoc::from_blocks(blocks))),
             DocumentKind::Plan => DocModel::Plan(Arc::new(PlanDoc::from_blocks(blocks))),
             DocumentKind::DataModel => DocModel::DataModel(Arc::new(DataModelDoc::from_blocks(blocks))),
@@ -81,14 +103,18 @@ impl FeatureFile {
             DocumentKind::Checklist => DocModel::Checklist(Arc::new(ChecklistDoc::from_blocks(blocks))),
             _ => DocModel::Markdown,
         };
-        FeatureFile {
+        let built = FeatureFile {
             path,
             rel: rel.into(),
             kind,
             document: file.document().clone(),
             blocks: Some(Arc::new(blocks.clone())),
             model,
+        };
+        if let Some(older) = older {
+            built.inherit(older);
         }
+        built
     }
 
     /// Take over what later layers derived from `older`, the version of

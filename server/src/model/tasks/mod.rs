@@ -8,6 +8,7 @@ mod assemble;
 mod dump;
 mod edges;
 pub mod phase_title;
+mod reassemble;
 #[cfg(test)]
 mod tests;
 
@@ -154,6 +155,14 @@ impl TasksDoc {
     /// Build the model from a document's blocks.
     pub fn from_blocks(blocks: &BlockList) -> Self {
         assemble::assemble(blocks)
+    }
+
+    /// The model of `blocks`, a new version of the document whose previous
+    /// version had `older_blocks` and the model `older`: equal to
+    /// [`TasksDoc::from_blocks`], and much cheaper after a keystroke in a
+    /// task's description (the older model with that block swapped in).
+    pub fn from_blocks_after(blocks: &BlockList, older_blocks: &BlockList, older: &TasksDoc) -> Self {
+        reassemble::reassemble(blocks, older_blocks, older).unwrap_or_else(|| assemble::assemble(blocks))
     }
 
     /// Receive what later layers derived from `older`, the version of the
