@@ -43,3 +43,16 @@ fn feature_analysis_and_fixes_hold_over_seeds() {
     // (left for scripts/fuzz runs to chase).
     run_over(&all_seeds().feature, feature_analysis_and_fixes, 3, 0);
 }
+
+/// Inputs libFuzzer found that once broke a body (`scripts/fuzz`); each
+/// stays fixed.
+#[test]
+fn inputs_found_by_fuzzing_stay_fixed() {
+    // scan: a story label at the head and again at the end of a task line;
+    // the trailing one replaced the head's, whose text belonged to no part.
+    block_and_task_line_scan(b"# Tasks\n\n- [ ] T011 [P] [US1] Implement X in src/a.tsx [US1]\n");
+    // feature_fixes: a spec.md whose last line is control characters only;
+    // their safe fix leaves the text ending in the line break before them.
+    let spec = [&[1u8][..], "\u{feff}# Fe\u{5}\u{5}input\r\r\r\u{5}\u{5}\u{5}".as_bytes()].concat();
+    feature_analysis_and_fixes(&spec);
+}

@@ -413,6 +413,15 @@ fn read_labels(
             return; // a link starts the description
         }
         let span = Span::new(cursor.at, cursor.at + close + 1);
+        // A label said twice (`[US1] [US1]`) is text: the first stays the
+        // label, and nothing the author wrote loses its place.
+        let repeated = match inner {
+            "P" | "p" => line.parallel.is_some(),
+            _ => line.story.is_some() && parse_story_label(inner).is_some_and(|(_, len)| len == inner.len()),
+        };
+        if repeated {
+            return;
+        }
         match inner {
             "P" | "p" => {
                 if line.story.is_some() {
@@ -460,10 +469,14 @@ fn read_description(cursor: &mut Cursor<'_>, line: &mut TaskLine, irregular: &mu
         let Some(open) = body.rfind('[').filter(|_| body.ends_with(']')) else { break };
         let inner = &body[open + 1..body.len() - 1];
         let span = Span::new(start + open, end);
+        // A trailing label the head already has (`[US1] ... [US1]`) stays
+        // in the description rather than replace the head's.
         match inner {
-            "P" => line.parallel = Some(span),
+            "P" if line.parallel.is_none() => line.parallel = Some(span),
             _ => match parse_story_label(inner) {
-                Some((number, len)) if len == inner.len() => line.story = Some((number, span)),
+                Some((number, len)) if len == inner.len() && line.story.is_none() => {
+                    line.story = Some((number, span));
+                }
                 _ => break,
             },
         }
@@ -599,6 +612,19 @@ mod tests {
         assert!(t.parallel.is_some() && t.done());
         assert_eq!(t.irregularities, [LabelAfterDescription]);
         assert_eq!(&*t.description, "Create DateUtils.gs");
+    }
+
+    #[test]
+    fn a_label_said_twice_keeps_the_first_and_loses_no_text() {
+        // Found by the scan fuzz target: the trailing [US1] replaced the
+        // head's, whose text then belonged to no part of the line.
+        let t = line("[ ] T011 [P] [US1] Implement X in src/a.tsx [US1]");
+        assert_eq!(t.story.map(|(n, s)| (n, s.start)), Some((1, 13)));
+        assert_eq!(&*t.description, "Implement X in src/a.tsx [US1]");
+        assert!(t.irregularities.is_empty());
+        let t = line("[ ] T012 [US1] [US2] [P] [P] y");
+        assert_eq!(t.story.map(|(n, s)| (n, s.start)), Some((1, 9)));
+        assert_eq!(&*t.description, "[US2] [P] [P] y");
     }
 
     #[test]
