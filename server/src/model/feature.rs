@@ -130,6 +130,35 @@ impl FeatureFile {
     }
 }
 
+/// The number a feature folder's name starts with: `003` of
+/// `003-export-csv`, `20260302-141500` of `20260302-141500-export`.
+/// Folders are twins when their numbers' values are equal (`3-b` and
+/// `003-a`), so the parts are kept as numbers beside the written prefix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeatureNumber<'a> {
+    /// The prefix as written in the name, without the final `-`.
+    pub written: &'a str,
+    /// Its dash-separated parts as numbers.
+    pub parts: Vec<u64>,
+}
+
+impl<'a> FeatureNumber<'a> {
+    /// The number `name` starts with; `None` for a name without one, or
+    /// one that is only a number (`2024` is not a numbered feature).
+    pub fn of(name: &'a str) -> Option<Self> {
+        let parts: Vec<u64> = name
+            .split('-')
+            .map_while(|part| part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok()).flatten())
+            .collect();
+        let whole = name.split('-').count() == parts.len();
+        if parts.is_empty() || whole {
+            return None;
+        }
+        let digits: usize = name.split('-').take(parts.len()).map(str::len).sum();
+        Some(FeatureNumber { written: &name[..digits + parts.len() - 1], parts })
+    }
+}
+
 /// Every document of one feature folder.
 #[derive(Clone, Debug, Default)]
 pub struct Feature {
@@ -264,5 +293,20 @@ impl Feature {
     /// Markdown files with their blocks.
     pub fn markdown_files(&self) -> impl Iterator<Item = (&FeatureFile, &BlockList)> {
         self.files.iter().filter_map(|f| f.blocks.as_deref().map(|b| (f, b)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FeatureNumber;
+
+    #[test]
+    fn feature_numbers_as_written_and_as_values() {
+        let number = |name| FeatureNumber::of(name).map(|n| (n.written, n.parts));
+        assert_eq!(number("003-export-csv"), Some(("003", vec![3])));
+        assert_eq!(number("20260302-141500-export"), Some(("20260302-141500", vec![20260302, 141500])));
+        assert_eq!(number("3-import"), Some(("3", vec![3])));
+        assert_eq!(number("export-csv"), None);
+        assert_eq!(number("2024"), None);
     }
 }

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 
+use crate::model::feature::FeatureNumber;
+
 /// The documents that make a directory a feature folder.
 const FEATURE_DOCUMENTS: &[&str] = &["spec.md", "plan.md", "tasks.md"];
 
@@ -50,30 +52,17 @@ fn has_specs_below(dir: &Path) -> bool {
     dir.join("specs").is_dir()
 }
 
-/// The number a feature folder's name starts with, as its numeric parts:
-/// `003-export-csv` is `[3]`, `20260302-141500-export` is
-/// `[20260302, 141500]`; `None` for a name without one.
-pub fn feature_number(name: &str) -> Option<Vec<u64>> {
-    let parts: Vec<u64> = name
-        .split('-')
-        .map_while(|part| part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok()).flatten())
-        .collect();
-    // A name that is only a number (`2024`) is not a numbered feature.
-    let whole = name.split('-').count() == parts.len();
-    (!parts.is_empty() && !whole).then_some(parts)
-}
-
 /// The feature folders beside `root` (same parent, not hidden) whose name
 /// starts with `root`'s number, sorted by name.
 pub fn number_twins(root: &Path) -> Vec<Box<str>> {
     let Some(own) = root.file_name().and_then(|n| n.to_str()) else { return Vec::new() };
-    let (Some(number), Some(parent)) = (feature_number(own), root.parent()) else { return Vec::new() };
+    let (Some(number), Some(parent)) = (FeatureNumber::of(own), root.parent()) else { return Vec::new() };
     let Ok(entries) = std::fs::read_dir(parent) else { return Vec::new() };
     let mut twins: Vec<Box<str>> = entries
         .filter_map(Result::ok)
         .filter_map(|entry| entry.file_name().into_string().ok().map(|name| (entry, name)))
         .filter(|(_, name)| name != own && !name.starts_with('.'))
-        .filter(|(_, name)| feature_number(name).as_ref() == Some(&number))
+        .filter(|(_, name)| FeatureNumber::of(name).is_some_and(|n| n.parts == number.parts))
         .filter(|(entry, _)| entry.file_type().is_ok_and(|t| t.is_dir()) && is_feature_folder(&entry.path()))
         .map(|(_, name)| name.into_boxed_str())
         .collect();
@@ -125,11 +114,7 @@ mod tests {
     }
 
     #[test]
-    fn feature_numbers_and_the_folders_sharing_one() {
-        assert_eq!(feature_number("003-export-csv"), Some(vec![3]));
-        assert_eq!(feature_number("20260302-141500-export"), Some(vec![20260302, 141500]));
-        assert_eq!(feature_number("export-csv"), None);
-        assert_eq!(feature_number("2024"), None);
+    fn the_folders_sharing_a_feature_number() {
         let dir = std::env::temp_dir().join(format!("specls-twins-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         touch(&dir, "specs/003-export-csv/spec.md");

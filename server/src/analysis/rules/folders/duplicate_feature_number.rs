@@ -1,6 +1,6 @@
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
-use crate::model::feature::{Feature, FeatureFile};
+use crate::model::feature::{Feature, FeatureFile, FeatureNumber};
 use crate::text::Span;
 
 declare_rule! {
@@ -46,9 +46,7 @@ impl Rule for DuplicateFeatureNumber {
             return;
         }
         let Some(file) = anchor(cx.feature) else { return };
-        let number: Vec<&str> =
-            cx.feature.name.split('-').take_while(|p| p.bytes().all(|b| b.is_ascii_digit())).collect();
-        let number = number.join("-");
+        let number = FeatureNumber::of(&cx.feature.name).map_or("", |n| n.written);
         let message = format!(
             "feature number {number} of {} is also the number of {}",
             cx.feature.name,
