@@ -1,7 +1,8 @@
 //! Target 2: a sequence of edits applied as an editor sends them (rope,
 //! incremental tree-sitter reparse, block rescan, model rebuild) leaves
 //! exactly the blocks, tree and models of a fresh parse of the final text:
-//! `server/tests/incremental.rs` at libFuzzer's speed and depth.
+//! `server/tests/incremental.rs` at libFuzzer's speed and depth. Both
+//! draw on [`FRAGMENTS`] and end in [`assert_same_as_fresh_parse`].
 
 use tree_sitter::Node;
 
@@ -14,9 +15,11 @@ use crate::text::{ContentChange, PositionEncoding, PositionRange};
 
 use super::bytes::{Bytes, floor_boundary, scaled};
 
-/// Text that stresses the grammar, inserted when an edit asks for one
-/// instead of its own bytes: mutations rarely spell these out.
-const FRAGMENTS: &[&str] = &[
+/// Text that stresses the grammar (list markers, checkboxes, fences,
+/// headings, CRLF, lone CR, multi-byte text, comments, control
+/// characters), inserted when an edit asks for one instead of its own
+/// bytes: mutations rarely spell these out.
+pub const FRAGMENTS: &[&str] = &[
     "\n",
     "\r\n",
     "\r",
@@ -31,6 +34,8 @@ const FRAGMENTS: &[&str] = &[
     "> ",
     "| a | T001 |\n|---|---|\n",
     "😀",
+    "漢字",
+    " ",
     "T004 → T005",
     "---\n",
     "1. ",
@@ -81,7 +86,10 @@ fn next_change(input: &mut Bytes<'_>, text: &str) -> (ContentChange, PositionEnc
     (ContentChange::replace(range, insert), encoding)
 }
 
-fn assert_same_as_fresh_parse(file: &MarkdownFile) {
+/// The state `file` reached by its edits is the state a fresh parse of
+/// its text gives: blocks (also as the tree-free scanner sees them),
+/// tree shape, and the tasks and spec models.
+pub fn assert_same_as_fresh_parse(file: &MarkdownFile) {
     let text = file.document().text();
     let fresh = MarkdownFile::open(&text, 0);
     let outline = |list: &BlockList| -> Vec<String> {
@@ -89,6 +97,7 @@ fn assert_same_as_fresh_parse(file: &MarkdownFile) {
     };
     assert_eq!(outline(file.blocks()), outline(fresh.blocks()), "block outline differs for {text:?}");
     assert_eq!(file.blocks(), fresh.blocks(), "blocks differ for {text:?}");
+    assert_eq!(file.blocks(), &BlockList::parse(file.document().rope()), "blocks differ from a parse");
     let (Some(edited), Some(fresh_tree)) = (file.tree(), fresh.tree()) else {
         panic!("an open document keeps its tree");
     };

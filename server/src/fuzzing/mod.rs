@@ -19,7 +19,7 @@ mod scan;
 pub mod seeds;
 
 pub use feature_fixes::feature_analysis_and_fixes;
-pub use incremental::incremental_edits;
+pub use incremental::{FRAGMENTS, assert_same_as_fresh_parse, incremental_edits};
 pub use scan::block_and_task_line_scan;
 
 /// Separates a document from what follows it in a fuzz input: never part
