@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::BlockFacts;
-use crate::model::scan::BlockScan;
+use crate::model::scan::{BlockScan, InlineRegion, inline_regions};
 use crate::syntax::BlockKind;
 use crate::text::Span;
 
@@ -121,7 +121,8 @@ pub(crate) fn block_placeholders<'f>(facts: &'f BlockFacts, block: &BlockScan) -
     })
 }
 
-/// Comments and code spans of a block's text.
+/// Comments and code spans of a block's text (the regions mentions skip,
+/// from the same finder), each list sorted and not overlapping.
 #[derive(Default)]
 struct Regions {
     comments: Vec<Span>,
@@ -135,38 +136,29 @@ impl Regions {
             regions.code.push(Span::new(0, text.len()));
             return regions;
         }
-        let bytes = text.as_bytes();
-        let mut at = 0;
-        while at < bytes.len() {
-            if text[at..].starts_with("<!--") {
-                let end = text[at + 4..].find("-->").map_or(text.len(), |i| at + 4 + i + 3);
-                regions.comments.push(Span::new(at, end));
-                at = end;
-            } else if bytes[at] == b'`' {
-                let run = bytes[at..].iter().take_while(|&&b| b == b'`').count();
-                let fence = &text[at..at + run];
-                match text[at + run..].find(fence) {
-                    Some(i) if !text[at + run..at + run + i].contains("\n\n") => {
-                        let end = at + run + i + run;
-                        regions.code.push(Span::new(at, end));
-                        at = end;
-                    }
-                    _ => at += run,
-                }
-            } else {
-                at += text[at..].chars().next().map_or(1, char::len_utf8);
+        for region in inline_regions(text) {
+            match region {
+                InlineRegion::Comment { span, .. } => regions.comments.push(span),
+                InlineRegion::Code { span, .. } => regions.code.push(span),
             }
         }
         regions
     }
 
     fn in_comment(&self, at: usize) -> bool {
-        self.comments.iter().any(|s| s.contains(at))
+        covers(&self.comments, at)
     }
 
     fn in_code(&self, at: usize) -> bool {
-        self.code.iter().any(|s| s.contains(at))
+        covers(&self.code, at)
     }
+}
+
+/// Whether one of `sorted` (sorted, not overlapping) contains `at`: a
+/// binary search, so a line of many code spans costs n log n, not n².
+fn covers(sorted: &[Span], at: usize) -> bool {
+    let i = sorted.partition_point(|span| span.end <= at);
+    sorted.get(i).is_some_and(|span| span.contains(at))
 }
 
 /// Every placeholder of one block's text; spans relative to it.

@@ -95,19 +95,30 @@ pub fn scan_mentions(text: &str) -> Vec<Mention> {
     out
 }
 
-/// Find HTML comments and backtick code spans; paths in code spans are
-/// judged here, with the more trusting rule for code.
-fn find_regions(text: &str, out: &mut Vec<Mention>) -> Regions {
-    let mut regions = Regions::default();
+/// An HTML comment or a backtick code span of a block's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InlineRegion {
+    /// `<!-- ... -->`, to the end of the text when unclosed; `body` is
+    /// what lies between the markers.
+    Comment { span: Span, body: Span },
+    /// A code span with its backticks; `inner` is the text between them.
+    Code { span: Span, inner: Span },
+}
+
+/// The comments and code spans of `text` (a block's text), in order and
+/// not overlapping: what mentions and template placeholders both skip or
+/// read differently. A run of backticks opens a code span only when the
+/// same run closes it before a blank line.
+pub fn inline_regions(text: &str) -> Vec<InlineRegion> {
+    let mut found = Vec::new();
     let bytes = text.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
         if text[at..].starts_with("<!--") {
             let close = text[at + 4..].find("-->").map(|i| at + 4 + i);
             let end = close.map_or(text.len(), |c| c + 3);
-            let body = text[at + 4..close.unwrap_or(text.len())].trim();
-            out.push(Mention { span: Span::new(at, end), kind: MentionKind::Comment { body: body.into() } });
-            regions.spans.push(Span::new(at, end));
+            let body = Span::new(at + 4, close.unwrap_or(text.len()));
+            found.push(InlineRegion::Comment { span: Span::new(at, end), body });
             at = end;
         } else if bytes[at] == b'`' {
             let run = bytes[at..].iter().take_while(|&&b| b == b'`').count();
@@ -115,14 +126,33 @@ fn find_regions(text: &str, out: &mut Vec<Mention>) -> Regions {
             match text[at + run..].find(fence) {
                 Some(i) if !text[at + run..at + run + i].contains("\n\n") => {
                     let inner = Span::new(at + run, at + run + i);
-                    code_span_paths(text, inner, out);
-                    regions.spans.push(Span::new(at, inner.end + run));
+                    found.push(InlineRegion::Code { span: Span::new(at, inner.end + run), inner });
                     at = inner.end + run;
                 }
                 _ => at += run,
             }
         } else {
             at += text[at..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    found
+}
+
+/// Find HTML comments and backtick code spans; paths in code spans are
+/// judged here, with the more trusting rule for code.
+fn find_regions(text: &str, out: &mut Vec<Mention>) -> Regions {
+    let mut regions = Regions::default();
+    for region in inline_regions(text) {
+        match region {
+            InlineRegion::Comment { span, body } => {
+                let body = text[body.start..body.end].trim();
+                out.push(Mention { span, kind: MentionKind::Comment { body: body.into() } });
+                regions.spans.push(span);
+            }
+            InlineRegion::Code { span, inner } => {
+                code_span_paths(text, inner, out);
+                regions.spans.push(span);
+            }
         }
     }
     regions

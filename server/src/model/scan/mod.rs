@@ -12,7 +12,7 @@ mod task_line;
 
 pub use clauses::{Clause, Relation, scan_clauses};
 pub use fields::{Field, scan_fields};
-pub use mentions::{Mention, MentionKind, scan_mentions};
+pub use mentions::{InlineRegion, Mention, MentionKind, inline_regions, scan_mentions};
 pub use task_line::{CheckState, Irregularity, Label, LineShape, TaskLine, scan_task_line};
 
 use crate::syntax::{BlockKind, ListMarker};
