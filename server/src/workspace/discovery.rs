@@ -4,7 +4,10 @@
 //! The walk honours .gitignore, .ignore and hidden directories like `git`
 //! does, even outside a git repository.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use ignore::WalkBuilder;
 
@@ -55,19 +58,68 @@ fn has_specs_below(dir: &Path) -> bool {
 /// The feature folders beside `root` (same parent, not hidden) whose name
 /// starts with `root`'s number, sorted by name.
 pub fn number_twins(root: &Path) -> Vec<Box<str>> {
-    let Some(own) = root.file_name().and_then(|n| n.to_str()) else { return Vec::new() };
-    let (Some(number), Some(parent)) = (FeatureNumber::of(own), root.parent()) else { return Vec::new() };
-    let Ok(entries) = std::fs::read_dir(parent) else { return Vec::new() };
-    let mut twins: Vec<Box<str>> = entries
-        .filter_map(Result::ok)
-        .filter_map(|entry| entry.file_name().into_string().ok().map(|name| (entry, name)))
-        .filter(|(_, name)| name != own && !name.starts_with('.'))
-        .filter(|(_, name)| FeatureNumber::of(name).is_some_and(|n| n.parts == number.parts))
-        .filter(|(entry, _)| entry.file_type().is_ok_and(|t| t.is_dir()) && is_feature_folder(&entry.path()))
-        .map(|(_, name)| name.into_boxed_str())
-        .collect();
-    twins.sort();
-    twins
+    Siblings::default().twins(root)
+}
+
+/// The numbered folders of each parent directory, listed once: the twins
+/// of the 1,000 features of one `specs/` cost one listing and a hash
+/// lookup each, not 1,000 listings of 1,000 names. One value serves one
+/// run (a `check`), shared by the threads that load its features; the
+/// next run lists again, so it sees folders made meanwhile.
+#[derive(Default)]
+pub struct Siblings {
+    by_parent: Mutex<HashMap<PathBuf, Arc<Numbered>>>,
+    listings: AtomicUsize,
+}
+
+/// A parent's directories that are not hidden and carry a number, by the
+/// number's value.
+type Numbered = HashMap<Vec<u64>, Vec<Box<str>>>;
+
+impl Siblings {
+    /// [`number_twins`] of `root`, listing its parent only the first time.
+    pub fn twins(&self, root: &Path) -> Vec<Box<str>> {
+        let Some(own) = root.file_name().and_then(|n| n.to_str()) else { return Vec::new() };
+        let (Some(number), Some(parent)) = (FeatureNumber::of(own), root.parent()) else { return Vec::new() };
+        let numbered = self.numbered(parent);
+        let Some(names) = numbered.get(&number.parts) else { return Vec::new() };
+        let mut twins: Vec<Box<str>> = names
+            .iter()
+            .filter(|name| &***name != own && is_feature_folder(&parent.join(&***name)))
+            .cloned()
+            .collect();
+        twins.sort();
+        twins
+    }
+
+    /// How many directories have been listed.
+    pub fn listings(&self) -> usize {
+        self.listings.load(Ordering::Relaxed)
+    }
+
+    fn numbered(&self, parent: &Path) -> Arc<Numbered> {
+        let mut by_parent = self.by_parent.lock().unwrap_or_else(PoisonError::into_inner);
+        let numbered = by_parent.entry(parent.to_path_buf()).or_insert_with(|| {
+            self.listings.fetch_add(1, Ordering::Relaxed);
+            Arc::new(list_numbered(parent))
+        });
+        numbered.clone()
+    }
+}
+
+fn list_numbered(parent: &Path) -> Numbered {
+    let mut numbered = Numbered::new();
+    let Ok(entries) = std::fs::read_dir(parent) else { return numbered };
+    for entry in entries.filter_map(Result::ok) {
+        let Ok(name) = entry.file_name().into_string() else { continue };
+        if name.starts_with('.') || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        if let Some(number) = FeatureNumber::of(&name) {
+            numbered.entry(number.parts).or_default().push(name.into_boxed_str());
+        }
+    }
+    numbered
 }
 
 /// The feature folder holding `file`: its nearest ancestor that is one.
@@ -124,6 +176,29 @@ mod tests {
         touch(&dir, "specs/.003-hidden/spec.md");
         assert_eq!(number_twins(&dir.join("specs/003-export-csv")), ["3-import-csv".into()]);
         assert!(number_twins(&dir.join("specs/004-other")).is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Twins of many features beside each other: one listing of their
+    /// parent in all, whatever the number of features.
+    #[test]
+    fn siblings_list_each_parent_once() {
+        let dir = std::env::temp_dir().join(format!("specls-siblings-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for n in 1..=30 {
+            touch(&dir, &format!("specs/{n:03}-feature/spec.md"));
+        }
+        touch(&dir, "specs/7-again/tasks.md");
+        touch(&dir, "specs/7-not-a-feature/notes.txt");
+        let siblings = Siblings::default();
+        for n in 1..=30 {
+            let root = dir.join(format!("specs/{n:03}-feature"));
+            let expected: Vec<Box<str>> = if n == 7 { vec!["7-again".into()] } else { Vec::new() };
+            assert_eq!(siblings.twins(&root), expected, "{n}");
+            assert_eq!(siblings.twins(&root), number_twins(&root));
+        }
+        assert_eq!(siblings.twins(&dir.join("specs/7-again")), ["007-feature".into()]);
+        assert_eq!(siblings.listings(), 1);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

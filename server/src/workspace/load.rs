@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use ignore::WalkBuilder;
 
+use super::discovery::Siblings;
 use crate::model::feature::{Feature, FeatureFile, UnreadFile};
 use crate::model::kind::DocumentKind;
 
@@ -70,8 +71,14 @@ pub fn load_feature(root: &Path, limit: u64) -> (Feature, Vec<LoadProblem>) {
 /// The texts of [`load_feature`]'s documents, in path order, without
 /// parsing them (what a content-hash cache looks up first).
 pub fn read_feature(root: &Path, limit: u64) -> FolderRead {
+    read_feature_beside(root, limit, &Siblings::default())
+}
+
+/// [`read_feature`], with the folders beside `root` listed through
+/// `siblings`, which a run loading many features shares.
+pub fn read_feature_beside(root: &Path, limit: u64, siblings: &Siblings) -> FolderRead {
     let skeleton = Feature::new(root.to_path_buf());
-    let mut read = FolderRead { number_twins: super::discovery::number_twins(root), ..FolderRead::default() };
+    let mut read = FolderRead { number_twins: siblings.twins(root), ..FolderRead::default() };
     let mut paths = Vec::new();
     collect(root, &mut paths, &mut read.problems);
     paths.sort();

@@ -34,8 +34,11 @@ use crate::model::feature::{Feature, FeatureFile, UnreadFile};
 use crate::text::{PositionEncoding, Span};
 use crate::workspace::cache::{Cache, Key, KeyBuilder, cache_home};
 use crate::workspace::config::{find_config, load_config};
+use crate::workspace::discovery::Siblings;
 use crate::workspace::discovery::{discover_features, feature_of_file};
-use crate::workspace::load::{FolderRead, LoadProblem, ReadFile, feature_from, load_feature, read_feature};
+use crate::workspace::load::{
+    FolderRead, LoadProblem, ReadFile, feature_from, load_feature, read_feature_beside,
+};
 
 /// One analysed feature folder.
 pub struct CheckedFeature {
@@ -382,9 +385,10 @@ fn check_streaming(
         jobs.push((config_for(&root)?, root, only, key));
     }
     let display = |p: &Path| display_path(p);
+    let siblings = Siblings::default();
     let results = in_parallel(&jobs, |(config, root, only, key)| {
         let FolderRead { files, unread, problems, number_twins } =
-            read_feature(root, config.max_file_bytes());
+            read_feature_beside(root, config.max_file_bytes(), &siblings);
         // A feature with unreadable files is not cached: its problems print.
         let cached = cache.filter(|_| problems.is_empty()).map(|cache| {
             let inputs = CheckInputs { root, only: only.as_deref(), config, format, folder: key };
