@@ -55,4 +55,9 @@ fn inputs_found_by_fuzzing_stay_fixed() {
     // their safe fix leaves the text ending in the line break before them.
     let spec = [&[1u8][..], "\u{feff}# Fe\u{5}\u{5}input\r\r\r\u{5}\u{5}\u{5}".as_bytes()].concat();
     feature_analysis_and_fixes(&spec);
+    // feature_fixes: control characters before a U+FEFF at the start; once
+    // their fix deletes them, it is the BOM.
+    let spec =
+        [&[1u8][..], "\u{1}\u{11}\0\0\u{feff}# Feature Specification\r\n\r\nText.\r\n".as_bytes()].concat();
+    feature_analysis_and_fixes(&spec);
 }
