@@ -98,6 +98,9 @@ fn known_shapes_scan_like_tree_sitter_or_defer() {
         "plain text with | a pipe\n|---|---|\n|---|---|\n",
         // What may not interrupt a paragraph is a table row too.
         "a | b\n|---|---|\n| 1 | 2 |\n12. twelfth\n",
+        // Top-level block quotes of plain text (notes in tasks.md, plan.md).
+        "> a\n> b\n\nnext\n",
+        "# H\n> **NOTE**: write tests first\n\n## x\n> last\n",
     ];
     for (i, text) in cases.iter().enumerate() {
         assert!(agrees(text, &format!("case {i}")), "case {i} deferred to tree-sitter: {text:?}");
@@ -156,6 +159,12 @@ fn line() -> impl Strategy<Value = &'static str> {
         Just("***"),
         Just("- - -"),
         Just("> quote"),
+        Just("> **Note**: more"),
+        Just(">"),
+        Just("> - [ ] T009 quoted"),
+        Just(">  two spaces"),
+        Just("> | a | b |"),
+        Just("> > nested"),
         Just("==="),
         Just("-"),
         Just("[link]: http://x"),

@@ -84,6 +84,11 @@ enum Leaf {
     Html {
         start: usize,
     },
+    /// A top-level block quote holding one paragraph, which starts at
+    /// `start` (after the first `> `).
+    Quote {
+        start: usize,
+    },
     /// `at_delimiter`: the next line is its delimiter row (already
     /// checked by `table_starts`), not a body row.
     Table {
@@ -108,6 +113,8 @@ enum Start {
     ThematicBreak,
     Item(ItemStart),
     HtmlComment,
+    /// `>`: a block quote.
+    Quote,
     /// Plain text: a paragraph line (or a table row).
     Text,
 }
@@ -186,6 +193,7 @@ impl Scanner<'_> {
             Leaf::Paragraph { start } => self.in_paragraph(line, start),
             Leaf::Fence { start, fence, len } => self.in_fence(line, start, fence, len),
             Leaf::Html { start } => self.in_html(line, start),
+            Leaf::Quote { start } => self.in_quote(line, start),
             Leaf::Table { start, at_delimiter: true } => self.at_delimiter(line, start),
             Leaf::Table { start, at_delimiter: false } => self.in_table(line, start),
             Leaf::None => self.block_start(line),
@@ -202,6 +210,7 @@ impl Scanner<'_> {
             Start::Item(item) => item.interrupts || !all,
             // `---` under a paragraph: a setext heading.
             Start::ThematicBreak if all && self.text[line.start + line.indent] == b'-' => return None,
+            Start::Quote => return None,
             _ => true,
         };
         if !interrupts {
@@ -261,8 +270,21 @@ impl Scanner<'_> {
             Start::Text => !self.table_starts(line, column)?,
             Start::Item(item) => !item.interrupts,
             Start::ThematicBreak if self.text[line.start + line.indent] == b'-' => return None,
+            Start::Quote => return None,
             _ => false,
         })
+    }
+
+    /// A line after a block quote's paragraph line: another `> ` line of
+    /// plain text continues it, a blank line ends the quote; anything else
+    /// (a lazy continuation, a nested block, `>` alone) is left to
+    /// tree-sitter.
+    fn in_quote(&mut self, line: &Line, start: usize) -> Option<()> {
+        if line.blank {
+            self.close_leaf(Leaf::Quote { start }, line.start);
+            return self.block_start(line);
+        }
+        quoted_text(self.text, line).then_some(())
     }
 
     /// The delimiter row belongs to the table `table_starts` opened; it is
@@ -301,6 +323,10 @@ impl Scanner<'_> {
                 }
             }
             Start::HtmlComment => return None,
+            Start::Quote if self.items.is_empty() && line.indent == 0 && quoted_text(self.text, line) => {
+                self.leaf = Leaf::Quote { start: line.start + 2 };
+            }
+            Start::Quote => return None,
             Start::Item(item) => return self.open_item(line, start, item),
             Start::Text => self.open_text(line, column, start)?,
         }
@@ -404,6 +430,7 @@ impl Scanner<'_> {
             }
             Leaf::Fence { start, .. } => self.push(BlockKind::Code, Span::new(start, end), start),
             Leaf::Html { start } => self.push(BlockKind::Html, Span::new(start, end), start),
+            Leaf::Quote { start } => self.push(BlockKind::Paragraph, Span::new(start, end), start),
             Leaf::Table { start, .. } => self.push(BlockKind::Table, Span::new(start, end), start),
         }
     }
@@ -428,6 +455,20 @@ fn skip_checkbox(text: &[u8], at: usize, end: usize) -> usize {
     }
     let spaces = rest[3..].iter().take_while(|&&b| b == b' ').count();
     at + 3 + spaces
+}
+
+/// A block quote line this scanner reads: `> ` at the line's start, then
+/// paragraph text (nothing that opens another block, no table cell, no
+/// indentation), ending with a newline.
+fn quoted_text(text: &[u8], line: &Line) -> bool {
+    let rest = &text[line.start..line.end];
+    if !rest.starts_with(b"> ") || line.next == line.end || rest.len() < 3 || rest[2] == b' ' {
+        return false;
+    }
+    let inner = Line { start: line.start + 2, end: line.end, next: line.next, indent: 0, blank: false };
+    matches!(classify(text, &inner, 0, true), Some(Start::Text))
+        && !rest.contains(&b'|')
+        && !link_definition(&rest[2..])
 }
 
 /// `[label]:` opens a link reference definition.
@@ -464,7 +505,8 @@ fn classify_line(text: &[u8], line: &Line, column: usize, all: bool) -> Option<S
         b'0'..=b'9' => ordered(rest, at, all),
         b'<' => rest.starts_with(b"<!--").then_some(Start::HtmlComment).filter(|_| !bad_comment(rest)),
         b'_' => (!rest.iter().all(|&b| b == b'_' || b == b' ')).then_some(Start::Text),
-        b'>' | b'=' => None,
+        b'>' => Some(Start::Quote),
+        b'=' => None,
         _ => Some(Start::Text),
     }
 }
