@@ -6,11 +6,11 @@
 //! (tree-sitter-md 0.5, `scanner.c`) for the shapes Spec Kit documents are
 //! made of (ATX headings, paragraphs, bullet and ordered lists nested by
 //! indentation, task checkboxes, fenced code, pipe tables, thematic breaks,
-//! top-level HTML comments), and returns `None` as soon as it meets
-//! anything else: block quotes, setext headings, indented code, lazy
-//! continuation lines, tabs, control characters, link reference
-//! definitions, front matter, other HTML, empty list items. The caller then
-//! parses that file with tree-sitter. Equality with tree-sitter is proven by
+//! top-level HTML comments, top-level block quotes of plain text), and
+//! returns `None` as soon as it meets anything else: other block quotes,
+//! setext headings, indented code, lazy continuation lines, tabs, control
+//! characters, link reference definitions, front matter, other HTML, empty
+//! list items. The caller then parses that file with tree-sitter. Equality with tree-sitter is proven by
 //! differential tests (`server/tests/quick_blocks.rs`, `tests/`).
 
 use super::blocks::{Block, BlockKind, ListMarker};
