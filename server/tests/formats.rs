@@ -3,7 +3,8 @@
 //! spec.md, metadata as trailing-double-space lines and as paragraphs,
 //! upper-case `[X]`, a Convergence phase whose tasks cite requirements and
 //! acceptance scenarios with `(missing)` / `(partial)`, folders numbered
-//! with a timestamp or four digits, and a checklist. The only findings are
+//! with a timestamp or four digits, a checklist, and tasks kept in tables
+//! with an ID column (`| T1.2 | [P] [US1] Colour lines | ... |`). The only findings are
 //! the two planted ones: a Convergence task citing FR-009, which the spec
 //! never defines, and an unreplaced `__SPECKIT_COMMAND_CHECKLIST__`.
 
@@ -70,4 +71,41 @@ fn clarification_sessions_and_assumptions_are_not_stories_or_requirements() {
     let requirements: Vec<&str> =
         spec["requirements"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert_eq!(requirements, ["FR-001", "FR-002", "SC-001"]);
+}
+
+#[test]
+fn tasks_kept_in_tables_are_tasks_with_their_states_labels_and_dependencies() {
+    let output = specls(&[
+        "dump",
+        "server/tests/fixtures/formats/specs/0043-log-console/tasks.md",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let tasks: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let rows: Vec<String> = tasks["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            format!("{} {} P={} story={}", t["id"].as_str().unwrap(), t["state"], t["parallel"], t["story"])
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "T0.1 \"done\" P=false story=null",
+            "T0.2 \"done\" P=false story=null",
+            "T1.1 \"done\" P=false story=\"US1\"",
+            "T1.2 \"done\" P=true story=\"US1\"",
+            "T1.3 \"open\" P=true story=\"US1\"",
+        ]
+    );
+    let edges: Vec<String> = tasks["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{}<-{}", e["from"].as_str().unwrap(), e["to"].as_str().unwrap()))
+        .collect();
+    assert_eq!(edges, ["T0.2<-T0.1", "T1.1<-T0.2", "T1.2<-T1.1", "T1.3<-T1.1"]);
 }

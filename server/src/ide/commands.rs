@@ -182,6 +182,32 @@ mod tests {
     }
 
     #[test]
+    fn toggling_a_table_row_edits_its_cell_and_keeps_the_row() {
+        toggled(
+            "## Phase 0\n\n| ID | Task |\n|----|------|\n| T0.1 | [ ] Loc$0ate | x |\n| T0.2 | Add fields |\n",
+            expect![[r#"
+            ## Phase 0
+
+            | ID | Task |
+            |----|------|
+            | T0.1 | [x] Locate | x |
+            | T0.2 | Add fields |
+        "#]],
+        );
+        toggled(
+            "## Phase 0\n\n| ID | Task |\n|----|------|\n| T0.1 | [x] Locate | x |\n| T0$0.2 | Add fields |\n",
+            expect![[r#"
+            ## Phase 0
+
+            | ID | Task |
+            |----|------|
+            | T0.1 | [x] Locate | x |
+            | T0.2 | [x] Add fields |
+        "#]],
+        );
+    }
+
+    #[test]
     fn toggling_flips_the_mark_and_keeps_the_rest() {
         toggled(
             "- [ ] T001 a\n- [ ] T0$002 b in src/b.py\n",

@@ -90,6 +90,7 @@ impl Builder {
             (Some(_), Some(task)) if self.is_new_task(task, true) => self.task(block, true),
             (Some(heading), _) => self.heading(block, heading),
             (None, Some(task)) if self.is_new_task(task, false) => self.task(block, false),
+            (None, None) if block.scan.kind == BlockKind::Table && self.table_tasks(block) => {}
             _ => self.other(block),
         }
     }
@@ -107,6 +108,24 @@ impl Builder {
             || task.irregularities.contains(&crate::model::scan::Irregularity::NumberedItem))
             && self.checked.contains(&task.id.key);
         !(self.in_prose() || task.reads_as_statement || restates)
+    }
+
+    /// A table with an ID column: each body row holding a task ID is a
+    /// task (a row restating a task listed with a checkbox is not).
+    /// Whether any row was.
+    fn table_tasks(&mut self, block: &ScannedBlock) -> bool {
+        if self.in_prose() {
+            return false;
+        }
+        let rows: Vec<ScannedBlock> = super::table_rows::task_rows(block)
+            .into_iter()
+            .filter(|row| row.scan.task.as_ref().is_some_and(|t| !self.checked.contains(&t.id.key)))
+            .collect();
+        for row in &rows {
+            self.task(row, false);
+        }
+        self.owner = None;
+        !rows.is_empty()
     }
 
     fn heading(&mut self, block: &ScannedBlock, heading: &HeadingScan) {

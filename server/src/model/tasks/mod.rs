@@ -9,6 +9,7 @@ mod dump;
 mod edges;
 pub mod phase_title;
 mod reassemble;
+mod table_rows;
 #[cfg(test)]
 mod tests;
 

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use super::{DependencyEdge, Phase, RangeReference, Subsection, Task, TasksDoc};
 use crate::model::blocks::{BlockList, ScannedBlock};
 use crate::model::scan::{BlockScan, Irregularity, MentionKind, TaskLine};
+use crate::syntax::BlockKind;
 use crate::text::Span;
 
 /// The previous model `older` (of `older_blocks`) with the one changed
@@ -146,7 +147,10 @@ impl<'b> OneBlock<'b> {
 /// same state, mark and ID span (edges of its details point there).
 fn same_part(old: &BlockScan, new: &BlockScan) -> bool {
     let plain = |scan: &BlockScan| {
-        scan.heading.is_none()
+        // A table's rows may be tasks of their own blocks (`table_rows.rs`),
+        // which swapping the table block would leave stale.
+        scan.kind != BlockKind::Table
+            && scan.heading.is_none()
             && scan.clauses.is_empty()
             && scan.fields.is_empty()
             && !scan.mentions.iter().any(|m| matches!(m.kind, MentionKind::TaskRange { .. }))
@@ -213,5 +217,18 @@ mod tests {
         assert!(!edit(4, 30, 0, "\n## Phase 2: More\n"), "a new heading");
         assert!(!edit(12, 5, 0, "x"), "a statement");
         assert!(!edit(5, 18, 0, "x"), "a detail's field");
+    }
+
+    #[test]
+    fn an_edit_in_a_table_of_tasks_assembles_again() {
+        let text = "## Phase 1: Setup\n\n| ID | Task |\n|----|------|\n| T001 | [ ] Create app |\n";
+        let mut file = MarkdownFile::open(text, 1);
+        let (older_blocks, older) = (file.blocks().clone(), TasksDoc::from_blocks(file.blocks()));
+        let range = PositionRange::new(Position::new(4, 10), Position::new(4, 11));
+        file.apply_changes(&[ContentChange::replace(range, "x")], PositionEncoding::Utf16, 2);
+        assert_eq!(reassemble(file.blocks(), &older_blocks, &older), None);
+        let fresh = TasksDoc::from_blocks(file.blocks());
+        assert!(fresh.tasks[0].done(), "the row's checkbox was ticked");
+        assert_eq!(TasksDoc::from_blocks_after(file.blocks(), &older_blocks, &older), fresh);
     }
 }

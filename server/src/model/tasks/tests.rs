@@ -156,3 +156,29 @@ fn heading_tasks_and_bold_ids() {
         "#]],
     );
 }
+
+#[test]
+fn tasks_kept_in_a_table_with_an_id_column() {
+    check(
+        "## Phase 0 – Preparation\n\n| ID | Task | Details |\n|----|------|---------|\n| T0.1 | [x] Locate the render block | in src/log.cpp |\n| T0.2 | [P] Add state fields | depends on T0.1 |\n| T0.3 | Decide the timestamp source | Done |\n\n## Phase 1: Core\n\n- [ ] T001 Build in src/a.py\n\n| ID | Status |\n|----|--------|\n| T001 | open |\n\n## Dependencies\n\n| Task | Depends on |\n|------|------------|\n| T001 | T0.3 |\n",
+        expect![[r#"
+            phase 0 Phase 0 – Preparation (setup): T0.1 T0.2 T0.3
+            phase 1 Phase 1: Core (core): T001
+            task T0.1 done=true P=false story=- details=0 paths=["src/log.cpp"]
+            task T0.2 done=false P=true story=- details=0 paths=[]
+            task T0.3 done=true P=false story=- details=0 paths=[]
+            task T001 done=false P=false story=- details=0 paths=["src/a.py"]
+            edge T0.2 needs T0.1 (line, line 6)
+        "#]],
+    );
+}
+
+#[test]
+fn tables_without_an_id_column_list_no_tasks() {
+    check(
+        "## Phase 1: Core\n\n| Step | Task |\n|------|------|\n| 1 | T001 build |\n\n| Phase | Tasks |\n|-------|-------|\n| T001 | T002 |\n",
+        expect![[r#"
+            phase 1 Phase 1: Core (core): 
+        "#]],
+    );
+}

@@ -163,6 +163,18 @@ mod tests {
     }
 
     #[test]
+    fn a_table_row_gets_its_label_in_the_id_cell_and_stays_a_row() {
+        let text = "## Phase 3: User Story 1 - Login (Priority: P1)\n\n| ID | Task |\n|----|------|\n\
+                    | T010 | Create model |\n| T011 | [P] Create service |\n";
+        check_fix(
+            CODE,
+            &[("tasks.md", text)],
+            "## Phase 3: User Story 1 - Login (Priority: P1)\n\n| ID | Task |\n|----|------|\n\
+             | T010 [US1] | Create model |\n| T011 | [P] [US1] Create service |\n",
+        );
+    }
+
+    #[test]
     fn silent_outside_story_phases_and_with_any_label_spelling() {
         let text = "## Phase 1: Setup\n\n- [ ] T001 Init\n\n## Phase 2: User Story 2 (P2)\n\n\
                     - [ ] T002 [US-2] a\n- [ ] T003 b [US2]\n- [ ] T004 [US3] wrong but labelled\n\
