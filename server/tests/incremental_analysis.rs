@@ -38,6 +38,8 @@ fn fragment() -> impl Strategy<Value = String> {
         Just("- [ ] T052 [US1] Unit tests in tests/unit/test_invites.py\n".to_string()),
         Just("  **Status**: COMPLETE\n".to_string()),
         Just("- T003 blocks T001\n".to_string()),
+        Just("\n| ID | Task |\n|----|------|\n| T060 | [ ] [US1] Row task in src/row.py |\n".to_string()),
+        Just("| T061 | [x] Another row |\n".to_string()),
         Just("## Phase 9: User Story 2 - Revoke (Priority: P2)\n".to_string()),
         Just("## Dependencies\n".to_string()),
         Just("### User Story 3 - Audit (Priority: P3)\n".to_string()),
