@@ -499,6 +499,25 @@ async fn fix_on_save_asks_for_source_fix_all_and_gets_every_safe_fix() {
 }
 
 #[tokio::test]
+async fn task_id_completion_in_a_big_file_is_capped_and_marked_incomplete() {
+    let mut tasks = String::from("## Phase 1: Core\n\n");
+    for n in 1..=1000 {
+        tasks.push_str(&format!("- [ ] T{n:04} Task {n} in src/t{n}.py\n"));
+    }
+    tasks.push_str("\n## Dependencies\n\n- T0001 blocks \n");
+    let line = tasks.lines().count() as u32 - 1;
+    let feature = TempFeature::new("big-completion", &[("tasks.md", &tasks), ("plan.md", PLAN)]);
+    let mut client = started(&feature, json!({})).await;
+    let path = feature.path("tasks.md");
+    client.open(&path, 1).await;
+    let position = json!({"textDocument": {"uri": uri(&path)}, "position": {"line": line, "character": 15}});
+    let reply = client.request("textDocument/completion", position).await;
+    assert_eq!(reply["result"]["isIncomplete"], true, "{}", reply["result"]["isIncomplete"]);
+    assert_eq!(reply["result"]["items"].as_array().map(Vec::len), Some(200));
+    client.shutdown().await;
+}
+
+#[tokio::test]
 async fn an_explicit_editor_trigger_beats_specls_toml() {
     let tasks = "- [ ] T001 a in src/a.py\n- [ ] T002 b in src/b.py\n";
     let feature = TempFeature::new("precedence", &[("tasks.md", tasks), ("plan.md", PLAN)]);

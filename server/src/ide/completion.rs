@@ -22,8 +22,8 @@ use crate::model::blocks::BlockList;
 use crate::model::feature::Feature;
 use crate::model::ids::{TaskKey, parse_story_label, parse_task_id};
 use crate::model::scan::MentionKind;
-use crate::model::tasks::TasksDoc;
 use crate::model::tasks::phase_title::{is_prose_section, parse_phase_title};
+use crate::model::tasks::{Task, TasksDoc};
 use crate::syntax::BlockKind;
 use crate::text::Span;
 
@@ -53,7 +53,16 @@ pub struct CompletionItem {
     pub kind: CompletionKind,
 }
 
+/// At most this many task IDs are offered at once. A 50,000-task file
+/// offered every ID on each keystroke (28 ms to build, megabytes to send);
+/// past this many, the IDs that start with what is typed are offered and
+/// the list is marked incomplete, so the editor asks again as typing goes
+/// on.
+pub const MAX_TASK_ITEMS: usize = 200;
+
 /// Completions at `offset` of the file `rel`; empty where none apply.
+/// Past [`MAX_TASK_ITEMS`] task IDs, one item more than the cap says the
+/// list was cut (see [`is_cut`]).
 pub fn completions(feature: &Feature, rel: &str, offset: usize) -> Vec<CompletionItem> {
     let Some(file) = feature.file(rel).filter(|f| f.is_markdown()) else { return Vec::new() };
     let document = &file.document;
@@ -81,6 +90,16 @@ pub fn completions(feature: &Feature, rel: &str, offset: usize) -> Vec<Completio
         return items;
     }
     paths(feature, rel, &line)
+}
+
+/// Whether a list from [`completions`] was cut at [`MAX_TASK_ITEMS`] task
+/// IDs; the items past the cap are dropped.
+pub fn is_cut(items: &mut Vec<CompletionItem>) -> bool {
+    let cut = items.len() > MAX_TASK_ITEMS && items.iter().all(|i| i.kind == CompletionKind::Task);
+    if cut {
+        items.truncate(MAX_TASK_ITEMS);
+    }
+    cut
 }
 
 /// Characters of a requirement's text in a completion's detail.
@@ -358,13 +377,21 @@ fn task_references(blocks: &BlockList, doc: &TasksDoc, line: &Line, line_span: S
     // T017: what the line already names is not a candidate.
     let mut seen: HashSet<TaskKey> = ids_written(before_word).collect();
     let replace = line.word_span(typed, is_id_char);
-    doc.tasks
+    let candidates: Vec<&Task> = doc
+        .tasks
         .iter()
         .enumerate()
         .filter(|(i, task)| {
             seen.insert(task.key()) && Some(*i) != own && range_start.is_none_or(|first| task.key() > first)
         })
-        .map(|(_, task)| CompletionItem {
+        .map(|(_, task)| task)
+        .collect();
+    let many = candidates.len() > MAX_TASK_ITEMS;
+    candidates
+        .into_iter()
+        .filter(|task| !many || task.id().text.starts_with(typed))
+        .take(MAX_TASK_ITEMS + 1)
+        .map(|task| CompletionItem {
             label: task.id().text.to_string(),
             detail: Some(task.description().to_string()),
             insert: line.spaced(&task.id().text, replace),
@@ -614,6 +641,28 @@ tests/
             Label [US2] — Phase 2: User Story 2 - Invite (Priority: P2) (replaces "[")
         "#]],
         );
+    }
+
+    #[test]
+    fn past_the_cap_the_ids_typed_so_far_are_offered_and_the_list_is_cut() {
+        let mut text = String::from("## Phase 1: Core\n\n");
+        for n in 1..=1000 {
+            text.push_str(&format!("- [ ] T{n:04} Task {n}\n"));
+        }
+        text.push_str("\n## Dependencies\n\n- T0001 blocks $0\n");
+        let (feature, rel, offset) = feature_with_cursor(&[("tasks.md", &text)]);
+        let mut items = completions(&feature, &rel, offset);
+        assert_eq!(items.len(), MAX_TASK_ITEMS + 1, "one more than the cap says it was cut");
+        assert!(is_cut(&mut items));
+        assert_eq!(items.len(), MAX_TASK_ITEMS);
+        assert_eq!((items[0].label.as_str(), items[199].label.as_str()), ("T0002", "T0201"));
+        // What is typed narrows the candidates before the cap applies.
+        let typed = text.replace("blocks $0", "blocks T09$0");
+        let (feature, rel, offset) = feature_with_cursor(&[("tasks.md", &typed)]);
+        let mut items = completions(&feature, &rel, offset);
+        assert!(!is_cut(&mut items), "100 IDs start with T09");
+        assert_eq!(items.len(), 100);
+        assert!(items.iter().all(|i| i.label.starts_with("T09")));
     }
 
     #[test]

@@ -56,10 +56,11 @@ pub fn completion(backend: &Backend, params: lsp::CompletionParams) -> Option<ls
     let position = params.text_document_position;
     let at = At::of(backend, &position.text_document.uri)?;
     let offset = at.offset(position.position);
-    let items = completion::completions(&at.snapshot.feature, &at.rel, offset);
+    let mut items = completion::completions(&at.snapshot.feature, &at.rel, offset);
     if items.is_empty() {
         return None;
     }
+    let is_incomplete = completion::is_cut(&mut items);
     let items = items
         .into_iter()
         .enumerate()
@@ -76,6 +77,9 @@ pub fn completion(backend: &Backend, params: lsp::CompletionParams) -> Option<ls
             })
         })
         .collect();
+    if is_incomplete {
+        return Some(lsp::CompletionResponse::List(lsp::CompletionList { is_incomplete, items }));
+    }
     Some(lsp::CompletionResponse::Array(items))
 }
 
