@@ -179,34 +179,40 @@ impl World {
     /// The configuration file of a feature: the editor's `configPath`,
     /// else the nearest `specls.toml`.
     fn config_file(&self, root: &Path) -> Option<PathBuf> {
-        let Some(given) = self.settings().config_path else { return find_config(root) };
+        self.explicit_config().or_else(|| find_config(root))
+    }
+
+    /// The editor's `configPath`, resolved: `~/` is the home folder, a
+    /// relative path is taken from the first workspace folder.
+    fn explicit_config(&self) -> Option<PathBuf> {
+        let given = self.settings().config_path?;
         let path = match given.strip_prefix("~/") {
             Some(rest) => {
                 std::env::var_os("HOME").map_or_else(|| PathBuf::from(&given), |h| Path::new(&h).join(rest))
             }
             None => PathBuf::from(&given),
         };
-        if path.is_absolute() {
-            return Some(path);
+        match self.workspace_roots().first() {
+            Some(base) if path.is_relative() => Some(base.join(path)),
+            _ => Some(path),
         }
-        let base = self.workspace_roots().into_iter().next().unwrap_or_else(|| root.to_path_buf());
-        Some(base.join(path))
     }
 
     /// Whether a change to `path` can change a feature's configuration.
     fn is_config_file(&self, path: &Path) -> bool {
-        if path.file_name().is_some_and(|n| n == "specls.toml") {
-            return true;
-        }
-        self.settings().config_path.is_some()
-            && self.roots().iter().any(|root| self.config_file(root).as_deref() == Some(path))
+        path.file_name().is_some_and(|n| n == "specls.toml")
+            || self.explicit_config().as_deref() == Some(path)
     }
 
-    /// Read every feature's configuration file again.
+    /// Read every feature's configuration file again; the editor's
+    /// `configPath`, which every feature shares, is read once.
     fn reload_configs(&self) {
-        let roots = self.roots();
-        for root in roots {
-            let (file_config, config_problem) = config_for(self.config_file(&root));
+        let shared = self.explicit_config().map(|path| config_for(Some(path)));
+        for root in self.roots() {
+            let (file_config, config_problem) = match &shared {
+                Some(loaded) => loaded.clone(),
+                None => config_for(find_config(&root)),
+            };
             if let Some(mut state) = self.features.get_mut(&root) {
                 state.file_config = file_config;
                 state.config_problem = config_problem;
