@@ -15,44 +15,14 @@
 
 use super::task_line::{CheckState, TaskLine};
 use crate::model::ids::{parse_story_label, parse_task_id};
+use crate::model::markdown::{table_rows, trim_span};
 use crate::text::Span;
 
 /// The cells of one table row: the span of each cell's trimmed text,
-/// relative to `row`. Pipes inside backticks or escaped (`\|`) separate
-/// nothing.
+/// relative to `row`, as [`table_rows`] splits them (pipes inside code
+/// spans or escaped do not split). A delimiter row has none.
 pub fn row_cells(row: &str) -> Vec<Span> {
-    let line_end = row.find(['\n', '\r']).unwrap_or(row.len());
-    let line = &row[..line_end];
-    let mut bounds = Vec::new();
-    let mut in_code = false;
-    let mut escaped = false;
-    for (at, c) in line.char_indices() {
-        match c {
-            '\\' if !in_code => {
-                escaped = !escaped;
-                continue;
-            }
-            '`' if !escaped => in_code = !in_code,
-            '|' if !in_code && !escaped => bounds.push(at),
-            _ => {}
-        }
-        escaped = false;
-    }
-    let lead = line.len() - line.trim_start().len();
-    let mut starts = Vec::new();
-    if bounds.first() != Some(&lead) {
-        starts.push(lead); // a row without a leading pipe
-    }
-    starts.extend(bounds.iter().map(|b| b + 1));
-    let mut cells = Vec::new();
-    for (i, &start) in starts.iter().enumerate() {
-        let end = bounds.iter().copied().find(|&b| b >= start).unwrap_or(line.len());
-        if end == line.len() && i + 1 == starts.len() && line[start..].trim().is_empty() {
-            break; // after the closing pipe
-        }
-        cells.push(trimmed(line, Span::new(start, end)));
-    }
-    cells
+    table_rows(row).0.map(|header| header.cells.iter().map(|c| c.span).collect()).unwrap_or_default()
 }
 
 /// Whether a header cell names the ID column (`ID`, `Task ID`, `#`).
@@ -107,7 +77,7 @@ pub fn scan_table_row(row: &str) -> Option<TaskLine> {
         at = skip_spaces(row, span.end);
     }
     at = read_labels(row, at, task_cell.end, &mut line);
-    let description = trimmed(row, Span::new(at.min(task_cell.end), task_cell.end));
+    let description = trim_span(row, Span::new(at.min(task_cell.end), task_cell.end));
     line.description = row[description.start..description.end].into();
     line.description_span = description;
     if !line.has_checkbox {
@@ -172,10 +142,6 @@ fn status_in(row: &str, cells: &[Span]) -> Option<CheckState> {
 
 fn skip_spaces(row: &str, at: usize) -> usize {
     at + (row[at..].len() - row[at..].trim_start_matches([' ', '\t']).len())
-}
-
-fn trimmed(text: &str, span: Span) -> Span {
-    trimmed_of(text, span, [])
 }
 
 /// `span` without surrounding whitespace nor the given wrapping characters.

@@ -8,14 +8,14 @@
 use std::sync::Arc;
 
 use crate::model::blocks::ScannedBlock;
+use crate::model::markdown::lines;
 use crate::model::scan::{is_id_header, row_cells, scan_block, scan_table_row};
 use crate::syntax::BlockKind;
 
 /// The rows of `table` that are tasks, as blocks; empty when the table has
 /// no ID column.
 pub(super) fn task_rows(table: &ScannedBlock) -> Vec<ScannedBlock> {
-    let text: &str = &table.scan.text;
-    let mut lines = line_starts(text).into_iter().map(|start| (start, line_at(text, start)));
+    let mut lines = lines(&table.scan.text);
     let Some((_, header)) = lines.next() else { return Vec::new() };
     let has_id_column = row_cells(header).first().is_some_and(|c| is_id_header(&header[c.start..c.end]));
     if !has_id_column {
@@ -30,16 +30,4 @@ pub(super) fn task_rows(table: &ScannedBlock) -> Vec<ScannedBlock> {
             Some(ScannedBlock { start: table.start + start, scan: Arc::new(scan) })
         })
         .collect()
-}
-
-fn line_starts(text: &str) -> Vec<usize> {
-    let mut starts = vec![0];
-    starts.extend(text.match_indices('\n').map(|(at, _)| at + 1).filter(|&at| at < text.len()));
-    starts
-}
-
-/// The line at `start`, without its line break.
-fn line_at(text: &str, start: usize) -> &str {
-    let rest = &text[start..];
-    &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())]
 }
