@@ -2,6 +2,7 @@ use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use super::slots;
+use super::tested::{built_operations, tested_items};
 use crate::analysis::facts::coverage::{ContractNeedles, Coverage};
 use crate::analysis::facts::matching::{BlockSignals, is_test_path, words, words_of};
 use crate::analysis::rules::insert::{NamePattern, NewTask, TaskSlot, dominant_extension, insert_tasks};
@@ -38,6 +39,10 @@ declare_rule! {
     /// defines no operations or events (a JSON schema, a function
     /// contract), naming it in passing is enough: a one-word stem or a word
     /// of the stem in a task about contracts, or two words of the stem.
+    ///
+    /// When such an operation has no implementation task either, the
+    /// finding says so ("..., nor any implementation task") and
+    /// endpoint-without-task stays silent on it: one line, one finding.
     ///
     /// Not checked: features whose tasks.md has no test task at all (tests
     /// are optional in Spec Kit, and several corpus features say "Tests: not
@@ -82,8 +87,6 @@ impl Rule for ContractWithoutTest {
         if !coverage.has_tests() {
             return; // no tasks yet, or tests not requested (they are optional)
         }
-        // Only tests that name something can name a contract.
-        let tests: Vec<usize> = coverage.named.iter().copied().filter(|&t| coverage.kind(t).test).collect();
         let mut planner = Planner::new(cx, tasks_file, doc, coverage);
         for (index, needles) in coverage.contracts.iter().enumerate() {
             let contract = Contract::new(index, needles);
@@ -91,20 +94,12 @@ impl Rule for ContractWithoutTest {
             if contract.is_index() {
                 continue;
             }
-            // "Contract tests for all Jira browser routes": a test that names
-            // the file but none of its operations covers them all.
-            if tests.iter().any(|&t| contract.names_file(coverage, t) && coverage.items(t, index).is_empty())
-            {
+            let Some(tested) = tested_items(coverage, index, needles) else { return };
+            if tested.whole_file {
                 continue;
             }
             let items = &contract.items;
-            let mut tested = vec![false; items.len()];
-            for &t in &tests {
-                for &item in coverage.items(t, index) {
-                    tested[item] = true;
-                }
-            }
-            let uncovered: Vec<&Item> = items.iter().filter(|item| !tested[item.index]).collect();
+            let uncovered: Vec<&Item> = items.iter().filter(|item| !tested.has(item.index)).collect();
             if uncovered.len() == items.len() {
                 let message = match items.len() {
                     0 => format!("no test task names {}", file.rel),
@@ -123,8 +118,13 @@ impl Rule for ContractWithoutTest {
                 out.push(diagnostic);
                 continue;
             }
+            let built = built_operations(coverage, index, needles);
             for item in uncovered {
-                let message = format!("no test task names {} of {}", item.label(), file.rel);
+                // endpoint-without-task leaves an operation built by no
+                // task to this finding, so it says so.
+                let unbuilt = matches!(item.kind, ItemKind::Operation(_)) && !built.has(item.index);
+                let also = if unbuilt { ", nor any implementation task" } else { "" };
+                let message = format!("no test task names {} of {}{also}", item.label(), file.rel);
                 let mut diagnostic = cx.report(Self::META.default_severity, file, item.span(), message);
                 diagnostic.fix = planner.fix(&contract, &[Some(item)]);
                 out.push(diagnostic);

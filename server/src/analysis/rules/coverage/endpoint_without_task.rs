@@ -1,5 +1,6 @@
 use std::collections::HashSet;
 
+use super::tested::{built_operations, reported_one_by_one, tested_items};
 use crate::analysis::facts::matching::normalize_endpoint_path;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
@@ -24,7 +25,9 @@ declare_rule! {
     /// `jira-browser.openapi.yaml`) but none of its operations covers all
     /// of them.
     /// An operation defined in several contract files is reported once,
-    /// where it is first defined. Features whose tasks.md holds no tasks
+    /// where it is first defined. An operation that has no test either,
+    /// while other operations of its contract have tests, is left to
+    /// contract-without-test, whose finding says both. Features whose tasks.md holds no tasks
     /// yet are not checked.
     ///
     /// ## Why is this bad?
@@ -56,30 +59,17 @@ impl Rule for EndpointWithoutTask {
             return;
         }
         let coverage = cx.coverage();
-        // Only tasks that name something can build an operation.
-        let builders: Vec<usize> =
-            coverage.named.iter().copied().filter(|&t| coverage.kind(t).implementation).collect();
         let mut seen = HashSet::new();
-        for (index, needles) in coverage.contracts.iter().enumerate() {
-            let (file, contract) = (needles.file, needles.doc);
-            // Operations come first among a contract's items.
-            let operations = contract.operations.len();
-            let names_some = |t: usize| coverage.items(t, index).iter().any(|&item| item < operations);
-            // "Implement the Jira browser routes in jira_browser.py": a task
-            // that names the contract but none of its operations builds
-            // them all.
-            if builders.iter().any(|&t| coverage.names_file(t, index, false) && !names_some(t)) {
-                continue;
-            }
-            let mut built = vec![false; operations];
-            for &builder in &builders {
-                for &item in coverage.items(builder, index).iter().filter(|&&item| item < operations) {
-                    built[item] = true;
-                }
-            }
-            for (operation, built) in contract.operations.iter().zip(built) {
+        for (index, contract) in coverage.contracts.iter().enumerate() {
+            let built = built_operations(coverage, index, contract);
+            // An operation with no test either is contract-without-test's
+            // finding, which says both: one line, one finding.
+            let tested = tested_items(coverage, index, contract).filter(|tested| reported_one_by_one(tested));
+            let untested = |operation: usize| tested.as_ref().is_some_and(|tested| !tested.has(operation));
+            let file = contract.file;
+            for (number, operation) in contract.doc.operations.iter().enumerate() {
                 let key = (operation.method.clone(), normalize_endpoint_path(&operation.path));
-                if !seen.insert(key) || built {
+                if !seen.insert(key) || built.has(number) || untested(number) {
                     continue;
                 }
                 let message = format!("no implementation task names {}", operation.label());
@@ -152,5 +142,31 @@ mod tests {
             &[("tasks.md", TASKS), ("contracts/users.yaml", OPENAPI), ("contracts/users.md", markdown)],
         );
         assert_eq!(found, ["contracts/users.md:3: no implementation task names DELETE /api/users/{id}"]);
+    }
+
+    #[test]
+    fn an_operation_with_neither_test_nor_task_is_contract_without_tests_finding() {
+        // DELETE has a test but no implementation; PATCH has neither, so
+        // contract-without-test reports it, saying both.
+        let openapi = format!("{OPENAPI}    patch:\n      operationId: patchUser\n");
+        let files = [("tasks.md", TASKS), ("contracts/users.yaml", openapi.as_str())];
+        let found = check("endpoint-without-task", &files);
+        assert_eq!(found, ["contracts/users.yaml:9: no implementation task names DELETE /api/users/{id}"]);
+        let found = check("contract-without-test", &files);
+        let patch = "contracts/users.yaml:11: no test task names PATCH /api/users/{id} of contracts/users.yaml, nor any implementation task";
+        assert!(found.iter().any(|finding| finding.starts_with(patch)), "{found:?}");
+    }
+
+    #[test]
+    fn without_any_test_task_every_unbuilt_operation_is_reported_here() {
+        let tasks = "- [ ] T001 Implement POST /api/users in src/api/users.py\n";
+        let found = check("endpoint-without-task", &[("tasks.md", tasks), ("contracts/users.yaml", OPENAPI)]);
+        assert_eq!(
+            found,
+            [
+                "contracts/users.yaml:7: no implementation task names GET /api/users/{id}",
+                "contracts/users.yaml:9: no implementation task names DELETE /api/users/{id}",
+            ]
+        );
     }
 }
