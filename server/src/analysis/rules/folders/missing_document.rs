@@ -1,5 +1,5 @@
 use crate::analysis::facts::BlockFacts;
-use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
+use crate::analysis::{Context, Diagnostic, Related, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::feature::{Feature, FeatureFile};
 use crate::model::markdown::lines;
@@ -21,7 +21,9 @@ declare_rule! {
     /// Links that leave the feature folder (`../../src/`), links to other
     /// kinds of file (images, code) and documents the line lists without
     /// marking them (the template's optional `research.md`) are not
-    /// checked.
+    /// checked. A missing document is reported once, at its first mention;
+    /// its other mentions, in any file of the feature, are related
+    /// locations of that finding.
     ///
     /// ## Why is this bad?
     /// tasks.md generated "from research.md ✅, data-model.md ✅" in a folder
@@ -49,27 +51,51 @@ impl Rule for MissingDocument {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (file, blocks) in cx.feature.markdown_files() {
-            for block in blocks.iter() {
-                if matches!(block.scan.kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter) {
-                    continue;
+        // One finding per missing document, at its first mention; the
+        // others (plan.md, quickstart.md and tasks.md all naming one
+        // missing contracts/) are its related locations.
+        let mut missing: Vec<(String, Diagnostic)> = Vec::new();
+        for (file, span, target, rel) in missing_mentions(cx.feature) {
+            match missing.iter_mut().find(|(seen, _)| *seen == rel) {
+                Some((_, first)) => {
+                    let message = format!("{} names {target} too", file.rel);
+                    first.related.push(Related { file: file.rel.clone(), span, message });
                 }
-                // Kept in the block's facts: a keystroke elsewhere reads
-                // every other block's list (mostly empty) instead of
-                // lower-casing every line of the feature again.
-                let claims =
-                    BlockFacts::of(&block.scan).documents.get_or_init(|| named_documents(&block.scan.text));
-                for (span, target) in claims {
-                    let Some(rel) = resolve(file, target) else { continue };
-                    if !exists(cx.feature, &rel) {
-                        let message =
-                            format!("{} names {target}, which this feature folder does not hold", file.rel);
-                        out.push(cx.report(Self::META.default_severity, file, block.abs(*span), message));
-                    }
+                None => {
+                    let message =
+                        format!("{} names {target}, which this feature folder does not hold", file.rel);
+                    missing.push((rel, cx.report(Self::META.default_severity, file, span, message)));
+                }
+            }
+        }
+        out.extend(missing.into_iter().map(|(_, diagnostic)| diagnostic));
+    }
+}
+
+/// Every mention of a document the feature does not hold, in file and
+/// text order: (file, span in the file, the name as written, the path it
+/// resolves to in the feature).
+fn missing_mentions(feature: &Feature) -> Vec<(&FeatureFile, Span, &str, String)> {
+    let mut out = Vec::new();
+    for (file, blocks) in feature.markdown_files() {
+        for block in blocks.iter() {
+            if matches!(block.scan.kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter) {
+                continue;
+            }
+            // Kept in the block's facts: a keystroke elsewhere reads every
+            // other block's list (mostly empty) instead of lower-casing
+            // every line of the feature again.
+            let claims =
+                BlockFacts::of(&block.scan).documents.get_or_init(|| named_documents(&block.scan.text));
+            for (span, target) in claims {
+                let Some(rel) = resolve(file, target) else { continue };
+                if !exists(feature, &rel) {
+                    out.push((file, block.abs(*span), target.as_str(), rel));
                 }
             }
         }
     }
+    out
 }
 
 /// Documents a block's text claims or links to, in order, each once.
@@ -172,7 +198,7 @@ fn exists(feature: &Feature, rel: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::check;
+    use crate::testing::{check, feature, findings};
 
     #[test]
     fn fires_on_documents_claimed_present_or_linked() {
@@ -184,7 +210,26 @@ mod tests {
                 "tasks.md:4: tasks.md names research.md, which this feature folder does not hold",
                 "tasks.md:4: tasks.md names data-model.md, which this feature folder does not hold",
                 "tasks.md:4: tasks.md names contracts/, which this feature folder does not hold",
-                "tasks.md:6: tasks.md names ./data-model.md, which this feature folder does not hold",
+            ]
+        );
+    }
+
+    #[test]
+    fn one_missing_document_is_one_finding_whoever_names_it() {
+        let plan = "# Plan\n\nSee [the contracts](./contracts/).\n";
+        let quickstart = "# Quickstart\n\nRead [them](./contracts/) first.\n";
+        let tasks = "**Prerequisites**: plan.md (required), contracts/ ✅\n\n- [ ] T001 Do it in src/a.py\n";
+        let feature = feature(&[("plan.md", plan), ("quickstart.md", quickstart), ("tasks.md", tasks)]);
+        let found = findings("missing-document", &feature);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].message, "plan.md names ./contracts/, which this feature folder does not hold");
+        let related: Vec<String> =
+            found[0].related.iter().map(|r| format!("{}: {}", r.file, r.message)).collect();
+        assert_eq!(
+            related,
+            [
+                "quickstart.md: quickstart.md names ./contracts/ too",
+                "tasks.md: tasks.md names contracts/ too"
             ]
         );
     }
