@@ -64,7 +64,7 @@ impl Rule for EndpointWithoutTask {
             let built = built_operations(coverage, index, contract);
             // An operation with no test either is contract-without-test's
             // finding, which says both: one line, one finding.
-            let tested = tested_items(coverage, index, contract).filter(|tested| reported_one_by_one(tested));
+            let tested = tested_items(coverage, index, contract).filter(reported_one_by_one);
             let untested = |operation: usize| tested.as_ref().is_some_and(|tested| !tested.has(operation));
             let file = contract.file;
             for (number, operation) in contract.doc.operations.iter().enumerate() {
