@@ -372,64 +372,140 @@ pub struct WorkspaceSymbol {
 }
 
 /// At most this many workspace symbols are returned.
-const WORKSPACE_LIMIT: usize = 256;
+pub const WORKSPACE_LIMIT: usize = 256;
+
+/// One searchable task, story or requirement of a feature, before any
+/// query: what a server keeps of a feature it does not hold in memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SymbolEntry {
+    pub id: String,
+    /// The whole title (the query is matched against all of it).
+    pub title: String,
+    pub kind: SymbolKind,
+    pub container: String,
+    pub file: Arc<str>,
+    /// The ID's span.
+    pub span: Span,
+}
+
+/// What a query is matched against: an ID and a title.
+pub trait Searchable {
+    fn id(&self) -> &str;
+    fn title(&self) -> &str;
+}
+
+impl Searchable for SymbolEntry {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn title(&self) -> &str {
+        &self.title
+    }
+}
+
+impl<T: Searchable> Searchable for &T {
+    fn id(&self) -> &str {
+        (**self).id()
+    }
+
+    fn title(&self) -> &str {
+        (**self).title()
+    }
+}
+
+/// The name a workspace symbol is shown with: its ID and the start of its
+/// title.
+pub fn symbol_name(id: &str, title: &str) -> String {
+    format!("{id} {}", truncate(title, NAME_CHARS)).trim_end().to_string()
+}
 
 /// Tasks, stories and requirements of every feature whose ID or title
 /// matches `query`: an exact ID first, then IDs starting with it, titles
 /// containing it, titles holding each of its words, and finally its
 /// letters in order. An empty query lists everything (up to a limit).
 pub fn workspace_symbols(features: &[Feature], query: &str) -> Vec<WorkspaceSymbol> {
+    let entries: Vec<(usize, SymbolEntry)> = features
+        .iter()
+        .enumerate()
+        .flat_map(|(index, feature)| symbol_entries(feature).into_iter().map(move |entry| (index, entry)))
+        .collect();
+    best_matches(entries.iter().map(|(index, entry)| (*index, entry)), query, |(_, entry)| *entry)
+        .into_iter()
+        .map(|(feature, entry)| WorkspaceSymbol {
+            name: symbol_name(&entry.id, &entry.title),
+            kind: entry.kind,
+            container: entry.container.clone(),
+            feature,
+            file: entry.file.clone(),
+            span: entry.span,
+        })
+        .collect()
+}
+
+/// The [`WORKSPACE_LIMIT`] best matches of `query` (see
+/// [`workspace_symbols`]) among `items`, best first; among equal scores
+/// the given order stays.
+pub fn best_matches<T, S: Searchable>(
+    items: impl IntoIterator<Item = T>,
+    query: &str,
+    searched: impl Fn(&T) -> S,
+) -> Vec<T> {
     let query = query.trim().to_lowercase();
-    let mut found: Vec<(u32, WorkspaceSymbol)> = Vec::new();
-    for (index, feature) in features.iter().enumerate() {
-        let mut consider = |id: &str, title: &str, kind, container: String, file: &Arc<str>, span| {
-            if let Some(score) = score(&query, id, title) {
-                let name = format!("{id} {}", truncate(title, NAME_CHARS)).trim_end().to_string();
-                found.push((
-                    score,
-                    WorkspaceSymbol { name, kind, container, feature: index, file: file.clone(), span },
-                ));
-            }
-        };
-        if let Some((file, doc)) = feature.tasks() {
-            for task in &doc.tasks {
-                let container = match task.phase {
-                    Some(p) => format!("{} · {}", feature.name, truncate(&doc.phases[p].title, 40)),
-                    None => feature.name.clone(),
-                };
-                consider(
-                    &task.id().text,
-                    task.description(),
-                    SymbolKind::Task,
-                    container,
-                    &file.rel,
-                    task.id_span(),
-                );
-            }
-        }
-        if let Some((file, spec)) = feature.spec() {
-            for story in &spec.stories {
-                let Some(number) = story.number else { continue };
-                let span = if story.title_span.is_empty() { story.heading } else { story.title_span };
-                let id = format!("US{number}");
-                consider(&id, &story.title, SymbolKind::Story, feature.name.clone(), &file.rel, span);
-            }
-            for requirement in &spec.requirements {
-                let kind = SymbolKind::Requirement;
-                consider(
-                    &requirement.id,
-                    &requirement.text,
-                    kind,
-                    feature.name.clone(),
-                    &file.rel,
-                    requirement.id_span,
-                );
-            }
-        }
-    }
+    let mut found: Vec<(u32, T)> = items
+        .into_iter()
+        .filter_map(|item| {
+            let entry = searched(&item);
+            score(&query, entry.id(), entry.title()).map(|score| (score, item))
+        })
+        .collect();
     // Stable: features and positions stay in order among equal scores.
     found.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
-    found.into_iter().take(WORKSPACE_LIMIT).map(|(_, symbol)| symbol).collect()
+    found.into_iter().take(WORKSPACE_LIMIT).map(|(_, item)| item).collect()
+}
+
+/// The tasks, stories and requirements of one feature, in document order.
+pub fn symbol_entries(feature: &Feature) -> Vec<SymbolEntry> {
+    let mut entries = Vec::new();
+    let mut push = |id: String, title: &str, kind, container: String, file: &Arc<str>, span| {
+        entries.push(SymbolEntry { id, title: title.to_string(), kind, container, file: file.clone(), span });
+    };
+    if let Some((file, doc)) = feature.tasks() {
+        for task in &doc.tasks {
+            let container = match task.phase {
+                Some(p) => format!("{} · {}", feature.name, truncate(&doc.phases[p].title, 40)),
+                None => feature.name.clone(),
+            };
+            push(
+                task.id().text.to_string(),
+                task.description(),
+                SymbolKind::Task,
+                container,
+                &file.rel,
+                task.id_span(),
+            );
+        }
+    }
+    if let Some((file, spec)) = feature.spec() {
+        for story in &spec.stories {
+            let Some(number) = story.number else { continue };
+            let span = if story.title_span.is_empty() { story.heading } else { story.title_span };
+            push(
+                format!("US{number}"),
+                &story.title,
+                SymbolKind::Story,
+                feature.name.clone(),
+                &file.rel,
+                span,
+            );
+        }
+        for requirement in &spec.requirements {
+            let kind = SymbolKind::Requirement;
+            let id = requirement.id.to_string();
+            push(id, &requirement.text, kind, feature.name.clone(), &file.rel, requirement.id_span);
+        }
+    }
+    entries
 }
 
 /// How well `query` (lower case) matches an ID and a title; `None` for

@@ -71,12 +71,11 @@ pub fn protocol_session(data: &[u8]) {
 async fn session(data: &[u8]) {
     let (client_end, server_end) = tokio::io::duplex(1 << 20);
     let (server_read, server_write) = tokio::io::split(server_end);
-    let server = tokio::spawn(super::serve_with(
-        Arc::new(World::default()),
-        server_read,
-        server_write,
-        Arc::new(AtomicBool::new(false)),
-    ));
+    // No reports cache: a fuzz session writes nothing outside memory.
+    let world = Arc::new(World::default());
+    world.use_cache_home(None);
+    let server =
+        tokio::spawn(super::serve_with(world, server_read, server_write, Arc::new(AtomicBool::new(false))));
     let mut client = Client::start(client_end);
     let init = client.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": {}}));
     client.answer(&init).await;

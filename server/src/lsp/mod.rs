@@ -9,6 +9,7 @@ mod convert;
 mod framing;
 pub mod fuzzing;
 mod handlers;
+mod index;
 mod log;
 mod ordered;
 mod publish;
@@ -24,7 +25,7 @@ use std::time::Duration;
 use tower_lsp_server::LspService;
 
 pub use ordered::apply as apply_document_notification;
-pub use world::{Snapshot, World};
+pub use world::{LOADED_CLOSED, Snapshot, World};
 
 /// Serve over stdin and stdout until `exit`. Returns the process exit
 /// code: 0 when `shutdown` came first, 1 otherwise (LSP's rule).

@@ -14,9 +14,11 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types as lsp;
 
 use super::convert;
+use super::index::{FeatureReport, closed_report};
 use super::world::{Snapshot, World};
 use crate::analysis::{Diagnostic, analyze};
 use crate::text::PositionEncoding;
+use crate::workspace::discovery::Siblings;
 
 /// A feature's analysis at one revision.
 pub struct Analysis {
@@ -74,6 +76,12 @@ impl Analyses {
         Some(analysis)
     }
 
+    /// Let go of the analyses of features that are no longer loaded: each
+    /// holds its whole feature.
+    pub fn forget_unloaded(&self, world: &World) {
+        self.latest.retain(|root, _| world.is_loaded(root));
+    }
+
     fn store(&self, root: &PathBuf, analysis: &Arc<Analysis>) {
         let newer =
             self.latest.get(root).is_some_and(|old| old.snapshot.revision > analysis.snapshot.revision);
@@ -86,7 +94,7 @@ impl Analyses {
 /// Sends features to the publishing task.
 #[derive(Clone)]
 pub struct Publisher {
-    jobs: mpsc::UnboundedSender<PathBuf>,
+    jobs: mpsc::UnboundedSender<Job>,
     /// Nothing is published before the editor's settings are known: a
     /// first report with the wrong severities would flash and vanish.
     ready: Arc<tokio::sync::watch::Sender<bool>>,
@@ -121,7 +129,66 @@ impl Publisher {
 
     /// Analyse `root` again and publish.
     pub fn schedule(&self, root: PathBuf) {
-        let _ = self.jobs.send(root);
+        let _ = self.jobs.send(Job::Analyse(root));
+    }
+
+    /// Resolves once every feature scheduled before is published (or the
+    /// publisher is gone).
+    pub fn idle(&self) -> tokio::sync::oneshot::Receiver<()> {
+        let (done, idle) = tokio::sync::oneshot::channel();
+        let _ = self.jobs.send(Job::Idle(done));
+        idle
+    }
+}
+
+/// What the publishing task is asked.
+enum Job {
+    Analyse(PathBuf),
+    /// Answer once nothing is pending.
+    Idle(tokio::sync::oneshot::Sender<()>),
+}
+
+/// Jobs seen but not done yet.
+#[derive(Default)]
+struct Pending {
+    roots: BTreeSet<PathBuf>,
+    idle: Vec<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Pending {
+    fn add(&mut self, job: Job) {
+        match job {
+            Job::Analyse(root) => {
+                self.roots.insert(root);
+            }
+            Job::Idle(done) => self.idle.push(done),
+        }
+    }
+
+    /// The next feature: a loaded one (an open document's) first, so an
+    /// edit never waits behind the indexing of closed features.
+    fn next(&mut self, world: &World) -> Option<PathBuf> {
+        let loaded = self.roots.iter().find(|root| world.is_loaded(root)).cloned();
+        match loaded {
+            Some(root) => self.roots.take(&root),
+            None => self.roots.pop_first(),
+        }
+    }
+
+    /// Up to `n` pending features that are not loaded.
+    fn take_closed(&mut self, world: &World, n: usize) -> Vec<PathBuf> {
+        let closed: Vec<PathBuf> =
+            self.roots.iter().filter(|r| !world.is_loaded(r)).take(n).cloned().collect();
+        for root in &closed {
+            self.roots.remove(root);
+        }
+        closed
+    }
+
+    fn tell_idle(&mut self) {
+        for done in self.idle.drain(..) {
+            let _ = done.send(());
+        }
     }
 }
 
@@ -136,7 +203,7 @@ struct Modes {
 type Pulled = HashMap<String, (i32, Vec<Diagnostic>)>;
 
 async fn run(
-    mut queue: mpsc::UnboundedReceiver<PathBuf>,
+    mut queue: mpsc::UnboundedReceiver<Job>,
     world: Arc<World>,
     analyses: Arc<Analyses>,
     client: Client,
@@ -144,13 +211,20 @@ async fn run(
     mut ready: tokio::sync::watch::Receiver<bool>,
 ) {
     let _ = ready.wait_for(|ready| *ready).await;
-    let mut pending: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut pending = Pending::default();
     let mut published: HashMap<PathBuf, HashSet<lsp::Uri>> = HashMap::new();
     let mut pulled: HashMap<PathBuf, Pulled> = HashMap::new();
     while let Some(first) = queue.recv().await {
-        pending.insert(first);
+        pending.add(first);
         drain(&mut queue, &mut pending);
-        while let Some(root) = pending.pop_first() {
+        while let Some(root) = pending.next(&world) {
+            analyses.forget_unloaded(&world);
+            if !world.is_loaded(&root) {
+                pending.roots.insert(root);
+                publish_closed(&world, &client, &mut pending, &mut published).await;
+                drain(&mut queue, &mut pending);
+                continue;
+            }
             let started = std::time::Instant::now();
             let Some(snapshot) = world.snapshot(&root) else { continue };
             let revision = snapshot.revision;
@@ -163,7 +237,7 @@ async fn run(
             };
             drain(&mut queue, &mut pending);
             if world.revision(&root) != Some(revision) {
-                pending.insert(root); // stale: a newer revision is waiting
+                pending.roots.insert(root); // stale: a newer revision is waiting
                 continue;
             }
             let took = started.elapsed();
@@ -188,7 +262,71 @@ async fn run(
             let sent = published.entry(root).or_default();
             publish(&client, &analysis, world.encoding(), sent, pull).await;
         }
+        pending.tell_idle();
     }
+}
+
+/// Report a batch of features that are not loaded, read from disk (or the
+/// cache) in parallel, and publish each whose state did not change
+/// meanwhile; the others go back to `pending`. A batch is small, so an
+/// edit waits for one at most.
+async fn publish_closed(
+    world: &Arc<World>,
+    client: &Client,
+    pending: &mut Pending,
+    published: &mut HashMap<PathBuf, HashSet<lsp::Uri>>,
+) {
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let batch = pending.take_closed(world, workers * 4);
+    let siblings = Arc::new(Siblings::default());
+    let mut running = tokio::task::JoinSet::new();
+    for chunk in batch.chunks(batch.len().div_ceil(workers).max(1)) {
+        let (world, siblings, chunk) = (world.clone(), siblings.clone(), chunk.to_vec());
+        running.spawn_blocking(move || {
+            chunk.into_iter().filter_map(|root| report_one(&world, &siblings, root)).collect::<Vec<_>>()
+        });
+    }
+    let mut reports = Vec::with_capacity(batch.len());
+    while let Some(done) = running.join_next().await {
+        reports.extend(done.unwrap_or_default());
+    }
+    reports.sort_by(|a, b| a.0.cmp(&b.0));
+    for (root, revision, report) in reports {
+        if world.revision(&root) != Some(revision) || world.is_loaded(&root) {
+            pending.roots.insert(root); // changed or opened meanwhile
+            continue;
+        }
+        let FeatureReport { diagnostics, symbols } = report;
+        world.set_symbols(&root, symbols);
+        publish_report(client, diagnostics, published.entry(root).or_default()).await;
+    }
+}
+
+/// The report of one closed feature and the revision it describes.
+fn report_one(world: &World, siblings: &Siblings, root: PathBuf) -> Option<(PathBuf, u64, FeatureReport)> {
+    let revision = world.revision(&root)?;
+    let config = world.config(&root)?;
+    let cache = world.cache();
+    let report = closed_report(&root, &config, world.encoding(), siblings, cache.as_ref());
+    Some((root, revision, report))
+}
+
+/// Publish a closed feature's files that have diagnostics, and clear
+/// those that had some last time and have none now.
+async fn publish_report(
+    client: &Client,
+    diagnostics: Vec<(lsp::Uri, Vec<lsp::Diagnostic>)>,
+    sent: &mut HashSet<lsp::Uri>,
+) {
+    let mut now = HashSet::new();
+    for (uri, found) in diagnostics {
+        now.insert(uri.clone());
+        client.publish_diagnostics(uri, found, None).await;
+    }
+    for gone in sent.difference(&now) {
+        client.publish_diagnostics(gone.clone(), Vec::new(), None).await;
+    }
+    *sent = now;
 }
 
 /// Whether an open file that was not edited since the last analysis has
@@ -210,9 +348,9 @@ fn other_open_files_changed(analysis: &Analysis, last: &mut Pulled) -> bool {
     changed
 }
 
-fn drain(queue: &mut mpsc::UnboundedReceiver<PathBuf>, pending: &mut BTreeSet<PathBuf>) {
-    while let Ok(root) = queue.try_recv() {
-        pending.insert(root);
+fn drain(queue: &mut mpsc::UnboundedReceiver<Job>, pending: &mut Pending) {
+    while let Ok(job) = queue.try_recv() {
+        pending.add(job);
     }
 }
 

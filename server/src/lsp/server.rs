@@ -129,31 +129,34 @@ impl Backend {
         self.world.config(root).map(|config| config.trigger).unwrap_or_default()
     }
 
-    /// Discover and load every feature folder of the workspace, reporting
-    /// progress, then analyse them all.
+    /// Discover every feature folder of the workspace and report each
+    /// (diagnostics published, symbols indexed) without keeping it loaded,
+    /// with progress; done when every report is published.
     async fn index_workspace(&self) {
         let roots = self.world.workspace_roots();
         let progress = self.start_progress("Indexing spec folders").await;
         let world = self.world.clone();
         let found = tokio::task::spawn_blocking(move || {
-            roots.iter().flat_map(|r| discover_features(r)).collect::<Vec<PathBuf>>()
+            let found: Vec<PathBuf> = roots.iter().flat_map(|r| discover_features(r)).collect();
+            for root in &found {
+                world.register(root);
+            }
+            found
         })
         .await
         .unwrap_or_default();
-        let total = found.len().max(1);
-        for (done, root) in found.iter().enumerate() {
-            let (world, root_for_load) = (world.clone(), root.clone());
-            let _ = tokio::task::spawn_blocking(move || {
-                if !world.is_loaded(&root_for_load) {
-                    world.load(&root_for_load);
-                }
-            })
-            .await;
-            if let Some(progress) = &progress {
-                let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                progress.report_with_message(name, ((done + 1) * 100 / total) as u32).await;
+        if let Some(progress) = &progress {
+            progress.report_with_message(format!("{} feature folders", found.len()), 0).await;
+        }
+        for root in &found {
+            if let Some(problem) = self.world.config_problem(root) {
+                self.tell_once(problem);
             }
-            self.refresh(root.clone());
+            self.publisher.schedule(root.clone());
+        }
+        let _ = self.publisher.idle().await;
+        if self.caps().pull_diagnostics && self.caps().diagnostic_refresh {
+            let _ = self.client.workspace_diagnostic_refresh().await;
         }
         if let Some(progress) = progress {
             progress.finish_with_message(format!("{} feature folders", found.len())).await;
@@ -271,6 +274,12 @@ impl LanguageServer for Backend {
         {
             self.apply_settings(section).await;
         }
+        // `"cache": false` beside (or inside) the `specls` section: closed
+        // features are analysed at every start, nothing is written.
+        let cache_off = |options: &Value| options.get("cache") == Some(&Value::Bool(false));
+        let options = params.initialization_options.as_ref();
+        let disabled = options.is_some_and(|o| cache_off(o) || o.get("specls").is_some_and(cache_off));
+        self.world.choose_cache(!disabled);
         Ok(lsp::InitializeResult {
             capabilities: server_capabilities(encoding, caps.pull_diagnostics),
             offset_encoding: None,

@@ -4,20 +4,29 @@
 //! Writes happen only from the ordered path (`ordered.rs`) and from disk
 //! events; readers take a [`Snapshot`] of one feature: a cheap clone of
 //! shared models, consistent because one feature lives in one map entry.
+//!
+//! Memory follows what is open: every feature folder of the workspace is
+//! known (its configuration and revision), but only features with an open
+//! document, and the few closed ones used last ([`LOADED_CLOSED`]), hold
+//! their files and models. The others were reported from disk
+//! (`index.rs`) and keep only their symbols; a request that needs one
+//! loads it again.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::{OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 
 use dashmap::DashMap;
 use tower_lsp_server::ls_types::Uri;
 
+use super::index::SymbolIndex;
 use super::settings::Settings;
 use crate::analysis::RuleConfig;
 use crate::model::feature::{Feature, FeatureFile, UnreadFile};
 use crate::model::file::MarkdownFile;
 use crate::model::kind::DocumentKind;
 use crate::text::{ContentChange, Document, PositionEncoding};
+use crate::workspace::cache::{Cache, cache_home};
 use crate::workspace::config::{find_config, load_config};
 use crate::workspace::discovery::is_feature_folder;
 use crate::workspace::load::{ReadError, load_feature, read_text};
@@ -95,15 +104,37 @@ impl OpenDoc {
     }
 }
 
+/// How many features with no open document stay loaded after their last
+/// use (a request, a closed document): enough for going back and forth
+/// between a few, bounded whatever the workspace's size.
+pub const LOADED_CLOSED: usize = 8;
+
 /// One feature folder as the server knows it.
 struct FeatureState {
-    disk: Feature,
+    /// Its files as on disk, with their models; `None` while it is not
+    /// loaded (no open document, not used lately).
+    disk: Option<Feature>,
     open: BTreeMap<String, OpenDoc>,
     /// Bumped by every change to any file of the feature.
     revision: u64,
     /// `specls.toml` over the defaults (editor settings are merged later).
     file_config: RuleConfig,
     config_problem: Option<String>,
+    /// Its symbols as last indexed while it was not loaded.
+    symbols: Option<Arc<SymbolIndex>>,
+}
+
+impl FeatureState {
+    fn new(file_config: RuleConfig, config_problem: Option<String>) -> Self {
+        FeatureState {
+            disk: None,
+            open: BTreeMap::new(),
+            revision: 0,
+            file_config,
+            config_problem,
+            symbols: None,
+        }
+    }
 }
 
 /// An immutable view of one feature, taken after every earlier edit.
@@ -135,6 +166,11 @@ pub struct World {
     open_uris: DashMap<Uri, PathBuf>,
     settings: RwLock<Settings>,
     workspace_roots: RwLock<Vec<PathBuf>>,
+    /// Loaded features with no open document, least recently used first.
+    recent: Mutex<VecDeque<PathBuf>>,
+    /// The cache of closed features' reports: unset until `initialize`
+    /// (or a test) decides, `None` inside when there is none.
+    cache: OnceLock<Option<Cache>>,
 }
 
 /// A file's feature folder: the nearest ancestor that is one on disk, or
@@ -231,8 +267,26 @@ impl World {
         self.workspace_roots.read().map(|r| r.clone()).unwrap_or_default()
     }
 
+    /// Every known feature folder, sorted.
     pub fn roots(&self) -> Vec<PathBuf> {
-        self.features.iter().map(|f| f.key().clone()).collect()
+        let mut roots: Vec<PathBuf> = self.features.iter().map(|f| f.key().clone()).collect();
+        roots.sort();
+        roots
+    }
+
+    /// Use the reports cache under `home` (`None`: no cache). The first
+    /// choice stays: a test's folder beats `initialize`'s default.
+    pub fn use_cache_home(&self, home: Option<PathBuf>) {
+        let _ = self.cache.set(home.map(|home| Cache::open(&home, "server")));
+    }
+
+    /// `initialize`: the user's cache folder, unless disabled.
+    pub fn choose_cache(&self, enabled: bool) {
+        self.use_cache_home(cache_home().filter(|_| enabled));
+    }
+
+    pub fn cache(&self) -> Option<Cache> {
+        self.cache.get().cloned().flatten()
     }
 
     pub fn root_of_uri(&self, uri: &Uri) -> Option<PathBuf> {
@@ -243,26 +297,114 @@ impl World {
         feature_root_of(&path).filter(|root| self.features.contains_key(root))
     }
 
+    /// Know a feature folder found by indexing: its configuration, not its
+    /// files (the publisher reports it from disk). False when known.
+    pub fn register(&self, root: &Path) -> bool {
+        if self.features.contains_key(root) {
+            return false;
+        }
+        let (file_config, config_problem) = config_for(self.config_file(root));
+        let mut fresh = false;
+        self.features.entry(root.to_path_buf()).or_insert_with(|| {
+            fresh = true;
+            let mut state = FeatureState::new(file_config, config_problem);
+            state.revision = 1;
+            state
+        });
+        fresh
+    }
+
     /// Load (or reload) a feature folder from disk, keeping open documents.
     pub fn load(&self, root: &Path) {
         let (file_config, config_problem) = config_for(self.config_file(root));
         let limit = file_config.clone().merged_with(&self.settings().rules).max_file_bytes();
         let (disk, _problems) = load_feature(root, limit);
-        let mut entry = self.features.entry(root.to_path_buf()).or_insert_with(|| FeatureState {
-            disk: Feature::new(root.to_path_buf()),
-            open: BTreeMap::new(),
-            revision: 0,
-            file_config: RuleConfig::default(),
-            config_problem: None,
-        });
-        entry.disk = disk;
+        let mut entry = self
+            .features
+            .entry(root.to_path_buf())
+            .or_insert_with(|| FeatureState::new(RuleConfig::default(), None));
+        entry.disk = Some(disk);
         entry.file_config = file_config;
         entry.config_problem = config_problem;
         entry.revision += 1;
+        let closed = entry.open.is_empty();
+        drop(entry);
+        if closed {
+            self.touch(root);
+        }
     }
 
+    /// Whether the feature's files and models are in memory.
     pub fn is_loaded(&self, root: &Path) -> bool {
-        self.features.contains_key(root)
+        self.features.get(root).is_some_and(|state| state.disk.is_some())
+    }
+
+    /// Load the feature when it is not.
+    fn ensure_loaded(&self, root: &Path) {
+        if !self.is_loaded(root) {
+            self.load(root);
+        }
+    }
+
+    /// `root`, a loaded feature with no open document, was just used: it
+    /// stays loaded, and the least recently used beyond [`LOADED_CLOSED`]
+    /// are let go.
+    fn touch(&self, root: &Path) {
+        let evicted: Vec<PathBuf> = {
+            let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+            if recent.back().is_some_and(|last| last == root) {
+                return;
+            }
+            recent.retain(|r| r != root);
+            recent.push_back(root.to_path_buf());
+            let over = recent.len().saturating_sub(LOADED_CLOSED);
+            recent.drain(..over).collect()
+        };
+        for root in evicted {
+            self.unload(&root);
+        }
+    }
+
+    /// Drop a closed feature's files and models, keeping its symbols.
+    fn unload(&self, root: &Path) {
+        let encoding = self.encoding();
+        let Some(mut state) = self.features.get_mut(root) else { return };
+        if !state.open.is_empty() {
+            return;
+        }
+        if let Some(disk) = state.disk.take() {
+            state.symbols = Some(Arc::new(SymbolIndex::of(&disk, encoding)));
+        }
+    }
+
+    /// The symbols a closed feature's report indexed.
+    pub fn set_symbols(&self, root: &Path, symbols: SymbolIndex) {
+        if let Some(mut state) = self.features.get_mut(root) {
+            state.symbols = Some(Arc::new(symbols));
+        }
+    }
+
+    /// The symbols of every feature, in folder order: of a loaded one
+    /// from its current state, of the others as last indexed.
+    pub fn symbol_indexes(&self) -> Vec<Arc<SymbolIndex>> {
+        let encoding = self.encoding();
+        let mut indexes = Vec::new();
+        for root in self.roots() {
+            let stored = match self.features.get(&root) {
+                Some(state) if state.disk.is_none() => state.symbols.clone(),
+                Some(_) => None,
+                None => continue,
+            };
+            match stored {
+                Some(index) => indexes.push(index),
+                None => {
+                    if let Some(snapshot) = self.snapshot(&root) {
+                        indexes.push(Arc::new(SymbolIndex::of(&snapshot.feature, encoding)));
+                    }
+                }
+            }
+        }
+        indexes
     }
 
     /// `didOpen`: the editor's text replaces the disk's.
@@ -271,9 +413,7 @@ impl World {
         let root = feature_root_of(&path)?;
         let rel = relative(&root, &path);
         let kind = DocumentKind::of_path(Path::new(&rel))?;
-        if !self.is_loaded(&root) {
-            self.load(&root);
-        }
+        self.ensure_loaded(&root);
         let limit =
             self.config(&root).map_or(crate::analysis::DEFAULT_MAX_FILE_BYTES, |c| c.max_file_bytes());
         let plain = kind == DocumentKind::Contract && !DocumentKind::is_markdown_contract(&path);
@@ -284,9 +424,16 @@ impl World {
         };
         let doc = OpenDoc { uri: uri.clone(), path, kind, text, version, built: None };
         let mut feature = self.features.get_mut(&root)?;
+        if feature.disk.is_none() {
+            // Let go between loading and now: read it again.
+            drop(feature);
+            self.load(&root);
+            feature = self.features.get_mut(&root)?;
+        }
         feature.open.insert(rel, doc);
         feature.revision += 1;
         drop(feature);
+        self.recent.lock().unwrap_or_else(PoisonError::into_inner).retain(|r| *r != root);
         self.open_uris.insert(uri.clone(), root.clone());
         Some(Touched { root, uri })
     }
@@ -325,8 +472,15 @@ impl World {
         let doc = feature.open.remove(&rel)?;
         // Reread the file: unsaved edits are gone, a deleted file vanishes.
         let limit = self.config_of(&feature).max_file_bytes();
-        reread(&mut feature.disk, &doc.path, &rel, doc.kind, limit);
+        if let Some(disk) = feature.disk.as_mut() {
+            reread(disk, &doc.path, &rel, doc.kind, limit);
+        }
         feature.revision += 1;
+        let closed = feature.open.is_empty();
+        drop(feature);
+        if closed {
+            self.touch(&root);
+        }
         Some(Touched { root, uri: uri.clone() })
     }
 
@@ -336,17 +490,18 @@ impl World {
         if self.is_config_file(path) {
             let roots = self.roots();
             for root in &roots {
-                self.load(root);
+                if self.is_loaded(root) {
+                    self.load(root);
+                } else {
+                    self.reload_config(root);
+                }
             }
             return roots;
         }
         let Some(root) = feature_root_of(path) else { return Vec::new() };
-        if !self.is_loaded(&root) {
-            if is_feature_folder(&root) {
-                self.load(&root);
-                return vec![root];
-            }
-            return Vec::new();
+        if !self.features.contains_key(&root) {
+            // A new feature folder: reported from disk like the others.
+            return if is_feature_folder(&root) && self.register(&root) { vec![root] } else { Vec::new() };
         }
         let rel = relative(&root, path);
         let Some(kind) = DocumentKind::of_path(Path::new(&rel)) else { return Vec::new() };
@@ -355,9 +510,22 @@ impl World {
             return Vec::new(); // the editor's text wins
         }
         let limit = self.config_of(&feature).max_file_bytes();
-        reread(&mut feature.disk, path, &rel, kind, limit);
+        // Not loaded: the next report reads the disk again.
+        if let Some(disk) = feature.disk.as_mut() {
+            reread(disk, path, &rel, kind, limit);
+        }
         feature.revision += 1;
         vec![root]
+    }
+
+    /// Read a feature's configuration file again (its files stay as they are).
+    fn reload_config(&self, root: &Path) {
+        let (file_config, config_problem) = config_for(self.config_file(root));
+        if let Some(mut state) = self.features.get_mut(root) {
+            state.file_config = file_config;
+            state.config_problem = config_problem;
+            state.revision += 1;
+        }
     }
 
     /// What is wrong with the feature's configuration file, if anything.
@@ -387,9 +555,21 @@ impl World {
 
     /// The current state of one feature, with models of open documents
     /// built (once per version).
+    /// A feature that is not loaded is loaded first.
     pub fn snapshot(&self, root: &Path) -> Option<Snapshot> {
+        if !self.features.contains_key(root) {
+            return None;
+        }
+        self.ensure_loaded(root);
         let mut state = self.features.get_mut(root)?;
-        let mut feature = state.disk.clone();
+        if state.disk.is_none() {
+            // Let go between loading and now (many other features used
+            // meanwhile): read it again.
+            drop(state);
+            self.load(root);
+            state = self.features.get_mut(root)?;
+        }
+        let mut feature = state.disk.clone()?;
         let mut versions = HashMap::new();
         let config = self.config_of(&state);
         for (rel, doc) in state.open.iter_mut() {
@@ -399,14 +579,20 @@ impl World {
             }
             versions.insert(rel.clone(), doc.version);
         }
-        Some(Snapshot {
+        let snapshot = Snapshot {
             root: root.to_path_buf(),
             feature,
             revision: state.revision,
             versions,
             config,
             config_problem: state.config_problem.clone(),
-        })
+        };
+        let closed = state.open.is_empty();
+        drop(state);
+        if closed {
+            self.touch(root);
+        }
+        Some(snapshot)
     }
 
     /// The text of an open document (for tests and logging).

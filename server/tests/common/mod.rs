@@ -33,9 +33,19 @@ pub fn uri(path: &Path) -> String {
 impl TestClient {
     /// Start a server on pipes.
     pub fn start() -> Self {
+        // Reports of closed features are cached in a folder of the test
+        // run's own, never the user's.
+        Self::start_with_cache(Some(
+            std::env::temp_dir().join(format!("specls-lsp-cache-{}", std::process::id())),
+        ))
+    }
+
+    /// Start a server that caches reports under `cache` (`None`: never).
+    pub fn start_with_cache(cache: Option<PathBuf>) -> Self {
         let (client_end, server_end) = tokio::io::duplex(1 << 22);
         let (server_read, server_write) = tokio::io::split(server_end);
         let world = Arc::new(World::default());
+        world.use_cache_home(cache);
         let shut_down = Arc::new(AtomicBool::new(false));
         let server = tokio::spawn(specls::lsp::serve_with(
             world.clone(),

@@ -25,11 +25,11 @@ use crate::ide::folding::{FoldKind, folding_ranges};
 use crate::ide::inlay_hints::inlay_hints;
 use crate::ide::links::document_links;
 use crate::ide::semantic_tokens::{TokenKind, modifiers, semantic_tokens};
-use crate::ide::symbols::{Symbol, SymbolKind, document_symbols, workspace_symbols};
+use crate::ide::symbols::{Symbol, best_matches, document_symbols};
 use crate::lsp::capabilities::fix_all_kind;
 use crate::lsp::convert;
+use crate::lsp::index::symbol_kind;
 use crate::lsp::server::Backend;
-use crate::model::feature::Feature;
 use crate::text::Span;
 
 /// The semantic token legend: token types in [`TokenKind::ALL`] order,
@@ -133,25 +133,6 @@ pub fn code_lens(backend: &Backend, params: lsp::CodeLensParams) -> Option<Vec<l
     )
 }
 
-fn symbol_kind(kind: SymbolKind) -> lsp::SymbolKind {
-    match kind {
-        SymbolKind::Heading => lsp::SymbolKind::STRING,
-        SymbolKind::Phase => lsp::SymbolKind::MODULE,
-        SymbolKind::Subsection => lsp::SymbolKind::NAMESPACE,
-        SymbolKind::Task => lsp::SymbolKind::FUNCTION,
-        SymbolKind::Story => lsp::SymbolKind::CLASS,
-        SymbolKind::Requirement => lsp::SymbolKind::CONSTANT,
-        SymbolKind::Entity => lsp::SymbolKind::STRUCT,
-        SymbolKind::Enum => lsp::SymbolKind::ENUM,
-        SymbolKind::Field => lsp::SymbolKind::FIELD,
-        SymbolKind::Operation => lsp::SymbolKind::METHOD,
-        SymbolKind::Event => lsp::SymbolKind::EVENT,
-        SymbolKind::Schema => lsp::SymbolKind::INTERFACE,
-        SymbolKind::Function => lsp::SymbolKind::FUNCTION,
-        SymbolKind::Setting => lsp::SymbolKind::PROPERTY,
-    }
-}
-
 /// `textDocument/documentSymbol`: the nested outline.
 pub fn document_symbol(
     backend: &Backend,
@@ -180,38 +161,18 @@ fn document_symbol_of(at: &At, symbol: &Symbol) -> Option<lsp::DocumentSymbol> {
     })
 }
 
-/// `workspace/symbol`: tasks, stories and requirements of every loaded
-/// feature.
+/// `workspace/symbol`: tasks, stories and requirements of every feature
+/// of the workspace: of a loaded one from its current state, of the
+/// others from the index kept when they were reported.
 pub fn workspace_symbol(
     backend: &Backend,
     params: lsp::WorkspaceSymbolParams,
 ) -> Option<lsp::WorkspaceSymbolResponse> {
-    let features: Vec<Feature> = backend
-        .world
-        .roots()
-        .iter()
-        .filter_map(|root| backend.world.snapshot(root))
-        .map(|s| s.feature)
-        .collect();
-    let encoding = backend.world.encoding();
-    let symbols = workspace_symbols(&features, &params.query);
-    #[allow(deprecated)] // `deprecated` has no default; `tags` replaces it
-    let found = symbols
-        .iter()
-        .filter_map(|symbol| {
-            let file = features.get(symbol.feature)?.file(&symbol.file)?;
-            Some(lsp::SymbolInformation {
-                name: symbol.name.clone(),
-                kind: symbol_kind(symbol.kind),
-                tags: None,
-                deprecated: None,
-                location: lsp::Location::new(
-                    convert::uri_of(&file.path)?,
-                    convert::range(&file.document, symbol.span, encoding),
-                ),
-                container_name: Some(symbol.container.clone()),
-            })
-        })
+    let indexes = backend.world.symbol_indexes();
+    let symbols = indexes.iter().flat_map(|index| index.symbols().iter().map(move |symbol| (index, symbol)));
+    let found = best_matches(symbols, &params.query, |(_, symbol)| *symbol)
+        .into_iter()
+        .filter_map(|(index, symbol)| index.information(symbol))
         .collect();
     Some(lsp::WorkspaceSymbolResponse::Flat(found))
 }

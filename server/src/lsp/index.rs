@@ -1,0 +1,265 @@
+//! What the server keeps of a feature folder none of whose documents is
+//! open: nothing of its models. A closed feature is read from disk,
+//! analysed, reported (its diagnostics published, its symbols indexed for
+//! `workspace/symbol`) and dropped, so memory follows what is open.
+//!
+//! The report goes into the content-hash cache (`workspace/cache.rs`,
+//! kind `server`) under everything it depends on: the files' texts, the
+//! feature's configuration, its folder, its number twins and the position
+//! encoding (the binary's identity is added by the cache). A second start
+//! reads the texts, finds the report and analyses nothing; a changed file
+//! is a new key, so the cache is never wrong, only missed.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tower_lsp_server::ls_types as lsp;
+
+use super::convert;
+use super::publish::Analysis;
+use super::world::Snapshot;
+use crate::analysis::{RuleConfig, analyze};
+use crate::ide::symbols::{Searchable, SymbolKind, symbol_entries, symbol_name};
+use crate::model::feature::Feature;
+use crate::text::PositionEncoding;
+use crate::workspace::cache::{Cache, Key, KeyBuilder};
+use crate::workspace::discovery::Siblings;
+use crate::workspace::load::{FolderRead, feature_from, read_feature_beside};
+
+/// The tasks, stories and requirements of one feature with their LSP
+/// locations: what `workspace/symbol` searches in a feature that is not
+/// loaded. URIs and containers are stored once per feature.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct SymbolIndex {
+    uris: Vec<lsp::Uri>,
+    containers: Vec<Box<str>>,
+    symbols: Vec<IndexedSymbol>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct IndexedSymbol {
+    id: Box<str>,
+    title: Box<str>,
+    kind: lsp::SymbolKind,
+    container: u32,
+    uri: u32,
+    range: lsp::Range,
+}
+
+impl Searchable for IndexedSymbol {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn title(&self) -> &str {
+        &self.title
+    }
+}
+
+impl SymbolIndex {
+    /// The symbols of `feature`, located in `encoding`.
+    pub fn of(feature: &Feature, encoding: PositionEncoding) -> Self {
+        let mut index = SymbolIndex::default();
+        let mut uris: HashMap<std::sync::Arc<str>, u32> = HashMap::new();
+        let mut containers: HashMap<String, u32> = HashMap::new();
+        for entry in symbol_entries(feature) {
+            let Some(file) = feature.file(&entry.file) else { continue };
+            let uri = match uris.get(&entry.file) {
+                Some(&at) => at,
+                None => {
+                    let Some(uri) = convert::uri_of(&file.path) else { continue };
+                    index.uris.push(uri);
+                    let at = (index.uris.len() - 1) as u32;
+                    uris.insert(entry.file.clone(), at);
+                    at
+                }
+            };
+            let next = containers.len() as u32;
+            let container = *containers.entry(entry.container).or_insert_with_key(|name| {
+                index.containers.push(name.as_str().into());
+                next
+            });
+            index.symbols.push(IndexedSymbol {
+                id: entry.id.into(),
+                title: entry.title.into(),
+                kind: symbol_kind(entry.kind),
+                container,
+                uri,
+                range: convert::range(&file.document, entry.span, encoding),
+            });
+        }
+        index
+    }
+
+    pub fn symbols(&self) -> &[IndexedSymbol] {
+        &self.symbols
+    }
+
+    /// A symbol of this index as the client sees it.
+    pub fn information(&self, symbol: &IndexedSymbol) -> Option<lsp::SymbolInformation> {
+        #[allow(deprecated)] // `deprecated` has no default; `tags` replaces it
+        Some(lsp::SymbolInformation {
+            name: symbol_name(&symbol.id, &symbol.title),
+            kind: symbol.kind,
+            tags: None,
+            deprecated: None,
+            location: lsp::Location::new(self.uris.get(symbol.uri as usize)?.clone(), symbol.range),
+            container_name: self.containers.get(symbol.container as usize).map(|c| c.to_string()),
+        })
+    }
+}
+
+/// The LSP kind of a symbol.
+pub fn symbol_kind(kind: SymbolKind) -> lsp::SymbolKind {
+    match kind {
+        SymbolKind::Heading => lsp::SymbolKind::STRING,
+        SymbolKind::Phase => lsp::SymbolKind::MODULE,
+        SymbolKind::Subsection => lsp::SymbolKind::NAMESPACE,
+        SymbolKind::Task => lsp::SymbolKind::FUNCTION,
+        SymbolKind::Story => lsp::SymbolKind::CLASS,
+        SymbolKind::Requirement => lsp::SymbolKind::CONSTANT,
+        SymbolKind::Entity => lsp::SymbolKind::STRUCT,
+        SymbolKind::Enum => lsp::SymbolKind::ENUM,
+        SymbolKind::Field => lsp::SymbolKind::FIELD,
+        SymbolKind::Operation => lsp::SymbolKind::METHOD,
+        SymbolKind::Event => lsp::SymbolKind::EVENT,
+        SymbolKind::Schema => lsp::SymbolKind::INTERFACE,
+        SymbolKind::Function => lsp::SymbolKind::FUNCTION,
+        SymbolKind::Setting => lsp::SymbolKind::PROPERTY,
+    }
+}
+
+/// What publishing a closed feature needs: the diagnostics of each of its
+/// files that has some, and its symbols.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct FeatureReport {
+    pub diagnostics: Vec<(lsp::Uri, Vec<lsp::Diagnostic>)>,
+    pub symbols: SymbolIndex,
+}
+
+impl FeatureReport {
+    /// The report of an analysis, converted as the publisher converts it.
+    pub fn of(analysis: &Analysis, encoding: PositionEncoding) -> Self {
+        let feature = &analysis.snapshot.feature;
+        let files = feature.files.iter().map(|f| (&f.path, &f.rel));
+        let diagnostics = files
+            .chain(feature.unread.iter().map(|u| (&u.path, &u.rel)))
+            .filter_map(|(path, rel)| {
+                let uri = convert::uri_of(path)?;
+                let found = analysis.for_file(rel, encoding);
+                (!found.is_empty()).then_some((uri, found))
+            })
+            .collect();
+        FeatureReport { diagnostics, symbols: SymbolIndex::of(feature, encoding) }
+    }
+}
+
+/// Read the feature at `root` from disk and report it: from the cache
+/// when it holds this exact input, else by analysing it (and storing the
+/// report). Nothing of the feature is kept.
+pub fn closed_report(
+    root: &Path,
+    config: &RuleConfig,
+    encoding: PositionEncoding,
+    siblings: &Siblings,
+    cache: Option<&Cache>,
+) -> FeatureReport {
+    let read = read_feature_beside(root, config.max_file_bytes(), siblings);
+    let key = report_key(root, config, encoding, &read);
+    if let Some(cache) = cache
+        && let Some(report) = cache.get(key).and_then(|bytes| serde_json::from_slice(&bytes).ok())
+    {
+        return report;
+    }
+    let FolderRead { files, unread, number_twins, .. } = read;
+    let mut feature = feature_from(root, files, unread);
+    feature.number_twins = number_twins;
+    let diagnostics = analyze(&feature, config);
+    let snapshot = Snapshot {
+        root: root.to_path_buf(),
+        feature,
+        revision: 0,
+        versions: HashMap::new(),
+        config: config.clone(),
+        config_problem: None,
+    };
+    let report = FeatureReport::of(&Analysis { snapshot, diagnostics }, encoding);
+    if let Some(cache) = cache
+        && let Ok(bytes) = serde_json::to_vec(&report)
+    {
+        cache.put(key, &bytes);
+    }
+    report
+}
+
+/// Everything a closed feature's report depends on besides the binary.
+/// Unreadable files are named with their error: a file that cannot be
+/// read today may be readable tomorrow, a new key.
+fn report_key(root: &Path, config: &RuleConfig, encoding: PositionEncoding, read: &FolderRead) -> Key {
+    let mut key = KeyBuilder::default();
+    key.add_str("server/1")
+        .add_str(&format!("{encoding:?}"))
+        .add_str(&root.to_string_lossy())
+        .add_str(&format!("{config:?}"));
+    for file in &read.files {
+        key.add_str(&file.rel).add_str(&file.text);
+    }
+    for file in &read.unread {
+        key.add_str(&file.rel).add_str(&format!("unread {} {}", file.size, file.limit));
+    }
+    for problem in &read.problems {
+        key.add_str("problem").add_str(&problem.path.to_string_lossy()).add_str(&problem.message);
+    }
+    for twin in &read.number_twins {
+        key.add_str("twin").add_str(twin);
+    }
+    key.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_feature(name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("specls-index-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let root = dir.join("specs/001-a");
+        for (rel, text) in files {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        root
+    }
+
+    fn report_json(report: &FeatureReport) -> String {
+        serde_json::to_string(report).unwrap()
+    }
+
+    #[test]
+    fn a_cached_report_is_the_analysed_one_and_a_changed_file_misses() {
+        let tasks = "## Phase 1\n- [ ] T001 a in src/a.py\n- [ ] T001 b in src/b.py\n";
+        let root = temp_feature("cached", &[("tasks.md", tasks)]);
+        let home = root.parent().unwrap().parent().unwrap().join("cache");
+        let cache = Cache::open(&home, "server");
+        let config = RuleConfig::default();
+        let report = |cache: Option<&Cache>| {
+            closed_report(&root, &config, PositionEncoding::Utf16, &Siblings::default(), cache)
+        };
+        let fresh = report(None);
+        assert!(fresh.diagnostics.iter().any(|(_, d)| {
+            d.iter().any(|d| d.code == Some(lsp::NumberOrString::String("duplicate-task-id".into())))
+        }));
+        assert_eq!(fresh.symbols.symbols().len(), 2);
+        let stored = report(Some(&cache));
+        let read_back = report(Some(&cache));
+        assert_eq!(report_json(&stored), report_json(&fresh));
+        assert_eq!(report_json(&read_back), report_json(&fresh));
+        std::fs::write(root.join("tasks.md"), "## Phase 1\n- [ ] T001 a in src/a.py\n").unwrap();
+        let changed = report(Some(&cache));
+        assert_eq!(report_json(&changed), report_json(&report(None)));
+        assert_ne!(report_json(&changed), report_json(&fresh));
+        std::fs::remove_dir_all(root.parent().unwrap().parent().unwrap()).unwrap();
+    }
+}
