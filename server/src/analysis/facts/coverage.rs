@@ -16,6 +16,7 @@ use super::matching::{BlockSignals, section_says_contract};
 use super::matching::{
     ContractNames, EventNames, FileSignal, OperationNames, Phrase, TaskKind, TaskSignals, TaskText,
 };
+use super::name_index::NameIndex;
 use crate::analysis::Context;
 use crate::analysis::facts::{BlockFacts, same, text_hash};
 use crate::model::blocks::BlockList;
@@ -126,13 +127,60 @@ impl ContractMatchers {
         }
     }
 
-    fn hit(&self, contract: usize, text: &TaskText) -> Option<ContractHit> {
-        let operations = self.operations.iter().map(|op| op.named_by(text));
-        let events = self.events.iter().map(|event| event.named_by(text));
-        let items: Vec<usize> =
-            operations.chain(events).enumerate().filter(|(_, named)| *named).map(|(i, _)| i).collect();
+    /// What `text` names of the contract, trying only `candidates`
+    /// (item indices, increasing; the others are not named).
+    fn hit(
+        &self,
+        contract: usize,
+        text: &TaskText,
+        candidates: impl Iterator<Item = usize>,
+    ) -> Option<ContractHit> {
+        let items: Vec<usize> = candidates.filter(|&item| self.item_named_by(item, text)).collect();
         let file = self.file.signal(text);
         (file.is_some() || !items.is_empty()).then_some(ContractHit { contract, file, items })
+    }
+
+    /// Whether `text` names item `item` (operations, then events).
+    fn item_named_by(&self, item: usize, text: &TaskText) -> bool {
+        match item.checked_sub(self.operations.len()) {
+            None => self.operations[item].named_by(text),
+            Some(event) => self.events[event].named_by(text),
+        }
+    }
+
+    /// Index its names: the file, then each item, under a new slot each
+    /// (pushed to `slots`).
+    fn index(&self, contract: usize, index: &mut NameIndex, slots: &mut Vec<Slot>) {
+        let mut next = |slot: Slot| {
+            slots.push(slot);
+            (slots.len() - 1) as u32
+        };
+        self.file.index(index, next(Slot::File(contract)));
+        for (item, operation) in self.operations.iter().enumerate() {
+            operation.index(index, next(Slot::Item(contract, item)));
+        }
+        for (event, names) in self.events.iter().enumerate() {
+            names.index(index, next(Slot::Item(contract, self.operations.len() + event)));
+        }
+    }
+}
+
+/// What a slot of the [`NameIndex`] stands for: a contract's file, one of
+/// its items (operations, then events), or an entity. Slots of one
+/// contract are consecutive, its file first; entities come last.
+#[derive(Clone, Copy, Debug)]
+enum Slot {
+    File(usize),
+    Item(usize, usize),
+    Entity(usize),
+}
+
+impl Slot {
+    fn contract(self) -> Option<usize> {
+        match self {
+            Slot::File(contract) | Slot::Item(contract, _) => Some(contract),
+            Slot::Entity(_) => None,
+        }
     }
 }
 
@@ -151,6 +199,65 @@ pub(crate) fn entity_named_by(phrases: &[Phrase], text: &TaskText) -> bool {
 pub(crate) struct Matchers {
     contracts: Vec<ContractMatchers>,
     entities: Vec<Vec<Phrase>>,
+    /// Their names by the words that may name them.
+    index: NameIndex,
+    /// What each slot of `index` stands for.
+    slots: Vec<Slot>,
+}
+
+impl Matchers {
+    fn new(contracts: Vec<ContractMatchers>, entities: Vec<Vec<Phrase>>) -> Self {
+        let (mut index, mut slots) = (NameIndex::default(), Vec::new());
+        for (c, contract) in contracts.iter().enumerate() {
+            contract.index(c, &mut index, &mut slots);
+        }
+        for (e, phrases) in entities.iter().enumerate() {
+            let slot = slots.len() as u32;
+            slots.push(Slot::Entity(e));
+            for phrase in phrases {
+                index.phrase(phrase, slot);
+                index.scattered(phrase, slot);
+            }
+        }
+        Matchers { contracts, entities, index, slots }
+    }
+
+    /// What `text` names, trying only the names its words may name.
+    fn hits(&self, text: &TaskText) -> TaskHits {
+        let candidates: Vec<Slot> =
+            self.index.candidates(text).into_iter().map(|slot| self.slots[slot as usize]).collect();
+        let mut hits = TaskHits::default();
+        for group in candidates.chunk_by(|a, b| a.contract() == b.contract()) {
+            match group[0].contract() {
+                Some(c) => {
+                    let items = group.iter().filter_map(|slot| match slot {
+                        Slot::Item(_, item) => Some(*item),
+                        _ => None,
+                    });
+                    hits.contracts.extend(self.contracts[c].hit(c, text, items));
+                }
+                None => hits.entities.extend(group.iter().filter_map(|slot| match *slot {
+                    Slot::Entity(e) => entity_named_by(&self.entities[e], text).then_some(e),
+                    _ => None,
+                })),
+            }
+        }
+        hits
+    }
+
+    /// [`Matchers::hits`] by trying every name: the reference the index
+    /// must agree with.
+    #[cfg(test)]
+    fn hits_trying_every_name(&self, text: &TaskText) -> TaskHits {
+        let contracts = self.contracts.iter().enumerate();
+        let every_item = |c: &ContractMatchers| 0..c.operations.len() + c.events.len();
+        TaskHits {
+            contracts: contracts.filter_map(|(i, c)| c.hit(i, text, every_item(c))).collect(),
+            entities: (0..self.entities.len())
+                .filter(|&e| entity_named_by(&self.entities[e], text))
+                .collect(),
+        }
+    }
 }
 
 /// Trailing words that qualify rather than name an entity.
@@ -374,9 +481,11 @@ impl<'a> Coverage<'a> {
     /// The documents prepared for matching, once for as long as they stay
     /// the same.
     fn matchers(&self) -> &Matchers {
-        self.sources.matchers.get_or_init(|| Matchers {
-            contracts: self.contracts.iter().map(ContractMatchers::of).collect(),
-            entities: self.entities.iter().map(|e| entity_phrases(&e.entity.name)).collect(),
+        self.sources.matchers.get_or_init(|| {
+            Matchers::new(
+                self.contracts.iter().map(ContractMatchers::of).collect(),
+                self.entities.iter().map(|e| entity_phrases(&e.entity.name)).collect(),
+            )
         })
     }
 
@@ -411,22 +520,7 @@ impl<'a> Coverage<'a> {
     }
 
     fn match_task(&self, task: &Task) -> Option<Arc<TaskHits>> {
-        let text = TaskText::of(task);
-        let matchers = self.matchers();
-        let contracts: Vec<ContractHit> = matchers
-            .contracts
-            .iter()
-            .enumerate()
-            .filter_map(|(c, contract)| contract.hit(c, &text))
-            .collect();
-        let entities: Vec<usize> = matchers
-            .entities
-            .iter()
-            .enumerate()
-            .filter(|(_, phrases)| entity_named_by(phrases, &text))
-            .map(|(i, _)| i)
-            .collect();
-        let hits = TaskHits { contracts, entities };
+        let hits = self.matchers().hits(&TaskText::of(task));
         (hits != TaskHits::default()).then(|| Arc::new(hits))
     }
 
@@ -470,5 +564,173 @@ impl ContractNeedles<'_> {
     /// Operations and events.
     pub fn item_count(&self) -> usize {
         self.doc.operations.len() + self.doc.events.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::testing::feature;
+
+    /// Words that meet in every way matching knows: plurals, derived
+    /// forms, camel and snake case, joined words, dotted and dashed names,
+    /// other scripts.
+    const WORDS: &[&str] = &[
+        "user",
+        "users",
+        "UserProfile",
+        "user_profile",
+        "profile",
+        "extract",
+        "extraction",
+        "extracts",
+        "approve",
+        "approval",
+        "JobOffer",
+        "joboffers",
+        "job",
+        "offer",
+        "status",
+        "StatusCode",
+        "codes",
+        "InteropStatusCode",
+        "payment",
+        "Payments",
+        "merge-preview",
+        "preview",
+        "SchoolCreated",
+        "lms.roster.SchoolCreated",
+        "school",
+        "createInvitation",
+        "invitation",
+        "Übersicht",
+        "依存関係",
+        "model",
+        "table",
+        "contract",
+        "api",
+        "v1",
+        "users.yaml",
+        "events.yaml",
+        "test",
+        "e2e",
+    ];
+
+    fn name() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(WORDS), 1..=3).prop_map(|words| words.concat())
+    }
+
+    fn segment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(&["users", "api", "v1", "{id}", ":id", "merge-preview", "jobs"][..])
+                .prop_map(str::to_string),
+            name(),
+        ]
+    }
+
+    fn path() -> impl Strategy<Value = String> {
+        prop::collection::vec(segment(), 1..=3).prop_map(|segments| format!("/{}", segments.join("/")))
+    }
+
+    fn task_token() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => prop::sample::select(WORDS).prop_map(str::to_string),
+            1 => name(),
+            1 => (prop::sample::select(&["GET ", "POST ", "", "GET/PUT "][..]), path())
+                .prop_map(|(method, path)| format!("{method}`{path}`")),
+        ]
+    }
+
+    fn task_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(task_token(), 0..12).prop_map(|tokens| tokens.join(" "))
+    }
+
+    /// A feature with an OpenAPI contract, an AsyncAPI one and a data
+    /// model, of generated names.
+    fn files(
+        operations: &[(String, String)],
+        events: &[String],
+        entities: &[String],
+    ) -> Vec<(String, String)> {
+        let mut openapi = String::from("openapi: 3.0.3\ninfo:\n  title: X\n  version: 1.0.0\npaths:\n");
+        for (path, id) in operations {
+            openapi.push_str(&format!("  \"{path}\":\n    post:\n      operationId: \"{id}\"\n"));
+        }
+        let mut asyncapi =
+            String::from("asyncapi: 3.0.0\ninfo:\n  title: E\n  version: 1.0.0\ncomponents:\n  messages:\n");
+        for (i, event) in events.iter().enumerate() {
+            asyncapi.push_str(&format!("    m{i}:\n      name: \"{event}\"\n"));
+        }
+        let mut data_model = String::from("# Data Model\n\n## Entities\n\n");
+        for entity in entities {
+            data_model.push_str(&format!("### {entity}\n\n- **id**: UUID\n\n"));
+        }
+        vec![
+            ("contracts/users_api.yaml".into(), openapi),
+            ("contracts/job-offer-events.yaml".into(), asyncapi),
+            ("data-model.md".into(), data_model),
+        ]
+    }
+
+    fn matchers(feature: &Feature) -> Matchers {
+        let contracts =
+            feature.contracts().map(|(file, doc)| ContractMatchers::of(&ContractNeedles { file, doc }));
+        let entities = feature.data_model().map_or_else(Vec::new, |(_, model)| {
+            model.entities.iter().filter(|e| is_to_build(e)).map(|e| entity_phrases(&e.name)).collect()
+        });
+        Matchers::new(contracts.collect(), entities)
+    }
+
+    fn feature_of(files: &[(String, String)]) -> Feature {
+        let files: Vec<(&str, &str)> =
+            files.iter().map(|(rel, text)| (rel.as_str(), text.as_str())).collect();
+        feature(&files)
+    }
+
+    #[test]
+    fn the_index_finds_every_way_of_naming() {
+        let operations = [("/users/{id}/merge-preview".to_string(), "approveJobOffer".to_string())];
+        let files = files(&operations, &["lms.roster.SchoolCreated".into()], &["InteropStatusCode".into()]);
+        let feature = feature_of(&files);
+        let matchers = matchers(&feature);
+        for (text, expected) in [
+            (
+                "Add POST /users/7/merge-preview",
+                "contract: 1, file: FileSignal { strong: false, one_word: true, keywords: 1 }, items: [0]",
+            ),
+            ("Call approveJobOffer()", "items: [0]"),
+            ("Test merge preview", "items: [0]"),
+            ("Emit SchoolCreated", "items: [0]"),
+            ("Map the status codes", "entities: [0]"),
+            ("Write the users api client", "keywords: 1"),
+            ("Nothing here", "TaskHits { contracts: [], entities: [] }"),
+        ] {
+            let task = TaskText::of_text(text);
+            let hits = format!("{:?}", matchers.hits(&task));
+            assert_eq!(hits, format!("{:?}", matchers.hits_trying_every_name(&task)));
+            assert!(hits.contains(expected), "{text:?}: {hits}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// The index finds exactly what trying every name finds.
+        #[test]
+        fn the_index_agrees_with_trying_every_name(
+            operations in prop::collection::vec((path(), name()), 0..6),
+            events in prop::collection::vec(name(), 0..4),
+            entities in prop::collection::vec(name(), 0..6),
+            tasks in prop::collection::vec(task_text(), 1..20),
+        ) {
+            let feature = feature_of(&files(&operations, &events, &entities));
+            let matchers = matchers(&feature);
+            for task in &tasks {
+                let text = TaskText::of_text(task);
+                prop_assert_eq!(matchers.hits(&text), matchers.hits_trying_every_name(&text), "{}", task);
+            }
+        }
     }
 }

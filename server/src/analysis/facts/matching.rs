@@ -11,6 +11,7 @@
 //! ([`ContractNames`]).
 
 use super::concerns::concerns_in;
+use super::name_index::NameIndex;
 use crate::analysis::facts::{BlockFacts, text_hash};
 use crate::model::contracts::{ContractDoc, ContractKind, Operation};
 use crate::model::feature::FeatureFile;
@@ -44,6 +45,11 @@ impl TaskText {
             text.push('\n');
             text.push_str(&detail.scan.text);
         }
+        Self::of_text(&text)
+    }
+
+    /// The same of any text.
+    pub fn of_text(text: &str) -> Self {
         let lower = text.to_lowercase();
         let mut identifiers: Vec<String> = lower
             .split(|c: char| !is_identifier_char(c))
@@ -52,7 +58,7 @@ impl TaskText {
             .collect();
         identifiers.sort_unstable();
         identifiers.dedup();
-        TaskText { words: words(&text), endpoints: endpoint_refs(&text), lower, identifiers }
+        TaskText { words: words(text), endpoints: endpoint_refs(text), lower, identifiers }
     }
 
     /// Whether the task's words contain `phrase`.
@@ -70,6 +76,12 @@ impl TaskText {
         }
         contains_lower_identifier(&self.lower, &identifier.lower)
     }
+
+    /// Runs of letters, digits and `_` of the lower-cased text, sorted,
+    /// each once.
+    pub fn identifiers(&self) -> &[String] {
+        &self.identifiers
+    }
 }
 
 /// A name looked for as an identifier, lower-cased once.
@@ -84,6 +96,15 @@ impl LowerIdentifier {
         let lower = identifier.to_lowercase();
         let plain = lower.chars().all(is_identifier_char);
         LowerIdentifier { lower, plain }
+    }
+
+    /// Its first run of letters, digits and `_`: whole in the text of any
+    /// task that [has the identifier](TaskText::has_identifier), since a
+    /// match is bounded by non-identifier characters on both sides (the
+    /// [`NameIndex`](super::name_index::NameIndex)'s key). `None` when it
+    /// has none.
+    pub fn first_run(&self) -> Option<&str> {
+        self.lower.split(|c: char| !is_identifier_char(c)).find(|run| !run.is_empty())
     }
 }
 
@@ -123,6 +144,17 @@ impl OperationNames {
         by_path
             || self.id.as_ref().is_some_and(|id| task.has_identifier(id))
             || self.last_segment.as_ref().is_some_and(|p| task.names(p))
+    }
+
+    /// Index what [`OperationNames::named_by`] looks for, under `slot`.
+    pub fn index(&self, index: &mut NameIndex, slot: u32) {
+        index.path_forms(&self.forms, slot);
+        if let Some(id) = &self.id {
+            index.identifier(id, slot);
+        }
+        if let Some(phrase) = &self.last_segment {
+            index.phrase(phrase, slot);
+        }
     }
 }
 
@@ -331,6 +363,20 @@ impl Phrase {
 
     pub fn len(&self) -> usize {
         self.words.len()
+    }
+
+    /// Words a task holds whenever it [`names`](TaskText::names) the
+    /// phrase: its first word, or its words joined; `None` for a phrase
+    /// looked for as text (not ASCII).
+    pub fn name_keys(&self) -> Option<impl Iterator<Item = &str>> {
+        let first = self.words.first().filter(|_| self.ascii)?;
+        Some(std::iter::once(first.as_str()).chain(self.joined.as_deref()))
+    }
+
+    /// The words one of which meets a task's word whenever the phrase is
+    /// [`scattered in`](Phrase::scattered_in) it (none: it never is).
+    pub fn scatter_words(&self) -> &[String] {
+        if self.ascii { &self.words } else { &[] }
     }
 
     /// The phrase without a trailing generic word (`Entity`, `Table`,
@@ -660,6 +706,18 @@ impl ContractNames {
             keywords: self.keywords.iter().filter(|k| task.words.contains(k)).count(),
         }
     }
+
+    /// Index what gives a [`FileSignal`] ([`ContractNames::signal`]),
+    /// under `slot`.
+    pub fn index(&self, index: &mut NameIndex, slot: u32) {
+        index.identifier(&self.file_name, slot);
+        for phrase in &self.phrases {
+            index.phrase(phrase, slot);
+        }
+        for keyword in &self.keywords {
+            index.word(keyword, slot);
+        }
+    }
 }
 
 /// What a task's text says of a contract file.
@@ -723,6 +781,14 @@ impl EventNames {
 
     pub fn named_by(&self, task: &TaskText) -> bool {
         task.has_identifier(&self.name) || self.phrases.iter().any(|p| task.names(p))
+    }
+
+    /// Index what [`EventNames::named_by`] looks for, under `slot`.
+    pub fn index(&self, index: &mut NameIndex, slot: u32) {
+        index.identifier(&self.name, slot);
+        for phrase in &self.phrases {
+            index.phrase(phrase, slot);
+        }
     }
 }
 

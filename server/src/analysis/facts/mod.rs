@@ -20,6 +20,7 @@ pub(crate) mod concerns;
 pub(crate) mod coverage;
 pub(crate) mod defined;
 pub(crate) mod matching;
+pub(crate) mod name_index;
 pub(crate) mod pathless;
 pub(crate) mod placeholders;
 pub(crate) mod requirements;

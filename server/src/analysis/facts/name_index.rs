@@ -1,0 +1,142 @@
+//! Which names a task may name, found from its words instead of by trying
+//! every name.
+//!
+//! Matching every task against every operation, event, contract file and
+//! entity costs tasks × names (a 50k-task file against 500 entities and
+//! 500 operations: most of a first analysis). Each way of naming has a
+//! necessary condition that one word or identifier of the task meets:
+//! a phrase's first word or its joined form is among the task's words, an
+//! identifier's first run of letters and digits among its identifiers, a
+//! scattered word is equal to a task word or shares its first six bytes,
+//! a path has a form with as many segments and the same first one. The
+//! index maps those keys to slots (a contract file, an operation, an
+//! event, an entity); a task looks up its own words and identifiers, and
+//! only the slots found are checked, by the same functions as before. So
+//! the answers are those of trying every name, in linear time.
+
+use std::collections::HashMap;
+
+use super::matching::{LowerIdentifier, Phrase, TaskText};
+
+/// Bytes of a shared prefix that can make two different words the same
+/// ([`super::matching`]'s `same_word`).
+const PREFIX: usize = 6;
+
+/// Keys of names to the slots they belong to; see the module comment.
+#[derive(Default)]
+pub(crate) struct NameIndex {
+    /// Stemmed words (a phrase's first word or joined form, a keyword, a
+    /// scattered word).
+    words: HashMap<Box<str>, Vec<u32>>,
+    /// The first [`PREFIX`] bytes of scattered words that long.
+    prefixes: HashMap<[u8; PREFIX], Vec<u32>>,
+    /// The first run of an identifier.
+    identifiers: HashMap<Box<str>, Vec<u32>>,
+    /// The segment count and first segment of an endpoint's path forms.
+    paths: HashMap<(usize, Box<str>), Vec<u32>>,
+    /// Slots with a name no key stands for: always checked.
+    always: Vec<u32>,
+}
+
+fn add<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<u32>>, key: K, slot: u32) {
+    let slots = map.entry(key).or_default();
+    if slots.last() != Some(&slot) {
+        slots.push(slot);
+    }
+}
+
+impl NameIndex {
+    /// `slot` may be named when a task [`names`](TaskText::names) `phrase`.
+    pub fn phrase(&mut self, phrase: &Phrase, slot: u32) {
+        match phrase.name_keys() {
+            Some(keys) => keys.for_each(|key| add(&mut self.words, key.into(), slot)),
+            None => self.always.push(slot),
+        }
+    }
+
+    /// `slot` may be named when `phrase` is [`scattered in`](Phrase::scattered_in)
+    /// a task.
+    pub fn scattered(&mut self, phrase: &Phrase, slot: u32) {
+        for word in phrase.scatter_words() {
+            self.word(word, slot);
+            if let Some(prefix) = prefix(word) {
+                add(&mut self.prefixes, prefix, slot);
+            }
+        }
+    }
+
+    /// `slot` may be named when a task's words hold `word`.
+    pub fn word(&mut self, word: &str, slot: u32) {
+        add(&mut self.words, word.into(), slot);
+    }
+
+    /// `slot` may be named when a task
+    /// [`has the identifier`](TaskText::has_identifier).
+    pub fn identifier(&mut self, identifier: &LowerIdentifier, slot: u32) {
+        match identifier.first_run() {
+            Some(run) => add(&mut self.identifiers, run.into(), slot),
+            None => self.always.push(slot),
+        }
+    }
+
+    /// `slot` may be named when a task writes a path matching one of
+    /// `forms` (normalised paths, `{}` for a parameter).
+    pub fn path_forms(&mut self, forms: &[String], slot: u32) {
+        for form in forms {
+            add(&mut self.paths, path_key(form), slot);
+        }
+    }
+
+    /// The slots `task` may name, in increasing order, each once.
+    pub fn candidates(&self, task: &TaskText) -> Vec<u32> {
+        let mut slots = self.always.clone();
+        let mut take = |found: Option<&Vec<u32>>| slots.extend(found.into_iter().flatten());
+        for word in &task.words {
+            take(self.words.get(word.as_str()));
+            if let Some(prefix) = prefix(word) {
+                take(self.prefixes.get(&prefix));
+            }
+        }
+        for identifier in task.identifiers() {
+            take(self.identifiers.get(identifier.as_str()));
+        }
+        for endpoint in &task.endpoints {
+            let (count, first) = path_key(&endpoint.path);
+            take(self.paths.get(&(count, first.clone())));
+            take(self.paths.get(&(count, "{}".into())));
+        }
+        slots.sort_unstable();
+        slots.dedup();
+        slots
+    }
+}
+
+fn prefix(word: &str) -> Option<[u8; PREFIX]> {
+    word.as_bytes().get(..PREFIX)?.try_into().ok()
+}
+
+/// A path's segment count and first segment, as `path_matches` splits it
+/// (at every `/`, so a leading `/` gives an empty first part).
+fn path_key(path: &str) -> (usize, Box<str>) {
+    let mut parts = path.split('/');
+    let first = parts.nth(1).unwrap_or("");
+    (path.split('/').count(), first.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_keys_split_like_path_matches() {
+        assert_eq!(path_key("/users/{}"), (3, "users".into()));
+        assert_eq!(path_key("/"), (2, "".into()));
+        assert_eq!(path_key("/{}"), (2, "{}".into()));
+    }
+
+    #[test]
+    fn prefixes_need_six_bytes() {
+        assert_eq!(prefix("extract"), Some(*b"extrac"));
+        assert_eq!(prefix("user"), None);
+    }
+}
