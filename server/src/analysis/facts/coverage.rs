@@ -219,7 +219,7 @@ impl Matchers {
                 index.scattered(phrase, slot);
             }
         }
-        Matchers { contracts, entities, index, slots }
+        Matchers { contracts, entities, index: index.finish(), slots }
     }
 
     /// What `text` names, trying only the names its words may name.

@@ -8,7 +8,8 @@
 //! a phrase's first word or its joined form is among the task's words, an
 //! identifier's first run of letters and digits among its identifiers, a
 //! scattered word is equal to a task word or shares its first six bytes,
-//! a path has a form with as many segments and the same first one. The
+//! a path has a form with as many segments and the same literal segment
+//! at the place where the form's rarest literal segment is. The
 //! index maps those keys to slots (a contract file, an operation, an
 //! event, an entity); a task looks up its own words and identifiers, and
 //! only the slots found are checked, by the same functions as before. So
@@ -32,8 +33,14 @@ pub(crate) struct NameIndex {
     prefixes: HashMap<[u8; PREFIX], Vec<u32>>,
     /// The first run of an identifier.
     identifiers: HashMap<Box<str>, Vec<u32>>,
-    /// The segment count and first segment of an endpoint's path forms.
-    paths: HashMap<(usize, Box<str>), Vec<u32>>,
+    /// Path forms and their slots, until [`NameIndex::finish`] keys them.
+    forms: Vec<(Vec<Box<str>>, u32)>,
+    /// A path form by its segment count, and the place and text of its
+    /// rarest literal segment (among all forms): `/api/items7/{}` under
+    /// `(4, 2, "items7")`, not under `api`, which every form has.
+    paths: HashMap<(usize, usize, Box<str>), Vec<u32>>,
+    /// Forms made of parameters only, by segment count.
+    parameter_paths: HashMap<usize, Vec<u32>>,
     /// Slots with a name no key stands for: always checked.
     always: Vec<u32>,
 }
@@ -82,9 +89,27 @@ impl NameIndex {
     /// `slot` may be named when a task writes a path matching one of
     /// `forms` (normalised paths, `{}` for a parameter).
     pub fn path_forms(&mut self, forms: &[String], slot: u32) {
-        for form in forms {
-            add(&mut self.paths, path_key(form), slot);
+        self.forms.extend(forms.iter().map(|form| (segments(form), slot)));
+    }
+
+    /// Key the path forms, once all are known.
+    pub fn finish(mut self) -> Self {
+        let mut counts: HashMap<(usize, usize, &str), usize> = HashMap::new();
+        for (form, _) in &self.forms {
+            for (at, segment) in literal_segments(form) {
+                *counts.entry((form.len(), at, segment)).or_default() += 1;
+            }
         }
+        for (form, slot) in &self.forms {
+            let rarest =
+                literal_segments(form).min_by_key(|&(at, segment)| counts[&(form.len(), at, segment)]);
+            match rarest {
+                Some((at, segment)) => add(&mut self.paths, (form.len(), at, segment.into()), *slot),
+                None => add(&mut self.parameter_paths, form.len(), *slot),
+            }
+        }
+        self.forms = Vec::new();
+        self
     }
 
     /// The slots `task` may name, in increasing order, each once.
@@ -101,9 +126,12 @@ impl NameIndex {
             take(self.identifiers.get(identifier.as_str()));
         }
         for endpoint in &task.endpoints {
-            let (count, first) = path_key(&endpoint.path);
-            take(self.paths.get(&(count, first.clone())));
-            take(self.paths.get(&(count, "{}".into())));
+            let written = segments(&endpoint.path);
+            let count = written.len();
+            take(self.parameter_paths.get(&count));
+            for (at, segment) in written.into_iter().enumerate() {
+                take(self.paths.get(&(count, at, segment)));
+            }
         }
         slots.sort_unstable();
         slots.dedup();
@@ -115,12 +143,16 @@ fn prefix(word: &str) -> Option<[u8; PREFIX]> {
     word.as_bytes().get(..PREFIX)?.try_into().ok()
 }
 
-/// A path's segment count and first segment, as `path_matches` splits it
-/// (at every `/`, so a leading `/` gives an empty first part).
-fn path_key(path: &str) -> (usize, Box<str>) {
-    let mut parts = path.split('/');
-    let first = parts.nth(1).unwrap_or("");
-    (path.split('/').count(), first.into())
+/// A path's segments as `path_matches` splits it (at every `/`, so a
+/// leading `/` gives an empty first part).
+fn segments(path: &str) -> Vec<Box<str>> {
+    path.split('/').map(Box::from).collect()
+}
+
+/// The places and texts of a form's segments that are not a parameter
+/// (`{}` matches any written segment).
+fn literal_segments(form: &[Box<str>]) -> impl Iterator<Item = (usize, &str)> {
+    form.iter().enumerate().filter(|(_, s)| &***s != "{}").map(|(at, s)| (at, &**s))
 }
 
 #[cfg(test)]
@@ -128,10 +160,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn path_keys_split_like_path_matches() {
-        assert_eq!(path_key("/users/{}"), (3, "users".into()));
-        assert_eq!(path_key("/"), (2, "".into()));
-        assert_eq!(path_key("/{}"), (2, "{}".into()));
+    fn paths_are_keyed_by_their_rarest_literal_segment() {
+        let mut index = NameIndex::default();
+        index.path_forms(&["/api/items1/{}".into(), "/items1/{}".into()], 0);
+        index.path_forms(&["/api/items2/{}".into(), "/{}/{}".into()], 1);
+        let index = index.finish();
+        assert_eq!(index.paths.get(&(4, 2, "items1".into())), Some(&vec![0]));
+        assert_eq!(index.paths.get(&(3, 1, "items1".into())), Some(&vec![0]));
+        assert_eq!(index.paths.get(&(4, 1, "api".into())), None);
+        // The empty part before the leading `/` is a literal segment too.
+        assert_eq!(index.paths.get(&(3, 0, "".into())), Some(&vec![1]));
+        let task = TaskText::of_text("GET /api/items2/7 and /x/y");
+        assert_eq!(index.candidates(&task), [1]);
     }
 
     #[test]
