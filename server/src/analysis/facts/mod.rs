@@ -25,6 +25,7 @@ pub(crate) mod pathless;
 pub(crate) mod placeholders;
 pub(crate) mod requirements;
 pub(crate) mod roles;
+pub(crate) mod spec_findings;
 pub(crate) mod unplanned;
 pub(crate) mod written;
 
@@ -89,6 +90,9 @@ pub(crate) struct BlockFacts {
     /// Documents the block claims or links to, in order: (span, name as
     /// written) (missing-document).
     pub documents: OnceLock<Vec<(crate::text::Span, String)>>,
+    /// On spec.md's first block: vague-requirement's findings, for that
+    /// version of spec.md and those vague words.
+    pub vague: spec_findings::SpecFindings,
 }
 
 impl BlockFacts {

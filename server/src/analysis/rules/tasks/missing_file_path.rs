@@ -1,5 +1,3 @@
-use std::cell::OnceCell;
-
 use crate::analysis::facts::pathless::PathlessFacts;
 use crate::analysis::table::{DetailFacts, LineFacts};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
@@ -72,18 +70,7 @@ impl Rule for MissingFilePath {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
-        let stems = OnceCell::new();
-        let missing: Vec<&Task> = doc
-            .tasks
-            .iter()
-            .zip(cx.rows())
-            .zip(cx.lines())
-            .enumerate()
-            .filter(|(index, ((task, row), line))| {
-                !row.cancelled && lacks_path(task, line, cx.details(*index), || all_stems(cx, doc, &stems))
-            })
-            .map(|(_, ((task, _), _))| task)
-            .collect();
+        let missing = tasks_without_path(cx, doc);
         let severity = Self::META.default_severity;
         if missing.len() <= MAX_SINGLE {
             for task in missing {
@@ -110,49 +97,93 @@ impl Rule for MissingFilePath {
     }
 }
 
-/// A task that names no path, says nothing that exempts it and names no
-/// thing whose file another task names. `stems` are every task's file
-/// names, only computed when a task writes an identifier.
-fn lacks_path<'s>(
-    task: &Task,
-    line: &LineFacts,
-    details: &[DetailFacts],
-    stems: impl FnOnce() -> &'s [&'s str],
-) -> bool {
-    let summary = line.summary.pathless;
-    if summary.has_path || summary.writes_nothing || details.iter().any(|d| d.summary.pathless.has_path) {
-        return false; // most tasks: no need to look further
-    }
-    let line = PathlessFacts::get(line.facts, &task.block.scan);
-    let details: Vec<&PathlessFacts> = details
+/// The tasks that name no path, say nothing that exempts them and name
+/// no thing whose file another task names, in document order.
+fn tasks_without_path<'d>(cx: &Context<'_>, doc: &'d TasksDoc) -> Vec<&'d Task> {
+    let candidates: Vec<(usize, Vec<&str>)> = cx
+        .rows()
         .iter()
-        .zip(&task.details)
-        .map(|(d, block)| PathlessFacts::get(d.facts, &block.scan))
+        .zip(cx.lines())
+        .enumerate()
+        .filter(|(_, (row, line))| !row.cancelled && may_lack_path(line))
+        .filter_map(|(index, (_, line))| {
+            Some((index, identifiers_if_pathless(&doc.tasks[index], line, cx.details(index))?))
+        })
         .collect();
-    let mut identifiers = std::iter::once(line).chain(details).flat_map(|f| &f.identifiers).peekable();
-    if identifiers.peek().is_none() {
-        return true;
-    }
-    let stems = stems();
-    !identifiers.any(|identifier| stems.binary_search(&identifier.as_str()).is_ok())
+    let named =
+        named_stems(cx, doc, candidates.iter().flat_map(|(_, identifiers)| identifiers.iter().copied()));
+    let names_a_known_file =
+        |identifiers: &[&str]| identifiers.iter().any(|i| named.binary_search(i).is_ok());
+    candidates
+        .into_iter()
+        .filter(|(_, identifiers)| !names_a_known_file(identifiers))
+        .map(|(index, _)| &doc.tasks[index])
+        .collect()
 }
 
-/// The file names of every path of every task, sorted: computed once per
-/// analysis, and only when a task without a path writes an identifier.
-fn all_stems<'s>(cx: &'s Context, doc: &'s TasksDoc, stems: &'s OnceCell<Vec<&'s str>>) -> &'s [&'s str] {
-    stems.get_or_init(|| {
-        let lines = doc.tasks.iter().zip(cx.lines()).map(|(t, line)| (&t.block, line.facts));
-        let details = doc.tasks.iter().enumerate().flat_map(|(index, t)| {
+/// Whether a task's line, by its summary, may name no path: most tasks
+/// name one or say they write nothing, and need no further look.
+fn may_lack_path(line: &LineFacts) -> bool {
+    let summary = line.summary.pathless;
+    !summary.has_path && !summary.writes_nothing
+}
+
+/// The identifiers `task` writes (none: an empty list), when neither its
+/// line nor its details name a path.
+fn identifiers_if_pathless<'a>(
+    task: &'a Task,
+    line: &LineFacts<'a>,
+    details: &[DetailFacts<'a>],
+) -> Option<Vec<&'a str>> {
+    if details.iter().any(|d| d.summary.pathless.has_path) {
+        return None;
+    }
+    let line_facts = PathlessFacts::get(line.facts, &task.block.scan);
+    let detail_facts =
+        details.iter().zip(&task.details).map(|(d, block)| PathlessFacts::get(d.facts, &block.scan));
+    let identifiers = std::iter::once(line_facts)
+        .chain(detail_facts)
+        .flat_map(|f| f.identifiers.iter().map(String::as_str));
+    Some(identifiers.collect())
+}
+
+/// Which of `identifiers` some task's paths name as a file, sorted.
+/// One pass over every task's file names, without sorting or hashing
+/// them (this runs on every keystroke): only names of the length of an
+/// identifier asked for are compared.
+fn named_stems<'i>(
+    cx: &Context<'_>,
+    doc: &TasksDoc,
+    identifiers: impl Iterator<Item = &'i str>,
+) -> Vec<&'i str> {
+    let mut wanted: Vec<&str> = identifiers.collect();
+    if wanted.is_empty() {
+        return wanted;
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    let lengths = wanted.iter().fold(0u64, |mask, w| mask | length_bit(w.len()));
+    let mut found = vec![false; wanted.len()];
+    let lines = doc.tasks.iter().zip(cx.lines()).map(|(t, line)| (&t.block, line.facts));
+    let details =
+        doc.tasks.iter().enumerate().flat_map(|(index, t)| {
             t.details.iter().zip(cx.details(index)).map(|(block, d)| (block, d.facts))
         });
-        let mut all: Vec<&str> = lines
-            .chain(details)
-            .flat_map(|(b, facts)| PathlessFacts::get(facts, &b.scan).stems.iter().map(String::as_str))
-            .collect();
-        all.sort_unstable();
-        all.dedup();
-        all
-    })
+    for (block, facts) in lines.chain(details) {
+        for stem in &PathlessFacts::get(facts, &block.scan).stems {
+            if lengths & length_bit(stem.len()) != 0
+                && let Ok(at) = wanted.binary_search(&stem.as_str())
+            {
+                found[at] = true;
+            }
+        }
+    }
+    wanted.into_iter().zip(found).filter_map(|(w, found)| found.then_some(w)).collect()
+}
+
+/// A bit per length below 63; every longer length shares the last bit.
+fn length_bit(len: usize) -> u64 {
+    1 << len.min(63)
 }
 
 #[cfg(test)]

@@ -125,6 +125,10 @@ fn order_key(key: TaskKey, suffix_first: bool) -> OrderKey {
 /// more families list their lettered tasks before the plain one than
 /// after it. A consistent convention is not a problem to report.
 fn suffix_first_convention(keys: &[TaskKey]) -> bool {
+    let lettered = |key: &TaskKey| key.suffix.is_some() && key.minor.is_none();
+    if !keys.iter().any(lettered) {
+        return false; // most files: no family, and no map of every plain ID per keystroke
+    }
     let mut plain_at = std::collections::HashMap::new();
     for (at, key) in keys.iter().enumerate() {
         if key.is_plain() {
@@ -133,7 +137,7 @@ fn suffix_first_convention(keys: &[TaskKey]) -> bool {
     }
     let (mut before, mut after) = (0usize, 0usize);
     for (at, key) in keys.iter().enumerate() {
-        if key.suffix.is_none() || key.minor.is_some() {
+        if !lettered(key) {
             continue;
         }
         match plain_at.get(&key.number) {

@@ -1,6 +1,8 @@
+use crate::analysis::facts::spec_findings::{SpecFinding, kept_spec_findings};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
-use crate::model::spec::RequirementKind;
+use crate::model::feature::FeatureFile;
+use crate::model::spec::{RequirementKind, SpecDoc};
 use crate::text::Span;
 
 /// The unmeasurable words looked for unless `specls.toml` names others.
@@ -89,45 +91,59 @@ impl Rule for VagueRequirement {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, spec)) = cx.feature.spec() else { return };
         let configured = cx.config().and_then(|c| c.vague_words.as_deref());
-        let words: Vec<String> = match configured {
-            Some(words) => words.iter().map(|w| w.to_lowercase()).collect(),
-            None => DEFAULT_WORDS.iter().map(|w| w.to_string()).collect(),
+        // spec.md rarely changes while tasks.md is typed into: its
+        // findings are kept for that version of it and those words.
+        let find = || vague_requirements(file, spec, configured);
+        let Some(found) = kept_spec_findings(cx.feature, |facts| &facts.vague, configured, find) else {
+            return;
         };
-        for requirement in &spec.requirements {
-            if requirement.kind == RequirementKind::Other {
-                continue;
-            }
-            let line = file.document.slice(requirement.span);
-            let after_id = requirement.id_span.end.saturating_sub(requirement.span.start).min(line.len());
-            let body = &line[after_id..];
-            if has_number(body) {
-                continue;
-            }
-            let lower = body.to_lowercase();
-            let start = requirement.span.start + after_id;
-            if let Some((word, at)) = vague_word(&lower, &words) {
-                let span = Span::new(start + at, start + at + word.len());
-                let message = format!(
-                    "{} says \"{word}\" without a number or unit that makes it testable",
-                    requirement.id
-                );
-                out.push(cx.report(Self::META.default_severity, file, span, message));
-                continue;
-            }
-            if requirement.kind != RequirementKind::SuccessCriterion {
-                continue;
-            }
-            let outcomes: Vec<String> = SUBJECTIVE_OUTCOMES.iter().map(|w| w.to_string()).collect();
-            if let Some((word, at)) = vague_word(&lower, &outcomes) {
-                let span = Span::new(start + at, start + at + word.len());
-                let message = format!(
-                    "{} states no measurable value: \"{word}\" needs a number (a percentage, a count, a time)",
-                    requirement.id
-                );
-                out.push(cx.report(Self::META.default_severity, file, span, message));
-            }
+        for (span, message) in found.iter() {
+            out.push(cx.report(Self::META.default_severity, file, *span, message.clone()));
         }
     }
+}
+
+/// Requirements of `spec` (in `file`) that say a vague word (from
+/// `configured`, else the defaults) without a number: (span, message).
+fn vague_requirements(file: &FeatureFile, spec: &SpecDoc, configured: Option<&[String]>) -> Vec<SpecFinding> {
+    let words: Vec<String> = match configured {
+        Some(words) => words.iter().map(|w| w.to_lowercase()).collect(),
+        None => DEFAULT_WORDS.iter().map(|w| w.to_string()).collect(),
+    };
+    let mut found = Vec::new();
+    for requirement in &spec.requirements {
+        if requirement.kind == RequirementKind::Other {
+            continue;
+        }
+        let line = file.document.slice(requirement.span);
+        let after_id = requirement.id_span.end.saturating_sub(requirement.span.start).min(line.len());
+        let body = &line[after_id..];
+        if has_number(body) {
+            continue;
+        }
+        let lower = body.to_lowercase();
+        let start = requirement.span.start + after_id;
+        if let Some((word, at)) = vague_word(&lower, &words) {
+            let span = Span::new(start + at, start + at + word.len());
+            let message =
+                format!("{} says \"{word}\" without a number or unit that makes it testable", requirement.id);
+            found.push((span, message));
+            continue;
+        }
+        if requirement.kind != RequirementKind::SuccessCriterion {
+            continue;
+        }
+        let outcomes: Vec<String> = SUBJECTIVE_OUTCOMES.iter().map(|w| w.to_string()).collect();
+        if let Some((word, at)) = vague_word(&lower, &outcomes) {
+            let span = Span::new(start + at, start + at + word.len());
+            let message = format!(
+                "{} states no measurable value: \"{word}\" needs a number (a percentage, a count, a time)",
+                requirement.id
+            );
+            found.push((span, message));
+        }
+    }
+    found
 }
 
 fn has_number(text: &str) -> bool {
@@ -187,5 +203,25 @@ mod tests {
                 "SC-001 says \"export\" without a number or unit that makes it testable",
             ]
         );
+    }
+
+    /// The findings are kept for a version of spec.md and a word list: a
+    /// second analysis of the same spec.md with other words (settings
+    /// changed in the editor) finds with those words, and the first words
+    /// again after that.
+    #[test]
+    fn kept_findings_follow_the_word_list() {
+        let feature = feature(&[("spec.md", SPEC)]);
+        let messages = |config: &RuleConfig| -> Vec<String> {
+            let found = analyze(&feature, config);
+            found.iter().filter(|d| d.code == "vague-requirement").map(|d| d.message.clone()).collect()
+        };
+        let default = RuleConfig::default();
+        let export = RuleConfig::from_toml("[vague-requirement]\nwords = [\"export\"]\n").unwrap();
+        let first = messages(&default);
+        assert_eq!(first.len(), 3, "{first:?}");
+        assert_eq!(messages(&export).len(), 2);
+        assert_eq!(messages(&default), first);
+        assert_eq!(messages(&export).len(), 2);
     }
 }
