@@ -277,7 +277,7 @@ async fn publish_closed(
     published: &mut HashMap<PathBuf, HashSet<lsp::Uri>>,
 ) {
     let workers = std::thread::available_parallelism().map_or(1, usize::from);
-    let batch = pending.take_closed(world, workers * 4);
+    let batch = pending.take_closed(world, workers * 2);
     let siblings = Arc::new(Siblings::default());
     let mut running = tokio::task::JoinSet::new();
     for chunk in batch.chunks(batch.len().div_ceil(workers).max(1)) {

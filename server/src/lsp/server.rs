@@ -145,16 +145,31 @@ impl Backend {
         })
         .await
         .unwrap_or_default();
-        if let Some(progress) = &progress {
-            progress.report_with_message(format!("{} feature folders", found.len()), 0).await;
-        }
+        let reported_before = self.world.reports();
         for root in &found {
             if let Some(problem) = self.world.config_problem(root) {
                 self.tell_once(problem);
             }
             self.publisher.schedule(root.clone());
         }
-        let _ = self.publisher.idle().await;
+        let mut idle = self.publisher.idle();
+        if let Some(progress) = &progress {
+            // Reports counted as they are stored (an open feature's
+            // analysis is not one, hence the cap).
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(250));
+            loop {
+                tokio::select! {
+                    _ = &mut idle => break,
+                    _ = tick.tick() => {
+                        let done = self.world.reports().saturating_sub(reported_before).min(found.len());
+                        let percent = (done * 100 / found.len().max(1)).min(99) as u32;
+                        progress.report_with_message(format!("{done}/{} feature folders", found.len()), percent).await;
+                    }
+                }
+            }
+        } else {
+            let _ = idle.await;
+        }
         if self.caps().pull_diagnostics && self.caps().diagnostic_refresh {
             let _ = self.client.workspace_diagnostic_refresh().await;
         }

@@ -171,6 +171,8 @@ pub struct World {
     /// The cache of closed features' reports: unset until `initialize`
     /// (or a test) decides, `None` inside when there is none.
     cache: OnceLock<Option<Cache>>,
+    /// How many closed-feature reports were stored, for progress.
+    reports: std::sync::atomic::AtomicUsize,
 }
 
 /// A file's feature folder: the nearest ancestor that is one on disk, or
@@ -382,6 +384,12 @@ impl World {
         if let Some(mut state) = self.features.get_mut(root) {
             state.symbols = Some(Arc::new(symbols));
         }
+        self.reports.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many closed-feature reports were stored so far.
+    pub fn reports(&self) -> usize {
+        self.reports.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The symbols of every feature, in folder order: of a loaded one
