@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::paths::{is_path, trim_token};
+use super::paths::{is_path, may_hold_path, trim_token};
 use crate::model::ids::{TaskId, parse_requirement_id, parse_story_label, parse_task_id, word_starts_at};
 use crate::text::Span;
 
@@ -169,7 +169,7 @@ fn code_span_paths(text: &str, inner: Span, out: &mut Vec<Mention>) {
         }
         return;
     }
-    for (offset, token) in tokens(content) {
+    for (offset, token) in tokens(content).filter(|(_, token)| may_hold_path(token)) {
         let (lead, word) = trim_token(token);
         if is_path(word, false) && !token.starts_with('-') {
             out.push(path_mention(inner.start + offset + lead, word));
@@ -187,7 +187,7 @@ fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 fn scan_paths(text: &str, regions: &Regions, out: &mut Vec<Mention>) {
-    for (offset, token) in tokens(text) {
+    for (offset, token) in tokens(text).filter(|(_, token)| may_hold_path(token)) {
         if regions.covering(offset).is_some() || token.contains('`') || token.contains("<!--") {
             continue;
         }

@@ -313,6 +313,14 @@ fn has_path_chars(word: &str) -> bool {
     word.chars().any(|c| c != '*')
 }
 
+/// Whether `token` may hold a path once trimmed ([`trim_token`] only
+/// removes characters): a separator, a dot, or the letters that every
+/// [`KNOWN_FILES`] name holds (`f` of `Dockerfile`, `E` of `LICENSE`). A
+/// cheap test that lets most words of prose skip trimming.
+pub fn may_hold_path(token: &str) -> bool {
+    token.contains(['/', '\\', '.', 'f', 'E'])
+}
+
 /// Trim what surrounds a path in prose: brackets, quotes, trailing
 /// punctuation, markdown emphasis, and a `:12-34` line suffix.
 /// Returns the byte offset and the trimmed token.
@@ -380,6 +388,12 @@ fn looks_like_number(word: &str) -> bool {
 /// Is `word` (already trimmed) a file or directory path?
 /// `in_code` is true inside backticks, where authors put exact paths.
 pub fn is_path(word: &str, in_code: bool) -> bool {
+    // Most words of prose: one segment without a dot, which only a known
+    // file name (`Dockerfile`) makes a path. Deciding it here spares them
+    // the checks below, which allocate.
+    if !word.contains(['/', '\\', '.']) {
+        return KNOWN_FILES.contains(&word);
+    }
     if word.len() < 2 || word.len() > 300 || !has_path_chars(word) || looks_like_number(word) {
         return false;
     }
@@ -389,7 +403,8 @@ pub fn is_path(word: &str, in_code: bool) -> bool {
     if NOT_FILES.iter().any(|n| n.eq_ignore_ascii_case(word)) {
         return false;
     }
-    let unix = word.replace('\\', "/");
+    let unix: std::borrow::Cow<'_, str> =
+        if word.contains('\\') { word.replace('\\', "/").into() } else { word.into() };
     let segments: Vec<&str> = unix.trim_start_matches("./").split('/').collect();
     if segments.len() == 1 {
         return is_file_name(word);
@@ -399,7 +414,7 @@ pub fn is_path(word: &str, in_code: bool) -> bool {
     }
     let last = segments.iter().rev().find(|s| !s.is_empty()).copied().unwrap_or("");
     let first = segments[0];
-    if segments.len() == 2 && segments.iter().all(|s| ALTERNATIVES.contains(&s.to_ascii_lowercase().as_str()))
+    if segments.len() == 2 && segments.iter().all(|s| ALTERNATIVES.iter().any(|a| a.eq_ignore_ascii_case(s)))
     {
         return false;
     }
@@ -503,6 +518,15 @@ mod tests {
         assert!(is_path("moonmind/workflows", true));
         assert!(!is_path("moonmind/workflows", false));
         assert!(!is_path("Foo/Bar", true));
+    }
+
+    #[test]
+    fn every_known_file_name_passes_the_cheap_test() {
+        for name in KNOWN_FILES {
+            assert!(may_hold_path(name) && is_path(name, false), "{name}");
+        }
+        assert!(!may_hold_path("(Makeup),"));
+        assert!(!is_path("word", false) && !is_path("x", true));
     }
 
     #[test]
