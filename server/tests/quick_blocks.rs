@@ -101,6 +101,19 @@ fn known_shapes_scan_like_tree_sitter_or_defer() {
         // Top-level block quotes of plain text (notes in tasks.md, plan.md).
         "> a\n> b\n\nnext\n",
         "# H\n> **NOTE**: write tests first\n\n## x\n> last\n",
+        // Lazy continuation lines: the item's paragraph goes on.
+        "- a\n**Storage**: b\n- c\n  - d\nlazy\n\ntext\n",
+        // YAML front matter.
+        "---\ntitle: x\n---\n# H\n- [ ] T001 a\n",
+        "---  \n---\ntext\n",
+        // A last line without a newline.
+        "# H\n- [ ] T001 a",
+        "para\n- item",
+        // `<` before no tag name is text.
+        "- <200ms render\n<2x faster\n< 5 s\n",
+        // Tabs inside a top-level fenced code block; control characters.
+        "```make\ndev:\n\t@run\n\t```\n```\n",
+        "## \u{fffd} Guidelines\n- \u{5} Focus\n\u{0}\ntext\n",
     ];
     for (i, text) in cases.iter().enumerate() {
         assert!(agrees(text, &format!("case {i}")), "case {i} deferred to tree-sitter: {text:?}");
@@ -169,7 +182,24 @@ fn line() -> impl Strategy<Value = &'static str> {
         Just("-"),
         Just("[link]: http://x"),
         Just("<div>"),
+        Just("- <200ms modal render"),
+        Just("<2x faster"),
+        Just("< 5 s"),
+        Just("<"),
+        Just("</p>"),
+        Just("<?php"),
+        Just("<!DOCTYPE html>"),
+        Just("<br/>"),
+        Just("--- "),
+        Just("----"),
+        Just("title: Front matter"),
+        Just("- \u{5} Focus on WHAT"),
+        Just("\u{0}"),
+        Just("a\u{c}b"),
         Just("\t tab"),
+        Just("\t```"),
+        Just("```\t"),
+        Just("code\tafter a tab"),
         Just("é and 漢字"),
         Just("T001 → T002"),
     ]

@@ -71,7 +71,8 @@ impl BlockList {
         let Some(blocks) = quick::scan_blocks(text) else { return Self::parse(rope) };
         // Ropey also breaks lines at NEL, LS and PS: a block's indentation
         // is then counted from the rope's line, as for an open document.
-        if text.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
+        // Control characters are read as spaces by the rope path's scan.
+        if text.contains(['\u{85}', '\u{2028}', '\u{2029}']) || control::has_control(text.as_bytes()) {
             return BlockList { blocks: blocks.iter().map(|b| scan(b, rope)).collect() };
         }
         match blocks.iter().map(|b| scan_in_text(b, text)).collect::<Option<Vec<_>>>() {

@@ -6,27 +6,87 @@
 //! (tree-sitter-md 0.5, `scanner.c`) for the shapes Spec Kit documents are
 //! made of (ATX headings, paragraphs, bullet and ordered lists nested by
 //! indentation, task checkboxes, fenced code, pipe tables, thematic breaks,
-//! top-level HTML comments, top-level block quotes of plain text), and
+//! top-level HTML comments, top-level block quotes of plain text, YAML
+//! front matter, lazy continuation lines), and
 //! returns `None` as soon as it meets anything else: other block quotes,
-//! setext headings, indented code, lazy continuation lines, tabs, control
-//! characters, link reference definitions, front matter, other HTML, empty
-//! list items. The caller then parses that file with tree-sitter. Equality with tree-sitter is proven by
+//! setext headings, indented code, tabs, carriage returns, link reference
+//! definitions, TOML front matter, other HTML, empty list items. Control
+//! characters read as spaces, as the grammar reads them. The caller then parses that file with tree-sitter. Equality with tree-sitter is proven by
 //! differential tests (`server/tests/quick_blocks.rs`, `tests/`).
 
 use super::blocks::{Block, BlockKind, ListMarker};
-use crate::text::Span;
+use crate::text::{Span, control};
 
 /// The blocks of `text`, or `None` when it holds a construct this scanner
 /// does not reproduce with certainty.
 pub fn scan_blocks(text: &str) -> Option<Vec<Block>> {
+    // Control characters are spaces to the grammar too (`text::control`);
+    // the byte length stays, so every span points into `text`.
+    let text = control::read_as_spaces(text);
     let bytes = text.as_bytes();
-    if starts_front_matter(bytes) || bytes.iter().any(|&b| b < 0x20 && b != b'\n' || b == 0x7f) {
+    if bytes.iter().any(|&b| matches!(b, b'\r' | 0x7f)) {
         return None;
     }
-    let mut scanner = Scanner { text: bytes, items: Vec::new(), leaf: Leaf::None, out: Vec::new() };
+    let front_matter = if bytes.starts_with(b"---") || bytes.starts_with(b"+++") {
+        Some(front_matter_end(bytes)?)
+    } else {
+        None
+    };
+    if text.is_empty() || text.ends_with('\n') {
+        return scan_from(bytes, front_matter);
+    }
+    if !plain_last_line(bytes) {
+        return None;
+    }
+    // The grammar reads a last line without a newline as one with it: scan
+    // the text with one, then end the blocks at the real end.
+    let mut terminated = Vec::with_capacity(bytes.len() + 1);
+    terminated.extend_from_slice(bytes);
+    terminated.push(b'\n');
+    let mut blocks = scan_from(&terminated, front_matter)?;
+    let end = bytes.len();
+    blocks.retain(|block| block.span.start < end);
+    for block in &mut blocks {
+        block.span = Span::new(block.span.start, block.span.end.min(end));
+        block.content_start = block.content_start.min(end);
+    }
+    Some(blocks)
+}
+
+/// Whether the last line of a text without a final newline is plain text
+/// (or a list item of plain text), which the grammar reads as if a newline
+/// followed. Other blocks read otherwise there (a fence, a heading, a
+/// thematic break or a table's delimiter row at the very end give no block
+/// or a paragraph): those are left to tree-sitter.
+fn plain_last_line(text: &[u8]) -> bool {
+    let start = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line = &text[start..];
+    let mut rest = &line[line.iter().take_while(|&&b| b == b' ').count()..];
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if rest.len() > 2 && b"-*+".contains(&rest[0]) && rest[1] == b' ' {
+        rest = &rest[2..];
+    } else if (1..=9).contains(&digits) && rest.get(digits).is_some_and(|b| b".)".contains(b)) {
+        rest = &rest[digits + 1..];
+    }
+    let rest = &rest[rest.iter().take_while(|&&b| b == b' ').count()..];
+    !line.contains(&b'|') && rest.first().is_some_and(|b| !b"#`~*_-+=<>:".contains(b))
+}
+
+/// The blocks of `text` (which ends with a newline), after front matter
+/// ending at `front_matter` when there is one.
+fn scan_from(text: &[u8], front_matter: Option<usize>) -> Option<Vec<Block>> {
+    let mut scanner = Scanner { text, items: Vec::new(), leaf: Leaf::None, out: Vec::new() };
+    let tabs = text.contains(&b'\t');
     let mut start = 0;
-    while start < bytes.len() {
-        let line = Line::at(bytes, start);
+    if let Some(end) = front_matter {
+        scanner.push(BlockKind::FrontMatter, Span::new(0, end), 0);
+        start = end;
+    }
+    while start < text.len() {
+        let line = Line::at(text, start);
+        if tabs && text[line.start..line.end].contains(&b'\t') && !scanner.code_line(&line) {
+            return None; // a tab's width depends on its column: left to tree-sitter
+        }
         scanner.line(&line)?;
         start = line.next;
     }
@@ -34,9 +94,29 @@ pub fn scan_blocks(text: &str) -> Option<Vec<Block>> {
     Some(scanner.out)
 }
 
-/// `---` or `+++` on the first line opens front matter (metadata blocks).
-fn starts_front_matter(text: &[u8]) -> bool {
-    text.starts_with(b"---") || text.starts_with(b"+++")
+/// Where YAML front matter ends (after its closing `---` line's newline):
+/// a first line of exactly `---`, up to the next line of exactly `---`
+/// (`parse_minus`; trailing spaces allowed on both). `None` for anything
+/// else that starts with `---` or `+++` (a thematic break, an unclosed
+/// block, TOML front matter), which is left to tree-sitter.
+fn front_matter_end(text: &[u8]) -> Option<usize> {
+    let is_fence = |line: &Line| {
+        let own = &text[line.start..line.end];
+        own.starts_with(b"---") && own[3..].iter().all(|&b| b == b' ') && line.next > line.end
+    };
+    let first = Line::at(text, 0);
+    if !is_fence(&first) {
+        return None;
+    }
+    let mut start = first.next;
+    while start < text.len() {
+        let line = Line::at(text, start);
+        if is_fence(&line) {
+            return Some(line.next);
+        }
+        start = line.next;
+    }
+    None
 }
 
 /// One line: `start..end` without its newline, `next` after it.
@@ -188,6 +268,14 @@ impl Scanner<'_> {
         matched.checked_sub(1).map_or(0, |i| self.items[i].column)
     }
 
+    /// Whether `line` is a line of a top-level fenced code block that
+    /// cannot close it (it does not start with the fence's character after
+    /// its spaces): there, tabs change nothing.
+    fn code_line(&self, line: &Line) -> bool {
+        let Leaf::Fence { fence, .. } = self.leaf else { return false };
+        self.items.is_empty() && self.text.get(line.start + line.indent) != Some(&fence)
+    }
+
     fn line(&mut self, line: &Line) -> Option<()> {
         match self.leaf {
             Leaf::Paragraph { start } => self.in_paragraph(line, start),
@@ -214,9 +302,10 @@ impl Scanner<'_> {
             _ => true,
         };
         if !interrupts {
-            // A line that continues neither every container nor the
-            // paragraph's own block is a lazy continuation line.
-            return all.then_some(());
+            // A line of text that starts no block continues the paragraph,
+            // even when it does not continue every container (a lazy
+            // continuation line): the items stay open.
+            return Some(());
         }
         self.close_leaf(Leaf::Paragraph { start }, self.end_before(line));
         self.block_start(line)
@@ -503,11 +592,25 @@ fn classify_line(text: &[u8], line: &Line, column: usize, all: bool) -> Option<S
         b'`' | b'~' => fence(rest),
         b'-' | b'*' | b'+' => bullet(rest, at, all),
         b'0'..=b'9' => ordered(rest, at, all),
-        b'<' => rest.starts_with(b"<!--").then_some(Start::HtmlComment).filter(|_| !bad_comment(rest)),
+        b'<' => html_start(rest),
         b'_' => (!rest.iter().all(|&b| b == b'_' || b == b' ')).then_some(Start::Text),
         b'>' => Some(Start::Quote),
         b'=' => None,
         _ => Some(Start::Text),
+    }
+}
+
+/// What a line starting with `<` starts (`parse_html_block`): an HTML
+/// comment, or text when no `?`, `!`, `/` or tag name follows (`<200ms`,
+/// `< 5 s`); other HTML is left to tree-sitter.
+fn html_start(rest: &[u8]) -> Option<Start> {
+    if rest.starts_with(b"<!--") {
+        return (!bad_comment(rest)).then_some(Start::HtmlComment);
+    }
+    match rest.get(1) {
+        None => Some(Start::Text),
+        Some(b) if b.is_ascii() && !b.is_ascii_alphabetic() && !b"?!/".contains(b) => Some(Start::Text),
+        Some(_) => None,
     }
 }
 
