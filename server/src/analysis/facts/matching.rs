@@ -437,19 +437,23 @@ pub(crate) fn words_of(text: &str) -> Vec<String> {
         if run.is_empty() {
             continue;
         }
-        let chars: Vec<char> = run.chars().collect();
+        // Byte offsets into the run: no copy of its characters.
         let mut start = 0;
-        for i in 1..chars.len() {
-            let (prev, cur) = (chars[i - 1], chars[i]);
-            let next_lower = chars.get(i + 1).is_some_and(|c| c.is_lowercase());
-            let boundary = (prev.is_lowercase() && cur.is_uppercase())
-                || (prev.is_uppercase() && cur.is_uppercase() && next_lower);
-            if boundary {
-                out.push(chars[start..i].iter().collect::<String>().to_lowercase());
-                start = i;
+        let mut chars = run.char_indices().peekable();
+        let mut prev = None;
+        while let Some((i, cur)) = chars.next() {
+            if let Some(prev) = prev {
+                let next_lower = chars.peek().is_some_and(|(_, c)| c.is_lowercase());
+                let boundary = (char::is_lowercase(prev) && cur.is_uppercase())
+                    || (char::is_uppercase(prev) && cur.is_uppercase() && next_lower);
+                if boundary {
+                    out.push(run[start..i].to_lowercase());
+                    start = i;
+                }
             }
+            prev = Some(cur);
         }
-        out.push(chars[start..].iter().collect::<String>().to_lowercase());
+        out.push(run[start..].to_lowercase());
     }
     out
 }

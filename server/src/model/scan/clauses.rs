@@ -111,6 +111,18 @@ const FIRST_BYTES: [bool; 256] = {
     table
 };
 
+/// First bytes of [`STOPS`]: most positions of a sentence start none, and
+/// are passed over without comparing each stop.
+const STOP_FIRST_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < STOPS.len() {
+        table[STOPS[i].as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// The keyword starting at byte `at` of `text`, if any.
 fn keyword_at(text: &str, lower: &str, at: usize) -> Option<(usize, Relation)> {
     if !FIRST_BYTES[lower.as_bytes()[at] as usize] {
@@ -252,7 +264,10 @@ fn keywords_in(
         if let Some((len, relation)) = keyword_at(text, lower, at) {
             found.push((Span::new(at, at + len), Some(relation)));
             at += len;
-        } else if let Some(stop) = STOPS.iter().find(|s| lower[at..].starts_with(**s)) {
+        } else if let Some(stop) = STOP_FIRST_BYTES[lower.as_bytes()[at] as usize]
+            .then(|| STOPS.iter().find(|s| lower[at..].starts_with(**s)))
+            .flatten()
+        {
             found.push((Span::new(at, at + stop.len()), None));
             at += stop.len();
         } else {

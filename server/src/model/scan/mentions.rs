@@ -132,7 +132,11 @@ pub fn inline_regions(text: &str) -> Vec<InlineRegion> {
                 _ => at += run,
             }
         } else {
-            at += text[at..].chars().next().map_or(1, char::len_utf8);
+            // Only `<` and a backtick open a region: jump to the next one.
+            at += 1 + bytes[at + 1..]
+                .iter()
+                .position(|&b| b == b'<' || b == b'`')
+                .unwrap_or(bytes.len() - at - 1);
         }
     }
     found
