@@ -12,6 +12,8 @@ import { pathToFileURL } from "node:url";
 
 const [specls, peerMain, markdownItPath, featureDir, editsArg] = process.argv.slice(2);
 const edits = Number(editsArg || 200);
+// Longest wait for one answer or notification.
+const TIMEOUT_MS = 30_000;
 const require = createRequire(import.meta.url);
 const markdownIt = require(markdownItPath)({ html: true });
 
@@ -51,12 +53,21 @@ class Client {
     }
     this.waiters = this.waiters.filter((w) => !w(message));
   }
-  waitFor(predicate) {
-    return new Promise((resolve) => this.waiters.push((m) => (predicate(m) ? (resolve(m), true) : false)));
+  // Every wait has a deadline: a peer that never answers fails its
+  // workload instead of hanging the run.
+  waitFor(predicate, what, ms = TIMEOUT_MS) {
+    return new Promise((resolve, reject) => {
+      const waiter = (m) => (predicate(m) ? (clearTimeout(timer), resolve(m), true) : false);
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`no ${what} within ${ms / 1000} s`));
+      }, ms);
+      this.waiters.push(waiter);
+    });
   }
   request(method, params) {
     const id = this.nextId++;
-    const reply = this.waitFor((m) => m.id === id && !m.method);
+    const reply = this.waitFor((m) => m.id === id && !m.method, `answer to ${method}`);
     this.send({ id, method, params });
     return reply;
   }
@@ -100,7 +111,9 @@ async function measure(name, client, pull) {
     processId: process.pid,
     rootUri,
     workspaceFolders: [{ uri: rootUri, name: "bench" }],
-    capabilities: { textDocument: { diagnostic: { dynamicRegistration: false } } },
+    // Only the peer is told that the client pulls diagnostics: specls then
+    // stops pushing those of open documents, and it is measured pushing.
+    capabilities: pull ? { textDocument: { diagnostic: { dynamicRegistration: false } } } : {},
   });
   client.notify("initialized", {});
   const validate = { enabled: "warning" };
@@ -118,7 +131,10 @@ async function measure(name, client, pull) {
   const diagnosticsOf = (version) =>
     pull
       ? client.request("textDocument/diagnostic", { textDocument: { uri } })
-      : client.waitFor((m) => m.method === "textDocument/publishDiagnostics" && m.params.uri === uri && m.params.version === version);
+      : client.waitFor(
+          (m) => m.method === "textDocument/publishDiagnostics" && m.params.uri === uri && m.params.version === version,
+          `diagnostics of version ${version}`,
+        );
   const opened = diagnosticsOf(1);
   client.notify("textDocument/didOpen", { textDocument: { uri, languageId: "markdown", version: 1, text } });
   await opened;
@@ -145,7 +161,18 @@ async function measure(name, client, pull) {
   return { name, p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
 }
 
-const ours = await measure("specls", new Client(specls, ["serve"]), false);
-const peer = await measure("vscode-markdown-languageserver", new Client(process.execPath, [peerMain, "--stdio"]), true);
+// A workload that fails (a timeout) reports its error instead of figures.
+async function tryMeasure(name, command, args, pull) {
+  const client = new Client(command, args);
+  try {
+    return await measure(name, client, pull);
+  } catch (error) {
+    client.child.kill();
+    return { name, error: error.message };
+  }
+}
+
+const ours = await tryMeasure("specls", specls, ["serve"], false);
+const peer = await tryMeasure("vscode-markdown-languageserver", process.execPath, [peerMain, "--stdio"], true);
 console.log(JSON.stringify({ ours, peer }));
 process.exit(0);
