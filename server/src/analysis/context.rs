@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::config::RuleConfig;
 use super::diagnostic::{Diagnostic, Severity};
 use super::facts::coverage::{Coverage, Sources};
+use super::facts::idless;
 use super::graph::TaskGraph;
 use super::table::{
     BlockWalk, DetailFacts, EdgeEnds, FactKeys, Kept, LineFacts, TaskRow, TaskTable, edge_ends,
@@ -23,6 +24,7 @@ pub struct Context<'a> {
     table: OnceCell<TaskTable<'a>>,
     edges: OnceCell<Vec<EdgeEnds>>,
     coverage: OnceCell<Coverage<'a>>,
+    lacks_ids: OnceCell<bool>,
     /// The configuration rules read options from (word lists), when the
     /// analysis has one.
     config: Option<&'a RuleConfig>,
@@ -36,6 +38,7 @@ impl<'a> Context<'a> {
             table: OnceCell::new(),
             edges: OnceCell::new(),
             coverage: OnceCell::new(),
+            lacks_ids: OnceCell::new(),
             config: None,
         }
     }
@@ -53,6 +56,17 @@ impl<'a> Context<'a> {
 
     pub fn tasks(&self) -> Option<(&'a FeatureFile, &'a TasksDoc)> {
         self.tasks
+    }
+
+    /// Whether most task lines of tasks.md carry no task ID
+    /// ([`idless`](super::facts::idless)): then the tasks with IDs are not
+    /// the feature's tasks, and coverage cannot be judged from them.
+    pub(crate) fn tasks_lack_ids(&self) -> bool {
+        *self.lacks_ids.get_or_init(|| {
+            let Some((file, doc)) = self.tasks else { return false };
+            let Some(blocks) = file.blocks.as_deref() else { return false };
+            idless::outnumber(idless::id_less_task_lines(blocks).len(), doc.tasks.len())
+        })
     }
 
     /// The dependency graph of tasks.md, when there is one: built once per

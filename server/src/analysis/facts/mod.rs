@@ -19,6 +19,7 @@
 pub(crate) mod concerns;
 pub(crate) mod coverage;
 pub(crate) mod defined;
+pub(crate) mod idless;
 pub(crate) mod matching;
 pub(crate) mod name_index;
 pub(crate) mod pathless;

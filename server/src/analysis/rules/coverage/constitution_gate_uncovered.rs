@@ -38,7 +38,8 @@ declare_rule! {
     /// surface |`). A concern is reported once, at the first gate that
     /// names it. Words match at the start of a word, so "log" finds
     /// "logging" but not "catalog". Features whose tasks.md holds no tasks
-    /// yet are not checked.
+    /// yet are not checked, nor a tasks.md whose task lines mostly lack IDs
+    /// (`tasks-without-ids` reports it): its tasks are the lines without IDs.
     ///
     /// ## Why is this bad?
     /// The plan passed the gate on the promise that the work would be
@@ -102,7 +103,7 @@ impl Rule for ConstitutionGateUncovered {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let (Some((_, doc)), Some((plan_file, plan))) = (cx.tasks(), cx.feature.plan()) else { return };
-        if doc.tasks.is_empty() {
+        if doc.tasks.is_empty() || cx.tasks_lack_ids() {
             return;
         }
         let coverage = cx.coverage();

@@ -44,7 +44,8 @@ declare_rule! {
     /// finding says so ("..., nor any implementation task") and
     /// endpoint-without-task stays silent on it: one line, one finding.
     ///
-    /// Not checked: features whose tasks.md has no test task at all (tests
+    /// Not checked: a tasks.md whose task lines mostly lack IDs
+    /// (`tasks-without-ids` reports it), features whose tasks.md has no test task at all (tests
     /// are optional in Spec Kit, and several corpus features say "Tests: not
     /// requested"), and `contracts/README.md` or `index.md`.
     ///
@@ -80,8 +81,8 @@ impl Rule for ContractWithoutTest {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((tasks_file, doc)) = cx.tasks() else { return };
-        if cx.feature.contracts().next().is_none() {
-            return; // nothing to test
+        if cx.feature.contracts().next().is_none() || cx.tasks_lack_ids() {
+            return; // nothing to test, or no tasks to judge by
         }
         let coverage = cx.coverage();
         if !coverage.has_tests() {

@@ -28,7 +28,8 @@ declare_rule! {
     /// where it is first defined. An operation that has no test either,
     /// while other operations of its contract have tests, is left to
     /// contract-without-test, whose finding says both. Features whose tasks.md holds no tasks
-    /// yet are not checked.
+    /// yet are not checked, nor a tasks.md whose task lines mostly lack IDs
+    /// (`tasks-without-ids` reports it): its tasks are the lines without IDs.
     ///
     /// ## Why is this bad?
     /// The contract promises the endpoint; with no task building it, the
@@ -55,7 +56,7 @@ impl Rule for EndpointWithoutTask {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((_, doc)) = cx.tasks() else { return };
-        if doc.tasks.is_empty() || cx.feature.contracts().next().is_none() {
+        if doc.tasks.is_empty() || cx.tasks_lack_ids() || cx.feature.contracts().next().is_none() {
             return;
         }
         let coverage = cx.coverage();

@@ -29,7 +29,8 @@ declare_rule! {
     /// `ApproveJobOfferPromotionRequest`), and of a name of three words or
     /// more one may be missing ("status codes" names `InteropStatusCode`).
     /// For `XAxisConfig / YAxisConfig`, either name will do. Features whose
-    /// tasks.md holds no tasks yet are not checked.
+    /// tasks.md holds no tasks yet are not checked, nor a tasks.md whose
+    /// task lines mostly lack IDs (`tasks-without-ids` reports it).
     ///
     /// ## Why is this bad?
     /// The data model says the feature needs the entity; with no task
@@ -58,7 +59,7 @@ impl Rule for EntityWithoutTask {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((tasks_file, doc)) = cx.tasks() else { return };
         let Some((model_file, _)) = cx.feature.data_model() else { return };
-        if doc.tasks.is_empty() {
+        if doc.tasks.is_empty() || cx.tasks_lack_ids() {
             return;
         }
         let coverage = cx.coverage();

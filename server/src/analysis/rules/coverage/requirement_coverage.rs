@@ -30,8 +30,9 @@ declare_rule! {
     /// rule reports once, on tasks.md's first line, with the percentage;
     /// from a third up it reports once per feature, at the first
     /// requirement no task names in spec.md, listing the uncovered IDs and
-    /// pointing at each of them as related locations. Features whose tasks.md holds no tasks yet are not
-    /// checked.
+    /// pointing at each of them as related locations. Features whose
+    /// tasks.md holds no tasks yet are not checked, nor a tasks.md whose
+    /// task lines mostly lack IDs (`tasks-without-ids` reports it).
     ///
     /// ## Why is this bad?
     /// A requirement no task claims is easy to forget, and a reviewer
@@ -277,7 +278,7 @@ impl Rule for RequirementCoverageRule {
             return;
         };
         let Some(coverage) = coverage_in(cx) else { return };
-        if doc.tasks.is_empty() || coverage.total() == 0 {
+        if doc.tasks.is_empty() || cx.tasks_lack_ids() || coverage.total() == 0 {
             return;
         }
         let (covered, total, percent) = (coverage.covered(), coverage.total(), coverage.percent());

@@ -17,7 +17,8 @@ declare_rule! {
     /// story phase or one `[USn]` label. The old layout (Setup, Tests
     /// First, Core, Integration, Polish) does not map tasks to stories,
     /// and stories without a number (`Primary User Story`) cannot be
-    /// labelled.
+    /// labelled. Nor is a tasks.md whose task lines mostly lack IDs
+    /// (`tasks-without-ids` reports it).
     ///
     /// ## Why is this bad?
     /// Each story is meant to be delivered and tested on its own; a story
@@ -47,6 +48,9 @@ impl Rule for StoryWithoutTasks {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((tasks_file, doc)) = cx.tasks() else { return };
         let Some((spec_file, spec)) = cx.feature.spec() else { return };
+        if cx.tasks_lack_ids() {
+            return;
+        }
         let labels = cx.rows().iter().filter_map(|row| row.label);
         let phases = doc.phases.iter().filter(|p| p.kind == PhaseKind::UserStory).filter_map(|p| p.story);
         let mut labelled: Vec<u32> = Vec::new();

@@ -9,7 +9,8 @@ declare_rule! {
     /// stops at T048). Ranges are checked wherever tasks.md writes them
     /// outside code: dependencies, prose, checkpoints and task-count
     /// tables, with `-`, `–`, `..` or `through`. A tasks.md in which no task
-    /// line could be read at all is left alone.
+    /// line could be read at all, or whose task lines mostly lost their
+    /// IDs (`tasks-without-ids`), is left alone.
     ///
     /// ## Why is this bad?
     /// A backward range names no task, so a dependency written with it is
@@ -37,7 +38,7 @@ impl Rule for InvalidRange {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
-        if doc.tasks.is_empty() {
+        if doc.tasks.is_empty() || cx.tasks_lack_ids() {
             return;
         }
         for range in &doc.ranges {

@@ -23,7 +23,9 @@ declare_rule! {
     /// name tasks of other features, list `T001-T008` in task-count tables
     /// and keep tasks in tables that are not task lines. A range whose
     /// ends name no task is `invalid-range`'s business, and a tasks.md in
-    /// which no task line could be read at all is left alone.
+    /// which no task line could be read at all, or whose task lines mostly
+    /// lost their IDs (`tasks-without-ids` reports that once), is left
+    /// alone: the IDs its statements name are the ones that went missing.
     ///
     /// ## Why is this bad?
     /// A dependency on a task that does not exist cannot be satisfied or
@@ -48,7 +50,7 @@ impl Rule for UnknownTaskReference {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
-        if doc.tasks.is_empty() {
+        if doc.tasks.is_empty() || cx.tasks_lack_ids() {
             return;
         }
         // Each unknown reference with the tasks on the other side of its

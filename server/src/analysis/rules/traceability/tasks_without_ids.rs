@@ -1,18 +1,17 @@
+use crate::analysis::facts::idless::{id_less_task_lines, outnumber};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
-use crate::model::blocks::ScannedBlock;
-use crate::syntax::BlockKind;
-use crate::text::Span;
-
-/// Fewer task-like lines than this is a note, not a task list.
-const AT_LEAST: usize = 2;
 
 declare_rule! {
     /// ## What it does
     /// Reports, once per file, a tasks.md whose task lines carry no usable
     /// IDs: checkbox items (`- [ ] Create the User model`) or lines whose
-    /// IDs were stripped (`DONE [P] Create ...`, `- [x] [US1] Add ...`)
-    /// that outnumber the lines with a task ID (`T001`).
+    /// IDs were stripped (`DONE [P] Create ...`, `- [x] [US1] Add ...`,
+    /// also when the list marker went too and the lines run together as
+    /// one paragraph) that outnumber the lines with a task ID (`T001`).
+    /// The coverage rules (contracts, endpoints, entities, stories,
+    /// requirements, constitution gates) do not check such a tasks.md:
+    /// what they would look for is in the lines without IDs.
     ///
     /// ## Why is this bad?
     /// Every other check of tasks.md (dependencies, duplicate IDs, story
@@ -41,15 +40,8 @@ impl Rule for TasksWithoutIds {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
         let Some(blocks) = file.blocks.as_deref() else { return };
-        let mut without: Vec<Span> = Vec::new();
-        for block in blocks.iter() {
-            if block.scan.task.is_none()
-                && let Some(span) = id_less_task(block)
-            {
-                without.push(span);
-            }
-        }
-        if without.len() < AT_LEAST || without.len() <= doc.tasks.len() {
+        let without = id_less_task_lines(blocks);
+        if !outnumber(without.len(), doc.tasks.len()) {
             return;
         }
         let message = if doc.tasks.is_empty() {
@@ -66,27 +58,6 @@ impl Rule for TasksWithoutIds {
         };
         out.push(cx.report(Self::META.default_severity, file, without[0], message));
     }
-}
-
-/// The span of a list item that reads as a task without an ID: a
-/// checkbox, or `DONE`/`TODO` followed by a `[P]` or `[USn]` label.
-fn id_less_task(block: &ScannedBlock) -> Option<Span> {
-    if !matches!(block.scan.kind, BlockKind::ListItem { .. }) {
-        return None;
-    }
-    let text = &*block.scan.text;
-    let start = block.scan.content_start.min(text.len());
-    let content = text[start..].trim_start();
-    let checkbox = ["[ ]", "[x]", "[X]"].iter().any(|c| content.starts_with(c));
-    let stripped = ["DONE ", "TODO ", "✅ "].iter().any(|p| content.starts_with(p))
-        && (content.contains("[P]") || content.contains("[US"));
-    let first_line = content.lines().next().unwrap_or("");
-    let says_something = first_line.trim_start_matches(['[', ' ', 'x', 'X', ']']).chars().count() > 3;
-    if !(checkbox || stripped) || !says_something {
-        return None;
-    }
-    let offset = text.len() - content.len();
-    Some(block.abs(Span::new(offset, offset + first_line.trim_end().len())))
 }
 
 #[cfg(test)]
@@ -106,5 +77,44 @@ mod tests {
     fn passes_when_tasks_have_ids_and_checklists_are_few() {
         let tasks = "# Tasks\n\n- [ ] T001 Create project structure\n- [ ] T002 Configure linting\n\n## Checkpoint\n\n- [ ] All tests pass\n";
         assert!(check("tasks-without-ids", &[("tasks.md", tasks)]).is_empty());
+    }
+
+    /// An agent's bulk edit replaced `- [X] T002` by `DONE` on every line
+    /// but the first, so the lines run together as one paragraph.
+    const STRIPPED: &str = "# Tasks\n\n## Phase 1: Setup\n\n- [X] T001 Create the folders in src/chat/\n\n## Phase 2: Foundational\n\nDONE [P] Create the ChatMessage DTO in src/models/chat.ts\nDONE [P] Implement GET /api/chats/{chatId} in src/api/chat.ts\nDONE [US1] Build the chat panel in src/chat/panel.ts\n\n## Dependencies\n\n- T003 before T004\n";
+
+    #[test]
+    fn fires_on_stripped_lines_that_run_together() {
+        assert_eq!(
+            check("tasks-without-ids", &[("tasks.md", STRIPPED)]),
+            [
+                "tasks.md:9: 3 task lines have no task ID (T001), against 1 with one: most tasks cannot be checked"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_missing_ids_are_reported_once_not_through_their_consequences() {
+        let data_model = "# Data Model\n\n## Entities\n\n### ChatMessage\n\n- **id**: string\n\n### ChatRoom\n\n- **id**: string\n";
+        let contract = "openapi: 3.0.0\npaths:\n  /api/chats/{chatId}:\n    get:\n      operationId: getChat\n    delete:\n      operationId: deleteChat\n";
+        let files =
+            [("tasks.md", STRIPPED), ("data-model.md", data_model), ("contracts/chat.yaml", contract)];
+        for code in ["entity-without-task", "endpoint-without-task", "unknown-task-reference"] {
+            assert!(check(code, &files).is_empty(), "{code}: {:?}", check(code, &files));
+        }
+        // With the IDs back, the same folder has findings of each.
+        let numbered = STRIPPED
+            .replace("DONE [P] Create", "- [X] T002 [P] Create")
+            .replace("DONE [P] Impl", "- [X] T003 [P] Impl")
+            .replace("DONE [US1]", "- [X] T004 [US1]")
+            .replace("T003 before T004", "T003 before T009");
+        let files = [
+            ("tasks.md", numbered.as_str()),
+            ("data-model.md", data_model),
+            ("contracts/chat.yaml", contract),
+        ];
+        for code in ["entity-without-task", "endpoint-without-task", "unknown-task-reference"] {
+            assert_eq!(check(code, &files).len(), 1, "{code}: {:?}", check(code, &files));
+        }
     }
 }
