@@ -1,4 +1,4 @@
-use super::support::{Ranges, by_reference, join_names, story_of, written};
+use super::support::{Ranges, by_line, join_names, story_of, written};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::ids::TaskKey;
@@ -9,8 +9,8 @@ declare_rule! {
     /// Reports a task of one user story that depends on a task of another
     /// story: `T020 [US2] ... (depends on T012)` where T012 is `[US1]`. A
     /// task's story is its `[USn]` label, or else the story of the phase
-    /// it sits in. The finding sits on the reference; one per written
-    /// reference.
+    /// it sits in. The finding sits on the references; one per line,
+    /// however many tasks its statement names.
     ///
     /// Tasks of Setup, Foundational, Polish and other phases without a
     /// story belong to no story: depending on them is what they are for.
@@ -54,7 +54,7 @@ impl Rule for CrossStoryDependency {
             let both_done = rows[from].done && rows[to].done;
             (story != other && !both_done && !ranges.overlap(edge)).then_some(edge)
         });
-        for (span, edges) in by_reference(crossing) {
+        for (span, edges) in by_line(&file.document, crossing) {
             let dependents = unique(doc, edges.iter().map(|e| e.from));
             let prerequisites = unique(doc, edges.iter().map(|e| e.to));
             let verb = if dependents.len() == 1 { "depends" } else { "depend" };

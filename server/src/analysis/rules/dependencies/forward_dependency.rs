@@ -1,4 +1,4 @@
-use super::support::{Ranges, by_reference, join_names, written};
+use super::support::{Ranges, by_line, join_names, written};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::ids::TaskKey;
@@ -8,8 +8,9 @@ declare_rule! {
     /// Reports a dependency on a task that is listed further down than the
     /// task that waits for it: T004 `(depends on T009)`, or `T012 blocks
     /// T010` in the Dependencies section. The finding sits on the
-    /// reference; one per written reference, however many tasks a range or
-    /// a list on the other side names.
+    /// references; one per line, however many tasks the ranges and lists
+    /// of its statement name (`**Depends on**: T01, T16, T18` with T16 and
+    /// T18 further down is one finding).
     ///
     /// A range that holds the task on the other side of its statement
     /// (`T004-T008 before T006`) says nothing clear about the tasks inside
@@ -51,7 +52,7 @@ impl Rule for ForwardDependency {
             let cyclic = in_cycle[from].is_some() && in_cycle[from] == in_cycle[to];
             (to > from && !both_done && !cyclic && !ranges.overlap(edge)).then_some(edge)
         });
-        for (span, edges) in by_reference(forward) {
+        for (span, edges) in by_line(&file.document, forward) {
             let mut dependents: Vec<TaskKey> = edges.iter().map(|e| e.from).collect();
             let mut prerequisites: Vec<TaskKey> = edges.iter().map(|e| e.to).collect();
             for keys in [&mut dependents, &mut prerequisites] {
@@ -151,6 +152,15 @@ mod tests {
                 "tasks.md:1: T001 depends on T002 and T003, which are listed after it",
                 "tasks.md:7: T002 depends on T003, which is listed after it",
             ]
+        );
+    }
+
+    #[test]
+    fn one_line_naming_two_later_tasks_is_one_finding() {
+        let text = "- [ ] T01 a\n- [ ] T07 b\n  - **Depends on**: T01, T16, T18\n- [ ] T16 c\n- [ ] T18 d\n";
+        assert_eq!(
+            check(CODE, &[("tasks.md", text)]),
+            ["tasks.md:3: T07 depends on T16 and T18, which are listed after it"]
         );
     }
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::model::ids::TaskKey;
 use crate::model::tasks::{DependencyEdge, PhaseKind, TasksDoc};
-use crate::text::Span;
+use crate::text::{Document, Span};
 
 /// A task as the document writes it (`T01`, `T-001`), or the key when no
 /// task has it.
@@ -42,17 +42,23 @@ pub(super) fn story_of(doc: &TasksDoc, task: usize) -> Option<u32> {
     })
 }
 
-/// Edges grouped by the written reference to their prerequisite, in
-/// document order: a range or a list expands into several edges, but the
-/// author wrote one reference.
-pub(super) fn by_reference<'d>(
+/// Edges grouped by the line of the written reference to their
+/// prerequisite, in document order, with the span from the line's first
+/// such reference to its last: a range or a list expands into several
+/// edges (`**Depends on**: T01, T16, T18`), but the author wrote one
+/// statement, and it gets one finding.
+pub(super) fn by_line<'d>(
+    document: &Document,
     edges: impl Iterator<Item = &'d DependencyEdge>,
 ) -> Vec<(Span, Vec<&'d DependencyEdge>)> {
-    let mut groups: BTreeMap<Span, Vec<&DependencyEdge>> = BTreeMap::new();
+    let mut groups: BTreeMap<usize, (Span, Vec<&DependencyEdge>)> = BTreeMap::new();
     for edge in edges {
-        groups.entry(edge.to_span).or_default().push(edge);
+        let span = edge.to_span;
+        let (whole, group) = groups.entry(document.line_of(span.start)).or_insert((span, Vec::new()));
+        *whole = Span::new(whole.start.min(span.start), whole.end.max(span.end));
+        group.push(edge);
     }
-    groups.into_iter().collect()
+    groups.into_values().collect()
 }
 
 /// The ranges of a document by span, to tell which edges a range made.
