@@ -51,6 +51,13 @@ fn inputs_found_by_fuzzing_stay_fixed() {
     // scan: a story label at the head and again at the end of a task line;
     // the trailing one replaced the head's, whose text belonged to no part.
     block_and_task_line_scan(b"# Tasks\n\n- [ ] T011 [P] [US1] Implement X in src/a.tsx [US1]\n");
+    // edits: text ending in a dangling `2. *` parses with an ERROR node,
+    // and the incremental parse recovered from it differently from a fresh
+    // parse (it kept a list item the fresh parse's blocks dropped).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    incremental_edits(
+        &std::fs::read(dir.join("edits-error-recovery.bin")).expect("the fuzz input is in the repo"),
+    );
     // feature_fixes: a spec.md whose last line is control characters only;
     // their safe fix leaves the text ending in the line break before them.
     let spec = [&[1u8][..], "\u{feff}# Fe\u{5}\u{5}input\r\r\r\u{5}\u{5}\u{5}".as_bytes()].concat();

@@ -105,7 +105,10 @@ impl Walker<'_> {
             return;
         }
         match node.kind() {
-            "document" | "section" | "list" | "block_quote" => self.children(cursor),
+            // An ERROR node wraps blocks the grammar could not fit (a list
+            // item before a dangling marker at the end): their text still
+            // belongs to the document, so their blocks are read too.
+            "document" | "section" | "list" | "block_quote" | "ERROR" => self.children(cursor),
             "list_item" => self.list_item(cursor),
             "atx_heading" => self.atx_heading(node),
             "setext_heading" => self.setext_heading(node),
@@ -218,6 +221,19 @@ mod tests {
             .into_iter()
             .map(|b| (b.kind, text[b.content_start..b.span.end].trim_end().to_string()))
             .collect()
+    }
+
+    #[test]
+    fn blocks_inside_an_error_node_are_kept() {
+        // A dangling `2. *` at the very end makes the grammar wrap the list
+        // in an ERROR node; the task above it must not vanish.
+        let text = "- [ ] T001 Do x in src/a.py\n2. * ";
+        let tree = MarkdownTree::parse(&ropey::Rope::from_str(text));
+        assert!(tree.tree().root_node().has_error(), "{}", tree.tree().root_node().to_sexp());
+        assert_eq!(
+            kinds(text, None)[0],
+            (BlockKind::ListItem { marker: ListMarker::Bullet }, "[ ] T001 Do x in src/a.py".into())
+        );
     }
 
     #[test]
