@@ -716,3 +716,57 @@ async fn checklists_get_hover_definition_completion_lenses_and_requirement_renam
     assert_eq!(files, ["spec.md", "ux.md"], "{rename}");
     client.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_hover_is_answered_without_any_analysis() {
+    // Before `initialized` the publisher starts no analysis: a hover that
+    // waited for one would never be answered.
+    let feature = TempFeature::new("hover-first", &[("tasks.md", TASKS), ("plan.md", PLAN)]);
+    let mut client = TestClient::start();
+    client
+        .request("initialize", json!({"processId": null, "rootUri": uri(&feature.root), "capabilities": {}}))
+        .await;
+    let path = feature.path("tasks.md");
+    client.open(&path, 1).await;
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri(&path)}, "position": {"line": 4, "character": 8}}),
+        )
+        .await;
+    let markdown = hover["result"]["contents"]["value"].as_str().expect("a hover");
+    assert!(markdown.contains("T001"), "{markdown}");
+    assert!(client.take_inbox().iter().all(|m| m["method"] != "textDocument/publishDiagnostics"));
+}
+
+#[tokio::test]
+async fn a_closed_document_counts_from_disk_again() {
+    // While open, the editor's text stands for the file (the disk copy is
+    // not kept); closing reads the disk again.
+    let feature = TempFeature::new("close-rereads", &[("tasks.md", TASKS), ("plan.md", PLAN)]);
+    let mut client = started(&feature, json!({})).await;
+    let path = feature.path("tasks.md");
+    let edited = format!("{TASKS}- [ ] T001 Again in src/again.py\n");
+    client.open_text(&path, &edited, 1).await;
+    let open = client
+        .wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri(&path) && p["version"] == 1)
+        .await;
+    assert!(codes(&open).contains(&"duplicate-task-id".to_string()));
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": uri(&path)}})).await;
+    client
+        .wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri(&path)
+                && p["version"].is_null()
+                && !codes(p).contains(&"duplicate-task-id".to_string())
+        })
+        .await;
+    // The file is back in the feature: its task has a hover.
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri(&path)}, "position": {"line": 4, "character": 8}}),
+        )
+        .await;
+    assert!(hover["result"]["contents"]["value"].as_str().is_some_and(|m| m.contains("T001")), "{hover}");
+    client.shutdown().await;
+}

@@ -29,7 +29,7 @@ use crate::text::{ContentChange, Document, PositionEncoding};
 use crate::workspace::cache::{Cache, cache_home};
 use crate::workspace::config::{find_config, load_config};
 use crate::workspace::discovery::is_feature_folder;
-use crate::workspace::load::{ReadError, load_feature, read_text};
+use crate::workspace::load::{ReadError, feature_from, read_feature, read_text};
 
 /// An editor's copy of a document.
 enum OpenText {
@@ -318,13 +318,33 @@ impl World {
 
     /// Load (or reload) a feature folder from disk, keeping open documents.
     pub fn load(&self, root: &Path) {
+        self.load_except(root, None);
+    }
+
+    /// [`World::load`], leaving out the files of open documents and of
+    /// `opening` (about to be opened): the editor's text stands for them,
+    /// and parsing a 5 MB tasks.md a second time, from disk, doubled the
+    /// memory and the time of its `didOpen`.
+    fn load_except(&self, root: &Path, opening: Option<&str>) {
         let (file_config, config_problem) = config_for(self.config_file(root));
         let limit = file_config.clone().merged_with(&self.settings().rules).max_file_bytes();
-        let (disk, _problems) = load_feature(root, limit);
+        let open: Vec<String> =
+            self.features.get(root).map_or_else(Vec::new, |s| s.open.keys().cloned().collect());
+        let skipped = |rel: &str| opening == Some(rel) || open.iter().any(|o| o == rel);
+        let mut read = read_feature(root, limit);
+        read.files.retain(|file| !skipped(&file.rel));
+        let mut disk = feature_from(root, read.files, read.unread);
+        disk.number_twins = read.number_twins;
         let mut entry = self
             .features
             .entry(root.to_path_buf())
             .or_insert_with(|| FeatureState::new(RuleConfig::default(), None));
+        // Closed while we read: its file counts again.
+        for rel in open.iter().filter(|rel| !entry.open.contains_key(*rel)) {
+            if let Some(kind) = DocumentKind::of_path(Path::new(rel)) {
+                reread(&mut disk, &root.join(rel), rel, kind, limit);
+            }
+        }
         entry.disk = Some(disk);
         entry.file_config = file_config;
         entry.config_problem = config_problem;
@@ -421,7 +441,9 @@ impl World {
         let root = feature_root_of(&path)?;
         let rel = relative(&root, &path);
         let kind = DocumentKind::of_path(Path::new(&rel))?;
-        self.ensure_loaded(&root);
+        if !self.is_loaded(&root) {
+            self.load_except(&root, Some(&rel));
+        }
         let limit =
             self.config(&root).map_or(crate::analysis::DEFAULT_MAX_FILE_BYTES, |c| c.max_file_bytes());
         let plain = kind == DocumentKind::Contract && !DocumentKind::is_markdown_contract(&path);
@@ -435,8 +457,13 @@ impl World {
         if feature.disk.is_none() {
             // Let go between loading and now: read it again.
             drop(feature);
-            self.load(&root);
+            self.load_except(&root, Some(&rel));
             feature = self.features.get_mut(&root)?;
+        }
+        // The editor's text stands for the file while it is open (close
+        // reads it again).
+        if let Some(disk) = feature.disk.as_mut() {
+            disk.remove(&rel);
         }
         feature.open.insert(rel, doc);
         feature.revision += 1;
