@@ -51,6 +51,9 @@ fn inputs_found_by_fuzzing_stay_fixed() {
     // scan: a story label at the head and again at the end of a task line;
     // the trailing one replaced the head's, whose text belonged to no part.
     block_and_task_line_scan(b"# Tasks\n\n- [ ] T011 [P] [US1] Implement X in src/a.tsx [US1]\n");
+    // scan: control characters (read as spaces) inside a bold field key
+    // before an invalid byte; the key's span kept the padding's width.
+    block_and_task_line_scan(b"# Spec\n\n**\0\0\0\0\0\0\0\x02\xaeBranch**: `004-team-invites`\n");
     // edits: text ending in a dangling `2. *` parses with an ERROR node,
     // and the incremental parse recovered from it differently from a fresh
     // parse (it kept a list item the fresh parse's blocks dropped).

@@ -60,6 +60,8 @@ fn field_of_line(line: &str, offset: usize) -> Option<Field> {
     } else {
         return None;
     };
+    // The span covers the trimmed key: `** Branch**` names `Branch`.
+    let key_lead = key.len() - key.trim_start().len();
     let key = key.trim();
     if key.is_empty() || key.len() > 60 || key.contains('\n') {
         return None;
@@ -70,7 +72,7 @@ fn field_of_line(line: &str, offset: usize) -> Option<Field> {
     let value_end = base + value_rel + value_text.trim_end().len();
     Some(Field {
         key: key.into(),
-        key_span: Span::new(base + inner_start, base + inner_start + key.len()),
+        key_span: Span::new(base + inner_start + key_lead, base + inner_start + key_lead + key.len()),
         value: Span::new(value_start, value_end.max(value_start)),
     })
 }
@@ -96,6 +98,16 @@ mod tests {
                 ("Status".into(), "COMPLETE".into())
             ]
         );
+    }
+
+    #[test]
+    fn key_span_covers_the_key_without_its_padding() {
+        // Found by the `scan` fuzz target: padding before a multi-byte
+        // character put the span's end inside that character.
+        let text = "**  \u{fffd}Branch **: `004-x`";
+        let field = &scan_fields(text, 0)[0];
+        assert_eq!(&text[field.key_span.start..field.key_span.end], "\u{fffd}Branch");
+        assert_eq!(&*field.key, "\u{fffd}Branch");
     }
 
     #[test]
