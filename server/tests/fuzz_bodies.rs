@@ -61,6 +61,12 @@ fn inputs_found_by_fuzzing_stay_fixed() {
     incremental_edits(
         &std::fs::read(dir.join("edits-error-recovery.bin")).expect("the fuzz input is in the repo"),
     );
+    // feature_fixes: a phase of "User Story 144444", a number no `[USn]`
+    // label holds; missing-story-label's fix added labels forever.
+    feature_analysis_and_fixes(
+        &std::fs::read(dir.join("feature-fixes-long-story-number.bin"))
+            .expect("the fuzz input is in the repo"),
+    );
     // feature_fixes: a spec.md whose last line is control characters only;
     // their safe fix leaves the text ending in the line break before them.
     let spec = [&[1u8][..], "\u{feff}# Fe\u{5}\u{5}input\r\r\r\u{5}\u{5}\u{5}".as_bytes()].concat();

@@ -176,6 +176,11 @@ pub fn parse_requirement_id(text: &str) -> Option<usize> {
     Some(at)
 }
 
+/// The most digits a story number has: `US9999`. Longer numbers are not
+/// story labels, and a phase title naming one names no story (so that no
+/// rule asks for a label the task line could not hold).
+pub const MAX_STORY_DIGITS: usize = 4;
+
 /// The story number of a label such as `US1`, `US-2`, `US 3` (without
 /// brackets). Returns the number and the length consumed.
 pub fn parse_story_label(text: &str) -> Option<(u32, usize)> {
@@ -185,7 +190,7 @@ pub fn parse_story_label(text: &str) -> Option<(u32, usize)> {
         _ => 0,
     };
     let digits = rest[skip..].bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || digits > 4 {
+    if digits == 0 || digits > MAX_STORY_DIGITS {
         return None;
     }
     let end = 2 + skip + digits;

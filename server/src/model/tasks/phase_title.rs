@@ -2,6 +2,7 @@
 //! `## Phase 3: User Story 1 - Login (Priority: P1) 🎯 MVP`,
 //! `# Milestone A · Foundations`, `## Phase 1 — Domain 层`, `## Fase 2: ...`.
 
+use crate::model::ids::MAX_STORY_DIGITS;
 use serde::Serialize;
 
 /// What kind of work a phase holds.
@@ -136,14 +137,19 @@ pub fn story_in(text: &str) -> Option<u32> {
             let tail = lower[at + phrase.len()..].trim_start_matches([' ', '-', '#']);
             let digits: String = tail.chars().take_while(|c| c.is_ascii_digit()).collect();
             if !digits.is_empty() {
-                return digits.parse().ok();
+                return story_number(&digits);
             }
         }
     }
     let at = text.find("US")?;
     let digits: String = text[at + 2..].chars().take_while(|c| c.is_ascii_digit()).collect();
     let starts_word = at == 0 || !text[..at].chars().next_back().is_some_and(char::is_alphanumeric);
-    (starts_word && !digits.is_empty()).then(|| digits.parse().ok()).flatten()
+    (starts_word && !digits.is_empty()).then(|| story_number(&digits)).flatten()
+}
+
+/// A story number a `[USn]` label can carry, or none.
+fn story_number(digits: &str) -> Option<u32> {
+    (digits.len() <= MAX_STORY_DIGITS).then(|| digits.parse().ok()).flatten()
 }
 
 /// `(Priority: P1)`, `P2`, `MVP P1`.
@@ -250,6 +256,13 @@ mod tests {
         assert_eq!(kind("Phases overview"), None);
         assert_eq!(kind("Phase Dependencies"), None);
         assert_eq!(kind("Tasks"), None);
+    }
+
+    #[test]
+    fn story_numbers_longer_than_a_label_name_no_story() {
+        assert_eq!(story_in("User Story 9999 - Big"), Some(9999));
+        assert_eq!(story_in("User Story 144444 - Manage users"), None);
+        assert_eq!(story_in("US123456"), None);
     }
 
     #[test]
