@@ -44,6 +44,16 @@ pub(crate) struct Coverage<'a> {
     /// The hash of every lower-cased path a task names, with the task:
     /// made when a fix needs to know whether a file is new.
     paths: OnceCell<Vec<(u32, usize)>>,
+    /// Each task's kind, worked out when first asked: the coverage rules
+    /// ask for the kinds of the same named tasks once per contract and rule.
+    kinds: Box<[Cell<Option<TaskKind>>]>,
+    /// Whether some task is a test task.
+    has_tests: OnceCell<bool>,
+    /// Per contract, which of its items test tasks name (see
+    /// [`Coverage::tested`]); built once for both rules that read it.
+    tested: OnceCell<Vec<Option<Covered>>>,
+    /// Per contract, which of its operations implementation tasks name.
+    built: OnceCell<Vec<Covered>>,
     /// The documents, as the hits kept in tasks' facts name them.
     sources: Arc<Sources>,
     /// Whether a phase's and subsection's titles say "contract", as asked.
@@ -105,6 +115,32 @@ impl TaskHits {
 }
 
 /// A contract file of the feature.
+/// Which items of one contract some of the tasks name: worked out once
+/// for contract-without-test and endpoint-without-task alike, so that an
+/// operation with neither a test nor an implementation task is reported by
+/// one rule, not by both.
+pub(crate) struct Covered {
+    /// A task names the contract file but none of its items ("contract
+    /// tests for all Jira browser routes"): it covers them all.
+    pub whole_file: bool,
+    /// Per item, whether a task names it.
+    items: Vec<bool>,
+}
+
+impl Covered {
+    pub fn has(&self, item: usize) -> bool {
+        self.whole_file || self.items[item]
+    }
+
+    /// Whether contract-without-test reports the untested items of a
+    /// contract one by one, at each item: some of its items have tests,
+    /// others don't. (With none tested, it reports the file once, on its
+    /// first line.)
+    pub fn reported_one_by_one(&self) -> bool {
+        !self.whole_file && self.items.iter().any(|&t| t) && self.items.iter().any(|&t| !t)
+    }
+}
+
 pub(crate) struct ContractNeedles<'a> {
     pub file: &'a FeatureFile,
     pub doc: &'a ContractDoc,
@@ -400,6 +436,10 @@ impl<'a> Coverage<'a> {
             contracts,
             entities,
             paths: OnceCell::new(),
+            kinds: Box::default(),
+            has_tests: OnceCell::new(),
+            tested: OnceCell::new(),
+            built: OnceCell::new(),
             sources: cx.sources().clone(),
             sections: RefCell::new(HashMap::new()),
         };
@@ -430,15 +470,21 @@ impl<'a> Coverage<'a> {
             self.concerns |= details().fold(line.concerns(), |bits, detail| bits | detail.concerns());
             tasks.push((TaskSignals::of(line, details()), hits));
         }
+        self.kinds = (0..tasks.len()).map(|_| Cell::new(None)).collect();
         self.tasks = tasks;
     }
 
     /// What task `task` is: test or implementation work, about contracts.
     pub fn kind(&self, task: usize) -> TaskKind {
+        if let Some(kind) = self.kinds[task].get() {
+            return kind;
+        }
         let doc = self.doc.expect("tasks come from tasks.md");
         let t = &doc.tasks[task];
         let section = || t.phase.is_some_and(|p| self.section_says_contract(doc, p, t.subsection));
-        TaskKind::of(doc, t, self.tasks[task].0, section)
+        let kind = TaskKind::of(doc, t, self.tasks[task].0, section);
+        self.kinds[task].set(Some(kind));
+        kind
     }
 
     fn section_says_contract(&self, doc: &TasksDoc, phase: usize, subsection: Option<usize>) -> bool {
@@ -451,7 +497,57 @@ impl<'a> Coverage<'a> {
 
     /// Whether any task is a test.
     pub fn has_tests(&self) -> bool {
-        (0..self.tasks.len()).any(|t| self.kind(t).test)
+        *self.has_tests.get_or_init(|| (0..self.tasks.len()).any(|t| self.kind(t).test))
+    }
+
+    /// Which items of contract `index` (its operations, then its events) a
+    /// test task names. `None` when contract-without-test does not check the
+    /// feature: it has no test task at all (tests are optional).
+    pub fn tested(&self, index: usize) -> Option<&Covered> {
+        let tested = self.tested.get_or_init(|| {
+            let has_tests = self.has_tests();
+            let tested = |(index, contract): (usize, &ContractNeedles)| {
+                let items = contract.item_count();
+                let tests = self.named.iter().copied().filter(|&t| self.kind(t).test);
+                has_tests.then(|| self.covered(index, items, tests, items == 0))
+            };
+            self.contracts.iter().enumerate().map(tested).collect()
+        });
+        tested[index].as_ref()
+    }
+
+    /// Which operations of contract `index` an implementation task names.
+    pub fn built(&self, index: usize) -> &Covered {
+        let built = self.built.get_or_init(|| {
+            let built = |(index, contract): (usize, &ContractNeedles)| {
+                let builders = self.named.iter().copied().filter(|&t| self.kind(t).implementation);
+                self.covered(index, contract.doc.operations.len(), builders, false)
+            };
+            self.contracts.iter().enumerate().map(built).collect()
+        });
+        &built[index]
+    }
+
+    /// Which items below `items` of contract `index` one of `tasks` names.
+    /// `weak_is_enough`: naming the file in passing counts.
+    fn covered(
+        &self,
+        index: usize,
+        items: usize,
+        tasks: impl Iterator<Item = usize>,
+        weak_is_enough: bool,
+    ) -> Covered {
+        let mut covered = vec![false; items];
+        for task in tasks {
+            let named = self.items(task, index);
+            if self.names_file(task, index, weak_is_enough) && !named.iter().any(|&item| item < items) {
+                return Covered { whole_file: true, items: covered };
+            }
+            for &item in named.iter().filter(|&&item| item < items) {
+                covered[item] = true;
+            }
+        }
+        Covered { whole_file: false, items: covered }
     }
 
     /// What task `task` names.

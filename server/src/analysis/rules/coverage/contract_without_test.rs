@@ -2,7 +2,6 @@ use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use super::slots;
-use super::tested::{built_operations, tested_items};
 use crate::analysis::facts::coverage::{ContractNeedles, Coverage};
 use crate::analysis::facts::matching::{BlockSignals, is_test_path, words, words_of};
 use crate::analysis::rules::insert::{NamePattern, NewTask, TaskSlot, dominant_extension, insert_tasks};
@@ -95,7 +94,7 @@ impl Rule for ContractWithoutTest {
             if contract.is_index() {
                 continue;
             }
-            let Some(tested) = tested_items(coverage, index, needles) else { return };
+            let Some(tested) = coverage.tested(index) else { return };
             if tested.whole_file {
                 continue;
             }
@@ -119,7 +118,7 @@ impl Rule for ContractWithoutTest {
                 out.push(diagnostic);
                 continue;
             }
-            let built = built_operations(coverage, index, needles);
+            let built = coverage.built(index);
             for item in uncovered {
                 // endpoint-without-task leaves an operation built by no
                 // task to this finding, so it says so.

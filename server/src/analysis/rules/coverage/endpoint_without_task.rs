@@ -1,6 +1,5 @@
 use std::collections::HashSet;
 
-use super::tested::{built_operations, reported_one_by_one, tested_items};
 use crate::analysis::facts::matching::normalize_endpoint_path;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
@@ -62,10 +61,10 @@ impl Rule for EndpointWithoutTask {
         let coverage = cx.coverage();
         let mut seen = HashSet::new();
         for (index, contract) in coverage.contracts.iter().enumerate() {
-            let built = built_operations(coverage, index, contract);
+            let built = coverage.built(index);
             // An operation with no test either is contract-without-test's
             // finding, which says both: one line, one finding.
-            let tested = tested_items(coverage, index, contract).filter(reported_one_by_one);
+            let tested = coverage.tested(index).filter(|tested| tested.reported_one_by_one());
             let untested = |operation: usize| tested.as_ref().is_some_and(|tested| !tested.has(operation));
             let file = contract.file;
             for (number, operation) in contract.doc.operations.iter().enumerate() {

@@ -13,7 +13,6 @@ mod entity_without_task;
 mod requirement_coverage;
 mod slots;
 mod story_without_tasks;
-mod tested;
 
 // The coverage that hover and code lens will show; `rules::coverage` has to
 // become public (or be re-exported by `analysis`) for `ide/` to reach it.
