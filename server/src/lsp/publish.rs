@@ -3,7 +3,7 @@
 //! once; changes that arrive meanwhile are merged into one more run, and a
 //! result whose feature changed while it ran is dropped, never published.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -48,9 +48,11 @@ impl Analysis {
             }
             (None, None) => return Vec::new(),
         };
-        self.diagnostics
+        // `analyze` sorts diagnostics by file: the file's are one run.
+        let start = self.diagnostics.partition_point(|d| &*d.file < rel);
+        self.diagnostics[start..]
             .iter()
-            .filter(|d| &*d.file == rel)
+            .take_while(|d| &*d.file == rel)
             .map(|d| convert::diagnostic(feature, file, d, encoding))
             .collect()
     }
@@ -212,7 +214,7 @@ async fn run(
 ) {
     let _ = ready.wait_for(|ready| *ready).await;
     let mut pending = Pending::default();
-    let mut published: HashMap<PathBuf, HashSet<lsp::Uri>> = HashMap::new();
+    let mut published: HashMap<PathBuf, Sent> = HashMap::new();
     let mut pulled: HashMap<PathBuf, Pulled> = HashMap::new();
     while let Some(first) = queue.recv().await {
         pending.add(first);
@@ -274,7 +276,7 @@ async fn publish_closed(
     world: &Arc<World>,
     client: &Client,
     pending: &mut Pending,
-    published: &mut HashMap<PathBuf, HashSet<lsp::Uri>>,
+    published: &mut HashMap<PathBuf, Sent>,
 ) {
     let workers = std::thread::available_parallelism().map_or(1, usize::from);
     let batch = pending.take_closed(world, workers * 2);
@@ -311,19 +313,22 @@ fn report_one(world: &World, siblings: &Siblings, root: PathBuf) -> Option<(Path
     Some((root, revision, report))
 }
 
+/// What was last pushed for each file of a feature that has diagnostics.
+type Sent = HashMap<lsp::Uri, Vec<lsp::Diagnostic>>;
+
 /// Publish a closed feature's files that have diagnostics, and clear
 /// those that had some last time and have none now.
 async fn publish_report(
     client: &Client,
     diagnostics: Vec<(lsp::Uri, Vec<lsp::Diagnostic>)>,
-    sent: &mut HashSet<lsp::Uri>,
+    sent: &mut Sent,
 ) {
-    let mut now = HashSet::new();
+    let mut now = Sent::new();
     for (uri, found) in diagnostics {
-        now.insert(uri.clone());
+        now.insert(uri.clone(), found.clone());
         client.publish_diagnostics(uri, found, None).await;
     }
-    for gone in sent.difference(&now) {
+    for gone in sent.keys().filter(|uri| !now.contains_key(*uri)) {
         client.publish_diagnostics(gone.clone(), Vec::new(), None).await;
     }
     *sent = now;
@@ -354,18 +359,21 @@ fn drain(queue: &mut mpsc::UnboundedReceiver<Job>, pending: &mut Pending) {
     }
 }
 
-/// Publish every file of the feature that has diagnostics, and clear the
-/// files that had some last time and have none now.
+/// Publish every file of the feature whose diagnostics changed, and clear
+/// the files that had some last time and have none now. A file not open
+/// in the editor whose diagnostics are the ones last pushed is skipped: a
+/// keystroke in tasks.md rarely changes another file's findings, and the
+/// client would only parse the same report again.
 /// With `pull`, open documents get nothing pushed (their client pulls).
 async fn publish(
     client: &Client,
     analysis: &Analysis,
     encoding: PositionEncoding,
-    sent: &mut HashSet<lsp::Uri>,
+    sent: &mut Sent,
     pull: bool,
 ) {
     let snapshot = &analysis.snapshot;
-    let mut now = HashSet::new();
+    let mut now = Sent::new();
     let feature = &snapshot.feature;
     let files = feature.files.iter().map(|f| (&f.path, &f.rel));
     for (path, rel) in files.chain(feature.unread.iter().map(|u| (&u.path, &u.rel))) {
@@ -373,21 +381,24 @@ async fn publish(
         let open = snapshot.versions.contains_key(&**rel);
         let pulled = pull && open;
         let diagnostics = if pulled { Vec::new() } else { analysis.for_file(rel, encoding) };
+        let last = sent.remove(&uri);
+        if !diagnostics.is_empty() {
+            now.insert(uri.clone(), diagnostics.clone());
+        }
         // Open documents always get a versioned report, empty or not: the
         // editor learns that this version is clean.
-        if diagnostics.is_empty() && !sent.contains(&uri) && (pulled || !open) {
+        let unchanged = match &last {
+            Some(last) => *last == diagnostics,
+            None => diagnostics.is_empty(),
+        };
+        if unchanged && (pulled || !open) {
             continue;
-        }
-        if !diagnostics.is_empty() {
-            now.insert(uri.clone());
         }
         let version = snapshot.versions.get(&**rel).copied();
         client.publish_diagnostics(uri, diagnostics, version).await;
     }
-    for gone in sent
-        .difference(&now)
-        .filter(|uri| !snapshot.feature.files.iter().any(|f| convert::uri_of(&f.path).as_ref() == Some(uri)))
-    {
+    // What is left of `sent` names files the feature no longer has.
+    for gone in sent.keys() {
         client.publish_diagnostics(gone.clone(), Vec::new(), None).await;
     }
     *sent = now;
