@@ -1,6 +1,6 @@
 use specls::model::blocks::BlockList;
 use specls::model::tasks::TasksDoc;
-use specls::syntax::{MarkdownTree, blocks_overlapping};
+use specls::syntax::MarkdownTree;
 use std::time::Instant;
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(10000);
@@ -13,11 +13,10 @@ fn main() {
     println!("str parse {:?} nodes={}", t.elapsed(), tr.root_node().descendant_count());
     for _ in 0..3 {
         let t = Instant::now();
-        let tree = MarkdownTree::parse(&rope);
+        let (_tree, blocks) = MarkdownTree::parse(&rope);
         let t1 = t.elapsed();
-        let blocks = blocks_overlapping(tree.tree(), None);
         let t2 = t.elapsed();
-        let list = BlockList::from_tree(tree.tree(), &rope);
+        let list = BlockList::from_blocks(&blocks, &rope);
         let t3 = t.elapsed();
         let doc = TasksDoc::from_blocks(&list);
         let t4 = t.elapsed();

@@ -7,12 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use specls::syntax::{Block, MarkdownTree, blocks_overlapping, quick};
-
-fn tree_sitter_blocks(text: &str) -> Vec<Block> {
-    let tree = MarkdownTree::parse(&ropey::Rope::from_str(text));
-    blocks_overlapping(tree.tree(), None)
-}
+use specls::syntax::{Block, quick, tree_sitter_blocks};
 
 /// Whether the quick scanner answered; panics when its answer differs.
 fn agrees(text: &str, name: &str) -> bool {

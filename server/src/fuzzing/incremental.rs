@@ -4,13 +4,11 @@
 //! `server/tests/incremental.rs` at libFuzzer's speed and depth. Both
 //! draw on [`FRAGMENTS`] and end in [`assert_same_as_fresh_parse`].
 
-use tree_sitter::Node;
-
 use crate::model::blocks::BlockList;
 use crate::model::file::MarkdownFile;
 use crate::model::spec::SpecDoc;
 use crate::model::tasks::TasksDoc;
-use crate::syntax::MarkdownTree;
+use crate::syntax::tree_sitter_blocks;
 use crate::text::{ContentChange, PositionEncoding, PositionRange};
 
 use super::bytes::{Bytes, floor_boundary, scaled};
@@ -99,25 +97,9 @@ pub fn assert_same_as_fresh_parse(file: &MarkdownFile) {
     assert_eq!(outline(file.blocks()), outline(fresh.blocks()), "block outline differs for {text:?}");
     assert_eq!(file.blocks(), fresh.blocks(), "blocks differ for {text:?}");
     assert_eq!(file.blocks(), &BlockList::parse(file.document().rope()), "blocks differ from a parse");
-    let (Some(edited), Some(fresh_tree)) = (file.tree(), fresh.tree()) else {
-        panic!("an open document keeps its tree");
-    };
-    assert_eq!(tree_shape(edited), tree_shape(fresh_tree), "trees differ for {text:?}");
+    let Some(edited) = file.tree() else { panic!("an open document keeps its tree") };
+    let whole = tree_sitter_blocks(&text);
+    assert_eq!(edited.blocks_overlapping(file.document().rope(), None), whole, "chunks differ for {text:?}");
     assert_eq!(TasksDoc::from_blocks(file.blocks()), TasksDoc::from_blocks(fresh.blocks()), "tasks differ");
     assert_eq!(SpecDoc::from_blocks(file.blocks()), SpecDoc::from_blocks(fresh.blocks()), "specs differ");
-}
-
-/// Node kinds and byte ranges, depth first (tree-sitter's row/column
-/// points count rows by `\n` only, and nothing in specls reads them).
-fn tree_shape(tree: &MarkdownTree) -> Vec<(String, usize, usize)> {
-    fn walk(node: Node<'_>, out: &mut Vec<(String, usize, usize)>) {
-        out.push((node.kind().to_string(), node.start_byte(), node.end_byte()));
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            walk(child, out);
-        }
-    }
-    let mut out = Vec::new();
-    walk(tree.tree().root_node(), &mut out);
-    out
 }

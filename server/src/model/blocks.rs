@@ -4,12 +4,10 @@
 
 use std::sync::Arc;
 
-use ropey::Rope;
-use tree_sitter::Tree;
-
 use super::scan::{BlockScan, scan_block};
-use crate::syntax::{Block, MarkdownTree, blocks_overlapping, quick};
+use crate::syntax::{Block, MarkdownTree, quick};
 use crate::text::{AppliedEdit, Span, control};
+use ropey::Rope;
 
 /// A block's scan at its current offset.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,15 +79,15 @@ impl BlockList {
         }
     }
 
-    /// Scan every block of a freshly parsed tree.
-    pub fn from_tree(tree: &Tree, rope: &Rope) -> Self {
-        BlockList { blocks: blocks_overlapping(tree, None).iter().map(|b| scan(b, rope)).collect() }
+    /// Scan every block of a fresh parse.
+    pub fn from_blocks(blocks: &[Block], rope: &Rope) -> Self {
+        BlockList { blocks: blocks.iter().map(|b| scan(b, rope)).collect() }
     }
 
     /// Parse `rope` and scan it, dropping the tree: for files that are not
     /// open in an editor.
     pub fn parse(rope: &Rope) -> Self {
-        Self::from_tree(MarkdownTree::parse(rope).tree(), rope)
+        Self::from_blocks(&MarkdownTree::parse(rope).1, rope)
     }
 
     pub fn blocks(&self) -> &[ScannedBlock] {
@@ -108,7 +106,7 @@ impl BlockList {
 
     /// Follow one edit. `tree` is already reparsed; `changed` are the ranges
     /// whose structure changed (tree-sitter's `changed_ranges`).
-    pub fn apply_edit(&mut self, tree: &Tree, rope: &Rope, edit: &AppliedEdit, changed: &[Span]) {
+    pub fn apply_edit(&mut self, tree: &MarkdownTree, rope: &Rope, edit: &AppliedEdit, changed: &[Span]) {
         let dirty = changed.iter().fold(Span::new(edit.start, edit.new_end), |acc, s| acc.cover(*s));
         let mut window = whole_lines(rope, dirty);
         let (mut first, mut last);
@@ -117,7 +115,7 @@ impl BlockList {
             (first, last) = self.touched(edit, window);
             let old_hull =
                 self.blocks[first..last].iter().fold(window, |acc, b| acc.cover(mapped_span(b.span(), edit)));
-            fresh = blocks_overlapping(tree, Some(old_hull));
+            fresh = tree.blocks_overlapping(rope, Some(old_hull));
             let hull = fresh.iter().fold(old_hull, |acc, b| acc.cover(b.span));
             if hull == window {
                 break;
@@ -128,7 +126,7 @@ impl BlockList {
         for block in &mut self.blocks[last..] {
             block.start = (block.start as isize + delta) as usize;
         }
-        let rescanned: Vec<ScannedBlock> = fresh.iter().map(|b| scan(b, rope)).collect();
+        let rescanned = reuse_or_scan(&self.blocks[first..last], &fresh, rope, edit);
         self.blocks.splice(first..last, rescanned);
     }
 
@@ -154,6 +152,53 @@ impl BlockList {
         }
         (first, last)
     }
+}
+
+/// The scans of `fresh` (new coordinates), taking over the scan of an old
+/// block that the edit moved but left as it was: a reparse of a whole chunk
+/// reports it all as changed, and analysis memoises facts per scan.
+fn reuse_or_scan(
+    old: &[ScannedBlock],
+    fresh: &[Block],
+    rope: &Rope,
+    edit: &AppliedEdit,
+) -> Vec<ScannedBlock> {
+    let moved_start = |b: &ScannedBlock| {
+        let span = b.span();
+        if span.end <= edit.start {
+            Some(span.start)
+        } else if span.start >= edit.old_end {
+            Some((span.start as isize + edit.delta()) as usize)
+        } else {
+            None
+        }
+    };
+    let mut i = 0;
+    fresh
+        .iter()
+        .map(|block| {
+            while i < old.len() && moved_start(&old[i]).is_none_or(|s| s < block.span.start) {
+                i += 1;
+            }
+            match old.get(i) {
+                Some(o) if moved_start(o) == Some(block.span.start) && same_scan(&o.scan, block, rope) => {
+                    ScannedBlock { start: block.span.start, scan: o.scan.clone() }
+                }
+                _ => scan(block, rope),
+            }
+        })
+        .collect()
+}
+
+/// Whether scanning `block` would give `scan`: same kind, text, content
+/// start and indentation.
+fn same_scan(scan: &BlockScan, block: &Block, rope: &Rope) -> bool {
+    let line_start = rope.line_to_byte(rope.byte_to_line(block.span.start));
+    scan.kind == block.kind
+        && scan.len() == block.span.len()
+        && scan.content_start == block.content_start.saturating_sub(block.span.start).min(block.span.len())
+        && scan.indent == block.span.start - line_start
+        && rope.byte_slice(block.span.start..block.span.end) == *scan.text
 }
 
 /// An old span in the new text's coordinates; spans overlapping the edit
@@ -186,11 +231,11 @@ mod tests {
 
     fn check_edit(before: &str, span: Span, insert: &str) {
         let mut doc = Document::new(before, 0);
-        let mut tree = MarkdownTree::parse(doc.rope());
-        let mut list = BlockList::from_tree(tree.tree(), doc.rope());
+        let (mut tree, blocks) = MarkdownTree::parse(doc.rope());
+        let mut list = BlockList::from_blocks(&blocks, doc.rope());
         let edit = doc.replace(span, insert);
         let changed = tree.edit(&edit, doc.rope());
-        list.apply_edit(tree.tree(), doc.rope(), &edit, &changed);
+        list.apply_edit(&tree, doc.rope(), &edit, &changed);
         let fresh = BlockList::parse(doc.rope());
         assert_eq!(list, fresh, "after replacing {span:?} of {before:?} by {insert:?}");
     }

@@ -36,8 +36,8 @@ impl MarkdownFile {
     /// A document being edited: keeps its tree for incremental reparses.
     pub fn open(text: &str, version: i32) -> Self {
         let document = Document::new(text, version);
-        let tree = MarkdownTree::parse(document.rope());
-        let blocks = BlockList::from_tree(tree.tree(), document.rope());
+        let (tree, blocks) = MarkdownTree::parse(document.rope());
+        let blocks = BlockList::from_blocks(&blocks, document.rope());
         MarkdownFile { document, tree: Some(tree), blocks }
     }
 
@@ -84,12 +84,12 @@ impl MarkdownFile {
         match &mut self.tree {
             Some(tree) => {
                 let changed = tree.edit(edit, rope);
-                self.blocks.apply_edit(tree.tree(), rope, edit, &changed);
+                self.blocks.apply_edit(tree, rope, edit, &changed);
             }
             // A file loaded from disk gets its tree on its first edit.
             None => {
-                let tree = MarkdownTree::parse(rope);
-                self.blocks = BlockList::from_tree(tree.tree(), rope);
+                let (tree, blocks) = MarkdownTree::parse(rope);
+                self.blocks = BlockList::from_blocks(&blocks, rope);
                 self.tree = Some(tree);
             }
         }

@@ -212,12 +212,11 @@ impl Walker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::MarkdownTree;
+    use crate::syntax::tree::whole_document_tree;
 
     fn kinds(text: &str, window: Option<Span>) -> Vec<(BlockKind, String)> {
         let rope = ropey::Rope::from_str(text);
-        let tree = MarkdownTree::parse(&rope);
-        blocks_overlapping(tree.tree(), window)
+        blocks_overlapping(&whole_document_tree(&rope), window)
             .into_iter()
             .map(|b| (b.kind, text[b.content_start..b.span.end].trim_end().to_string()))
             .collect()
@@ -228,8 +227,8 @@ mod tests {
         // A dangling `2. *` at the very end makes the grammar wrap the list
         // in an ERROR node; the task above it must not vanish.
         let text = "- [ ] T001 Do x in src/a.py\n2. * ";
-        let tree = MarkdownTree::parse(&ropey::Rope::from_str(text));
-        assert!(tree.tree().root_node().has_error(), "{}", tree.tree().root_node().to_sexp());
+        let tree = whole_document_tree(&ropey::Rope::from_str(text));
+        assert!(tree.root_node().has_error(), "{}", tree.root_node().to_sexp());
         assert_eq!(
             kinds(text, None)[0],
             (BlockKind::ListItem { marker: ListMarker::Bullet }, "[ ] T001 Do x in src/a.py".into())

@@ -16,8 +16,8 @@ pub use blocks::{Block, BlockKind, ListMarker, blocks_overlapping};
 pub use tree::MarkdownTree;
 
 /// Every block of `text` as tree-sitter-md's block grammar reads it (a
-/// parse whose tree is dropped): the reference [`quick`] is held to.
+/// parse of the whole document as one tree, dropped after): the reference
+/// [`quick`] and [`MarkdownTree`]'s chunks are held to.
 pub fn tree_sitter_blocks(text: &str) -> Vec<Block> {
-    let tree = MarkdownTree::parse(&ropey::Rope::from_str(text));
-    blocks_overlapping(tree.tree(), None)
+    tree::whole_document_blocks(&ropey::Rope::from_str(text))
 }
