@@ -109,6 +109,11 @@ impl BlockList {
     pub fn apply_edit(&mut self, tree: &MarkdownTree, rope: &Rope, edit: &AppliedEdit, changed: &[Span]) {
         let dirty = changed.iter().fold(Span::new(edit.start, edit.new_end), |acc, s| acc.cover(*s));
         let mut window = whole_lines(rope, dirty);
+        // The line before a reparsed chunk ends the chunk before it, which
+        // the reparse proved unchanged.
+        if let Some(reparsed) = tree.last_reparsed() {
+            window.start = window.start.max(reparsed.start.min(dirty.start));
+        }
         let (mut first, mut last);
         let mut fresh;
         loop {

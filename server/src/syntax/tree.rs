@@ -301,6 +301,11 @@ impl MarkdownTree {
         changed.unwrap_or_else(|| vec![span])
     }
 
+    /// What the last edit reparsed: blocks outside it only moved.
+    pub fn last_reparsed(&self) -> Option<Span> {
+        self.live.as_ref().map(|live| live.span)
+    }
+
     /// The blocks whose spans intersect `window` (every block when `None`),
     /// in document order. Chunks outside the last edit's tree are parsed
     /// again for this, so callers keep to what an edit changed.
