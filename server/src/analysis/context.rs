@@ -65,7 +65,7 @@ impl<'a> Context<'a> {
         *self.lacks_ids.get_or_init(|| {
             let Some((file, doc)) = self.tasks else { return false };
             let Some(blocks) = file.blocks.as_deref() else { return false };
-            idless::outnumber(idless::id_less_task_lines(blocks).len(), doc.tasks.len())
+            idless::outnumber(idless::id_less_count(blocks), doc.tasks.len())
         })
     }
 

@@ -4,6 +4,7 @@
 //! rules do not check a tasks.md made mostly of them, since the tasks they
 //! would look for are exactly the ones without IDs.
 
+use super::BlockFacts;
 use crate::model::blocks::{BlockList, ScannedBlock};
 use crate::model::markdown::lines;
 use crate::syntax::BlockKind;
@@ -21,14 +22,37 @@ pub(crate) fn outnumber(id_less: usize, tasks: usize) -> bool {
 /// The first line of every task line without an ID in `blocks`, in order.
 pub(crate) fn id_less_task_lines(blocks: &BlockList) -> Vec<Span> {
     let mut out = Vec::new();
-    for block in blocks.iter().filter(|block| block.scan.task.is_none()) {
-        match block.scan.kind {
-            BlockKind::ListItem { .. } => out.extend(id_less_item(block)),
-            BlockKind::Paragraph => out.extend(stripped_lines(block)),
-            _ => {}
-        }
+    for block in blocks.iter() {
+        out.extend(in_block(block));
     }
     out
+}
+
+/// How many spans [`id_less_task_lines`] would return, from each block's
+/// count kept in its facts.
+pub(crate) fn id_less_count(blocks: &BlockList) -> usize {
+    let count = |block: &ScannedBlock| {
+        let facts = BlockFacts::of(&block.scan);
+        *facts.id_less.get_or_init(|| in_block(block).count() as u32) as usize
+    };
+    blocks.iter().filter(|block| may_hold_one(block)).map(count).sum()
+}
+
+/// Whether `block` can hold task lines without IDs: a list item or a
+/// paragraph that is no task line.
+fn may_hold_one(block: &ScannedBlock) -> bool {
+    block.scan.task.is_none() && matches!(block.scan.kind, BlockKind::ListItem { .. } | BlockKind::Paragraph)
+}
+
+/// The task lines without IDs of one block.
+fn in_block(block: &ScannedBlock) -> Box<dyn Iterator<Item = Span> + '_> {
+    if !may_hold_one(block) {
+        return Box::new(std::iter::empty());
+    }
+    match block.scan.kind {
+        BlockKind::ListItem { .. } => Box::new(id_less_item(block).into_iter()),
+        _ => Box::new(stripped_lines(block)),
+    }
 }
 
 /// A list item that reads as a task without an ID: a checkbox, or

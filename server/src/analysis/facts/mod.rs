@@ -88,6 +88,10 @@ pub(crate) struct BlockFacts {
     pub unknown_ids: Keyed<Weak<defined::DefinedIds>, defined::UnknownCitations>,
     /// Why a task line may name no file (missing-file-path).
     pub pathless: OnceLock<PathlessFacts>,
+    /// How many task lines without an ID the block holds (tasks-without-ids,
+    /// and whether coverage can be judged): a keystroke re-counts only
+    /// the rescanned block.
+    pub id_less: OnceLock<u32>,
     /// Documents the block claims or links to, in order: (span, name as
     /// written) (missing-document).
     pub documents: OnceLock<Vec<(crate::text::Span, String)>>,

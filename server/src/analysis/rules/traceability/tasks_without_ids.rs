@@ -1,4 +1,4 @@
-use crate::analysis::facts::idless::{id_less_task_lines, outnumber};
+use crate::analysis::facts::idless::id_less_task_lines;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 
@@ -40,10 +40,12 @@ impl Rule for TasksWithoutIds {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
         let Some(blocks) = file.blocks.as_deref() else { return };
-        let without = id_less_task_lines(blocks);
-        if !outnumber(without.len(), doc.tasks.len()) {
+        // Counted from each block's facts: the lines themselves only
+        // when the rule fires.
+        if !cx.tasks_lack_ids() {
             return;
         }
+        let without = id_less_task_lines(blocks);
         let message = if doc.tasks.is_empty() {
             format!(
                 "none of the {} task lines has a task ID (T001), so no task can be checked",
