@@ -69,7 +69,21 @@ fn plain_last_line(text: &[u8]) -> bool {
         rest = &rest[digits + 1..];
     }
     let rest = &rest[rest.iter().take_while(|&&b| b == b' ').count()..];
-    !line.contains(&b'|') && rest.first().is_some_and(|b| !b"#`~*_-+=<>:".contains(b))
+    !line.contains(&b'|') && rest.first().is_some_and(|&b| !b"#`~*_-+=<>:".contains(&b) || inline_start(rest))
+}
+
+/// Whether a line that starts with a code span or emphasis (`` `x` ``,
+/// `**Total**`, `_x_`) starts no block: fewer than three backticks or
+/// tildes (no fence), a run of `*` or `_` followed by text (no list
+/// marker, no thematic break).
+fn inline_start(rest: &[u8]) -> bool {
+    let mark = rest[0];
+    let run = rest.iter().take_while(|&&b| b == mark).count();
+    match mark {
+        b'`' | b'~' => run < 3,
+        b'*' | b'_' => rest.get(run).is_some_and(|&b| b != b' '),
+        _ => false,
+    }
 }
 
 /// The blocks of `text` (which ends with a newline), after front matter
@@ -479,7 +493,10 @@ impl Scanner<'_> {
         let delimiter = &self.text[(next.start + self.column_of(self.items.len())).min(next.end)..next.end];
         // The delimiter row must end with a newline.
         let table = next.next > next.end && delimiter_cells(delimiter) == Some(cells);
-        if table && !plain_row(header) {
+        // The external scanner opens a table on a delimiter row with no
+        // pipe after a cell (`-`, `|---`), which the grammar's delimiter
+        // row cannot read: error recovery, left to tree-sitter.
+        if table && (!plain_row(header) || !pipe_after_cell(delimiter)) {
             return None;
         }
         Some(table)
@@ -595,7 +612,10 @@ fn classify_line(text: &[u8], line: &Line, column: usize, all: bool) -> Option<S
         b'<' => html_start(rest),
         b'_' => (!rest.iter().all(|&b| b == b'_' || b == b' ')).then_some(Start::Text),
         b'>' => Some(Start::Quote),
-        b'=' => None,
+        // Only a line of `=` (then spaces) can be a setext underline
+        // (`parse_setext_underline`); `=e text` is text wherever it is.
+        b'=' if rest.iter().skip_while(|&&b| b == b'=').all(|&b| b == b' ') => None,
+        b'=' => Some(Start::Text),
         _ => Some(Start::Text),
     }
 }
@@ -695,11 +715,12 @@ fn item_after(
     Some(Start::Item(ItemStart { marker, content: at + width + spaces, interrupts: may_interrupt || !all }))
 }
 
-/// A table row the grammar reads without error recovery: some cell text,
-/// no empty cell (`||`) and no backslash escape. Rows like a lone `|` make
-/// tree-sitter stretch the table over what follows.
+/// A table row the grammar reads without error recovery: some cell text
+/// and no empty cell (`||`). Rows like a lone `|` make tree-sitter stretch
+/// the table over what follows. An escaped pipe (`\|`) is cell text to
+/// both; only the header's cell count tells them apart ([`header_cells`]).
 fn plain_row(row: &[u8]) -> bool {
-    row.iter().any(|&b| b != b'|' && b != b' ') && !contains(row, b"||") && !row.contains(&b'\\')
+    row.iter().any(|&b| b != b'|' && b != b' ') && !contains(row, b"||")
 }
 
 /// The cell count of a table's header row, as tree-sitter-md counts it
@@ -732,6 +753,11 @@ fn header_cells(row: &[u8]) -> Option<usize> {
         return None;
     }
     Some(if ending_pipe { cells } else { cells + 1 })
+}
+
+/// Whether a `|` follows a delimiter row's first `-`.
+fn pipe_after_cell(row: &[u8]) -> bool {
+    row.iter().position(|&b| b == b'-').is_some_and(|dash| row[dash..].contains(&b'|'))
 }
 
 /// The cell count of a delimiter row (`|---|:--:|`), or `None` when the
