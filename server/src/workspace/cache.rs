@@ -10,9 +10,11 @@
 //! change its result. Deleting the folder at any time is safe; writes go to a
 //! temporary file renamed into place, so a reader never sees half an entry.
 
-use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use xxhash_rust::xxh3::Xxh3;
 
 /// The hash of an entry's inputs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -25,27 +27,24 @@ impl Key {
 }
 
 /// Builds a [`Key`] from parts; each part is length-prefixed, so `("ab",
-/// "c")` and `("a", "bc")` differ.
+/// "c")` and `("a", "bc")` differ. XXH3-128 reads every byte once (SipHash
+/// run twice for 128 bits cost two passes at a tenth of the speed); its
+/// 128 bits make an accidental collision between two inputs a chance of
+/// about 2^-128 per pair, and the cache is no place for an adversary.
 pub struct KeyBuilder {
-    low: std::hash::DefaultHasher,
-    high: std::hash::DefaultHasher,
+    hasher: Xxh3,
 }
 
 impl Default for KeyBuilder {
     fn default() -> Self {
-        let mut high = std::hash::DefaultHasher::new();
-        // A different start makes the second half an independent hash.
-        0x5bec_15ca_c4e5_u64.hash(&mut high);
-        KeyBuilder { low: std::hash::DefaultHasher::new(), high }
+        KeyBuilder { hasher: Xxh3::new() }
     }
 }
 
 impl KeyBuilder {
     pub fn add(&mut self, part: &[u8]) -> &mut Self {
-        for hasher in [&mut self.low, &mut self.high] {
-            hasher.write_usize(part.len());
-            hasher.write(part);
-        }
+        self.hasher.update(&(part.len() as u64).to_le_bytes());
+        self.hasher.update(part);
         self
     }
 
@@ -54,7 +53,7 @@ impl KeyBuilder {
     }
 
     pub fn finish(&self) -> Key {
-        Key((u128::from(self.high.finish()) << 64) | u128::from(self.low.finish()))
+        Key(self.hasher.digest128())
     }
 }
 
@@ -89,7 +88,27 @@ fn binary_identity() -> Key {
 impl Cache {
     /// The cache of `kind` under `home` (usually [`cache_home`]).
     pub fn open(home: &Path, kind: &str) -> Cache {
-        Cache { dir: home.join(kind), binary: binary_identity() }
+        let cache = Cache { dir: home.join(kind), binary: binary_identity() };
+        cache.prune_if_due(SystemTime::now());
+        cache
+    }
+
+    /// Remove the entries nobody wrote for [`MAX_AGE`], at most once per
+    /// [`PRUNE_EVERY`] (a marker file's time says when it last ran). An
+    /// entry is never rewritten while its inputs stay the same, so an old
+    /// one may still be read: removing it costs that feature one analysis,
+    /// while keeping every entry would let the folder grow with every edit
+    /// and every rebuilt binary, whose entries are never read again.
+    fn prune_if_due(&self, now: SystemTime) {
+        let marker = self.dir.join(".pruned");
+        let last = std::fs::metadata(&marker).and_then(|m| m.modified()).ok();
+        if last.is_some_and(|last| now.duration_since(last).is_ok_and(|age| age < PRUNE_EVERY)) {
+            return;
+        }
+        if std::fs::create_dir_all(&self.dir).is_err() || std::fs::write(&marker, b"").is_err() {
+            return; // a cache that cannot be written is not pruned either
+        }
+        prune(&self.dir, now, MAX_AGE);
     }
 
     fn full_key(&self, key: Key) -> Key {
@@ -106,10 +125,11 @@ impl Cache {
     /// The value stored under `key`, if any and intact.
     pub fn get(&self, key: Key) -> Option<Vec<u8>> {
         let full = self.full_key(key);
-        let bytes = std::fs::read(self.path(full)).ok()?;
+        let mut bytes = std::fs::read(self.path(full)).ok()?;
         let header = full.hex();
-        let rest = bytes.strip_prefix(header.as_bytes())?.strip_prefix(b"\n")?;
-        Some(rest.to_vec())
+        bytes.strip_prefix(header.as_bytes())?.strip_prefix(b"\n")?;
+        bytes.drain(..=header.len());
+        Some(bytes)
     }
 
     /// Store `value` under `key`. Failures (read-only home, full disk) are
@@ -118,6 +138,30 @@ impl Cache {
         let full = self.full_key(key);
         let path = self.path(full);
         let _ = write_atomically(&path, &full.hex(), value);
+    }
+}
+
+/// How old an entry may grow before a prune removes it.
+const MAX_AGE: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+/// How often a run prunes.
+const PRUNE_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Remove the entries (and left-over temporary files) under `dir` last
+/// modified more than `max_age` before `now`, and the folders left empty.
+fn prune(dir: &Path, now: SystemTime, max_age: Duration) {
+    let Ok(folders) = std::fs::read_dir(dir) else { return };
+    for folder in folders.flatten() {
+        let path = folder.path();
+        let Ok(entries) = std::fs::read_dir(&path) else { continue };
+        for entry in entries.flatten() {
+            let modified = entry.metadata().and_then(|m| m.modified());
+            let old = modified.is_ok_and(|m| now.duration_since(m).is_ok_and(|age| age > max_age));
+            if old {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        // Fails while the folder holds anything: only empty ones go.
+        let _ = std::fs::remove_dir(&path);
     }
 }
 
@@ -167,5 +211,25 @@ mod tests {
         assert_eq!(cache.get(k), None);
         std::fs::remove_dir_all(&home).unwrap();
         assert_eq!(cache.get(k), None, "a deleted cache is a miss");
+    }
+
+    #[test]
+    fn a_prune_removes_old_entries_only_and_runs_once_a_day() {
+        let home = std::env::temp_dir().join(format!("specls-cache-prune-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&home);
+        let cache = Cache::open(&home, "check");
+        let (old, fresh) = (key(&["old"]), key(&["fresh"]));
+        cache.put(old, b"old value");
+        cache.put(fresh, b"fresh value");
+        let now = SystemTime::now();
+        let long_ago = now - MAX_AGE - Duration::from_secs(60);
+        let old_path = cache.path(cache.full_key(old));
+        std::fs::File::options().write(true).open(&old_path).unwrap().set_modified(long_ago).unwrap();
+        cache.prune_if_due(now);
+        assert_eq!(cache.get(old), Some(b"old value".to_vec()), "pruned already today, at open");
+        cache.prune_if_due(now + PRUNE_EVERY + Duration::from_secs(1));
+        assert_eq!(cache.get(old), None, "a month-old entry is removed");
+        assert_eq!(cache.get(fresh).as_deref(), Some(&b"fresh value"[..]));
+        std::fs::remove_dir_all(&home).unwrap();
     }
 }
