@@ -84,6 +84,15 @@ impl Analyses {
         self.latest.retain(|root, _| world.is_loaded(root));
     }
 
+    /// The stored analysis of exactly `snapshot`'s state (its revision and
+    /// configuration), if any: at start, indexing schedules the feature
+    /// of a document opened meanwhile, already analysed at that revision.
+    fn of_state(&self, snapshot: &Snapshot) -> Option<Arc<Analysis>> {
+        let done = self.latest.get(&snapshot.root)?;
+        let same = done.snapshot.revision == snapshot.revision && done.snapshot.config == snapshot.config;
+        same.then(|| done.clone())
+    }
+
     fn store(&self, root: &PathBuf, analysis: &Arc<Analysis>) {
         let newer =
             self.latest.get(root).is_some_and(|old| old.snapshot.revision > analysis.snapshot.revision);
@@ -230,8 +239,12 @@ async fn run(
             let started = std::time::Instant::now();
             let Some(snapshot) = world.snapshot(&root) else { continue };
             let revision = snapshot.revision;
-            let analysis = match tokio::task::spawn_blocking(move || Analysis::of(snapshot)).await {
-                Ok(analysis) => Arc::new(analysis),
+            let analysis = match analyses.of_state(&snapshot) {
+                Some(done) => Ok(done),
+                None => tokio::task::spawn_blocking(move || Arc::new(Analysis::of(snapshot))).await,
+            };
+            let analysis = match analysis {
+                Ok(analysis) => analysis,
                 Err(err) => {
                     super::log::error(&client, format!("analysis of {} failed: {err}", root.display())).await;
                     continue;
