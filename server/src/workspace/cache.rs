@@ -100,12 +100,14 @@ impl Cache {
     /// while keeping every entry would let the folder grow with every edit
     /// and every rebuilt binary, whose entries are never read again.
     fn prune_if_due(&self, now: SystemTime) {
-        let marker = self.dir.join(".pruned");
+        // Beside the kind's folder, not in it: its folders are entries.
+        let marker = self.dir.with_extension("pruned");
         let last = std::fs::metadata(&marker).and_then(|m| m.modified()).ok();
         if last.is_some_and(|last| now.duration_since(last).is_ok_and(|age| age < PRUNE_EVERY)) {
             return;
         }
-        if std::fs::create_dir_all(&self.dir).is_err() || std::fs::write(&marker, b"").is_err() {
+        let home = self.dir.parent().unwrap_or(&self.dir);
+        if std::fs::create_dir_all(home).is_err() || std::fs::write(&marker, b"").is_err() {
             return; // a cache that cannot be written is not pruned either
         }
         prune(&self.dir, now, MAX_AGE);
