@@ -19,8 +19,12 @@ pub struct Server {
 
 impl Server {
     /// `specls serve`, with `cache` as its cache home when given.
+    /// `SPECLS_BENCH_BIN` names another binary to serve (an A/B run against
+    /// an older build in the same minutes of a busy machine).
     pub fn start(cache: Option<&Path>) -> Self {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_specls"));
+        let binary =
+            std::env::var_os("SPECLS_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_specls").into());
+        let mut command = Command::new(binary);
         command.arg("serve").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
         if let Some(cache) = cache {
             command.env("XDG_CACHE_HOME", cache);
