@@ -61,6 +61,11 @@ fn inputs_found_by_fuzzing_stay_fixed() {
     incremental_edits(
         &std::fs::read(dir.join("edits-error-recovery.bin")).expect("the fuzz input is in the repo"),
     );
+    // edits: front matter after a byte order mark, with headings inside;
+    // the chunked trees split it at those headings (the BOM hid the `---`).
+    incremental_edits(
+        &std::fs::read(dir.join("edits-bom-front-matter.bin")).expect("the fuzz input is in the repo"),
+    );
     // feature_fixes: a phase of "User Story 144444", a number no `[USn]`
     // label holds; missing-story-label's fix added labels forever.
     feature_analysis_and_fixes(

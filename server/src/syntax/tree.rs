@@ -146,10 +146,11 @@ fn top_level_headings(tree: &Tree) -> Vec<usize> {
 /// front matter is the one block whose extent depends on text after it, up
 /// to the next such line anywhere.
 fn open_front_matter(rope: &Rope, tree: &Tree) -> bool {
-    // Counted after any leading whitespace and control characters (read
-    // as spaces): the grammar's scanner skips them there.
+    // Counted after a UTF-8 byte order mark and any leading whitespace and
+    // control characters (read as spaces): the grammar skips them there.
     let len = rope.len_bytes();
-    let skip = (0..len).find(|&i| {
+    let bom = if len >= 3 && (0..3).all(|i| rope.byte(i) == [0xEF, 0xBB, 0xBF][i]) { 3 } else { 0 };
+    let skip = (bom..len).find(|&i| {
         !matches!(rope.byte(i), b' ' | b'\t' | b'\r' | b'\n') && !control::is_control(rope.byte(i))
     });
     let first = |b: u8| skip.is_some_and(|s| s + 3 <= len && (s..s + 3).all(|i| rope.byte(i) == b));
