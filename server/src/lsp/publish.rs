@@ -14,11 +14,10 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types as lsp;
 
 use super::convert;
-use super::index::{FeatureReport, closed_report};
+use super::index::{ClosedReports, FeatureReport, Reported};
 use super::world::{Snapshot, World};
 use crate::analysis::{Diagnostic, analyze};
 use crate::text::PositionEncoding;
-use crate::workspace::discovery::Siblings;
 
 /// A feature's analysis at one revision.
 pub struct Analysis {
@@ -176,24 +175,17 @@ impl Pending {
         }
     }
 
-    /// The next feature: a loaded one (an open document's) first, so an
-    /// edit never waits behind the indexing of closed features.
-    fn next(&mut self, world: &World) -> Option<PathBuf> {
-        let loaded = self.roots.iter().find(|root| world.is_loaded(root)).cloned();
-        match loaded {
-            Some(root) => self.roots.take(&root),
-            None => self.roots.pop_first(),
-        }
+    /// The next pending feature that is loaded (an open document's): it
+    /// goes before closed ones, so an edit never waits behind indexing.
+    fn next_loaded(&mut self, world: &World) -> Option<PathBuf> {
+        let loaded = self.roots.iter().find(|root| world.is_loaded(root)).cloned()?;
+        self.roots.take(&loaded)
     }
 
-    /// Up to `n` pending features that are not loaded.
-    fn take_closed(&mut self, world: &World, n: usize) -> Vec<PathBuf> {
-        let closed: Vec<PathBuf> =
-            self.roots.iter().filter(|r| !world.is_loaded(r)).take(n).cloned().collect();
-        for root in &closed {
-            self.roots.remove(root);
-        }
-        closed
+    /// The first pending feature that is not loaded.
+    fn take_closed(&mut self, world: &World) -> Option<PathBuf> {
+        let closed = self.roots.iter().find(|root| !world.is_loaded(root)).cloned()?;
+        self.roots.take(&closed)
     }
 
     fn tell_idle(&mut self) {
@@ -225,17 +217,22 @@ async fn run(
     let mut pending = Pending::default();
     let mut published: HashMap<PathBuf, Sent> = HashMap::new();
     let mut pulled: HashMap<PathBuf, Pulled> = HashMap::new();
-    while let Some(first) = queue.recv().await {
-        pending.add(first);
-        drain(&mut queue, &mut pending);
-        while let Some(root) = pending.next(&world) {
-            analyses.forget_unloaded(&world);
-            if !world.is_loaded(&root) {
-                pending.roots.insert(root);
-                publish_closed(&world, &client, &mut pending, &mut published).await;
-                drain(&mut queue, &mut pending);
-                continue;
+    let mut closed = ClosedReports::default();
+    loop {
+        tokio::select! {
+            job = queue.recv() => match job {
+                Some(job) => pending.add(job),
+                None => break,
+            },
+            done = closed.next(), if closed.is_running() => {
+                if let Some(done) = done {
+                    publish_closed(&world, &client, done, &mut pending, &mut published).await;
+                }
             }
+        }
+        drain(&mut queue, &mut pending);
+        analyses.forget_unloaded(&world);
+        while let Some(root) = pending.next_loaded(&world) {
             let started = std::time::Instant::now();
             let Some(snapshot) = world.snapshot(&root) else { continue };
             let revision = snapshot.revision;
@@ -277,53 +274,37 @@ async fn run(
             let sent = published.entry(root).or_default();
             publish(&client, &analysis, world.encoding(), sent, pull).await;
         }
-        pending.tell_idle();
+        // Closed features keep the workers busy; an open one's analysis,
+        // above, never waits for more than the publishing of one report.
+        while closed.has_room()
+            && let Some(root) = pending.take_closed(&world)
+        {
+            closed.start(&world, root);
+        }
+        if pending.roots.is_empty() && !closed.is_running() {
+            closed.end_pass();
+            pending.tell_idle();
+        }
     }
 }
 
-/// Report a batch of features that are not loaded, read from disk (or the
-/// cache) in parallel, and publish each whose state did not change
-/// meanwhile; the others go back to `pending`. A batch is small, so an
-/// edit waits for one at most.
+/// Publish a closed feature's report unless its state changed while it
+/// ran (then it goes back to `pending`).
 async fn publish_closed(
-    world: &Arc<World>,
+    world: &World,
     client: &Client,
+    done: Reported,
     pending: &mut Pending,
     published: &mut HashMap<PathBuf, Sent>,
 ) {
-    let workers = std::thread::available_parallelism().map_or(1, usize::from);
-    let batch = pending.take_closed(world, workers * 2);
-    let siblings = Arc::new(Siblings::default());
-    let mut running = tokio::task::JoinSet::new();
-    for chunk in batch.chunks(batch.len().div_ceil(workers).max(1)) {
-        let (world, siblings, chunk) = (world.clone(), siblings.clone(), chunk.to_vec());
-        running.spawn_blocking(move || {
-            chunk.into_iter().filter_map(|root| report_one(&world, &siblings, root)).collect::<Vec<_>>()
-        });
+    let Reported { root, revision, report } = done;
+    if world.revision(&root) != Some(revision) || world.is_loaded(&root) {
+        pending.roots.insert(root); // changed or opened meanwhile
+        return;
     }
-    let mut reports = Vec::with_capacity(batch.len());
-    while let Some(done) = running.join_next().await {
-        reports.extend(done.unwrap_or_default());
-    }
-    reports.sort_by(|a, b| a.0.cmp(&b.0));
-    for (root, revision, report) in reports {
-        if world.revision(&root) != Some(revision) || world.is_loaded(&root) {
-            pending.roots.insert(root); // changed or opened meanwhile
-            continue;
-        }
-        let FeatureReport { diagnostics, symbols } = report;
-        world.set_symbols(&root, symbols);
-        publish_report(client, diagnostics, published.entry(root).or_default()).await;
-    }
-}
-
-/// The report of one closed feature and the revision it describes.
-fn report_one(world: &World, siblings: &Siblings, root: PathBuf) -> Option<(PathBuf, u64, FeatureReport)> {
-    let revision = world.revision(&root)?;
-    let config = world.config(&root)?;
-    let cache = world.cache();
-    let report = closed_report(&root, &config, world.encoding(), siblings, cache.as_ref());
-    Some((root, revision, report))
+    let FeatureReport { diagnostics, symbols } = report;
+    world.set_symbols(&root, symbols);
+    publish_report(client, diagnostics, published.entry(root).or_default()).await;
 }
 
 /// What was last pushed for each file of a feature that has diagnostics.
