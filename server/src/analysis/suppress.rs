@@ -9,8 +9,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::diagnostic::Diagnostic;
+use super::facts::sparse::FileIndex;
+use crate::model::blocks::ScannedBlock;
 use crate::model::feature::{Feature, FeatureFile};
-use crate::model::scan::MentionKind;
+use crate::model::scan::{Mention, MentionKind};
 use crate::text::Span;
 
 /// A hidden region of one file: the codes it hides (`None`: all).
@@ -57,10 +59,16 @@ impl Suppressions {
         for (file, blocks) in feature.markdown_files().filter(|(file, _)| wanted(&file.rel)) {
             let mut hidden = Vec::new();
             let mut open: Vec<(usize, Option<Vec<String>>)> = Vec::new();
-            for block in blocks.iter() {
-                for mention in &block.scan.mentions {
-                    let MentionKind::Comment { body } = &mention.kind else { continue };
-                    let Some(directive) = parse_directive(body) else { continue };
+            // Only the blocks holding switches, kept across analyses: a
+            // keystroke asks about the block it changed.
+            let hits = match FileIndex::of(blocks) {
+                Some(index) => {
+                    index.directives.hits(blocks, |()| true, || (), |b| directives(b).next().is_some())
+                }
+                None => Arc::from([]),
+            };
+            for block in hits.iter().map(|&at| &blocks.blocks()[at as usize]) {
+                for (mention, directive) in directives(block) {
                     let end = block.abs(mention.span).end;
                     match directive {
                         Directive::NextLine(codes) => {
@@ -88,6 +96,14 @@ impl Suppressions {
                 && h.codes.as_ref().is_none_or(|codes| codes.iter().any(|c| c == diagnostic.code))
         })
     }
+}
+
+/// The switches of `block`, with the comments holding them.
+fn directives(block: &ScannedBlock) -> impl Iterator<Item = (&Mention, Directive)> {
+    block.scan.mentions.iter().filter_map(|mention| match &mention.kind {
+        MentionKind::Comment { body } => Some((mention, parse_directive(body)?)),
+        _ => None,
+    })
 }
 
 /// `enable` closes the matching `disable` regions (all of them without codes).

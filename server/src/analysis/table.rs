@@ -179,12 +179,18 @@ impl<'t, 'a> BlockWalk<'t, 'a> {
         BlockWalk { doc, table, task: 0 }
     }
 
-    /// The role of `block`, which comes after every block asked before.
+    /// The role of `block`, which comes after every block asked before
+    /// (not necessarily right after).
     pub fn role(&mut self, block: &ScannedBlock) -> BlockRole<'t, 'a> {
         let tasks = &self.doc.tasks;
-        while tasks.get(self.task + 1).is_some_and(|t| t.block.start <= block.start) {
-            self.task += 1;
+        // Galloping: a walk over every block steps one task at a time, one
+        // over a few blocks jumps.
+        let rest = &tasks[(self.task + 1).min(tasks.len())..];
+        let mut bound = 1;
+        while bound < rest.len() && rest[bound - 1].block.start <= block.start {
+            bound *= 2;
         }
+        self.task += rest[..bound.min(rest.len())].partition_point(|t| t.block.start <= block.start);
         let task = self.task;
         let Some(candidate) = tasks.get(task).filter(|t| t.block.start <= block.start) else {
             return BlockRole::Other;

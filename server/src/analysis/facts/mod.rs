@@ -26,6 +26,7 @@ pub(crate) mod pathless;
 pub(crate) mod placeholders;
 pub(crate) mod requirements;
 pub(crate) mod roles;
+pub(crate) mod sparse;
 pub(crate) mod spec_findings;
 pub(crate) mod unplanned;
 pub(crate) mod written;
@@ -36,8 +37,8 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 use self::coverage::HitsKey;
 use self::matching::{BlockSignals, SignalSummary};
 use self::pathless::{PathlessFacts, PathlessSummary};
-use self::placeholders::{Placeholder, block_placeholders};
-use self::requirements::{NamedRequirements, names_requirements};
+use self::placeholders::Placeholder;
+use self::requirements::NamedRequirements;
 use self::roles::{RoleFacts, RoleSummary};
 use self::unplanned::Unplanned;
 use self::written::{WrittenPaths, WrittenSummary};
@@ -98,6 +99,9 @@ pub(crate) struct BlockFacts {
     /// On spec.md's first block: vague-requirement's findings, for that
     /// version of spec.md and those vague words.
     pub vague: spec_findings::SpecFindings,
+    /// On a file's first block: which of the file's blocks hold something
+    /// for the rules that report block by block ([`sparse`]).
+    pub index: OnceLock<Box<sparse::FileIndex>>,
 }
 
 impl BlockFacts {
@@ -121,8 +125,6 @@ impl BlockFacts {
             pathless: PathlessFacts::get(self, scan).summary(),
             role: RoleFacts::of_facts(self, scan).summary(),
             written: WrittenPaths::of_facts(self, scan).summary(),
-            placeholders: !block_placeholders(self, scan).is_empty(),
-            requirements: names_requirements(scan),
         })
     }
 }
@@ -142,10 +144,6 @@ pub(crate) struct BlockSummary {
     pub role: RoleSummary,
     /// The files it says a task writes (parallel-file-conflict).
     pub written: WrittenSummary,
-    /// The block holds template placeholders.
-    pub placeholders: bool,
-    /// The block names requirements (requirement-coverage).
-    pub requirements: bool,
 }
 
 /// What every task's row needs of its line ([`TaskLine`]).

@@ -2,6 +2,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::analysis::facts::requirements::{NamedRequirements, names_requirements};
+use crate::analysis::facts::sparse::FileIndex;
 use crate::analysis::facts::{BlockFacts, same};
 use crate::analysis::table::BlockRole;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
@@ -141,7 +142,15 @@ fn coverage_in(cx: &Context) -> Option<RequirementCoverage> {
     let DocModel::Spec(spec_doc) = &spec_file.model else { return Some(coverage) };
     let kept = &cx.kept().requirements;
     let mut walk = cx.block_walk()?;
-    for block in blocks.iter() {
+    // Only the blocks naming requirements, kept across analyses: a
+    // keystroke asks about the block it changed.
+    let hits = match FileIndex::of(blocks) {
+        Some(index) => {
+            index.requirements.hits(blocks, |()| true, || (), |block| names_requirements(&block.scan))
+        }
+        None => Arc::from([]),
+    };
+    for block in hits.iter().map(|&at| &blocks.blocks()[at as usize]) {
         // A block belongs to a task as its line or one of its details; the
         // table holds their facts, whose summary says whether they name a
         // requirement at all.
@@ -150,9 +159,6 @@ fn coverage_in(cx: &Context) -> Option<RequirementCoverage> {
             BlockRole::Detail { task, facts } => (Some(task), Some((facts.facts, facts.summary))),
             BlockRole::Other => (None, None),
         };
-        if facts.map_or(!names_requirements(&block.scan), |(_, summary)| !summary.requirements) {
-            continue;
-        }
         let is_line = owner.is_some_and(|task| doc.tasks[task].block.start == block.start);
         if let Some(few) = owner.and_then(|task| kept[task]).filter(|_| is_line) {
             // A task line naming a few requirements: the table holds them.

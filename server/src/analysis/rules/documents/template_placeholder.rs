@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use crate::analysis::facts::BlockFacts;
 use crate::analysis::facts::placeholders::{Placeholder as Found, block_placeholders};
-use crate::analysis::table::{BlockRole, BlockWalk};
+use crate::analysis::facts::sparse::FileIndex;
 use crate::analysis::{Applicability, Context, Diagnostic, FileEdit, Fix, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::blocks::BlockList;
@@ -83,10 +83,8 @@ impl Rule for TemplatePlaceholder {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let fill = feature_number_name(&cx.feature.name);
         for (file, blocks) in cx.feature.markdown_files() {
-            let in_tasks = cx.tasks().is_some_and(|(tasks_file, _)| std::ptr::eq(tasks_file, file));
-            let walk = cx.block_walk().filter(|_| in_tasks);
             let mut found = Vec::new();
-            report(cx, file, &placeholders(blocks, walk), fill, &mut found);
+            report(cx, file, &placeholders(blocks), fill, &mut found);
             out.extend(whole_template(file, blocks, found));
         }
     }
@@ -96,25 +94,27 @@ impl Rule for TemplatePlaceholder {
 /// The placeholders of `blocks`; in tasks.md, `walk` gives the summaries of
 /// task lines and details, which say whether they hold any: most do not,
 /// and then their facts need no visit.
-fn placeholders(blocks: &BlockList, mut walk: Option<BlockWalk>) -> Vec<Found> {
+fn placeholders(blocks: &BlockList) -> Vec<Found> {
+    let Some(index) = FileIndex::of(blocks) else { return Vec::new() };
+    // Only the blocks that hold placeholders, kept across analyses: a
+    // keystroke asks about the block it changed.
+    let hits = index.placeholders.hits(
+        blocks,
+        |()| true,
+        || (),
+        |block| {
+            !matches!(block.scan.kind, BlockKind::Html | BlockKind::FrontMatter)
+                && !in_block(&block.scan).is_empty()
+        },
+    );
     let mut found = Vec::new();
-    for (index, block) in blocks.iter().enumerate() {
-        if matches!(block.scan.kind, BlockKind::Html | BlockKind::FrontMatter) {
-            continue;
-        }
-        let summary = walk.as_mut().and_then(|walk| match walk.role(block) {
-            BlockRole::Line { facts, .. } => Some(facts.summary),
-            BlockRole::Detail { facts, .. } => Some(facts.summary),
-            BlockRole::Other => None,
-        });
-        if summary.is_some_and(|summary| !summary.placeholders) {
-            continue;
-        }
+    for &index in hits.iter() {
+        let block = &blocks.blocks()[index as usize];
         for f in in_block(&block.scan) {
             found.push(Found {
                 key: f.key.clone(),
                 span: block.abs(f.span),
-                block: index,
+                block: index as usize,
                 fills: f.fills.iter().map(|s| block.abs(*s)).collect(),
             });
         }
@@ -122,9 +122,6 @@ fn placeholders(blocks: &BlockList, mut walk: Option<BlockWalk>) -> Vec<Found> {
     found
 }
 
-/// The placeholders of one block, with spans relative to it: kept in the
-/// block's facts, since most blocks hold none and a re-analysis need not
-/// look at their text again.
 fn in_block(block: &BlockScan) -> &[Found] {
     block_placeholders(BlockFacts::of(block), block)
 }
@@ -364,7 +361,7 @@ mod tests {
         ] {
             let text = std::fs::read_to_string(dir.join(name)).unwrap();
             let file = MarkdownFile::load(&text);
-            let found: Vec<Span> = placeholders(file.blocks(), None).iter().map(|f| f.span).collect();
+            let found: Vec<Span> = placeholders(file.blocks()).iter().map(|f| f.span).collect();
             let comments: Vec<(usize, usize)> = text
                 .match_indices("<!--")
                 .map(|(i, _)| (i, text[i..].find("-->").map_or(text.len(), |j| i + j)))

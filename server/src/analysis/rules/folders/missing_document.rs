@@ -1,8 +1,10 @@
 use crate::analysis::facts::BlockFacts;
+use crate::analysis::facts::sparse::FileIndex;
 use crate::analysis::{Context, Diagnostic, Related, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::feature::{Feature, FeatureFile};
 use crate::model::markdown::lines;
+use crate::model::scan::BlockScan;
 use crate::syntax::BlockKind;
 use crate::text::Span;
 
@@ -78,16 +80,21 @@ impl Rule for MissingDocument {
 fn missing_mentions(feature: &Feature) -> Vec<(&FeatureFile, Span, &str, String)> {
     let mut out = Vec::new();
     for (file, blocks) in feature.markdown_files() {
-        for block in blocks.iter() {
-            if matches!(block.scan.kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter) {
-                continue;
-            }
-            // Kept in the block's facts: a keystroke elsewhere reads every
-            // other block's list (mostly empty) instead of lower-casing
-            // every line of the feature again.
-            let claims =
-                BlockFacts::of(&block.scan).documents.get_or_init(|| named_documents(&block.scan.text));
-            for (span, target) in claims {
+        let Some(index) = FileIndex::of(blocks) else { continue };
+        // Only the blocks naming documents, kept across analyses: a
+        // keystroke asks about the block it changed.
+        let hits = index.documents.hits(
+            blocks,
+            |()| true,
+            || (),
+            |block| {
+                !matches!(block.scan.kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter)
+                    && !claims_of(&block.scan).is_empty()
+            },
+        );
+        for &at in hits.iter() {
+            let block = &blocks.blocks()[at as usize];
+            for (span, target) in claims_of(&block.scan) {
                 let Some(rel) = resolve(file, target) else { continue };
                 if !exists(feature, &rel) {
                     out.push((file, block.abs(*span), target.as_str(), rel));
@@ -99,6 +106,12 @@ fn missing_mentions(feature: &Feature) -> Vec<(&FeatureFile, Span, &str, String)
 }
 
 /// Documents a block's text claims or links to, in order, each once.
+/// The documents `block` names, kept in its facts: lower-casing every line
+/// again is what a keystroke elsewhere would otherwise pay.
+fn claims_of(block: &BlockScan) -> &[(Span, String)] {
+    BlockFacts::of(block).documents.get_or_init(|| named_documents(&block.text))
+}
+
 fn named_documents(text: &str) -> Vec<(Span, String)> {
     let mut claims = claimed_documents(text);
     claims.extend(linked_documents(text));

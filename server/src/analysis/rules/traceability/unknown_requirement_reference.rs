@@ -1,7 +1,8 @@
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use crate::analysis::facts::defined::{DefinedIds, IdKey, UnknownCitations, listed_id_len};
+use crate::analysis::facts::sparse::FileIndex;
 use crate::analysis::facts::{BlockFacts, same};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
@@ -66,27 +67,46 @@ impl Rule for UnknownRequirementReference {
         let citations =
             Citations { extra: defined.extra_families().collect(), spec: spec.filter(|_| has_stories) };
         for (file, blocks) in cx.feature.markdown_files() {
-            for block in blocks.iter() {
-                if matches!(block.scan.kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter) {
-                    continue;
-                }
-                // What the block cites depends on its text, the definitions
-                // and spec.md (part of what they were read from): kept in
-                // its facts, a keystroke elsewhere reads it back.
-                let facts = BlockFacts::of(&block.scan);
-                let found = match facts.unknown_ids.peek(|key| same(key, &defined)) {
-                    Some(found) => found.clone(),
-                    None => facts.unknown_ids.get(
-                        |key| same(key, &defined),
-                        || (Arc::downgrade(&defined), citations.unknown_in(&defined, block)),
-                    ),
-                };
+            let Some(index) = FileIndex::of(blocks) else { continue };
+            // Only the blocks with unknown citations, kept across analyses
+            // for these definitions: a keystroke asks about the block it
+            // changed.
+            let is_key = |key: &Weak<DefinedIds>| same(key, &defined);
+            let hits = index.citations.hits(
+                blocks,
+                is_key,
+                || Arc::downgrade(&defined),
+                |block| unknown_citations(block, &defined, &citations).is_some(),
+            );
+            for &at in hits.iter() {
+                let block = &blocks.blocks()[at as usize];
+                let found = unknown_citations(block, &defined, &citations);
                 for (span, message) in found.iter().flat_map(|found| found.iter()) {
                     out.push(cx.report(Self::META.default_severity, file, block.abs(*span), message.clone()));
                 }
             }
         }
     }
+}
+
+/// The unknown citations of `block`, kept in its facts for `defined`:
+/// what it cites depends on its text, the definitions and spec.md (part
+/// of what they were read from).
+fn unknown_citations(
+    block: &ScannedBlock,
+    defined: &Arc<DefinedIds>,
+    citations: &Citations,
+) -> UnknownCitations {
+    if matches!(block.scan.kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter) {
+        return None;
+    }
+    let facts = BlockFacts::of(&block.scan);
+    if let Some(found) = facts.unknown_ids.peek(|key| same(key, defined)) {
+        return found.clone();
+    }
+    facts
+        .unknown_ids
+        .get(|key| same(key, defined), || (Arc::downgrade(defined), citations.unknown_in(defined, block)))
 }
 
 /// What a block's citations are checked against, besides the definitions.
