@@ -87,6 +87,13 @@ fn loaded(client: &TestClient, workspace: &Workspace, count: usize) -> usize {
     (1..=count).filter(|&n| client.world.is_loaded(&workspace.feature(n))).count()
 }
 
+/// The entries (not temporary files) under a cache kind's folder.
+fn cache_entries(dir: &Path) -> usize {
+    let folders = std::fs::read_dir(dir).into_iter().flatten().flatten();
+    let files = folders.flat_map(|folder| std::fs::read_dir(folder.path()).into_iter().flatten().flatten());
+    files.filter(|file| !file.file_name().to_string_lossy().starts_with(".tmp")).count()
+}
+
 fn temp_cache(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("specls-ws-cache-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -105,8 +112,9 @@ async fn closed_features_are_published_and_not_kept_and_a_warm_start_publishes_t
     assert_eq!(cold_published[&even]["version"], Value::Null, "not open: no version");
     assert_eq!(cold_published.len(), count / 2, "the files with findings: {cold_published:?}");
     assert_eq!(loaded(&cold, &workspace, count), 0, "nothing is kept loaded after indexing");
-    assert!(cache.join("server").is_dir(), "the reports were cached");
     cold.shutdown().await;
+    // Written after the diagnostics, at the latest by `shutdown`.
+    assert_eq!(cache_entries(&cache.join("server")), count, "one report per feature was cached");
 
     let mut warm = start(&workspace, Some(&cache), json!({})).await;
     assert_eq!(indexed(&mut warm).await, cold_published);

@@ -180,22 +180,26 @@ impl FeatureReport {
     }
 }
 
+/// A cache entry made by a report: written later, off the path of
+/// indexing ([`ClosedReports`]).
+pub type Entry = (Key, Vec<u8>);
+
 /// Read the feature at `root` from disk and report it: from the cache
-/// when it holds this exact input, else by analysing it (and storing the
-/// report). Nothing of the feature is kept.
+/// when it holds this exact input, else by analysing it, with the entry
+/// to store (when there is a cache). Nothing of the feature is kept.
 pub fn closed_report(
     root: &Path,
     config: &RuleConfig,
     encoding: PositionEncoding,
     siblings: &Siblings,
     cache: Option<&Cache>,
-) -> FeatureReport {
+) -> (FeatureReport, Option<Entry>) {
     let read = read_feature_beside(root, config.max_file_bytes(), siblings);
     let key = report_key(root, config, encoding, &read);
     if let Some(cache) = cache
         && let Some(report) = cache.get(key).and_then(|bytes| serde_json::from_slice(&bytes).ok())
     {
-        return report;
+        return (report, None);
     }
     let FolderRead { files, unread, number_twins, .. } = read;
     let mut feature = feature_from(root, files, unread);
@@ -210,12 +214,8 @@ pub fn closed_report(
         config_problem: None,
     };
     let report = FeatureReport::of(&Analysis { snapshot, diagnostics }, encoding);
-    if let Some(cache) = cache
-        && let Ok(bytes) = serde_json::to_vec(&report)
-    {
-        cache.put(key, &bytes);
-    }
-    report
+    let entry = cache.and_then(|_| serde_json::to_vec(&report).ok()).map(|bytes| (key, bytes));
+    (report, entry)
 }
 
 /// A closed feature's report and the revision it describes.
@@ -231,19 +231,38 @@ pub struct Reported {
 /// member (batches of four cost 1,014 folders 254 barriers). Reports come
 /// out in the order their features went in, as a batch sorted them.
 pub struct ClosedReports {
-    running: VecDeque<tokio::task::JoinHandle<Option<Reported>>>,
+    running: VecDeque<tokio::task::JoinHandle<Option<(Reported, Option<Entry>)>>>,
     limit: usize,
     /// The numbered folders of each `specs/`, listed once per pass: a
     /// fresh listing per feature cost 1,014 listings of 1,014 names.
     /// Dropped when the pass ends ([`ClosedReports::end_pass`]), so the
     /// next one sees folders made meanwhile.
     siblings: Option<Arc<Siblings>>,
+    /// Cache entries not written yet. Writing one is a file created and
+    /// renamed (on ext4, 9% of a cold index's CPU, most of it in the
+    /// kernel), so during a pass they wait, and are written when it ends
+    /// or at `shutdown`: the diagnostics come first. Never more than
+    /// [`UNWRITTEN_BYTES`] wait.
+    unwritten: Vec<Entry>,
+    unwritten_bytes: usize,
+    writing: Vec<tokio::task::JoinHandle<()>>,
 }
+
+/// The most cache entries kept in memory before they are written (the
+/// 1,014 folders of `scripts/bench-workspace` make about 10 MB).
+const UNWRITTEN_BYTES: usize = 64 << 20;
 
 impl Default for ClosedReports {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        ClosedReports { running: VecDeque::new(), limit: cores + 1, siblings: None }
+        ClosedReports {
+            running: VecDeque::new(),
+            limit: cores + 1,
+            siblings: None,
+            unwritten: Vec::new(),
+            unwritten_bytes: 0,
+            writing: Vec::new(),
+        }
     }
 }
 
@@ -268,26 +287,58 @@ impl ClosedReports {
     /// feature gone from the world, or a report that panicked). Cancel
     /// safe: dropped before the report is done, the next call waits on
     /// the same feature.
-    pub async fn next(&mut self) -> Option<Reported> {
+    pub async fn next(&mut self, world: &World) -> Option<Reported> {
         let oldest = self.running.front_mut()?;
         let done = oldest.await;
         self.running.pop_front();
-        done.ok().flatten()
+        let (reported, entry) = done.ok().flatten()?;
+        if let Some(entry) = entry {
+            // Even a stale report's entry is right: its key is its input.
+            self.unwritten_bytes += entry.1.len();
+            self.unwritten.push(entry);
+            if self.unwritten_bytes > UNWRITTEN_BYTES {
+                self.write(world);
+            }
+        }
+        Some(reported)
     }
 
-    /// Nothing is pending or running: forget the folder listings.
-    pub fn end_pass(&mut self) {
+    /// Nothing is pending or running: forget the folder listings, and
+    /// write the pass's cache entries in the background.
+    pub fn end_pass(&mut self, world: &World) {
         self.siblings = None;
+        self.write(world);
+    }
+
+    /// Write every cache entry made so far, and wait for it: at
+    /// `shutdown`, so that the next start finds them.
+    pub async fn persist(&mut self, world: &World) {
+        self.write(world);
+        for writing in self.writing.drain(..) {
+            let _ = writing.await;
+        }
+    }
+
+    fn write(&mut self, world: &World) {
+        self.writing.retain(|writing| !writing.is_finished());
+        let entries = std::mem::take(&mut self.unwritten);
+        self.unwritten_bytes = 0;
+        let Some(cache) = world.cache().filter(|_| !entries.is_empty()) else { return };
+        self.writing.push(tokio::task::spawn_blocking(move || {
+            for (key, bytes) in entries {
+                cache.put(key, &bytes);
+            }
+        }));
     }
 }
 
 /// The report of one closed feature at its current revision.
-fn report_one(world: &World, siblings: &Siblings, root: PathBuf) -> Option<Reported> {
+fn report_one(world: &World, siblings: &Siblings, root: PathBuf) -> Option<(Reported, Option<Entry>)> {
     let revision = world.revision(&root)?;
     let config = world.config(&root)?;
     let cache = world.cache();
-    let report = closed_report(&root, &config, world.encoding(), siblings, cache.as_ref());
-    Some(Reported { root, revision, report })
+    let (report, entry) = closed_report(&root, &config, world.encoding(), siblings, cache.as_ref());
+    Some((Reported { root, revision, report }, entry))
 }
 
 /// Everything a closed feature's report depends on besides the binary.
@@ -361,7 +412,7 @@ mod tests {
                 if !closed.is_running() {
                     break out;
                 }
-                let done = closed.next().await.expect("a registered feature is reported");
+                let done = closed.next(&world).await.expect("a registered feature is reported");
                 out.push((done.root, report_json(&done.report)));
             }
         });
@@ -369,7 +420,8 @@ mod tests {
             .iter()
             .map(|root| {
                 let siblings = Siblings::default();
-                let report = closed_report(root, &RuleConfig::default(), world.encoding(), &siblings, None);
+                let (report, _) =
+                    closed_report(root, &RuleConfig::default(), world.encoding(), &siblings, None);
                 (root.clone(), report_json(&report))
             })
             .collect();
@@ -384,21 +436,32 @@ mod tests {
         let home = root.parent().unwrap().parent().unwrap().join("cache");
         let cache = Cache::open(&home, "server");
         let config = RuleConfig::default();
+        // A report and whether it made a new cache entry (stored at once).
         let report = |cache: Option<&Cache>| {
-            closed_report(&root, &config, PositionEncoding::Utf16, &Siblings::default(), cache)
+            let (report, entry) =
+                closed_report(&root, &config, PositionEncoding::Utf16, &Siblings::default(), cache);
+            let made = entry.is_some();
+            if let (Some(cache), Some((key, bytes))) = (cache, entry) {
+                cache.put(key, &bytes);
+            }
+            (report, made)
         };
-        let fresh = report(None);
+        let (fresh, made) = report(None);
+        assert!(!made, "no cache, no entry");
         assert!(fresh.diagnostics.iter().any(|(_, d)| {
             d.iter().any(|d| d.code == Some(lsp::NumberOrString::String("duplicate-task-id".into())))
         }));
         assert_eq!(fresh.symbols.symbols().len(), 2);
-        let stored = report(Some(&cache));
-        let read_back = report(Some(&cache));
+        let (stored, made) = report(Some(&cache));
+        assert!(made, "a miss makes an entry");
+        let (read_back, made) = report(Some(&cache));
+        assert!(!made, "a hit makes none");
         assert_eq!(report_json(&stored), report_json(&fresh));
         assert_eq!(report_json(&read_back), report_json(&fresh));
         std::fs::write(root.join("tasks.md"), "## Phase 1\n- [ ] T001 a in src/a.py\n").unwrap();
-        let changed = report(Some(&cache));
-        assert_eq!(report_json(&changed), report_json(&report(None)));
+        let (changed, made) = report(Some(&cache));
+        assert!(made);
+        assert_eq!(report_json(&changed), report_json(&report(None).0));
         assert_ne!(report_json(&changed), report_json(&fresh));
         std::fs::remove_dir_all(root.parent().unwrap().parent().unwrap()).unwrap();
     }

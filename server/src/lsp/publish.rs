@@ -142,6 +142,14 @@ impl Publisher {
         let _ = self.jobs.send(Job::Analyse(root));
     }
 
+    /// Resolves once the cache entries of every report made so far are
+    /// written (or the publisher is gone): at `shutdown`.
+    pub fn persisted(&self) -> tokio::sync::oneshot::Receiver<()> {
+        let (done, persisted) = tokio::sync::oneshot::channel();
+        let _ = self.jobs.send(Job::Persist(done));
+        persisted
+    }
+
     /// Resolves once every feature scheduled before is published (or the
     /// publisher is gone).
     pub fn idle(&self) -> tokio::sync::oneshot::Receiver<()> {
@@ -156,6 +164,8 @@ enum Job {
     Analyse(PathBuf),
     /// Answer once nothing is pending.
     Idle(tokio::sync::oneshot::Sender<()>),
+    /// Answer once the cache entries made so far are written.
+    Persist(tokio::sync::oneshot::Sender<()>),
 }
 
 /// Jobs seen but not done yet.
@@ -163,6 +173,7 @@ enum Job {
 struct Pending {
     roots: BTreeSet<PathBuf>,
     idle: Vec<tokio::sync::oneshot::Sender<()>>,
+    persist: Vec<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl Pending {
@@ -172,6 +183,7 @@ impl Pending {
                 self.roots.insert(root);
             }
             Job::Idle(done) => self.idle.push(done),
+            Job::Persist(done) => self.persist.push(done),
         }
     }
 
@@ -224,7 +236,7 @@ async fn run(
                 Some(job) => pending.add(job),
                 None => break,
             },
-            done = closed.next(), if closed.is_running() => {
+            done = closed.next(&world), if closed.is_running() => {
                 if let Some(done) = done {
                     publish_closed(&world, &client, done, &mut pending, &mut published).await;
                 }
@@ -282,8 +294,12 @@ async fn run(
             closed.start(&world, root);
         }
         if pending.roots.is_empty() && !closed.is_running() {
-            closed.end_pass();
+            closed.end_pass(&world);
             pending.tell_idle();
+        }
+        for done in pending.persist.drain(..) {
+            closed.persist(&world).await;
+            let _ = done.send(());
         }
     }
 }

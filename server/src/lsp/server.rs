@@ -314,6 +314,11 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> Result<()> {
         self.shut_down.store(true, Ordering::SeqCst);
+        // Indexing writes its cache entries after its diagnostics: let them
+        // reach the disk, so the next start finds them; a cache left short
+        // is only a slower start, so do not wait long.
+        let persisted = self.publisher.persisted();
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), persisted).await;
         Ok(())
     }
 
