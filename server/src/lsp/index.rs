@@ -231,7 +231,7 @@ pub struct Reported {
 /// member (batches of four cost 1,014 folders 254 barriers). Reports come
 /// out in the order their features went in, as a batch sorted them.
 pub struct ClosedReports {
-    running: VecDeque<tokio::task::JoinHandle<Option<(Reported, Option<Entry>)>>>,
+    running: VecDeque<Running>,
     limit: usize,
     /// The numbered folders of each `specs/`, listed once per pass: a
     /// fresh listing per feature cost 1,014 listings of 1,014 names.
@@ -247,6 +247,9 @@ pub struct ClosedReports {
     unwritten_bytes: usize,
     writing: Vec<tokio::task::JoinHandle<()>>,
 }
+
+/// A report on its way, with the cache entry it made.
+type Running = tokio::task::JoinHandle<Option<(Reported, Option<Entry>)>>;
 
 /// The most cache entries kept in memory before they are written (the
 /// 1,014 folders of `scripts/bench-workspace` make about 10 MB).
