@@ -2,12 +2,13 @@
 //! whenever it answers, its blocks are exactly those tree-sitter-md's block
 //! grammar gives. Over every markdown fixture of the repository and over
 //! generated documents made of the lines Spec Kit files are built from (and
-//! of lines meant to trip it).
+//! of lines meant to trip it). Its blocks also give the chunks of an
+//! opened document: they are those a parse finds.
 
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use specls::syntax::{Block, quick, tree_sitter_blocks};
+use specls::syntax::{Block, chunk_starts_both_ways, quick, tree_sitter_blocks};
 
 /// Whether the quick scanner answered; panics when its answer differs.
 fn agrees(text: &str, name: &str) -> bool {
@@ -33,6 +34,9 @@ fn agrees(text: &str, name: &str) -> bool {
             quick.len(),
             expected.len()
         );
+    }
+    if let Some((found, parsed)) = chunk_starts_both_ways(text) {
+        assert_eq!(found, parsed, "{name}: chunks found from the blocks differ from a parse's");
     }
     true
 }

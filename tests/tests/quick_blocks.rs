@@ -1,8 +1,9 @@
 //! The closed-file block scanner (`specls::syntax::quick`) over every
 //! markdown document of `../shared/corpus`: wherever it answers, its blocks
-//! are exactly tree-sitter-md's, and it answers for most real documents.
+//! are exactly tree-sitter-md's (and give the chunks a parse finds), and it
+//! answers for most real documents.
 
-use specls::syntax::{quick, tree_sitter_blocks};
+use specls::syntax::{chunk_starts_both_ways, quick, tree_sitter_blocks};
 use specls_tests::{corpus, files_where, read_lossy};
 
 #[test]
@@ -15,7 +16,9 @@ fn corpus_documents_scan_like_tree_sitter() {
         let text = read_lossy(path);
         match quick::scan_blocks(&text) {
             Some(blocks) => {
-                assert!(blocks == tree_sitter_blocks(&text), "{} scans differently", path.display())
+                assert!(blocks == tree_sitter_blocks(&text), "{} scans differently", path.display());
+                let (found, parsed) = chunk_starts_both_ways(&text).expect("the quick scanner read it");
+                assert!(found == parsed, "{}: chunks from the blocks differ from a parse's", path.display());
             }
             None => deferred.push(path.strip_prefix(&dir).unwrap_or(path).display().to_string()),
         }

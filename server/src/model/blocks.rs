@@ -66,7 +66,15 @@ impl BlockList {
     /// quick scanner when it can (no tree at all), else parsed by
     /// tree-sitter. Both give the same blocks (`server/tests/quick_blocks.rs`).
     pub fn load(text: &str, rope: &Rope) -> Self {
-        let Some(blocks) = quick::scan_blocks(text) else { return Self::parse(rope) };
+        match quick::scan_blocks(text) {
+            Some(blocks) => Self::from_quick(&blocks, text, rope),
+            None => Self::parse(rope),
+        }
+    }
+
+    /// Scan the blocks the quick scanner found in `text` (`rope` holds the
+    /// same text).
+    pub fn from_quick(blocks: &[Block], text: &str, rope: &Rope) -> Self {
         // Ropey also breaks lines at NEL, LS and PS: a block's indentation
         // is then counted from the rope's line, as for an open document.
         // Control characters are read as spaces by the rope path's scan.

@@ -2,7 +2,7 @@
 //! and its scanned blocks: the incremental pipeline of one document.
 
 use super::blocks::BlockList;
-use crate::syntax::MarkdownTree;
+use crate::syntax::{MarkdownTree, quick};
 use crate::text::{AppliedEdit, ContentChange, Document, PositionEncoding};
 
 /// One markdown document of a feature folder.
@@ -34,10 +34,22 @@ impl Clone for MarkdownFile {
 
 impl MarkdownFile {
     /// A document being edited: keeps its tree for incremental reparses.
+    /// Its blocks come from the quick scanner when it can read the text:
+    /// the tree then starts with its chunks found and none parsed
+    /// ([`MarkdownTree::from_blocks`]), so opening a 5 MB tasks.md costs a
+    /// scan, not a parse of every chunk.
     pub fn open(text: &str, version: i32) -> Self {
         let document = Document::new(text, version);
-        let (tree, blocks) = MarkdownTree::parse(document.rope());
-        let blocks = BlockList::from_blocks(&blocks, document.rope());
+        let rope = document.rope();
+        let (tree, blocks) = match quick::scan_blocks(text) {
+            Some(blocks) => {
+                (MarkdownTree::from_blocks(rope, &blocks), BlockList::from_quick(&blocks, text, rope))
+            }
+            None => {
+                let (tree, blocks) = MarkdownTree::parse(rope);
+                (tree, BlockList::from_blocks(&blocks, rope))
+            }
+        };
         MarkdownFile { document, tree: Some(tree), blocks }
     }
 

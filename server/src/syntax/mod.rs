@@ -21,3 +21,15 @@ pub use tree::MarkdownTree;
 pub fn tree_sitter_blocks(text: &str) -> Vec<Block> {
     tree::whole_document_blocks(&ropey::Rope::from_str(text))
 }
+
+/// Where the chunks of an open document start, found both ways when the
+/// quick scanner reads `text`: from its blocks without parsing
+/// ([`MarkdownTree::from_blocks`], how a document is opened) and by
+/// parsing chunk after chunk ([`MarkdownTree::parse`]). `None` when the
+/// quick scanner defers. The differential tests hold the two equal.
+pub fn chunk_starts_both_ways(text: &str) -> Option<(Vec<usize>, Vec<usize>)> {
+    let blocks = quick::scan_blocks(text)?;
+    let rope = ropey::Rope::from_str(text);
+    let found = MarkdownTree::from_blocks(&rope, &blocks).chunk_starts();
+    Some((found, MarkdownTree::parse(&rope).0.chunk_starts()))
+}

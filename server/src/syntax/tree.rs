@@ -217,6 +217,43 @@ impl MarkdownTree {
         (this, blocks)
     }
 
+    /// A document's chunks from its whole-document blocks, without parsing
+    /// anything: a chunk starts at each ATX heading that starts a line (an
+    /// indented or nested heading never does, a setext one never comes
+    /// from [`quick`](super::quick)). These are the top-level headings, so
+    /// the chunks are [`MarkdownTree::parse`]'s; opening a 5 MB tasks.md
+    /// this way skips a parse that took about a second, and each chunk is
+    /// parsed when an edit first reaches it (which checks that it holds,
+    /// as `parse` does). Only for blocks of the quick scanner: it defers
+    /// every text the grammar could read with an error or with front
+    /// matter left open (`server/tests/quick_blocks.rs` checks the chunks).
+    pub fn from_blocks(rope: &Rope, blocks: &[Block]) -> Self {
+        let starts = blocks.iter().filter(|b| {
+            let start = b.span.start;
+            matches!(b.kind, BlockKind::Heading { .. })
+                && start > 0
+                && at_line_start(rope, start)
+                && rope.byte(start) == b'#'
+        });
+        let chunks = std::iter::once(0)
+            .chain(starts.map(|b| b.span.start))
+            .map(|start| Chunk { start, head_len: line_end(rope, start) - start })
+            .collect();
+        MarkdownTree { parser: new_parser(), chunks, len: rope.len_bytes(), live: None }
+    }
+
+    /// Where each chunk starts (the first at 0): for tests comparing two
+    /// ways of finding them.
+    pub fn chunk_starts(&self) -> Vec<usize> {
+        self.chunks.iter().map(|c| c.start).collect()
+    }
+
+    /// Whether a tree is kept (the chunks last edited, or a document the
+    /// grammar reads with an error).
+    pub fn has_live_tree(&self) -> bool {
+        self.live.is_some()
+    }
+
     fn parse_region(&mut self, rope: &Rope, span: Span, old: Option<&Tree>) -> Region {
         parse_region(&mut self.parser, rope, span, old)
     }
