@@ -187,23 +187,36 @@ pub type Entry = (Key, Vec<u8>);
 /// Read the feature at `root` from disk and report it: from the cache
 /// when it holds this exact input, else by analysing it, with the entry
 /// to store (when there is a cache). Nothing of the feature is kept.
+/// `None` when `still_closed` turns false before the analysis: a document
+/// of the feature was opened meanwhile (at start, indexing reaches the
+/// feature of the first opened document before its `didOpen`), and the
+/// open feature's own analysis reports it; a second one of a 5 MB
+/// tasks.md took a core for 1-2 s and doubled the server's memory while
+/// the first diagnostics waited.
 pub fn closed_report(
     root: &Path,
     config: &RuleConfig,
     encoding: PositionEncoding,
     siblings: &Siblings,
     cache: Option<&Cache>,
-) -> (FeatureReport, Option<Entry>) {
+    still_closed: &dyn Fn() -> bool,
+) -> Option<(FeatureReport, Option<Entry>)> {
     let read = read_feature_beside(root, config.max_file_bytes(), siblings);
     let key = report_key(root, config, encoding, &read);
     if let Some(cache) = cache
         && let Some(report) = cache.get(key).and_then(|bytes| serde_json::from_slice(&bytes).ok())
     {
-        return (report, None);
+        return Some((report, None));
+    }
+    if !still_closed() {
+        return None;
     }
     let FolderRead { files, unread, number_twins, .. } = read;
     let mut feature = feature_from(root, files, unread);
     feature.number_twins = number_twins;
+    if !still_closed() {
+        return None;
+    }
     let diagnostics = analyze(&feature, config);
     let snapshot = Snapshot {
         root: root.to_path_buf(),
@@ -215,14 +228,15 @@ pub fn closed_report(
     };
     let report = FeatureReport::of(&Analysis { snapshot, diagnostics }, encoding);
     let entry = cache.and_then(|_| serde_json::to_vec(&report).ok()).map(|bytes| (key, bytes));
-    (report, entry)
+    Some((report, entry))
 }
 
 /// A closed feature's report and the revision it describes.
 pub struct Reported {
     pub root: PathBuf,
     pub revision: u64,
-    pub report: FeatureReport,
+    /// `None` when the feature was opened before its analysis began.
+    pub report: Option<FeatureReport>,
 }
 
 /// Closed features being reported on blocking threads: one more than the
@@ -340,7 +354,9 @@ fn report_one(world: &World, siblings: &Siblings, root: PathBuf) -> Option<(Repo
     let revision = world.revision(&root)?;
     let config = world.config(&root)?;
     let cache = world.cache();
-    let (report, entry) = closed_report(&root, &config, world.encoding(), siblings, cache.as_ref());
+    let still_closed = || !world.is_loaded(&root);
+    let report = closed_report(&root, &config, world.encoding(), siblings, cache.as_ref(), &still_closed);
+    let (report, entry) = report.map_or((None, None), |(report, entry)| (Some(report), entry));
     Some((Reported { root, revision, report }, entry))
 }
 
@@ -416,16 +432,16 @@ mod tests {
                     break out;
                 }
                 let done = closed.next(&world).await.expect("a registered feature is reported");
-                out.push((done.root, report_json(&done.report)));
+                out.push((done.root, report_json(done.report.as_ref().expect("not opened"))));
             }
         });
         let expected: Vec<(PathBuf, String)> = roots
             .iter()
             .map(|root| {
                 let siblings = Siblings::default();
-                let (report, _) =
-                    closed_report(root, &RuleConfig::default(), world.encoding(), &siblings, None);
-                (root.clone(), report_json(&report))
+                let config = RuleConfig::default();
+                let report = closed_report(root, &config, world.encoding(), &siblings, None, &|| true);
+                (root.clone(), report_json(&report.expect("a closed feature is reported").0))
             })
             .collect();
         assert_eq!(out, expected);
@@ -442,7 +458,8 @@ mod tests {
         // A report and whether it made a new cache entry (stored at once).
         let report = |cache: Option<&Cache>| {
             let (report, entry) =
-                closed_report(&root, &config, PositionEncoding::Utf16, &Siblings::default(), cache);
+                closed_report(&root, &config, PositionEncoding::Utf16, &Siblings::default(), cache, &|| true)
+                    .expect("a closed feature is reported");
             let made = entry.is_some();
             if let (Some(cache), Some((key, bytes))) = (cache, entry) {
                 cache.put(key, &bytes);
@@ -461,6 +478,12 @@ mod tests {
         assert!(!made, "a hit makes none");
         assert_eq!(report_json(&stored), report_json(&fresh));
         assert_eq!(report_json(&read_back), report_json(&fresh));
+        // Opened meanwhile: no analysis, unless the cache holds the report.
+        let opened = |cache: Option<&Cache>| {
+            closed_report(&root, &config, PositionEncoding::Utf16, &Siblings::default(), cache, &|| false)
+        };
+        assert!(opened(None).is_none());
+        assert_eq!(opened(Some(&cache)).map(|(r, _)| report_json(&r)), Some(report_json(&fresh)));
         std::fs::write(root.join("tasks.md"), "## Phase 1\n- [ ] T001 a in src/a.py\n").unwrap();
         let (changed, made) = report(Some(&cache));
         assert!(made);

@@ -314,10 +314,13 @@ async fn publish_closed(
     published: &mut HashMap<PathBuf, Sent>,
 ) {
     let Reported { root, revision, report } = done;
-    if world.revision(&root) != Some(revision) || world.is_loaded(&root) {
-        pending.roots.insert(root); // changed or opened meanwhile
-        return;
-    }
+    let report = match report {
+        Some(report) if world.revision(&root) == Some(revision) && !world.is_loaded(&root) => report,
+        _ => {
+            pending.roots.insert(root); // changed or opened meanwhile
+            return;
+        }
+    };
     let FeatureReport { diagnostics, symbols } = report;
     world.set_symbols(&root, symbols);
     publish_report(client, diagnostics, published.entry(root).or_default()).await;
