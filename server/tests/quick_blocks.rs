@@ -123,8 +123,19 @@ fn known_shapes_scan_like_tree_sitter_or_defer() {
 fn grammar_quirks_are_followed_or_deferred() {
     // A row holding only `|` makes tree-sitter stretch the table over the
     // blank line and heading after it (error recovery).
-    let quirks =
-        ["| a | b |\n|---|---|\n| c | d\n|\n\n## H\n", "| a |\n|---|\n||\n", "- [ ] T001 a\n  b\nlazy\n"];
+    let quirks = [
+        "| a | b |\n|---|---|\n| c | d\n|\n\n## H\n",
+        "| a |\n|---|\n||\n",
+        "- [ ] T001 a\n  b\nlazy\n",
+        // A byte order mark, then form feeds (read as spaces) on their own
+        // lines: a fuzzed seed.
+        "\u{feff}\u{c}\n\u{c}\n Export cont    i<!//reports/{id}/e\u{1f}x` returns `text/csv`.",
+        "\u{feff}# Tasks\n\n- [ ] T001 a\n",
+        // `>` after four spaces, after a paragraph line: indented code to
+        // the grammar (a fuzzed seed).
+        "a- [ ] T0n\n      >      \"201\":\n          description: Created\n",
+        "para\n    > x\n",
+    ];
     for (i, text) in quirks.iter().enumerate() {
         agrees(text, &format!("quirk {i}"));
     }
