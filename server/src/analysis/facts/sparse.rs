@@ -112,6 +112,9 @@ pub(crate) struct FileIndex {
     pub requirements: Sparse<()>,
     /// Blocks with `specls-disable` comments (suppressions).
     pub directives: Sparse<()>,
+    /// Blocks naming files some pathless task's identifiers are the names
+    /// of, for those names (missing-file-path).
+    pub stems: Sparse<Box<[Box<str>]>>,
     /// Blocks citing IDs the definitions lack (unknown-requirement-reference).
     pub citations: Sparse<Weak<DefinedIds>>,
 }

@@ -1,7 +1,10 @@
+use crate::analysis::facts::BlockFacts;
 use crate::analysis::facts::pathless::PathlessFacts;
-use crate::analysis::table::{DetailFacts, LineFacts};
+use crate::analysis::facts::sparse::FileIndex;
+use crate::analysis::table::{BlockRole, DetailFacts, LineFacts};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
+use crate::model::blocks::ScannedBlock;
 use crate::model::tasks::{Task, TasksDoc};
 
 declare_rule! {
@@ -110,8 +113,7 @@ fn tasks_without_path<'d>(cx: &Context<'_>, doc: &'d TasksDoc) -> Vec<&'d Task> 
             Some((index, identifiers_if_pathless(&doc.tasks[index], line, cx.details(index))?))
         })
         .collect();
-    let named =
-        named_stems(cx, doc, candidates.iter().flat_map(|(_, identifiers)| identifiers.iter().copied()));
+    let named = named_stems(cx, candidates.iter().flat_map(|(_, identifiers)| identifiers.iter().copied()));
     let names_a_known_file =
         |identifiers: &[&str]| identifiers.iter().any(|i| named.binary_search(i).is_ok());
     candidates
@@ -151,37 +153,53 @@ fn identifiers_if_pathless<'a>(
 /// One pass over every task's file names, without sorting or hashing
 /// them (this runs on every keystroke): only names of the length of an
 /// identifier asked for are compared.
-fn named_stems<'i>(
-    cx: &Context<'_>,
-    doc: &TasksDoc,
-    identifiers: impl Iterator<Item = &'i str>,
-) -> Vec<&'i str> {
+fn named_stems<'i>(cx: &Context<'_>, identifiers: impl Iterator<Item = &'i str>) -> Vec<&'i str> {
     let mut wanted: Vec<&str> = identifiers.collect();
+    wanted.sort_unstable();
+    wanted.dedup();
     if wanted.is_empty() {
         return wanted;
     }
-    wanted.sort_unstable();
-    wanted.dedup();
+    let blocks = cx.tasks().and_then(|(file, _)| file.blocks.as_deref());
+    let (Some(blocks), Some(index)) = (blocks, blocks.and_then(FileIndex::of)) else {
+        return Vec::new();
+    };
     let lengths = wanted.iter().fold(0u64, |mask, w| mask | length_bit(w.len()));
+    // The blocks naming a wanted file, kept across analyses while the
+    // same names are wanted: a keystroke asks about the block it changed.
+    let key = || -> Box<[Box<str>]> { wanted.iter().map(|w| Box::from(*w)).collect() };
+    let is_wanted = |key: &[Box<str>]| key.iter().map(|k| &**k).eq(wanted.iter().copied());
+    let hits = index.stems.hits(
+        blocks,
+        |key| is_wanted(key),
+        key,
+        |block| wanted_in(block, &wanted, lengths).next().is_some(),
+    );
+    // Of those, only task lines and their details count.
+    let Some(mut walk) = cx.block_walk() else { return Vec::new() };
     let mut found = vec![false; wanted.len()];
-    let lines = doc.tasks.iter().zip(cx.lines()).map(|(t, line)| (&t.block, line.facts));
-    let details =
-        doc.tasks.iter().enumerate().flat_map(|(index, t)| {
-            t.details.iter().zip(cx.details(index)).map(|(block, d)| (block, d.facts))
-        });
-    for (block, facts) in lines.chain(details) {
-        for stem in &PathlessFacts::get(facts, &block.scan).stems {
-            if lengths & length_bit(stem.len()) != 0
-                && let Ok(at) = wanted.binary_search(&stem.as_str())
-            {
-                found[at] = true;
-            }
+    for block in hits.iter().map(|&at| &blocks.blocks()[at as usize]) {
+        if !matches!(walk.role(block), BlockRole::Other) {
+            wanted_in(block, &wanted, lengths).for_each(|at| found[at] = true);
         }
     }
     wanted.into_iter().zip(found).filter_map(|(w, found)| found.then_some(w)).collect()
 }
 
-/// A bit per length below 63; every longer length shares the last bit.
+/// The indices in `wanted` (sorted, with `lengths` their lengths' bits)
+/// of the files `block`'s paths name.
+fn wanted_in<'b>(
+    block: &'b ScannedBlock,
+    wanted: &'b [&str],
+    lengths: u64,
+) -> impl Iterator<Item = usize> + 'b {
+    let facts = PathlessFacts::get(BlockFacts::of(&block.scan), &block.scan);
+    facts.stems.iter().filter_map(move |stem| {
+        let maybe = lengths & length_bit(stem.len()) != 0;
+        maybe.then(|| wanted.binary_search(&stem.as_str()).ok()).flatten()
+    })
+}
+
 fn length_bit(len: usize) -> u64 {
     1 << len.min(63)
 }
