@@ -66,6 +66,11 @@ fn inputs_found_by_fuzzing_stay_fixed() {
     incremental_edits(
         &std::fs::read(dir.join("edits-bom-front-matter.bin")).expect("the fuzz input is in the repo"),
     );
+    // edits: a text the quick scanner read when opened, with a fence an
+    // edit then opened; found on the open path that skips the parse.
+    incremental_edits(
+        &std::fs::read(dir.join("edits-openapi-fence.bin")).expect("the fuzz input is in the repo"),
+    );
     // feature_fixes: a phase of "User Story 144444", a number no `[USn]`
     // label holds; missing-story-label's fix added labels forever.
     feature_analysis_and_fixes(
