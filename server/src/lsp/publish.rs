@@ -143,10 +143,16 @@ impl Publisher {
     }
 
     /// Resolves once the cache entries of every report made so far are
-    /// written (or the publisher is gone): at `shutdown`.
+    /// written (or the publisher is gone): at `shutdown`. At once when
+    /// publishing never started (no `initialized`): no report was made,
+    /// and the publishing task would answer only after it starts.
     pub fn persisted(&self) -> tokio::sync::oneshot::Receiver<()> {
         let (done, persisted) = tokio::sync::oneshot::channel();
-        let _ = self.jobs.send(Job::Persist(done));
+        if *self.ready.borrow() {
+            let _ = self.jobs.send(Job::Persist(done));
+        } else {
+            let _ = done.send(());
+        }
         persisted
     }
 
