@@ -71,6 +71,12 @@ fn inputs_found_by_fuzzing_stay_fixed() {
     incremental_edits(
         &std::fs::read(dir.join("edits-openapi-fence.bin")).expect("the fuzz input is in the repo"),
     );
+    // feature_fixes: a task line whose trailing label is on the next line
+    // (a lazy continuation); malformed-task's fix joined the two lines.
+    feature_analysis_and_fixes(
+        &std::fs::read(dir.join("feature-fixes-label-on-next-line.bin"))
+            .expect("the fuzz input is in the repo"),
+    );
     // feature_fixes: a phase of "User Story 144444", a number no `[USn]`
     // label holds; missing-story-label's fix added labels forever.
     feature_analysis_and_fixes(

@@ -118,6 +118,9 @@ pub fn canonical_head_edits(scan: &BlockScan, rename_id: bool) -> Option<Vec<(Sp
     // Labels and a done mark after the description: `... [P] ✅`.
     // Only up to the task's own end: detail lines below it keep their marks.
     let trailing = Span::new(line.description_span.end, line.tail_end.max(line.description_span.end));
+    if text[trailing.start..trailing.end].contains(['\n', '\r']) {
+        return None; // labels on a continuation line: moving them joins two lines
+    }
     if !trailing.is_empty() {
         edits.push((trailing, String::new()));
     }

@@ -272,6 +272,17 @@ mod tests {
         (fix_all(CODE, &files).remove("tasks.md").expect("tasks.md"), applicability)
     }
 
+    /// A label on the next line (a lazy continuation) is reported but not
+    /// moved: the fix would join two lines. Found by fuzzing.
+    #[test]
+    fn labels_on_the_next_line_get_no_fix() {
+        let text = "## Phase 1\n\n- [ ] T001\n [US1] \n";
+        for finding in findings(CODE, &feature(&[("tasks.md", text)])) {
+            assert!(finding.message.contains("labels after the description"), "{}", finding.message);
+            assert!(finding.fix.is_none(), "{:?}", finding.fix);
+        }
+    }
+
     #[test]
     fn one_finding_per_kind_with_a_count() {
         let text = "## Phase 1\n\n- [ ] **T001** a\n- [ ] **T002** b\n- [ ] T003 c\n- [ ] **T004** d\n";
