@@ -61,6 +61,37 @@ fn scan_in_text(block: &Block, text: &str) -> Option<ScannedBlock> {
     })
 }
 
+/// Documents with at least this many blocks per core are scanned on
+/// every core: a 50k-task tasks.md has 53k blocks, and its scan was the
+/// whole `didOpen` (350 ms on one core, every request waiting). Smaller
+/// ones are not worth a thread.
+const BLOCKS_PER_THREAD: usize = 4096;
+
+/// `scan` of every block in order, in parallel for a long document;
+/// `None` when one gives `None`. A scan that panics panics here.
+fn scan_all(
+    blocks: &[Block],
+    scan: impl Fn(&Block) -> Option<ScannedBlock> + Sync,
+) -> Option<Vec<ScannedBlock>> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = cores.min(blocks.len() / BLOCKS_PER_THREAD).max(1);
+    if threads == 1 {
+        return blocks.iter().map(scan).collect();
+    }
+    let scan = &scan;
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = blocks
+            .chunks(blocks.len().div_ceil(threads))
+            .map(|part| scope.spawn(move || part.iter().map(scan).collect::<Option<Vec<_>>>()))
+            .collect();
+        let mut out = Vec::with_capacity(blocks.len());
+        for part in parts {
+            out.extend(part.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
+        }
+        Some(out)
+    })
+}
+
 impl BlockList {
     /// The blocks of a document that is not open in an editor: read by the
     /// quick scanner when it can (no tree at all), else parsed by
@@ -79,9 +110,9 @@ impl BlockList {
         // is then counted from the rope's line, as for an open document.
         // Control characters are read as spaces by the rope path's scan.
         if text.contains(['\u{85}', '\u{2028}', '\u{2029}']) || control::has_control(text.as_bytes()) {
-            return BlockList { blocks: blocks.iter().map(|b| scan(b, rope)).collect() };
+            return Self::from_blocks(blocks, rope);
         }
-        match blocks.iter().map(|b| scan_in_text(b, text)).collect::<Option<Vec<_>>>() {
+        match scan_all(blocks, |b| scan_in_text(b, text)) {
             Some(blocks) => BlockList { blocks },
             None => Self::parse(rope),
         }
@@ -89,7 +120,8 @@ impl BlockList {
 
     /// Scan every block of a fresh parse.
     pub fn from_blocks(blocks: &[Block], rope: &Rope) -> Self {
-        BlockList { blocks: blocks.iter().map(|b| scan(b, rope)).collect() }
+        let blocks = scan_all(blocks, |b| Some(scan(b, rope)));
+        BlockList { blocks: blocks.expect("every block scans from the rope") }
     }
 
     /// Parse `rope` and scan it, dropping the tree: for files that are not
@@ -271,6 +303,18 @@ mod tests {
             assert_eq!(BlockList::load(text, doc.rope()), BlockList::parse(doc.rope()), "{text:?}");
         }
         assert!(quick::scan_blocks(TEXT).is_some(), "the quick path is the one tested here");
+    }
+
+    /// On two cores or more, a document this long is scanned in parts.
+    #[test]
+    fn a_long_document_scanned_in_parts_keeps_its_order() {
+        let text = crate::synth::tasks_md(10_000);
+        let rope = Rope::from_str(&text);
+        let blocks = quick::scan_blocks(&text).expect("the quick scanner reads synthetic tasks");
+        assert!(blocks.len() >= 2 * BLOCKS_PER_THREAD);
+        let one_by_one: Vec<ScannedBlock> = blocks.iter().map(|b| scan(b, &rope)).collect();
+        assert_eq!(BlockList::from_quick(&blocks, &text, &rope).blocks, one_by_one);
+        assert_eq!(BlockList::from_blocks(&blocks, &rope).blocks, one_by_one);
     }
 
     #[test]
