@@ -17,6 +17,7 @@ use std::task::{Context, Poll};
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
+use serde::Deserialize;
 use serde_json::Value;
 use tower::Service;
 use tower_lsp_server::jsonrpc::{Error, Request, Response};
@@ -53,11 +54,13 @@ pub fn apply(world: &World, method: &str, params: Option<&Value>) -> Option<Touc
     let params = params?;
     match method {
         "textDocument/didOpen" => {
-            let p: lsp::DidOpenTextDocumentParams = serde_json::from_value(params.clone()).ok()?;
+            // Read from the borrowed value: a clone first copied a 5 MB
+            // document's text once more.
+            let p = lsp::DidOpenTextDocumentParams::deserialize(params).ok()?;
             world.open(p.text_document.uri, &p.text_document.text, p.text_document.version)
         }
         "textDocument/didChange" => {
-            let p: lsp::DidChangeTextDocumentParams = serde_json::from_value(params.clone()).ok()?;
+            let p = lsp::DidChangeTextDocumentParams::deserialize(params).ok()?;
             let changes: Vec<ContentChange> = p
                 .content_changes
                 .into_iter()
@@ -66,7 +69,7 @@ pub fn apply(world: &World, method: &str, params: Option<&Value>) -> Option<Touc
             world.change(&p.text_document.uri, &changes, p.text_document.version)
         }
         "textDocument/didClose" => {
-            let p: lsp::DidCloseTextDocumentParams = serde_json::from_value(params.clone()).ok()?;
+            let p = lsp::DidCloseTextDocumentParams::deserialize(params).ok()?;
             world.close(&p.text_document.uri)
         }
         _ => None,
