@@ -135,6 +135,10 @@ fn grammar_quirks_are_followed_or_deferred() {
         // the grammar (a fuzzed seed).
         "a- [ ] T0n\n      >      \"201\":\n          description: Created\n",
         "para\n    > x\n",
+        "\u{1f600}- [x] T010 a\n    <!--- [x] T010 b\n",
+        // Front matter after blank space (a property test's case).
+        " ---\n---\n",
+        "\n\n---\ntitle: x\n---\n# H\n",
     ];
     for (i, text) in quirks.iter().enumerate() {
         agrees(text, &format!("quirk {i}"));
