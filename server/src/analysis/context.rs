@@ -10,7 +10,7 @@ use super::facts::coverage::{Coverage, Sources};
 use super::facts::idless;
 use super::graph::TaskGraph;
 use super::table::{
-    BlockWalk, DetailFacts, EdgeEnds, FactKeys, Kept, LineFacts, TaskRow, TaskTable, edge_ends,
+    BlockWalk, DetailFacts, EdgeEnds, FactKeys, Kept, LineFacts, Tables, TaskRow, TaskTable, edge_ends,
 };
 use crate::model::feature::{Feature, FeatureFile};
 use crate::model::ids::TaskKey;
@@ -79,36 +79,41 @@ impl<'a> Context<'a> {
         self.table.get_or_init(|| {
             let facts = FactKeys::of(self.feature);
             match self.tasks {
-                Some((_, doc)) => TaskTable::new(doc, facts),
+                Some((file, doc)) => TaskTable::new(doc, file.blocks.as_deref(), facts),
                 None => TaskTable::empty(facts),
             }
         })
     }
 
+    /// The task tables of tasks.md (empty without tasks.md).
+    pub(crate) fn tables(&self) -> &Arc<Tables> {
+        &self.table().tables
+    }
+
     /// One row per task of tasks.md, in document order (none without
     /// tasks.md).
     pub(crate) fn rows(&self) -> &[TaskRow] {
-        &self.table().rows
+        &self.tables().rows
     }
 
     /// The facts of each task's line, in document order.
-    pub(crate) fn lines(&self) -> &[LineFacts<'a>] {
-        &self.table().lines
+    pub(crate) fn lines(&self) -> &[LineFacts] {
+        &self.tables().lines
     }
 
     /// The facts of task `task`'s detail blocks, in order.
-    pub(crate) fn details(&self, task: usize) -> &[DetailFacts<'a>] {
-        self.table().details_of(task)
+    pub(crate) fn details(&self, task: usize) -> &[DetailFacts] {
+        self.tables().details_of(task)
     }
 
     /// A walk over the blocks of tasks.md telling task lines and details.
-    pub(crate) fn block_walk(&self) -> Option<BlockWalk<'_, 'a>> {
-        Some(BlockWalk::new(self.tasks?.1, self.table()))
+    pub(crate) fn block_walk(&self) -> Option<BlockWalk<'a>> {
+        Some(BlockWalk::new(self.tasks?.1))
     }
 
     /// What each task's line facts keep for the other documents.
-    pub(crate) fn kept(&self) -> &Kept<'a> {
-        &self.table().kept
+    pub(crate) fn kept(&self) -> &Kept {
+        &self.tables().kept
     }
 
     /// The contracts and data model the coverage facts were looked up for.
@@ -123,13 +128,13 @@ impl<'a> Context<'a> {
 
     /// The first task with `key` ([`TasksDoc::task_index`], faster).
     pub(crate) fn task_index(&self, key: TaskKey) -> Option<usize> {
-        self.table().keys.index(self.tasks?.1, key)
+        self.tables().keys.index(self.tasks?.1, key)
     }
 
     /// The tasks at both ends of each edge of tasks.md, in edge order.
     pub(crate) fn edge_ends(&self) -> &[EdgeEnds] {
         self.edges.get_or_init(|| match self.tasks {
-            Some((_, doc)) => edge_ends(doc, &self.table().keys),
+            Some((_, doc)) => edge_ends(doc, &self.tables().keys),
             None => Vec::new(),
         })
     }

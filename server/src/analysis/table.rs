@@ -1,26 +1,39 @@
-//! Per-analysis tables of tasks.md that many rules read: one row per task
-//! with what its line says, task indices by key, and dependency edges
-//! resolved to task indices. Each is built once per analysis in one pass,
-//! so rules loop over compact rows instead of each reaching into every
-//! task's block and facts: at 10k tasks, every pass that does costs some
-//! 300 µs of cache misses, more than most rules' own work.
+//! Tables of tasks.md that many rules read: one row per task with what
+//! its line says, what its line and detail blocks' facts summarise and
+//! keep for the other documents, and task indices by key. Rules loop over
+//! these compact rows instead of each reaching into every task's block and
+//! facts: at 10k tasks, every pass that does costs some 300 µs of cache
+//! misses, more than most rules' own work.
+//!
+//! The tables are kept across analyses, with the blocks each task's
+//! entries were made from (by identity: a block keeps its scan across
+//! edits that do not touch it), like the lists of [`sparse`]. The next
+//! analysis compares the tasks' blocks with those, from both ends, and
+//! reads the facts of the tasks between the first and last difference
+//! only: after a keystroke, one. What a row takes from outside its blocks
+//! (its phase's story, its state, whether it is the first of its key) is
+//! read again from the model, in one pass over the tasks.
+//!
+//! [`sparse`]: super::facts::sparse
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, Weak};
 
 use super::facts::coverage::{Sources, TaskHits, peek_hits};
-use super::facts::requirements::{FewRequirements, NamedRequirements};
+use super::facts::requirements::{FewRequirements, NamedRequirements, names_requirements};
+use super::facts::sparse::FileIndex;
 use super::facts::unplanned::Unplanned;
 use super::facts::{BlockFacts, BlockSummary, same};
-use crate::model::blocks::ScannedBlock;
+use crate::model::blocks::{BlockList, ScannedBlock};
 use crate::model::feature::{DocModel, Feature};
 use crate::model::ids::TaskKey;
 use crate::model::plan::PlanDoc;
+use crate::model::scan::BlockScan;
 use crate::model::spec::SpecDoc;
 use crate::model::tasks::{PhaseKind, Task, TasksDoc};
 
 /// One task's line as most rules see it. Small: many rules loop over
 /// every row, so the rows of 10k tasks should stay in cache.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct TaskRow {
     pub key: TaskKey,
     /// The `[USn]` label of the line.
@@ -35,39 +48,39 @@ pub(crate) struct TaskRow {
     pub first: bool,
 }
 
-/// What one task's line block holds for the rules that need more than its
-/// row: its facts, and their summary.
-pub(crate) struct LineFacts<'a> {
-    /// The facts of the task's line block.
-    pub facts: &'a BlockFacts,
-    /// Their summary: what rules check of every task.
+/// What the rules that need more than its row read of a task's line
+/// block: its facts' summary. The facts themselves are the block's
+/// ([`BlockFacts::of`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LineFacts {
+    /// What rules check of every task.
     pub summary: BlockSummary,
-    /// Where the task's details are in [`TaskTable::details`].
+    /// Where the task's details are in [`Tables::details`].
     details: (u32, u32),
 }
 
-/// One detail block of a task (in the task's order): its facts, their
-/// summary, and what they keep for this analysis's plan. Read once here,
-/// where each rule would otherwise follow the block to its facts again.
-pub(crate) struct DetailFacts<'a> {
-    pub facts: &'a BlockFacts,
+/// One detail block of a task (in the task's order): its facts' summary,
+/// and what they keep for the plan. Read once here, where each rule would
+/// otherwise follow the block to its facts again.
+#[derive(Clone)]
+pub(crate) struct DetailFacts {
     pub summary: BlockSummary,
     /// Its paths outside the plan's structure, when its facts hold them
     /// for this plan.
-    pub unplanned: Option<&'a [Unplanned]>,
+    pub unplanned: Option<Arc<[Unplanned]>>,
 }
 
 /// What tasks' line facts keep for the other documents of this analysis,
 /// one vector per rule family (each reads its own), per task.
-#[derive(Default)]
-pub(crate) struct Kept<'a> {
+#[derive(Clone, Default)]
+pub(crate) struct Kept {
     /// What the task names of the contracts and the data model, when its
     /// facts hold it for this analysis's documents (`Some(None)`:
     /// nothing); else the coverage rules compute it.
-    pub hits: Vec<Option<Option<&'a TaskHits>>>,
+    pub hits: Vec<Option<Option<Arc<TaskHits>>>>,
     /// The line's paths outside the plan's structure, when its facts hold
     /// them for this plan.
-    pub unplanned: Vec<Option<&'a [Unplanned]>>,
+    pub unplanned: Vec<Option<Arc<[Unplanned]>>>,
     /// The requirements the line names, when its facts hold them for this
     /// spec and they are few.
     pub requirements: Vec<Option<FewRequirements>>,
@@ -103,85 +116,280 @@ impl TaskRow {
     }
 }
 
-/// The rows of a tasks.md and its key lookup, built together: one pass
-/// over the tasks' lines.
+/// The tables of a tasks.md, for one analysis: shared with the analyses
+/// before and after it, see the module comment.
 pub(crate) struct TaskTable<'a> {
-    pub rows: Vec<TaskRow>,
-    /// Per task, in the same order.
-    pub lines: Vec<LineFacts<'a>>,
-    /// Every task's details, task after task.
-    pub details: Vec<DetailFacts<'a>>,
-    pub kept: Kept<'a>,
-    pub keys: KeyLookup,
+    pub tables: Arc<Tables>,
     /// The documents the rows' facts were looked up for.
     pub facts: FactKeys<'a>,
 }
 
+/// The rows of a tasks.md, what its tasks' facts summarise and keep, and
+/// its key lookup.
+#[derive(Clone)]
+pub(crate) struct Tables {
+    pub rows: Vec<TaskRow>,
+    /// Per task, in the same order.
+    pub lines: Vec<LineFacts>,
+    /// Every task's details, task after task.
+    pub details: Vec<DetailFacts>,
+    pub kept: Kept,
+    pub keys: KeyLookup,
+    /// Per task, the line block its entries were made from...
+    scans: Vec<Weak<BlockScan>>,
+    /// ... and per detail, its block.
+    detail_scans: Vec<Weak<BlockScan>>,
+    /// Per task, whether its facts held all that its entries keep for the
+    /// documents: those that did not are looked up again next time.
+    settled: Vec<bool>,
+    /// The documents the entries keep facts for.
+    sources: Arc<Sources>,
+    plan: Option<Weak<PlanDoc>>,
+    spec: Option<Weak<SpecDoc>>,
+}
+
 impl<'a> TaskTable<'a> {
-    pub fn new(doc: &'a TasksDoc, mut facts: FactKeys<'a>) -> Self {
-        // First every task's facts, then the rows: two short loops let the
-        // processor fetch many tasks' memory at once.
-        let all: Vec<&BlockFacts> = doc.tasks.iter().map(|task| BlockFacts::of(&task.block.scan)).collect();
-        let count = doc.tasks.len();
-        let (mut rows, mut lines, mut kept) =
-            (Vec::with_capacity(count), Vec::with_capacity(count), Kept::default());
-        let mut details = Vec::new();
-        for (task, facts_of_line) in doc.tasks.iter().zip(all) {
-            rows.push(row(doc, task, facts_of_line));
-            let start = details.len() as u32;
-            details.extend(task.details.iter().map(|d| detail_facts(d, facts.plan)));
-            let summary = facts_of_line.summary(&task.block.scan);
-            lines.push(LineFacts { facts: facts_of_line, summary, details: (start, details.len() as u32) });
-            kept.push(task, facts_of_line, &mut facts);
-        }
-        let keys = KeyLookup::new(rows.iter().map(|r: &TaskRow| r.key));
-        for (index, row) in rows.iter_mut().enumerate() {
-            row.first = keys.index(doc, row.key) == Some(index);
-        }
-        TaskTable { rows, lines, details, kept, keys, facts }
+    /// The tables of `doc`, whose blocks are `blocks`: brought up to date
+    /// from the last analysis's when their documents are the same.
+    pub fn new(doc: &'a TasksDoc, blocks: Option<&BlockList>, mut facts: FactKeys<'a>) -> Self {
+        let Some(slot) = blocks.and_then(FileIndex::of).map(|index| &index.table) else {
+            return TaskTable { tables: Arc::new(Tables::fresh(doc, &mut facts)), facts };
+        };
+        let mut kept = slot.lock().unwrap_or_else(PoisonError::into_inner);
+        let tables = match kept.take() {
+            Some(mut tables) if tables.serves(&mut facts) => {
+                // Unshared once the last analysis is over: updated in place.
+                Arc::make_mut(&mut tables).update(doc, &mut facts);
+                tables
+            }
+            _ => Arc::new(Tables::fresh(doc, &mut facts)),
+        };
+        *kept = Some(tables.clone());
+        TaskTable { tables, facts }
     }
 
     /// The table of a feature without tasks.md.
-    pub fn empty(facts: FactKeys<'a>) -> Self {
-        let (rows, lines, details, kept) = (Vec::new(), Vec::new(), Vec::new(), Kept::default());
-        TaskTable { rows, lines, details, kept, keys: KeyLookup::new(std::iter::empty()), facts }
+    pub fn empty(mut facts: FactKeys<'a>) -> Self {
+        TaskTable { tables: Arc::new(Tables::fresh(&TasksDoc::default(), &mut facts)), facts }
+    }
+}
+
+impl Tables {
+    /// The tables of `doc` made afresh.
+    pub fn fresh(doc: &TasksDoc, keys: &mut FactKeys) -> Self {
+        let mut tables = Tables::empty(keys);
+        tables.append(doc, 0..doc.tasks.len(), keys);
+        tables.sources = keys.sources.clone();
+        tables.refresh_rows(doc);
+        tables
+    }
+
+    fn empty(keys: &FactKeys) -> Self {
+        Tables {
+            rows: Vec::new(),
+            lines: Vec::new(),
+            details: Vec::new(),
+            kept: Kept::default(),
+            keys: KeyLookup::new(std::iter::empty()),
+            scans: Vec::new(),
+            detail_scans: Vec::new(),
+            settled: Vec::new(),
+            sources: keys.sources.clone(),
+            plan: keys.plan.map(Arc::downgrade),
+            spec: keys.spec.map(Arc::downgrade),
+        }
+    }
+
+    /// Whether the entries keep facts for the documents of `keys`; then
+    /// `keys` adopts the sources the entries were looked up for (the same
+    /// documents), so that facts compare one pointer.
+    fn serves(&self, keys: &mut FactKeys) -> bool {
+        let serves = (Arc::ptr_eq(&self.sources, &keys.sources) || self.sources.same_as(&keys.sources))
+            && same_doc(&self.plan, keys.plan)
+            && same_doc(&self.spec, keys.spec);
+        if serves {
+            keys.sources = self.sources.clone();
+        }
+        serves
     }
 
     /// The details of task `task`, in order.
-    pub fn details_of(&self, task: usize) -> &[DetailFacts<'a>] {
+    pub fn details_of(&self, task: usize) -> &[DetailFacts] {
         let (start, end) = self.lines[task].details;
         &self.details[start as usize..end as usize]
+    }
+
+    /// Whether task `index`'s entries were made from `task`'s blocks.
+    fn made_from(&self, index: usize, task: &Task) -> bool {
+        let (start, end) = self.lines[index].details;
+        same(&self.scans[index], &task.block.scan)
+            && (end - start) as usize == task.details.len()
+            && self.detail_scans[start as usize..end as usize]
+                .iter()
+                .zip(&task.details)
+                .all(|(weak, detail)| same(weak, &detail.scan))
+    }
+
+    /// Bring the tables to `doc`: the tasks before the first and after the
+    /// last whose blocks changed keep their entries, the ones between get
+    /// new ones; then every row reads what it takes from the model.
+    fn update(&mut self, doc: &TasksDoc, keys: &mut FactKeys) {
+        let (old_len, new_len) = (self.rows.len(), doc.tasks.len());
+        let prefix =
+            doc.tasks.iter().enumerate().take(old_len).take_while(|(i, t)| self.made_from(*i, t)).count();
+        let room = old_len.min(new_len) - prefix;
+        let suffix = (0..room)
+            .take_while(|back| self.made_from(old_len - 1 - back, &doc.tasks[new_len - 1 - back]))
+            .count();
+        let (old_end, new_end) = (old_len - suffix, new_len - suffix);
+        if (prefix, old_end) != (old_len, new_len) {
+            let mut middle = Tables::empty(keys);
+            middle.append(doc, prefix..new_end, keys);
+            self.splice(prefix..old_end, middle);
+        }
+        // Entries whose facts lacked something then may have it now.
+        for index in 0..new_len {
+            if !self.settled[index] {
+                self.settled[index] = self.look_up_kept(index, &doc.tasks[index], keys);
+            }
+        }
+        self.sources = keys.sources.clone();
+        self.refresh_rows(doc);
+    }
+
+    /// Replace the entries of the tasks in `old` by those of `middle`.
+    fn splice(&mut self, old: std::ops::Range<usize>, middle: Tables) {
+        let detail_at = |tables: &Tables, task: usize| {
+            tables.lines.get(task).map_or(tables.details.len(), |line| line.details.0 as usize)
+        };
+        let (old_start, old_end) = (detail_at(self, old.start), detail_at(self, old.end));
+        let new_end = (old_start + middle.details.len()) as u32;
+        let tasks = old.start..old.start + middle.rows.len();
+        self.details.splice(old_start..old_end, middle.details);
+        self.detail_scans.splice(old_start..old_end, middle.detail_scans);
+        self.rows.splice(old.clone(), middle.rows);
+        self.lines.splice(old.clone(), middle.lines);
+        self.scans.splice(old.clone(), middle.scans);
+        self.settled.splice(old.clone(), middle.settled);
+        self.kept.hits.splice(old.clone(), middle.kept.hits);
+        self.kept.unplanned.splice(old.clone(), middle.kept.unplanned);
+        self.kept.requirements.splice(old, middle.kept.requirements);
+        // The middle's details were numbered from its own first; the
+        // later tasks' move by as many as were added or removed.
+        let (start, old_end) = (old_start as u32, old_end as u32);
+        for line in &mut self.lines[tasks.clone()] {
+            line.details = (line.details.0 + start, line.details.1 + start);
+        }
+        for line in &mut self.lines[tasks.end..] {
+            line.details = (line.details.0 - old_end + new_end, line.details.1 - old_end + new_end);
+        }
+    }
+
+    /// Add the entries of the tasks of `doc` in `range`, from their
+    /// blocks' facts.
+    fn append(&mut self, doc: &TasksDoc, range: std::ops::Range<usize>, keys: &mut FactKeys) {
+        let tasks = &doc.tasks[range];
+        // First every task's facts, then the entries: two short loops let
+        // the processor fetch many tasks' memory at once.
+        let all: Vec<&BlockFacts> = tasks.iter().map(|task| BlockFacts::of(&task.block.scan)).collect();
+        for (task, facts) in tasks.iter().zip(all) {
+            self.rows.push(row(facts, task));
+            let start = self.details.len() as u32;
+            for detail in &task.details {
+                let facts = BlockFacts::of(&detail.scan);
+                self.details.push(DetailFacts { summary: facts.summary(&detail.scan), unplanned: None });
+                self.detail_scans.push(Arc::downgrade(&detail.scan));
+            }
+            let details = (start, self.details.len() as u32);
+            self.lines.push(LineFacts { summary: facts.summary(&task.block.scan), details });
+            self.scans.push(Arc::downgrade(&task.block.scan));
+            self.kept.hits.push(None);
+            self.kept.unplanned.push(None);
+            self.kept.requirements.push(None);
+            self.settled.push(false);
+            let index = self.rows.len() - 1;
+            self.settled[index] = self.look_up_kept(index, task, keys);
+        }
+    }
+
+    /// Look up what the facts of task `index` (`task`) keep for the
+    /// documents of `keys`; whether they held all of it.
+    fn look_up_kept(&mut self, index: usize, task: &Task, keys: &mut FactKeys) -> bool {
+        let facts = BlockFacts::of(&task.block.scan);
+        let hits = peek_hits(facts, task, &mut keys.sources);
+        let unplanned = keys.plan.map(|plan| facts.unplanned.peek(|key| same(key, plan)));
+        let requirements = keys.spec.map(|spec| facts.requirements.peek(|key| same(key, spec)));
+        // Requirements are looked up for blocks that name some only
+        // (requirement-coverage): the others never hold them.
+        let requirements_settled =
+            !matches!(requirements, Some(None)) || !names_requirements(&task.block.scan);
+        let mut settled = hits.is_some() && !matches!(unplanned, Some(None)) && requirements_settled;
+        self.kept.hits[index] = hits.cloned();
+        self.kept.unplanned[index] = unplanned.flatten().cloned();
+        self.kept.requirements[index] = requirements.flatten().and_then(NamedRequirements::few);
+        let (start, end) = self.lines[index].details;
+        for (entry, detail) in self.details[start as usize..end as usize].iter_mut().zip(&task.details) {
+            let facts = BlockFacts::of(&detail.scan);
+            let unplanned = keys.plan.map(|plan| facts.unplanned.peek(|key| same(key, plan)));
+            settled &= !matches!(unplanned, Some(None));
+            entry.unplanned = unplanned.flatten().cloned();
+        }
+        settled
+    }
+
+    /// Read what rows take from outside their task's blocks: the story of
+    /// the phase, the state (detail lines may say it), and which task is
+    /// the first of its key.
+    fn refresh_rows(&mut self, doc: &TasksDoc) {
+        for (row, task) in self.rows.iter_mut().zip(&doc.tasks) {
+            let phase = task.phase.map(|p| &doc.phases[p]);
+            let phase_story = phase.filter(|p| p.kind == PhaseKind::UserStory).and_then(|p| p.story);
+            row.story = row.label.or(phase_story);
+            row.done = task.done();
+        }
+        self.keys = KeyLookup::new(self.rows.iter().map(|r: &TaskRow| r.key));
+        for index in 0..self.rows.len() {
+            self.rows[index].first = self.keys.index(doc, self.rows[index].key) == Some(index);
+        }
+    }
+}
+
+/// Whether `weak` and `arc` are the same document, or both missing.
+fn same_doc<T>(weak: &Option<Weak<T>>, arc: Option<&Arc<T>>) -> bool {
+    match (weak, arc) {
+        (Some(weak), Some(arc)) => same(weak, arc),
+        (None, None) => true,
+        _ => false,
     }
 }
 
 /// What a block of tasks.md is to the table.
-pub(crate) enum BlockRole<'t, 'a> {
+pub(crate) enum BlockRole {
     /// The line of task `task`.
-    Line { task: usize, facts: &'t LineFacts<'a> },
+    Line { task: usize },
     /// A detail block of task `task`.
-    Detail { task: usize, facts: &'t DetailFacts<'a> },
+    Detail { task: usize },
     /// Any other block.
     Other,
 }
 
 /// Tells, for blocks of tasks.md visited in document order, which are task
-/// lines and details, with their facts from the table.
-pub(crate) struct BlockWalk<'t, 'a> {
+/// lines and details.
+pub(crate) struct BlockWalk<'a> {
     doc: &'a TasksDoc,
-    table: &'t TaskTable<'a>,
     /// The last task whose line starts at or before the block: the only
     /// one the block can belong to.
     task: usize,
 }
 
-impl<'t, 'a> BlockWalk<'t, 'a> {
-    pub fn new(doc: &'a TasksDoc, table: &'t TaskTable<'a>) -> Self {
-        BlockWalk { doc, table, task: 0 }
+impl<'a> BlockWalk<'a> {
+    pub fn new(doc: &'a TasksDoc) -> Self {
+        BlockWalk { doc, task: 0 }
     }
 
     /// The role of `block`, which comes after every block asked before
     /// (not necessarily right after).
-    pub fn role(&mut self, block: &ScannedBlock) -> BlockRole<'t, 'a> {
+    pub fn role(&mut self, block: &ScannedBlock) -> BlockRole {
         let tasks = &self.doc.tasks;
         // Galloping: a walk over every block steps one task at a time, one
         // over a few blocks jumps.
@@ -196,53 +404,35 @@ impl<'t, 'a> BlockWalk<'t, 'a> {
             return BlockRole::Other;
         };
         if candidate.block.start == block.start {
-            return BlockRole::Line { task, facts: &self.table.lines[task] };
+            return BlockRole::Line { task };
         }
-        match candidate.details.iter().position(|d| d.start == block.start) {
-            Some(j) => BlockRole::Detail { task, facts: &self.table.details_of(task)[j] },
-            None => BlockRole::Other,
+        match candidate.details.iter().any(|d| d.start == block.start) {
+            true => BlockRole::Detail { task },
+            false => BlockRole::Other,
         }
     }
 }
 
-fn detail_facts<'a>(detail: &'a ScannedBlock, plan: Option<&Arc<PlanDoc>>) -> DetailFacts<'a> {
-    let facts = BlockFacts::of(&detail.scan);
-    let unplanned = plan.and_then(|plan| facts.unplanned.peek(|key| same(key, plan)));
-    DetailFacts { facts, summary: facts.summary(&detail.scan), unplanned: unplanned.map(|u| &**u) }
-}
-
-/// The row of `task`, whose line's facts are `facts`.
+/// The row of `task`, whose line's facts are `facts`, without what
+/// [`Tables::refresh_rows`] reads.
 #[inline]
-fn row(doc: &TasksDoc, task: &Task, facts: &BlockFacts) -> TaskRow {
-    let phase_story =
-        task.phase.map(|p| &doc.phases[p]).filter(|p| p.kind == PhaseKind::UserStory).and_then(|p| p.story);
+fn row(facts: &BlockFacts, task: &Task) -> TaskRow {
     let line = facts.line(&task.block.scan).expect("a task's block holds a task line");
     TaskRow {
         key: line.key,
         label: line.label,
-        story: line.label.or(phase_story),
-        done: task.done(),
+        story: None,
+        done: false,
         cancelled: line.cancelled,
         irregular: line.irregular,
         first: false,
     }
 }
 
-impl<'a> Kept<'a> {
-    /// Add what the facts of `task`'s line keep for `keys`.
-    #[inline]
-    fn push(&mut self, task: &Task, facts: &'a BlockFacts, keys: &mut FactKeys) {
-        self.hits.push(peek_hits(facts, task, &mut keys.sources));
-        let unplanned = keys.plan.and_then(|plan| facts.unplanned.peek(|key| same(key, plan)));
-        self.unplanned.push(unplanned.map(|u| &**u));
-        let requirements = keys.spec.and_then(|spec| facts.requirements.peek(|key| same(key, spec)));
-        self.requirements.push(requirements.and_then(NamedRequirements::few));
-    }
-}
-
 /// Task index by key, as [`TasksDoc::task_index`] answers (the first task
 /// of a key), in constant time for plain IDs: dependency rules look up
 /// both ends of thousands of edges, and a binary search each adds up.
+#[derive(Clone)]
 pub(crate) struct KeyLookup {
     /// The first task of `T<n>` at `n`, [`NONE`] where there is none;
     /// empty when the numbers are too sparse for a table.
@@ -323,5 +513,98 @@ mod tests {
         let minor = TaskKey { minor: Some(1), ..TaskKey::new(2) };
         assert_eq!(keys.index(&doc, minor), doc.task_index(minor));
         assert!(doc.task_index(minor).is_some());
+    }
+
+    /// Text that changes what the table holds: task lines, labels, states,
+    /// detail blocks, phases, paths, requirements, structure.
+    const FRAGMENTS: &[&str] = &[
+        "\n",
+        "- [ ] T0100 [P] [US2] Create model in src/models/new.py\n",
+        "- [x] T0003 Implement POST /api/items1 in src/api/x.py (FR-003)\n",
+        "  - **Depends on**: T0001\n",
+        "  **Status**: COMPLETE\n",
+        "  - **File**: lib/elsewhere.py\n",
+        "## Phase 9: User Story 7 - More (Priority: P2)\n",
+        "- T0002 blocks T0001\n",
+        "x",
+        "FR-003 ",
+        " lib/unplanned/place.py ",
+        "[US3] ",
+        "~~",
+        "```\n",
+    ];
+
+    /// What the tables hold, comparably.
+    fn contents(tables: &Tables) -> String {
+        let unplanned = |u: &Option<Arc<[Unplanned]>>| {
+            u.as_ref()
+                .map(|u| u.iter().map(|x| (x.span, x.path.clone(), x.place.clone())).collect::<Vec<_>>())
+        };
+        let details: Vec<_> =
+            tables.details.iter().map(|d| (format!("{:?}", d.summary), unplanned(&d.unplanned))).collect();
+        let kept_unplanned: Vec<_> = tables.kept.unplanned.iter().map(unplanned).collect();
+        format!(
+            "{:?}\n{:?}\n{details:?}\n{:?}\n{kept_unplanned:?}\n{:?}",
+            tables.rows, tables.lines, tables.kept.hits, tables.kept.requirements
+        )
+    }
+
+    /// The tables of `feature` after an analysis filled its tasks' facts.
+    fn analysed(feature: &Feature) -> String {
+        crate::analysis::analyze(feature, &crate::analysis::RuleConfig::default());
+        contents(crate::analysis::Context::new(feature).tables())
+    }
+
+    /// Edits anywhere in tasks.md, with an analysis after each, the model
+    /// built from the last version's as the language server does: the
+    /// tables brought up to date are those of the same text loaded fresh.
+    #[test]
+    fn tables_kept_across_edits_equal_fresh_ones() {
+        use crate::model::feature::FeatureFile;
+        use crate::model::kind::DocumentKind;
+        use crate::text::{ContentChange, PositionEncoding, PositionRange};
+        let mut seed = 11u64;
+        let mut next = |bound: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % bound.max(1)
+        };
+        let files = crate::synth::Shape::Stories.files(75);
+        let root = std::path::PathBuf::from("/synthetic/specs/001-synthetic");
+        let texts =
+            || files.iter().filter(|(rel, _)| *rel != "tasks.md").map(|(rel, text)| (*rel, text.as_str()));
+        let mut feature = Feature::from_texts(root.clone(), texts());
+        let (_, text) = files.iter().find(|(rel, _)| *rel == "tasks.md").expect("a tasks.md");
+        let mut tasks = MarkdownFile::open(text, 0);
+        let path = root.join("tasks.md");
+        feature.upsert(FeatureFile::from_markdown(path.clone(), "tasks.md", DocumentKind::Tasks, &tasks));
+        analysed(&feature);
+        for round in 1..120 {
+            let encoding = PositionEncoding::Utf16;
+            let document = tasks.document();
+            let len = document.len();
+            let start = next(len + 1);
+            let end = (start + [0, 0, 1, 5, 40][next(5)]).min(len);
+            let range = PositionRange::new(
+                document.position_of(start, encoding),
+                document.position_of(end, encoding),
+            );
+            let insert = FRAGMENTS[next(FRAGMENTS.len())];
+            tasks.apply_changes(&[ContentChange::replace(range, insert)], encoding, round);
+            let older = feature.file("tasks.md");
+            let file = FeatureFile::from_markdown_after(
+                path.clone(),
+                "tasks.md",
+                DocumentKind::Tasks,
+                &tasks,
+                older,
+            );
+            feature.upsert(file);
+            let kept = analysed(&feature);
+            let mut fresh = Feature::from_texts(root.clone(), texts());
+            let text = tasks.document().text();
+            fresh.upsert(FeatureFile::from_text(path.clone(), "tasks.md", DocumentKind::Tasks, &text));
+            analysed(&fresh);
+            assert_eq!(kept, analysed(&fresh), "round {round}");
+        }
     }
 }

@@ -19,6 +19,7 @@ use super::matching::{
 use super::name_index::NameIndex;
 use crate::analysis::Context;
 use crate::analysis::facts::{BlockFacts, same, text_hash};
+use crate::analysis::table::Tables;
 use crate::model::blocks::BlockList;
 use crate::model::contracts::ContractDoc;
 use crate::model::data_model::{DataModelDoc, Entity, EntityKind};
@@ -32,7 +33,9 @@ pub(crate) struct Coverage<'a> {
     /// Per task of tasks.md, in order: its line's signals (a task's kind
     /// of work is worked out from them when a rule asks) and what it
     /// names (`None`: nothing).
-    tasks: Vec<(TaskSignals, Option<Hits<'a>>)>,
+    tasks: Vec<(TaskSignals, Option<Hits>)>,
+    /// The task table, whose kept hits [`Hits::Kept`] are.
+    table: Arc<Tables>,
     /// The tasks that name something, in order.
     pub named: Vec<usize>,
     /// Every constitution concern some task works on, as bits.
@@ -60,21 +63,11 @@ pub(crate) struct Coverage<'a> {
     sections: RefCell<HashMap<(usize, Option<usize>), bool>>,
 }
 
-/// A task's hits: kept in its facts, or just made.
-pub(crate) enum Hits<'a> {
-    Kept(&'a TaskHits),
+/// A task's hits: kept in the task table (as its facts held them), or
+/// just made.
+pub(crate) enum Hits {
+    Kept,
     Made(Arc<TaskHits>),
-}
-
-impl std::ops::Deref for Hits<'_> {
-    type Target = TaskHits;
-
-    fn deref(&self) -> &TaskHits {
-        match self {
-            Hits::Kept(hits) => hits,
-            Hits::Made(hits) => hits,
-        }
-    }
 }
 
 /// What one task names of the contracts and the data model.
@@ -353,7 +346,7 @@ impl Sources {
     }
 
     /// Whether both are the very same documents.
-    fn same_as(&self, other: &Sources) -> bool {
+    pub fn same_as(&self, other: &Sources) -> bool {
         let same_weak = |a: &Weak<_>, b: &Weak<_>| Weak::ptr_eq(a, b);
         self.contracts.len() == other.contracts.len()
             && self.contracts.iter().zip(&other.contracts).all(|(a, b)| {
@@ -411,13 +404,13 @@ pub(crate) fn peek_hits<'f>(
     facts: &'f BlockFacts,
     task: &Task,
     sources: &mut Arc<Sources>,
-) -> Option<Option<&'f TaskHits>> {
+) -> Option<&'f Option<Arc<TaskHits>>> {
     let earlier = Cell::new(None);
     let hits = facts.hits.peek(|key| key.is_for(sources, task, &earlier));
     if let Some(earlier) = earlier.take() {
         *sources = earlier;
     }
-    hits.map(Option::as_deref)
+    hits
 }
 
 impl<'a> Coverage<'a> {
@@ -431,6 +424,7 @@ impl<'a> Coverage<'a> {
         let mut coverage = Coverage {
             doc: cx.tasks().map(|(_, doc)| doc),
             tasks: Vec::new(),
+            table: cx.tables().clone(),
             named: Vec::new(),
             concerns: 0,
             contracts,
@@ -459,8 +453,11 @@ impl<'a> Coverage<'a> {
         for (index, ((task, line), kept)) in doc.tasks.iter().zip(lines).zip(kept).enumerate() {
             let hits = match *kept {
                 _ if !needles => None,
-                Some(kept) => kept.map(Hits::Kept),
-                None => self.match_kept(task, line.facts, &mut sources).map(Hits::Made),
+                Some(ref kept) => kept.as_ref().map(|_| Hits::Kept),
+                None => {
+                    let facts = BlockFacts::of(&task.block.scan);
+                    self.match_kept(task, facts, &mut sources).map(Hits::Made)
+                }
             };
             if hits.is_some() {
                 self.named.push(index);
@@ -552,7 +549,10 @@ impl<'a> Coverage<'a> {
 
     /// What task `task` names.
     pub fn hits(&self, task: usize) -> Option<&TaskHits> {
-        self.tasks[task].1.as_deref()
+        match self.tasks[task].1.as_ref()? {
+            Hits::Kept => self.table.kept.hits[task].as_ref()?.as_deref(),
+            Hits::Made(hits) => Some(hits),
+        }
     }
 
     /// The items of `contract` task `task` names (operations, then events).

@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use super::BlockFacts;
 use super::defined::DefinedIds;
+use crate::analysis::table::Tables;
 use crate::model::blocks::{BlockList, ScannedBlock};
 use crate::model::scan::BlockScan;
 
@@ -117,6 +118,9 @@ pub(crate) struct FileIndex {
     pub stems: Sparse<Box<[Box<str>]>>,
     /// Blocks citing IDs the definitions lack (unknown-requirement-reference).
     pub citations: Sparse<Weak<DefinedIds>>,
+    /// On tasks.md: the task tables of the last analysis, with the blocks
+    /// they were made from ([`table`](crate::analysis::table)).
+    pub table: Mutex<Option<Arc<Tables>>>,
 }
 
 impl FileIndex {

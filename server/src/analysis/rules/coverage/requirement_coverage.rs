@@ -154,10 +154,9 @@ fn coverage_in(cx: &Context) -> Option<RequirementCoverage> {
         // A block belongs to a task as its line or one of its details; the
         // table holds their facts, whose summary says whether they name a
         // requirement at all.
-        let (owner, facts) = match walk.role(block) {
-            BlockRole::Line { task, facts } => (Some(task), Some((facts.facts, facts.summary))),
-            BlockRole::Detail { task, facts } => (Some(task), Some((facts.facts, facts.summary))),
-            BlockRole::Other => (None, None),
+        let owner = match walk.role(block) {
+            BlockRole::Line { task, .. } | BlockRole::Detail { task, .. } => Some(task),
+            BlockRole::Other => None,
         };
         let is_line = owner.is_some_and(|task| doc.tasks[task].block.start == block.start);
         if let Some(few) = owner.and_then(|task| kept[task]).filter(|_| is_line) {
@@ -171,7 +170,7 @@ fn coverage_in(cx: &Context) -> Option<RequirementCoverage> {
             }
             continue;
         }
-        let facts = facts.map_or_else(|| BlockFacts::of(&block.scan), |(facts, _)| facts);
+        let facts = BlockFacts::of(&block.scan);
         let named = facts.requirements.get(
             |key| same(key, spec_doc),
             || (Arc::downgrade(spec_doc), named_in(&block.scan, &index, &coverage.requirements)),

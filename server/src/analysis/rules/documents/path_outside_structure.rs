@@ -144,18 +144,17 @@ impl Rule for PathOutsideStructure {
                 }
             }
         };
-        let lines = cx.lines().iter().zip(&cx.kept().unplanned);
-        for (index, (task, (line, kept))) in tasks.tasks.iter().zip(lines).enumerate() {
+        for (index, (task, kept)) in tasks.tasks.iter().zip(&cx.kept().unplanned).enumerate() {
             // The facts hold a block's paths when they were checked against
             // this plan before: the table has them.
-            match *kept {
+            match kept {
                 Some(kept) => note(&task.block, kept),
-                None => note(&task.block, &unplanned_in(&task.block, line.facts, plan_doc, map)),
+                None => note(&task.block, &unplanned_in(&task.block, plan_doc, map)),
             }
             for (detail, facts) in task.details.iter().zip(cx.details(index)) {
-                match facts.unplanned {
+                match &facts.unplanned {
                     Some(kept) => note(detail, kept),
-                    None => note(detail, &unplanned_in(detail, facts.facts, plan_doc, map)),
+                    None => note(detail, &unplanned_in(detail, plan_doc, map)),
                 }
             }
         }
@@ -183,10 +182,10 @@ impl Rule for PathOutsideStructure {
 /// tasks.md compares nothing but the rescanned block's paths.
 fn unplanned_in<'m>(
     block: &ScannedBlock,
-    facts: &BlockFacts,
     plan: &Arc<PlanDoc>,
     map: impl FnOnce() -> &'m Structure,
 ) -> Arc<[Unplanned]> {
+    let facts = BlockFacts::of(&block.scan);
     let is_plan = |key: &Weak<PlanDoc>| same(key, plan);
     facts.unplanned.get(is_plan, || {
         let map = map();

@@ -109,8 +109,8 @@ fn tasks_without_path<'d>(cx: &Context<'_>, doc: &'d TasksDoc) -> Vec<&'d Task> 
         .zip(cx.lines())
         .enumerate()
         .filter(|(_, (row, line))| !row.cancelled && may_lack_path(line))
-        .filter_map(|(index, (_, line))| {
-            Some((index, identifiers_if_pathless(&doc.tasks[index], line, cx.details(index))?))
+        .filter_map(|(index, _)| {
+            Some((index, identifiers_if_pathless(&doc.tasks[index], cx.details(index))?))
         })
         .collect();
     let named = named_stems(cx, candidates.iter().flat_map(|(_, identifiers)| identifiers.iter().copied()));
@@ -132,17 +132,13 @@ fn may_lack_path(line: &LineFacts) -> bool {
 
 /// The identifiers `task` writes (none: an empty list), when neither its
 /// line nor its details name a path.
-fn identifiers_if_pathless<'a>(
-    task: &'a Task,
-    line: &LineFacts<'a>,
-    details: &[DetailFacts<'a>],
-) -> Option<Vec<&'a str>> {
+fn identifiers_if_pathless<'a>(task: &'a Task, details: &[DetailFacts]) -> Option<Vec<&'a str>> {
     if details.iter().any(|d| d.summary.pathless.has_path) {
         return None;
     }
-    let line_facts = PathlessFacts::get(line.facts, &task.block.scan);
+    let line_facts = PathlessFacts::get(BlockFacts::of(&task.block.scan), &task.block.scan);
     let detail_facts =
-        details.iter().zip(&task.details).map(|(d, block)| PathlessFacts::get(d.facts, &block.scan));
+        task.details.iter().map(|block| PathlessFacts::get(BlockFacts::of(&block.scan), &block.scan));
     let identifiers = std::iter::once(line_facts)
         .chain(detail_facts)
         .flat_map(|f| f.identifiers.iter().map(String::as_str));

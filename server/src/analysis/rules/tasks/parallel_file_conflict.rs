@@ -2,8 +2,8 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use super::support::parallel_label_removal;
-use crate::analysis::facts::text_hash;
 use crate::analysis::facts::written::{WrittenPaths, written_paths};
+use crate::analysis::facts::{BlockFacts, text_hash};
 use crate::analysis::{Applicability, Context, Diagnostic, FileEdit, Fix, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::tasks::{Task, TasksDoc};
@@ -179,7 +179,7 @@ fn shares_a_path(cx: &Context, doc: &TasksDoc, members: &[usize]) -> bool {
             // One path or none: its hash is in a summary.
             hashes.extend(summaries().find(|w| w.count == 1).map(|w| w.first));
         } else if details.is_empty() {
-            hashes.extend(&WrittenPaths::of_facts(line.facts, &task.block.scan).hashes);
+            hashes.extend(&WrittenPaths::of_facts(BlockFacts::of(&task.block.scan), &task.block.scan).hashes);
         } else {
             hashes.extend(written_paths(task).iter().map(|p| text_hash(p)));
         }

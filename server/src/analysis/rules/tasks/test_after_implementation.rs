@@ -1,5 +1,6 @@
 use std::collections::{HashMap, HashSet};
 
+use crate::analysis::facts::BlockFacts;
 use crate::analysis::facts::roles::{PhaseInput, PhaseTasks, RoleFacts, RoleSummary, strip_test_marks};
 use crate::analysis::table::DetailFacts;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
@@ -165,7 +166,7 @@ fn late_tests_in(doc: &TasksDoc, phase: &Phase, cx: &Context) -> Vec<(usize, usi
     let inputs = || {
         phase.tasks.iter().map(|&i| (&doc.tasks[i], rows[i].finished(), in_tests_subsection(&doc.tasks[i])))
     };
-    let facts = &cx.lines()[first].facts;
+    let facts = BlockFacts::of(&doc.tasks[first].block.scan);
     let late = facts
         .late_tests
         .get(|kept| kept.matches(inputs()), || (PhaseTasks::of(inputs()), late_positions(inputs()).into()));
