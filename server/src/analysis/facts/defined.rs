@@ -120,7 +120,7 @@ impl DefinedIds {
         let first = defining_files(feature).find_map(|(_, blocks)| blocks.iter().next());
         let Some(first) = first else { return Arc::new(DefinedIds::of(feature)) };
         let facts = BlockFacts::of(&first.scan);
-        facts.defined.get(
+        facts.rare().defined.get(
             |kept| kept.matches(feature),
             || (DefiningDocs::of(feature), Arc::new(DefinedIds::of(feature))),
         )

@@ -75,14 +75,6 @@ pub(crate) struct BlockFacts {
     /// A task line's test or implementation subjects
     /// (test-after-implementation).
     pub role: OnceLock<RoleFacts>,
-    /// On the first task line of a phase: the phase's tests that come
-    /// after the implementation they test, for its tasks as they were
-    /// (test-after-implementation). Typing in one phase leaves the others'.
-    pub late_tests: Keyed<roles::PhaseTasks, Arc<[(u32, u32)]>>,
-    /// On the first block of the first document that may define
-    /// requirement IDs: what the feature's documents define
-    /// (unknown-requirement-reference), for those documents as they were.
-    pub defined: Keyed<defined::DefiningDocs, Arc<defined::DefinedIds>>,
     /// The block's citations of IDs those documents do not define and of
     /// acceptance scenarios spec.md does not have, with their messages
     /// (unknown-requirement-reference); `None`: none.
@@ -96,6 +88,24 @@ pub(crate) struct BlockFacts {
     /// Documents the block claims or links to, in order: (span, name as
     /// written) (missing-document).
     pub documents: OnceLock<Vec<(crate::text::Span, String)>>,
+    /// What only a few blocks keep (the first of a file, of a phase, of
+    /// spec.md): boxed, so that the other blocks pay one pointer for it.
+    rare: OnceLock<Box<RareFacts>>,
+}
+
+/// The facts that only a block first in something keeps: for most
+/// blocks they stay empty, and inline they took more room than all the
+/// others.
+#[derive(Default)]
+pub(crate) struct RareFacts {
+    /// On the first task line of a phase: the phase's tests that come
+    /// after the implementation they test, for its tasks as they were
+    /// (test-after-implementation). Typing in one phase leaves the others'.
+    pub late_tests: Keyed<roles::PhaseTasks, Arc<[(u32, u32)]>>,
+    /// On the first block of the first document that may define
+    /// requirement IDs: what the feature's documents define
+    /// (unknown-requirement-reference), for those documents as they were.
+    pub defined: Keyed<defined::DefiningDocs, Arc<defined::DefinedIds>>,
     /// On spec.md's first block: vague-requirement's findings, for that
     /// version of spec.md and those vague words.
     pub vague: spec_findings::SpecFindings,
@@ -109,6 +119,12 @@ impl BlockFacts {
     pub fn of(scan: &BlockScan) -> &BlockFacts {
         // The memo slot is analysis's (see `Memo`): nothing else fills it.
         scan.memo.get_or_init(BlockFacts::default).expect("a block's memo holds analysis facts")
+    }
+
+    /// The facts only a block first in something keeps, created empty on
+    /// first use.
+    pub fn rare(&self) -> &RareFacts {
+        self.rare.get_or_init(Box::default)
     }
 
     /// What a task's row needs of `scan`, whose facts these are: read from
@@ -175,10 +191,11 @@ impl LineSummary {
 /// The first value is read without a lock: a re-analysis looks up every
 /// task's, and the documents they depend on rarely change while a block
 /// lives (an edit of the block itself replaces its facts). Values for
-/// later keys take a locked slot.
+/// later keys take a locked slot, boxed: every block has a few `Keyed`
+/// fields and few ever see a second key.
 pub(crate) struct Keyed<K, V> {
     first: OnceLock<(K, V)>,
-    later: Mutex<Option<(K, V)>>,
+    later: Mutex<Option<Box<(K, V)>>>,
 }
 
 impl<K, V> Default for Keyed<K, V> {
@@ -206,13 +223,13 @@ impl<K, V: Clone> Keyed<K, V> {
         };
         // A panic while computing leaves the slot as it was: still usable.
         let mut later = self.later.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((key, value)) = &*later
-            && is_key(key)
+        if let Some(kept) = &*later
+            && is_key(&kept.0)
         {
-            return value.clone();
+            return kept.1.clone();
         }
         let (key, value) = make();
-        *later = Some((key, value.clone()));
+        *later = Some(Box::new((key, value.clone())));
         value
     }
 }
@@ -230,4 +247,30 @@ pub(crate) fn text_hash(text: &str) -> u32 {
 /// its allocation, so no other value can take the address meanwhile.
 pub(crate) fn same<T>(weak: &Weak<T>, arc: &Arc<T>) -> bool {
     std::ptr::eq(weak.as_ptr(), Arc::as_ptr(arc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every block of a document has facts: a 50k-task tasks.md holds 53k
+    /// of them. The fields few blocks fill are boxed; this keeps them so.
+    #[test]
+    fn block_facts_stay_small() {
+        assert!(std::mem::size_of::<BlockFacts>() <= 640, "{} bytes", std::mem::size_of::<BlockFacts>());
+    }
+
+    #[test]
+    fn keyed_keeps_the_first_key_and_the_last_other() {
+        let keyed: Keyed<u32, String> = Keyed::default();
+        let get = |key: u32| keyed.get(|k| *k == key, || (key, format!("made for {key}")));
+        assert_eq!(get(1), "made for 1");
+        assert_eq!(get(2), "made for 2");
+        assert_eq!(keyed.peek(|k| *k == 1).map(String::as_str), Some("made for 1"));
+        assert_eq!(keyed.peek(|k| *k == 2), None, "a later key is not in the first slot");
+        // Kept: asking again makes nothing.
+        assert_eq!(keyed.get(|k| *k == 2, || unreachable!()), "made for 2");
+        assert_eq!(get(3), "made for 3");
+        assert_eq!(keyed.get(|k| *k == 1, || unreachable!()), "made for 1");
+    }
 }

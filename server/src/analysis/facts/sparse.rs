@@ -128,7 +128,7 @@ impl FileIndex {
     /// without blocks.
     pub fn of(blocks: &BlockList) -> Option<&FileIndex> {
         let first = blocks.blocks().first()?;
-        Some(BlockFacts::of(&first.scan).index.get_or_init(Default::default))
+        Some(BlockFacts::of(&first.scan).rare().index.get_or_init(Default::default))
     }
 }
 

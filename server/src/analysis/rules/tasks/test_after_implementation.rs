@@ -168,6 +168,7 @@ fn late_tests_in(doc: &TasksDoc, phase: &Phase, cx: &Context) -> Vec<(usize, usi
     };
     let facts = BlockFacts::of(&doc.tasks[first].block.scan);
     let late = facts
+        .rare()
         .late_tests
         .get(|kept| kept.matches(inputs()), || (PhaseTasks::of(inputs()), late_positions(inputs()).into()));
     late.iter()

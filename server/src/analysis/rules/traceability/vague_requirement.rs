@@ -94,7 +94,8 @@ impl Rule for VagueRequirement {
         // spec.md rarely changes while tasks.md is typed into: its
         // findings are kept for that version of it and those words.
         let find = || vague_requirements(file, spec, configured);
-        let Some(found) = kept_spec_findings(cx.feature, |facts| &facts.vague, configured, find) else {
+        let Some(found) = kept_spec_findings(cx.feature, |facts| &facts.rare().vague, configured, find)
+        else {
             return;
         };
         for (span, message) in found.iter() {
