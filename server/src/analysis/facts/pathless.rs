@@ -2,7 +2,7 @@
 
 use super::BlockFacts;
 use super::written::{file_names, fold};
-use crate::model::scan::{BlockScan, MentionKind};
+use crate::model::scan::{BlockScan, MentionKind, fitted};
 
 /// First words of tasks that run, check or ship rather than write.
 const NON_WRITING_VERBS: &[&str] = &[
@@ -85,6 +85,7 @@ impl PathlessFacts {
             .map(|(_, word)| fold(word))
             .collect();
         let writes_nothing = scan.task.as_ref().is_some_and(|line| writes_nothing(&line.description));
+        let (stems, identifiers) = (fitted(stems), fitted(identifiers));
         PathlessFacts { has_path: paths.clone().next().is_some(), stems, identifiers, writes_nothing }
     }
 

@@ -5,7 +5,7 @@ use std::sync::{Arc, Weak};
 
 use super::written::fold;
 use super::{BlockFacts, same};
-use crate::model::scan::{BlockScan, MentionKind};
+use crate::model::scan::{BlockScan, MentionKind, fitted};
 use crate::model::tasks::Task;
 
 /// First words of tasks that run or check tests rather than write them.
@@ -51,8 +51,8 @@ impl RoleFacts {
             RoleFacts {
                 runner: words.first().is_some_and(|w| RUNNERS.contains(&w.as_str())),
                 says_test: words.iter().take(4).any(|w| matches!(w.as_str(), "test" | "tests" | "testing")),
-                paths,
-                names: code_names(scan),
+                paths: fitted(paths),
+                names: fitted(code_names(scan)),
             }
         })
     }

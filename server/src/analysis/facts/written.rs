@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::{BlockFacts, text_hash};
 use crate::model::scan::paths::normalize_path;
-use crate::model::scan::{BlockScan, MentionKind};
+use crate::model::scan::{BlockScan, MentionKind, fitted};
 use crate::model::tasks::Task;
 use crate::text::Span;
 
@@ -64,6 +64,7 @@ impl WrittenPaths {
             }
             paths.sort();
             paths.dedup();
+            let paths = fitted(paths);
             let hashes = paths.iter().map(|p| text_hash(p)).collect();
             WrittenPaths { paths, hashes }
         })

@@ -181,7 +181,39 @@ pub fn scan_block(kind: BlockKind, text: &str, content_start: usize, indent: usi
         scan.clauses = scan_clauses(text, &scan.mentions);
         scan.fields = scan_fields(text, content_start);
     }
+    fit(&mut scan);
     scan
+}
+
+/// Drop the spare room of a scan's lists: a list grown by pushes holds
+/// four items or more, most blocks have one or two, and a scan lives as
+/// long as its block (53k of them for a 50k-task tasks.md).
+fn fit(scan: &mut BlockScan) {
+    fit_in_place(&mut scan.mentions);
+    fit_in_place(&mut scan.clauses);
+    fit_in_place(&mut scan.fields);
+    if let Some(task) = &mut scan.task {
+        fit_in_place(&mut task.labels);
+        fit_in_place(&mut task.irregularities);
+    }
+}
+
+fn fit_in_place<T>(items: &mut Vec<T>) {
+    *items = fitted(std::mem::take(items));
+}
+
+/// `items` in an allocation of their size, for lists kept as long as
+/// their block. The spare allocation is freed whole, for the next list
+/// to grow in: shrinking it in place left a small free chunk per list,
+/// which malloc's fast bins do not merge (peak RSS grew by 4-7 MiB with a
+/// 50k-task tasks.md, while the live heap shrank).
+pub fn fitted<T>(mut items: Vec<T>) -> Vec<T> {
+    if items.len() == items.capacity() {
+        return items;
+    }
+    let mut exact = Vec::with_capacity(items.len());
+    exact.append(&mut items);
+    exact
 }
 
 fn heading_scan(text: &str, content_start: usize, level: u8) -> HeadingScan {
@@ -195,4 +227,28 @@ fn heading_scan(text: &str, content_start: usize, level: u8) -> HeadingScan {
     let title = first_lines.trim().trim_end_matches('#').trim_end();
     let start = content_start + lead;
     HeadingScan { level, title: title.into(), title_span: Span::new(start, start + title.len()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fitted_lists_have_no_spare_room_and_keep_their_order() {
+        let mut grown = Vec::with_capacity(8);
+        grown.extend(["a", "b"]);
+        let kept = fitted(grown);
+        assert_eq!((kept.as_slice(), kept.capacity()), (["a", "b"].as_slice(), 2));
+        assert_eq!(fitted(Vec::<u8>::with_capacity(8)).capacity(), 0);
+    }
+
+    #[test]
+    fn a_scanned_task_line_keeps_no_spare_room() {
+        let text = "- [ ] T001 [P] [US1] Implement module in src/module_1/service.py (depends on T000)\n";
+        let scan = scan_block(BlockKind::ListItem { marker: ListMarker::Bullet }, text, 2, 0);
+        assert!(!scan.mentions.is_empty());
+        assert_eq!(scan.mentions.capacity(), scan.mentions.len());
+        assert_eq!(scan.clauses.capacity(), scan.clauses.len());
+        assert_eq!(scan.fields.capacity(), scan.fields.len());
+    }
 }
