@@ -4,7 +4,6 @@
 //! `ordered.rs`, analysis in `analysis/`, editor features in `ide/`; this
 //! layer converts positions and types at the edge (`convert.rs`).
 
-mod arenas;
 mod capabilities;
 mod convert;
 mod framing;
@@ -31,7 +30,6 @@ pub use world::{LOADED_CLOSED, Snapshot, World};
 /// Serve over stdin and stdout until `exit`. Returns the process exit
 /// code: 0 when `shutdown` came first, 1 otherwise (LSP's rule).
 pub fn run_stdio() -> i32 {
-    arenas::limit();
     // One protocol thread: reading, document sync, requests and writing
     // cost microseconds each, and on a multi-threaded runtime every message
     // crossed threads several times (measured: hover 95 µs there, 19 µs
