@@ -96,6 +96,8 @@ pub fn assert_same_as_fresh_parse(file: &MarkdownFile) {
     };
     assert_eq!(outline(file.blocks()), outline(fresh.blocks()), "block outline differs for {text:?}");
     assert_eq!(file.blocks(), fresh.blocks(), "blocks differ for {text:?}");
+    let controls = file.document().control_count();
+    assert_eq!(controls, fresh.document().control_count(), "control characters miscounted in {text:?}");
     assert_eq!(file.blocks(), &BlockList::parse(file.document().rope()), "blocks differ from a parse");
     let Some(edited) = file.tree() else { panic!("an open document keeps its tree") };
     let whole = tree_sitter_blocks(&text);

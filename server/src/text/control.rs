@@ -23,6 +23,12 @@ pub fn has_control(bytes: &[u8]) -> bool {
     bytes.iter().fold(false, |seen, &b| seen | is_control(b))
 }
 
+/// How many control characters `bytes` hold. Branch-free like
+/// [`has_control`]: a document keeps this count up to date edit by edit.
+pub fn count(bytes: &[u8]) -> usize {
+    bytes.iter().map(|&b| usize::from(is_control(b))).sum()
+}
+
 /// `text` as specls reads it: every control character a space.
 pub fn read_as_spaces(text: &str) -> std::borrow::Cow<'_, str> {
     if !has_control(text.as_bytes()) {

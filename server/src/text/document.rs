@@ -2,7 +2,7 @@ use std::borrow::Cow;
 
 use ropey::Rope;
 
-use super::{Position, PositionEncoding, PositionRange, Span};
+use super::{Position, PositionEncoding, PositionRange, Span, control};
 
 /// One change of an LSP `didChange` notification: `range == None` replaces
 /// the whole text.
@@ -68,11 +68,24 @@ impl AppliedEdit {
 pub struct Document {
     rope: Rope,
     version: i32,
+    /// How many control characters the text holds ([`control`]): kept
+    /// edit by edit, so that a rule asks without reading the whole text.
+    controls: usize,
 }
 
 impl Document {
     pub fn new(text: &str, version: i32) -> Self {
-        Document { rope: Rope::from_str(text), version }
+        Document { rope: Rope::from_str(text), version, controls: control::count(text.as_bytes()) }
+    }
+
+    /// Whether the text holds a control character (see [`control`]).
+    pub fn has_control(&self) -> bool {
+        self.controls > 0
+    }
+
+    /// How many control characters the text holds.
+    pub fn control_count(&self) -> usize {
+        self.controls
     }
 
     pub fn rope(&self) -> &Rope {
@@ -238,6 +251,9 @@ impl Document {
         let old_end_point = self.point_of(old_end);
         let start_char = self.rope.byte_to_char(start);
         let old_end_char = self.rope.byte_to_char(old_end);
+        let removed: usize =
+            self.rope.byte_slice(start..old_end).chunks().map(|c| control::count(c.as_bytes())).sum();
+        self.controls = self.controls - removed + control::count(text.as_bytes());
         self.rope.remove(start_char..old_end_char);
         self.rope.insert(start_char, text);
         let new_end = start + text.len();
@@ -288,6 +304,20 @@ mod tests {
         let mut doc = doc;
         doc.apply_change(&ContentChange::replace(PositionRange::new(pos(0, 0), pos(0, 0)), "x"), Utf16);
         assert_eq!(doc.text(), "\u{feff}x- [ ] T001 a\nb\n");
+    }
+
+    #[test]
+    fn the_control_count_follows_every_edit() {
+        let mut doc = Document::new("a\0b\n\x0b\x0c\n- [ ] T001 x\n", 0);
+        assert_eq!(doc.control_count(), 3);
+        let edits: [(usize, usize, &str); 6] =
+            [(1, 2, ""), (0, 0, "\x1b\x1b"), (4, 8, "q\0"), (0, 3, "\u{e9}\0"), (0, 0, ""), (2, 99, "\0\n")];
+        for (start, end, text) in edits {
+            doc.replace(Span::new(start, end.min(doc.len())), text);
+            let fresh = control::count(doc.text().as_bytes());
+            assert_eq!(doc.control_count(), fresh, "after replacing {start}..{end} by {text:?}");
+            assert_eq!(doc.has_control(), fresh > 0);
+        }
     }
 
     #[test]
