@@ -96,3 +96,19 @@ fn a_model_round_trip_keeps_unchanged_blocks_shared() {
         before.len()
     );
 }
+
+/// Found by the property test in a fresh-clone CI run: fenced code in a
+/// list item, ended by a line indented less than the item's text (a space,
+/// or a control character read as one). The grammar ends the code after
+/// that indentation; the quick scanner leaves such texts to it.
+#[test]
+fn fenced_code_in_a_list_item_ended_by_a_shallower_indented_line() {
+    for last in [" [0m", "\u{1b}[0m", "   x"] {
+        let parts = ["- [x] T010 [P] [US2] Do é in src/a.rs\n", "    ", "```\n", last];
+        let edits: Vec<Edit> = parts
+            .into_iter()
+            .map(|insert| Edit { start: 1.0, len: 0.0, insert: insert.to_string() })
+            .collect();
+        check("", &edits, PositionEncoding::Utf32);
+    }
+}

@@ -343,6 +343,12 @@ impl Scanner<'_> {
     fn in_fence(&mut self, line: &Line, start: usize, fence: u8, len: usize) -> Option<()> {
         let matched = self.matched(line);
         if matched < self.items.len() {
+            // A line that leaves a list item but is indented still: the
+            // grammar ends the code after the spaces it read looking for
+            // the item's indentation. Rare; the grammar reads such texts.
+            if !line.blank && line.indent > self.column_of(matched) {
+                return None;
+            }
             self.close_leaf(Leaf::Fence { start, fence, len }, self.end_before(line));
             return self.block_start(line);
         }
