@@ -20,7 +20,7 @@ use std::sync::{Arc, PoisonError, Weak};
 
 use super::facts::coverage::{Sources, TaskHits, peek_hits};
 use super::facts::requirements::{FewRequirements, NamedRequirements, names_requirements};
-use super::facts::sparse::FileIndex;
+use super::facts::sparse::{FileIndex, changed_range};
 use super::facts::unplanned::Unplanned;
 use super::facts::{BlockFacts, BlockSummary, same};
 use crate::model::blocks::{BlockList, ScannedBlock};
@@ -235,14 +235,8 @@ impl Tables {
     /// new ones; then every row reads what it takes from the model.
     fn update(&mut self, doc: &TasksDoc, keys: &mut FactKeys) {
         let (old_len, new_len) = (self.rows.len(), doc.tasks.len());
-        let prefix =
-            doc.tasks.iter().enumerate().take(old_len).take_while(|(i, t)| self.made_from(*i, t)).count();
-        let room = old_len.min(new_len) - prefix;
-        let suffix = (0..room)
-            .take_while(|back| self.made_from(old_len - 1 - back, &doc.tasks[new_len - 1 - back]))
-            .count();
-        let (old_end, new_end) = (old_len - suffix, new_len - suffix);
-        if (prefix, old_end) != (old_len, new_len) {
+        let changed = changed_range(old_len, new_len, |old, new| self.made_from(old, &doc.tasks[new]));
+        if let Some((prefix, old_end, new_end)) = changed {
             let mut middle = Tables::empty(keys);
             middle.append(doc, prefix..new_end, keys);
             self.splice(prefix..old_end, middle);

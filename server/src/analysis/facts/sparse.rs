@@ -16,8 +16,8 @@
 
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
-use super::BlockFacts;
 use super::defined::DefinedIds;
+use super::{BlockFacts, same};
 use crate::analysis::table::Tables;
 use crate::model::blocks::{BlockList, ScannedBlock};
 use crate::model::scan::BlockScan;
@@ -76,23 +76,12 @@ impl<K> State<K> {
     /// last changed one keep their answer (shifted by the change in
     /// count), the ones between are asked.
     fn update(&mut self, blocks: &[ScannedBlock], holds: impl Fn(&ScannedBlock) -> bool) {
-        let same =
-            |old: &Weak<BlockScan>, new: &ScannedBlock| std::ptr::eq(old.as_ptr(), Arc::as_ptr(&new.scan));
         let (old_len, new_len) = (self.scans.len(), blocks.len());
-        let prefix = self.scans.iter().zip(blocks).take_while(|(old, new)| same(old, new)).count();
-        if prefix == old_len && prefix == new_len {
+        let Some((prefix, old_end, new_end)) =
+            changed_range(old_len, new_len, |old, new| same(&self.scans[old], &blocks[new].scan))
+        else {
             return; // nothing changed
-        }
-        let room = old_len.min(new_len) - prefix;
-        let suffix = self
-            .scans
-            .iter()
-            .rev()
-            .zip(blocks.iter().rev())
-            .take(room)
-            .take_while(|(old, new)| same(old, new))
-            .count();
-        let (old_end, new_end) = (old_len - suffix, new_len - suffix);
+        };
         let shift = |i: u32| (i as usize + new_len - old_len) as u32;
         let before = self.hits.iter().copied().take_while(|&i| (i as usize) < prefix);
         let between = (prefix..new_end).filter(|&i| holds(&blocks[i])).map(|i| i as u32);
@@ -100,6 +89,25 @@ impl<K> State<K> {
         self.hits = before.chain(between).chain(after).collect();
         self.scans.splice(prefix..old_end, blocks[prefix..new_end].iter().map(|b| Arc::downgrade(&b.scan)));
     }
+}
+
+/// Where two sequences differ, compared from both ends: `(prefix,
+/// old_end, new_end)`, so that `old[prefix..old_end]` became
+/// `new[prefix..new_end]` and the rest is the same (`same(old_index,
+/// new_index)`); `None` when nothing differs. After one edit only the
+/// items between the first and last difference need asking again.
+pub(crate) fn changed_range(
+    old_len: usize,
+    new_len: usize,
+    same: impl Fn(usize, usize) -> bool,
+) -> Option<(usize, usize, usize)> {
+    let prefix = (0..old_len.min(new_len)).take_while(|&i| same(i, i)).count();
+    if prefix == old_len && prefix == new_len {
+        return None;
+    }
+    let room = old_len.min(new_len) - prefix;
+    let suffix = (1..=room).take_while(|&back| same(old_len - back, new_len - back)).count();
+    Some((prefix, old_len - suffix, new_len - suffix))
 }
 
 /// The lists of one file, one per rule that reports block by block.
