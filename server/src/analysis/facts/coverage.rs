@@ -638,7 +638,7 @@ impl<'a> Coverage<'a> {
                 }
                 for block in std::iter::once(&task.block).chain(&task.details) {
                     let signals = BlockSignals::of(&block.scan);
-                    paths.extend(signals.lower_paths.iter().map(|(hash, _)| (*hash, index)));
+                    paths.extend(signals.path_hashes.iter().map(|hash| (*hash, index)));
                 }
             }
             paths

@@ -15,7 +15,7 @@ use super::name_index::NameIndex;
 use crate::analysis::facts::{BlockFacts, text_hash};
 use crate::model::contracts::{ContractDoc, ContractKind, Operation};
 use crate::model::feature::FeatureFile;
-use crate::model::scan::{BlockScan, MentionKind};
+use crate::model::scan::{BlockScan, MentionKind, boxed};
 use crate::model::tasks::{PhaseKind, SubsectionKind, Task, TasksDoc};
 
 const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
@@ -161,9 +161,10 @@ impl OperationNames {
 /// What one block says for the coverage rules, kept in its facts.
 pub(crate) struct BlockSignals {
     summary: SignalSummary,
-    /// Its paths, lower-cased, and their hashes ([`text_hash`]): a new
-    /// test file must not take one.
-    pub lower_paths: Vec<(u32, String)>,
+    /// The hashes ([`text_hash`]) of its paths, lower-cased: a new test
+    /// file must not take one. The paths are the scan's
+    /// ([`BlockSignals::names_path`]), not copied.
+    pub path_hashes: Box<[u32]>,
 }
 
 /// Whether a block's task writes tests or speaks of contracts, and which
@@ -217,8 +218,7 @@ impl BlockSignals {
             let lower = scan.text.to_lowercase();
             let description = scan.task.as_ref().map_or(Vec::new(), |line| words_of(&line.description));
             let is_test_word = |w: &String| TEST_WORDS.contains(&w.as_str());
-            let lower_paths: Vec<(u32, String)> =
-                paths.iter().map(|p| p.to_lowercase()).map(|p| (text_hash(&p), p)).collect();
+            let path_hashes: Vec<u32> = paths.iter().map(|p| text_hash(&p.to_lowercase())).collect();
             let summary = SignalSummary {
                 paths: paths.len() as u32,
                 test_paths: paths.iter().filter(|p| is_test_path(p)).count() as u32,
@@ -226,14 +226,25 @@ impl BlockSignals {
                 says_test: description.iter().any(is_test_word),
                 leads_with_test: description.iter().take(5).any(is_test_word),
                 concerns: concerns_in(&lower),
-                first_path: lower_paths.first().map_or(0, |(hash, _)| *hash),
+                first_path: path_hashes.first().copied().unwrap_or(0),
             };
-            BlockSignals { summary, lower_paths }
+            BlockSignals { summary, path_hashes: boxed(path_hashes) }
         })
     }
 
     pub fn summary(&self) -> SignalSummary {
         self.summary
+    }
+
+    /// Whether `scan`, whose signals these are, names `lower` (a
+    /// lower-cased path).
+    pub fn names_path(&self, scan: &BlockScan, lower: &str) -> bool {
+        let hash = text_hash(lower);
+        self.path_hashes.contains(&hash)
+            && scan.mentions.iter().any(|m| match &m.kind {
+                MentionKind::Path { path } => path.to_lowercase() == lower,
+                _ => false,
+            })
     }
 }
 

@@ -71,7 +71,7 @@ pub(crate) struct BlockFacts {
     /// Coverage signals: test files, "contract", constitution concerns.
     pub signals: OnceLock<BlockSignals>,
     /// Template placeholders (template-placeholder).
-    pub placeholders: OnceLock<Vec<Placeholder>>,
+    pub placeholders: OnceLock<Box<[Placeholder]>>,
     /// A task line's test or implementation subjects
     /// (test-after-implementation).
     pub role: OnceLock<RoleFacts>,
@@ -87,7 +87,7 @@ pub(crate) struct BlockFacts {
     pub id_less: OnceLock<u32>,
     /// Documents the block claims or links to, in order: (span, name as
     /// written) (missing-document).
-    pub documents: OnceLock<Vec<(crate::text::Span, String)>>,
+    pub documents: OnceLock<Box<[(crate::text::Span, String)]>>,
     /// What only a few blocks keep (the first of a file, of a phase, of
     /// spec.md): boxed, so that the other blocks pay one pointer for it.
     rare: OnceLock<Box<RareFacts>>,
@@ -257,7 +257,7 @@ mod tests {
     /// of them. The fields few blocks fill are boxed; this keeps them so.
     #[test]
     fn block_facts_stay_small() {
-        assert!(std::mem::size_of::<BlockFacts>() <= 640, "{} bytes", std::mem::size_of::<BlockFacts>());
+        assert!(std::mem::size_of::<BlockFacts>() <= 544, "{} bytes", std::mem::size_of::<BlockFacts>());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::BlockFacts;
 use super::written::{file_names, fold};
-use crate::model::scan::{BlockScan, MentionKind, fitted};
+use crate::model::scan::{BlockScan, MentionKind, boxed};
 
 /// First words of tasks that run, check or ship rather than write.
 const NON_WRITING_VERBS: &[&str] = &[
@@ -47,10 +47,10 @@ const NON_WRITING_VERBS: &[&str] = &[
 pub(crate) struct PathlessFacts {
     pub has_path: bool,
     /// The names of the files its paths name ([`file_names`]).
-    pub stems: Vec<String>,
+    pub stems: Box<[String]>,
     /// Identifiers it writes (snake_case, camelCase, backticked), folded;
     /// four characters or more.
-    pub identifiers: Vec<String>,
+    pub identifiers: Box<[String]>,
     /// A task line whose description says it writes no file: it runs,
     /// checks or ships, or works in the "same file" as another task.
     pub writes_nothing: bool,
@@ -85,7 +85,7 @@ impl PathlessFacts {
             .map(|(_, word)| fold(word))
             .collect();
         let writes_nothing = scan.task.as_ref().is_some_and(|line| writes_nothing(&line.description));
-        let (stems, identifiers) = (fitted(stems), fitted(identifiers));
+        let (stems, identifiers) = (boxed(stems), boxed(identifiers));
         PathlessFacts { has_path: paths.clone().next().is_some(), stems, identifiers, writes_nothing }
     }
 

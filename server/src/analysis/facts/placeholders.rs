@@ -117,7 +117,7 @@ pub(crate) struct Placeholder {
 pub(crate) fn block_placeholders<'f>(facts: &'f BlockFacts, block: &BlockScan) -> &'f [Placeholder] {
     facts.placeholders.get_or_init(|| {
         let code = block.kind == BlockKind::Code;
-        scan(&block.text, code, block.kind == BlockKind::Paragraph)
+        crate::model::scan::boxed(scan(&block.text, code, block.kind == BlockKind::Paragraph))
     })
 }
 

@@ -5,7 +5,7 @@ use std::sync::{Arc, Weak};
 
 use super::written::fold;
 use super::{BlockFacts, same};
-use crate::model::scan::{BlockScan, MentionKind, fitted};
+use crate::model::scan::{BlockScan, MentionKind, boxed};
 use crate::model::tasks::Task;
 
 /// First words of tasks that run or check tests rather than write them.
@@ -21,9 +21,9 @@ pub(crate) struct RoleFacts {
     /// One of the description's first four words says test.
     pub says_test: bool,
     /// Paths that are not directories: (a test file, its subject).
-    pub paths: Vec<(bool, String)>,
+    pub paths: Box<[(bool, String)]>,
     /// Code names the block writes, folded.
-    pub names: Vec<String>,
+    pub names: Box<[String]>,
 }
 
 impl RoleFacts {
@@ -51,8 +51,8 @@ impl RoleFacts {
             RoleFacts {
                 runner: words.first().is_some_and(|w| RUNNERS.contains(&w.as_str())),
                 says_test: words.iter().take(4).any(|w| matches!(w.as_str(), "test" | "tests" | "testing")),
-                paths: fitted(paths),
-                names: fitted(code_names(scan)),
+                paths: boxed(paths),
+                names: boxed(code_names(scan)),
             }
         })
     }

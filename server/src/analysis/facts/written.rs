@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::{BlockFacts, text_hash};
 use crate::model::scan::paths::normalize_path;
-use crate::model::scan::{BlockScan, MentionKind, fitted};
+use crate::model::scan::{BlockScan, MentionKind, boxed};
 use crate::model::tasks::Task;
 use crate::text::Span;
 
@@ -27,7 +27,7 @@ pub(crate) fn written_paths(task: &Task) -> Cow<'_, [String]> {
     if task.details.is_empty() {
         return Cow::Borrowed(line);
     }
-    let mut out = line.clone();
+    let mut out = line.to_vec();
     for detail in &task.details {
         out.extend_from_slice(&WrittenPaths::of(&detail.scan).paths);
     }
@@ -39,11 +39,11 @@ pub(crate) fn written_paths(task: &Task) -> Cow<'_, [String]> {
 /// The paths one block says a task writes, sorted, no repeats, with their
 /// hashes: kept in the block's facts.
 pub(crate) struct WrittenPaths {
-    pub paths: Vec<String>,
+    pub paths: Box<[String]>,
     /// A hash of each path ([`text_hash`]), in the same order: tasks that
     /// share no hash share no path, which is all a parallel group usually
     /// needs to know.
-    pub hashes: Vec<u32>,
+    pub hashes: Box<[u32]>,
 }
 
 impl WrittenPaths {
@@ -64,7 +64,7 @@ impl WrittenPaths {
             }
             paths.sort();
             paths.dedup();
-            let paths = fitted(paths);
+            let paths = boxed(paths);
             let hashes = paths.iter().map(|p| text_hash(p)).collect();
             WrittenPaths { paths, hashes }
         })

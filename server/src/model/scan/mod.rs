@@ -34,8 +34,12 @@ pub struct HeadingScan {
 /// itself, by every snapshot holding the block: after an edit only the
 /// rescanned blocks pay for it again. One slot, owned by whoever fills it
 /// first; `analysis` keeps one struct of lazily computed fields there.
+///
+/// The slot lives in its owner (shared behind the owner's `Arc`), not in
+/// an allocation of its own: a 50k-task tasks.md has 56k blocks. A clone
+/// shares the value once it is filled; one made before fills its own.
 #[derive(Clone, Default)]
-pub struct Memo(std::sync::Arc<std::sync::OnceLock<std::sync::Arc<dyn std::any::Any + Send + Sync>>>);
+pub struct Memo(std::sync::OnceLock<std::sync::Arc<dyn std::any::Any + Send + Sync>>);
 
 impl Memo {
     /// The memo's value, made by `make` the first time; `None` when the
@@ -124,9 +128,12 @@ pub struct BlockScan {
     pub indent: usize,
     pub heading: Option<HeadingScan>,
     pub task: Option<TaskLine>,
-    pub mentions: Vec<Mention>,
-    pub clauses: Vec<Clause>,
-    pub fields: Vec<Field>,
+    // Boxed slices, not vectors: a scan lives as long as its block (56k
+    // of them for a 50k-task tasks.md), and a slice has no spare room
+    // nor a capacity to keep.
+    pub mentions: Box<[Mention]>,
+    pub clauses: Box<[Clause]>,
+    pub fields: Box<[Field]>,
     /// Derived data of later layers; see [`Memo`].
     pub memo: Memo,
 }
@@ -149,26 +156,15 @@ impl BlockScan {
 /// Scan one block. `text` is exactly the block's bytes, `content_start`
 /// relative to it, `indent` its column.
 pub fn scan_block(kind: BlockKind, text: &str, content_start: usize, indent: usize) -> BlockScan {
-    let mut scan = BlockScan {
-        kind,
-        text: text.into(),
-        content_start,
-        indent,
-        heading: None,
-        task: None,
-        mentions: Vec::new(),
-        clauses: Vec::new(),
-        fields: Vec::new(),
-        memo: Memo::default(),
-    };
+    let (mut heading, mut task) = (None, None);
     match kind {
         BlockKind::Heading { level } => {
-            scan.heading = Some(heading_scan(text, content_start, level));
-            scan.task = scan_task_line(text, content_start, LineShape::Heading);
+            heading = Some(heading_scan(text, content_start, level));
+            task = scan_task_line(text, content_start, LineShape::Heading);
         }
         BlockKind::ListItem { marker } => {
             let shape = if marker == ListMarker::Ordered { LineShape::Numbered } else { LineShape::Bullet };
-            scan.task = scan_task_line(text, content_start, shape);
+            task = scan_task_line(text, content_start, shape);
         }
         BlockKind::Paragraph
         | BlockKind::Table
@@ -176,30 +172,35 @@ pub fn scan_block(kind: BlockKind, text: &str, content_start: usize, indent: usi
         | BlockKind::Html
         | BlockKind::FrontMatter => {}
     }
-    scan.mentions = scan_mentions(text);
-    if !matches!(kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter | BlockKind::Table) {
-        scan.clauses = scan_clauses(text, &scan.mentions);
-        scan.fields = scan_fields(text, content_start);
+    if let Some(line) = &mut task {
+        line.labels = fitted(std::mem::take(&mut line.labels));
+        line.irregularities = fitted(std::mem::take(&mut line.irregularities));
     }
-    fit(&mut scan);
-    scan
+    let mentions = scan_mentions(text);
+    let (clauses, fields) =
+        if matches!(kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter | BlockKind::Table) {
+            (Vec::new(), Vec::new())
+        } else {
+            (scan_clauses(text, &mentions), scan_fields(text, content_start))
+        };
+    BlockScan {
+        kind,
+        text: text.into(),
+        content_start,
+        indent,
+        heading,
+        task,
+        mentions: boxed(mentions),
+        clauses: boxed(clauses),
+        fields: boxed(fields),
+        memo: Memo::default(),
+    }
 }
 
-/// Drop the spare room of a scan's lists: a list grown by pushes holds
-/// four items or more, most blocks have one or two, and a scan lives as
-/// long as its block (53k of them for a 50k-task tasks.md).
-fn fit(scan: &mut BlockScan) {
-    fit_in_place(&mut scan.mentions);
-    fit_in_place(&mut scan.clauses);
-    fit_in_place(&mut scan.fields);
-    if let Some(task) = &mut scan.task {
-        fit_in_place(&mut task.labels);
-        fit_in_place(&mut task.irregularities);
-    }
-}
-
-fn fit_in_place<T>(items: &mut Vec<T>) {
-    *items = fitted(std::mem::take(items));
+/// `items` as a list kept as long as its block: without spare room, see
+/// [`fitted`].
+pub fn boxed<T>(items: Vec<T>) -> Box<[T]> {
+    fitted(items).into_boxed_slice()
 }
 
 /// `items` in an allocation of their size, for lists kept as long as
@@ -247,8 +248,8 @@ mod tests {
         let text = "- [ ] T001 [P] [US1] Implement module in src/module_1/service.py (depends on T000)\n";
         let scan = scan_block(BlockKind::ListItem { marker: ListMarker::Bullet }, text, 2, 0);
         assert!(!scan.mentions.is_empty());
-        assert_eq!(scan.mentions.capacity(), scan.mentions.len());
-        assert_eq!(scan.clauses.capacity(), scan.clauses.len());
-        assert_eq!(scan.fields.capacity(), scan.fields.len());
+        let line = scan.task.expect("a task line");
+        assert_eq!(line.labels.capacity(), line.labels.len());
+        assert_eq!(line.irregularities.capacity(), line.irregularities.len());
     }
 }

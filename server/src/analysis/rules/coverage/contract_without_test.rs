@@ -385,7 +385,7 @@ impl<'c, 'a> Planner<'c, 'a> {
         self.coverage.tasks_naming(self.cx, lower).any(|index| {
             let task = &self.doc.tasks[index];
             let mut blocks = std::iter::once(&task.block).chain(&task.details);
-            blocks.any(|b| BlockSignals::of(&b.scan).lower_paths.iter().any(|(_, p)| p == lower))
+            blocks.any(|b| BlockSignals::of(&b.scan).names_path(&b.scan, lower))
         })
     }
 

@@ -4,7 +4,7 @@ use crate::analysis::{Context, Diagnostic, Related, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::feature::{Feature, FeatureFile};
 use crate::model::markdown::lines;
-use crate::model::scan::BlockScan;
+use crate::model::scan::{BlockScan, boxed};
 use crate::syntax::BlockKind;
 use crate::text::Span;
 
@@ -109,7 +109,7 @@ fn missing_mentions(feature: &Feature) -> Vec<(&FeatureFile, Span, &str, String)
 /// The documents `block` names, kept in its facts: lower-casing every line
 /// again is what a keystroke elsewhere would otherwise pay.
 fn claims_of(block: &BlockScan) -> &[(Span, String)] {
-    BlockFacts::of(block).documents.get_or_init(|| named_documents(&block.text))
+    BlockFacts::of(block).documents.get_or_init(|| boxed(named_documents(&block.text)))
 }
 
 fn named_documents(text: &str) -> Vec<(Span, String)> {
