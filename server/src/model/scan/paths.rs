@@ -318,7 +318,8 @@ fn has_path_chars(word: &str) -> bool {
 /// [`KNOWN_FILES`] name holds (`f` of `Dockerfile`, `E` of `LICENSE`). A
 /// cheap test that lets most words of prose skip trimming.
 pub fn may_hold_path(token: &str) -> bool {
-    token.contains(['/', '\\', '.', 'f', 'E'])
+    // Bytes, not chars: these are ASCII, never part of another character.
+    token.bytes().any(|b| matches!(b, b'/' | b'\\' | b'.' | b'f' | b'E'))
 }
 
 /// Trim what surrounds a path in prose: brackets, quotes, trailing
