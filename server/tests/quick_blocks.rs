@@ -3,12 +3,13 @@
 //! grammar gives. Over every markdown fixture of the repository and over
 //! generated documents made of the lines Spec Kit files are built from (and
 //! of lines meant to trip it). Its blocks also give the chunks of an
-//! opened document: they are those a parse finds.
+//! opened document: they are those a parse finds. Documents it defers are
+//! read chunk by chunk (`blocks_by_chunks`), with the same blocks again.
 
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use specls::syntax::{Block, chunk_starts_both_ways, quick, tree_sitter_blocks};
+use specls::syntax::{Block, blocks_by_chunks, chunk_starts_both_ways, quick, tree_sitter_blocks};
 
 /// Whether the quick scanner answered; panics when its answer differs.
 fn agrees(text: &str, name: &str) -> bool {
@@ -41,6 +42,14 @@ fn agrees(text: &str, name: &str) -> bool {
     true
 }
 
+/// Whether the chunk-by-chunk reader answered; panics when its blocks
+/// differ from a whole-document parse's.
+fn chunks_agree(text: &str, name: &str) -> bool {
+    let Some(blocks) = blocks_by_chunks(text) else { return false };
+    assert_eq!(blocks, tree_sitter_blocks(text), "{name}: read chunk by chunk, the blocks differ");
+    true
+}
+
 fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
@@ -64,6 +73,7 @@ fn every_fixture_scans_like_tree_sitter() {
         let bytes = std::fs::read(path).expect("a readable fixture");
         let text = String::from_utf8_lossy(&bytes);
         quick += usize::from(agrees(&text, &path.display().to_string()));
+        chunks_agree(&text, &path.display().to_string());
     }
     // Most fixtures are ordinary documents: the fast path must take them.
     assert!(quick * 2 > files.len(), "quick path took {quick} of {} fixtures", files.len());
@@ -116,6 +126,34 @@ fn known_shapes_scan_like_tree_sitter_or_defer() {
     ];
     for (i, text) in cases.iter().enumerate() {
         assert!(agrees(text, &format!("case {i}")), "case {i} deferred to tree-sitter: {text:?}");
+        assert!(chunks_agree(text, &format!("case {i}")));
+    }
+}
+
+#[test]
+fn deferred_shapes_are_read_chunk_by_chunk_like_tree_sitter() {
+    // What sent whole corpus documents to tree-sitter, each in a chunk
+    // between chunks the quick scanner reads (and the heading after it
+    // must still start a chunk, or not, as the grammar says).
+    let shapes = [
+        "> **Checklist**:\n> - [x] **Tokens**: only `var(--t3)`.\n> - [ ] b\n",
+        "**Requirement**: \n> System MUST show a counter\n",
+        "- Outline:\n\t- Define `Handle` data contract\n",
+        "- [x] Implement `Session`.\n\t\t- [x] Scaffolding created.\n",
+        "1. Setup + US6 (Routing) → skeleton\n2. + US1 (List) → **MVP!**\n",
+        "```bash\n# a comment, not a heading\n> quoted\n```\n",
+        "<!--\n# inside a comment\n> x\n",
+        "---\n",
+    ];
+    for (i, shape) in shapes.iter().enumerate() {
+        for text in [
+            format!("# Plan\n\n- [ ] T001 a\n\n## Gate\n\n{shape}\n## Next\n\n- [ ] T002 b\n"),
+            format!("{shape}# Next\ntext\n"),
+            format!("# A\n{shape}"),
+            format!("# A\n{shape}# B\n{shape}# C\n- x\n"),
+        ] {
+            assert!(chunks_agree(&text, &format!("shape {i}")), "shape {i}: no answer for {text:?}");
+        }
     }
 }
 
@@ -142,6 +180,7 @@ fn grammar_quirks_are_followed_or_deferred() {
     ];
     for (i, text) in quirks.iter().enumerate() {
         agrees(text, &format!("quirk {i}"));
+        chunks_agree(text, &format!("quirk {i}"));
     }
 }
 
@@ -278,5 +317,6 @@ proptest! {
     #[test]
     fn generated_documents_scan_like_tree_sitter(text in document()) {
         agrees(&text, "generated");
+        chunks_agree(&text, "generated");
     }
 }

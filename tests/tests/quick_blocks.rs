@@ -1,9 +1,10 @@
 //! The closed-file block scanner (`specls::syntax::quick`) over every
 //! markdown document of `../shared/corpus`: wherever it answers, its blocks
 //! are exactly tree-sitter-md's (and give the chunks a parse finds), and it
-//! answers for most real documents.
+//! answers for most real documents. The documents it defers are read
+//! chunk by chunk, with tree-sitter's blocks again.
 
-use specls::syntax::{chunk_starts_both_ways, quick, tree_sitter_blocks};
+use specls::syntax::{blocks_by_chunks, chunk_starts_both_ways, quick, tree_sitter_blocks};
 use specls_tests::{corpus, files_where, read_lossy};
 
 #[test]
@@ -20,7 +21,16 @@ fn corpus_documents_scan_like_tree_sitter() {
                 let (found, parsed) = chunk_starts_both_ways(&text).expect("the quick scanner read it");
                 assert!(found == parsed, "{}: chunks from the blocks differ from a parse's", path.display());
             }
-            None => deferred.push(path.strip_prefix(&dir).unwrap_or(path).display().to_string()),
+            None => {
+                let by_chunks = blocks_by_chunks(&text);
+                assert!(by_chunks.is_some(), "{}: not read chunk by chunk", path.display());
+                assert!(
+                    by_chunks.unwrap() == tree_sitter_blocks(&text),
+                    "{} differs by chunks",
+                    path.display()
+                );
+                deferred.push(path.strip_prefix(&dir).unwrap_or(path).display().to_string());
+            }
         }
     }
     let share = 100 * (files.len() - deferred.len()) / files.len();

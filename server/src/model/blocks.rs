@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::scan::{BlockScan, scan_block};
-use crate::syntax::{Block, MarkdownTree, quick};
+use crate::syntax::{Block, MarkdownTree, blocks_by_chunks, quick};
 use crate::text::{AppliedEdit, Span, control};
 use ropey::Rope;
 
@@ -94,10 +94,11 @@ fn scan_all(
 
 impl BlockList {
     /// The blocks of a document that is not open in an editor: read by the
-    /// quick scanner when it can (no tree at all), else parsed by
-    /// tree-sitter. Both give the same blocks (`server/tests/quick_blocks.rs`).
+    /// quick scanner when it can (no tree at all), else chunk by chunk,
+    /// parsing with tree-sitter only the chunks it defers. All give the
+    /// same blocks (`server/tests/quick_blocks.rs`).
     pub fn load(text: &str, rope: &Rope) -> Self {
-        match quick::scan_blocks(text) {
+        match quick::scan_blocks(text).or_else(|| blocks_by_chunks(text)) {
             Some(blocks) => Self::from_quick(&blocks, text, rope),
             None => Self::parse(rope),
         }

@@ -2,17 +2,20 @@
 //! incrementally, and the flat list of blocks (headings, list items,
 //! paragraphs, code, HTML, tables) that the model scans. Files that are not
 //! open in an editor are scanned once by [`quick`], which gives the same
-//! blocks without building a tree, or defers to tree-sitter.
+//! blocks without building a tree, or defers to tree-sitter
+//! ([`blocks_by_chunks`]: only the chunks it cannot read).
 //!
 //! Invariant: no inline grammar here. `MarkdownParser` reparses every inline
 //! node on each edit (80-95% of a full parse, measured); task IDs, labels and
 //! paths come from the model's own scanner over the blocks that changed.
 
 mod blocks;
+mod chunked;
 pub mod quick;
 mod tree;
 
 pub use blocks::{Block, BlockKind, ListMarker, blocks_overlapping};
+pub use chunked::blocks_by_chunks;
 pub use tree::MarkdownTree;
 
 /// Every block of `text` as tree-sitter-md's block grammar reads it (a

@@ -59,7 +59,7 @@ impl std::fmt::Debug for MarkdownTree {
     }
 }
 
-fn new_parser() -> Parser {
+pub(super) fn new_parser() -> Parser {
     let mut parser = Parser::new();
     parser
         .set_language(&tree_sitter_md::LANGUAGE.into())
@@ -176,15 +176,15 @@ fn heading_candidates(rope: &Rope) -> Vec<usize> {
 }
 
 /// A parse of some chunks, and whether it holds.
-struct Region {
-    span: Span,
-    tree: Tree,
+pub(super) struct Region {
+    pub(super) span: Span,
+    pub(super) tree: Tree,
     /// Absolute starts of the top-level headings at line starts inside
     /// `span`, after its start: where the new chunks start.
     heads: Vec<usize>,
     /// The lookahead line was found to be a top-level heading (or there is
     /// none): the blocks of `span` are exact.
-    holds: bool,
+    pub(super) holds: bool,
 }
 
 impl MarkdownTree {
@@ -371,7 +371,7 @@ impl MarkdownTree {
 /// The blocks of a tree parsed from `span`'s start that meet `window`
 /// (absolute), in absolute offsets, without those of the lookahead line
 /// after `span`.
-fn blocks_in(tree: &Tree, span: Span, window: Option<Span>) -> Vec<Block> {
+pub(super) fn blocks_in(tree: &Tree, span: Span, window: Option<Span>) -> Vec<Block> {
     let base = span.start;
     let relative = window.map(|w| Span::new(w.start.saturating_sub(base), w.end.saturating_sub(base)));
     if relative.is_some_and(|w| w.is_empty()) {
@@ -386,7 +386,7 @@ fn blocks_in(tree: &Tree, span: Span, window: Option<Span>) -> Vec<Block> {
 
 /// Parse `span` (whose start is a chunk start) with the lookahead line
 /// after it, and find whether it holds.
-fn parse_region(parser: &mut Parser, rope: &Rope, span: Span, old: Option<&Tree>) -> Region {
+pub(super) fn parse_region(parser: &mut Parser, rope: &Rope, span: Span, old: Option<&Tree>) -> Region {
     let len = rope.len_bytes();
     let parsed_end = if span.end < len { line_end(rope, span.end) } else { span.end };
     let tree = parse_range(parser, rope, Span::new(span.start, parsed_end), old);
