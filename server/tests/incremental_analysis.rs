@@ -151,7 +151,7 @@ fn check(edits: &[Edit]) {
     let graph = |feature: &Feature, build: fn(&TasksDoc) -> TaskGraph| {
         feature.tasks().map(|(_, doc)| {
             let graph = build(doc);
-            (graph.schedule(doc), graph.ready(), graph.cycles(), graph.critical_path(), graph)
+            (graph.schedule(doc), graph.ready(), graph.cycles().to_vec(), graph.critical_path(), graph)
         })
     };
     assert_eq!(

@@ -8,10 +8,8 @@ use super::config::RuleConfig;
 use super::diagnostic::{Diagnostic, Severity};
 use super::facts::coverage::{Coverage, Sources};
 use super::facts::idless;
-use super::graph::TaskGraph;
-use super::table::{
-    BlockWalk, DetailFacts, EdgeEnds, FactKeys, Kept, LineFacts, Tables, TaskRow, TaskTable, edge_ends,
-};
+use super::graph::{Structure, TaskGraph};
+use super::table::{BlockWalk, DetailFacts, EdgeEnds, FactKeys, Kept, LineFacts, Tables, TaskRow, TaskTable};
 use crate::model::feature::{Feature, FeatureFile};
 use crate::model::ids::TaskKey;
 use crate::model::tasks::TasksDoc;
@@ -22,7 +20,6 @@ pub struct Context<'a> {
     pub feature: &'a Feature,
     tasks: Option<(&'a FeatureFile, &'a TasksDoc)>,
     table: OnceCell<TaskTable<'a>>,
-    edges: OnceCell<Vec<EdgeEnds>>,
     coverage: OnceCell<Coverage<'a>>,
     lacks_ids: OnceCell<bool>,
     /// The configuration rules read options from (word lists), when the
@@ -36,7 +33,6 @@ impl<'a> Context<'a> {
             feature,
             tasks: feature.tasks(),
             table: OnceCell::new(),
-            edges: OnceCell::new(),
             coverage: OnceCell::new(),
             lacks_ids: OnceCell::new(),
             config: None,
@@ -132,11 +128,8 @@ impl<'a> Context<'a> {
     }
 
     /// The tasks at both ends of each edge of tasks.md, in edge order.
-    pub(crate) fn edge_ends(&self) -> &[EdgeEnds] {
-        self.edges.get_or_init(|| match self.tasks {
-            Some((_, doc)) => edge_ends(doc, &self.tables().keys),
-            None => Vec::new(),
-        })
+    pub(crate) fn edge_ends(&self) -> &'a [EdgeEnds] {
+        self.tasks.map_or(&[], |(_, doc)| Structure::of(doc).edge_ends(doc))
     }
 
     /// What tasks say about the contracts, the data model and the

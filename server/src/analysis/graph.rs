@@ -23,8 +23,9 @@
 
 use std::cmp::Reverse;
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use crate::analysis::table::{EdgeEnds, KeyLookup, edge_ends};
 use crate::model::ids::TaskKey;
 use crate::model::scan::paths::normalize_path;
 use crate::model::tasks::{PhaseKind, TasksDoc};
@@ -52,8 +53,55 @@ pub struct TaskGraph {
     /// What each phase waits for: the node (often a barrier) standing for
     /// the exits of the phases before it.
     phase_entry: Vec<Option<Node>>,
-    /// What the graph was built from.
+    /// Its cycles, found when first asked.
+    cycles: OnceLock<Vec<Vec<usize>>>,
+}
+
+/// What analysis derives from a tasks.md's structure alone (its
+/// [`Inputs`]): the ends of every edge and the graph, each made when
+/// first asked. Kept in the model's memo, so made at most once per
+/// version, and handed to the next version when its structure is the
+/// same: a keystroke in a description keeps all of it.
+pub struct Structure {
+    /// What it was derived from.
     inputs: Inputs,
+    edge_ends: OnceLock<Vec<EdgeEnds>>,
+    /// Edges with an end no task has, by index.
+    dangling: OnceLock<Vec<u32>>,
+    prerequisites: OnceLock<Prerequisites>,
+    graph: OnceLock<TaskGraph>,
+}
+
+/// The edges out of each task to an existing prerequisite, in edge order:
+/// (prerequisite, edge index), grouped by dependent.
+pub(crate) struct Prerequisites {
+    /// Where each task's run starts in `edges`; one more at the end.
+    starts: Vec<usize>,
+    edges: Vec<(usize, usize)>,
+}
+
+impl Prerequisites {
+    fn of(ends: &[EdgeEnds], tasks: usize) -> Self {
+        let mut starts = vec![0; tasks + 1];
+        for (from, _) in ends.iter().filter_map(|e| e.both()) {
+            starts[from + 1] += 1;
+        }
+        for i in 0..tasks {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut edges = vec![(0, 0); starts[tasks]];
+        for (edge, (from, to)) in ends.iter().enumerate().filter_map(|(i, e)| Some((i, e.both()?))) {
+            edges[next[from]] = (to, edge);
+            next[from] += 1;
+        }
+        Prerequisites { starts, edges }
+    }
+
+    /// Task `task`'s (prerequisite, edge index) pairs.
+    pub fn of_task(&self, task: usize) -> &[(usize, usize)] {
+        &self.edges[self.starts[task]..self.starts[task + 1]]
+    }
 }
 
 /// Everything of a tasks.md a graph depends on: per task its key, state,
@@ -119,22 +167,75 @@ pub struct Schedule {
     pub blocked: Vec<usize>,
 }
 
-impl TaskGraph {
-    /// The graph of `doc`, built once per version of tasks.md (kept in the
-    /// model's memo) and shared by the analysis, hover, code lenses,
+impl Structure {
+    /// The structure of `doc`, made once per version of tasks.md (kept in
+    /// the model's memo) and shared by the analysis, hover, code lenses,
     /// commands and the graph view of every snapshot holding that version.
-    /// The graph of the version this one replaced is reused when its
-    /// inputs are those of `doc` ([`TasksDoc::inherit`]).
-    pub fn of(doc: &TasksDoc) -> &TaskGraph {
-        // The memo slot is the graph's (see `TasksDoc::memo`): nothing else fills it.
+    /// The one of the version this one replaced is reused when its inputs
+    /// are those of `doc` ([`TasksDoc::inherit`]).
+    pub fn of(doc: &TasksDoc) -> &Structure {
+        // The memo slot is the structure's (see `TasksDoc::memo`): nothing else fills it.
         doc.memo
             .get_or_init_shared(|| {
-                let earlier = doc.handover.take().and_then(|value| value.downcast::<TaskGraph>().ok());
+                let earlier = doc.handover.take().and_then(|handed| {
+                    let same_structure = handed.same_structure;
+                    Some((handed.value.downcast::<Structure>().ok()?, same_structure))
+                });
+                // A version the model says has the structure of the one
+                // before needs no comparison (one per task and edge: half
+                // a millisecond at 10k tasks); debug builds check the claim.
                 earlier
-                    .filter(|graph| graph.inputs.describe(doc))
-                    .unwrap_or_else(|| Arc::new(Self::build(doc)))
+                    .filter(|(earlier, same_structure)| {
+                        debug_assert!(
+                            !same_structure || earlier.inputs.describe(doc),
+                            "structure claimed kept"
+                        );
+                        *same_structure || earlier.inputs.describe(doc)
+                    })
+                    .map(|(earlier, _)| earlier)
+                    .unwrap_or_else(|| Arc::new(Self::new(doc)))
             })
-            .expect("a tasks model's memo holds its graph")
+            .expect("a tasks model's memo holds its structure")
+    }
+
+    fn new(doc: &TasksDoc) -> Self {
+        Structure {
+            inputs: Inputs::of(doc),
+            edge_ends: OnceLock::new(),
+            dangling: OnceLock::new(),
+            prerequisites: OnceLock::new(),
+            graph: OnceLock::new(),
+        }
+    }
+
+    /// The indices of the edges of `doc` with an end no task has, in order.
+    pub(crate) fn dangling(&self, doc: &TasksDoc) -> &[u32] {
+        self.dangling.get_or_init(|| {
+            let ends = self.edge_ends(doc).iter().enumerate();
+            ends.filter(|(_, e)| e.from.is_none() || e.to.is_none()).map(|(i, _)| i as u32).collect()
+        })
+    }
+
+    /// Each task's existing prerequisites, with the edges that say so.
+    pub(crate) fn prerequisites(&self, doc: &TasksDoc) -> &Prerequisites {
+        self.prerequisites.get_or_init(|| Prerequisites::of(self.edge_ends(doc), doc.tasks.len()))
+    }
+
+    /// The tasks at both ends of each edge of `doc`, in edge order.
+    pub(crate) fn edge_ends(&self, doc: &TasksDoc) -> &[EdgeEnds] {
+        self.edge_ends.get_or_init(|| edge_ends(doc, &KeyLookup::new(doc.tasks.iter().map(|t| t.key()))))
+    }
+
+    /// The dependency graph of `doc`.
+    pub fn graph(&self, doc: &TasksDoc) -> &TaskGraph {
+        self.graph.get_or_init(|| TaskGraph::build(doc))
+    }
+}
+
+impl TaskGraph {
+    /// The graph of `doc`, built once per structure (see [`Structure`]).
+    pub fn of(doc: &TasksDoc) -> &TaskGraph {
+        Structure::of(doc).graph(doc)
     }
 
     /// A graph of `doc` built afresh; [`TaskGraph::of`] shares one.
@@ -163,7 +264,6 @@ impl TaskGraph {
         graph.effective = graph.explicit.clone();
         graph.add_implicit_order(doc);
         graph.done.resize(graph.effective.len(), false);
-        graph.inputs = Inputs::of(doc);
         graph
     }
 
@@ -292,16 +392,18 @@ impl TaskGraph {
 
     /// Every cycle among written dependencies, each as task indices in
     /// order: the first depends on the second, ..., the last on the first.
-    pub fn cycles(&self) -> Vec<Vec<usize>> {
-        let components = strongly_connected(&self.explicit);
-        let mut out = Vec::new();
-        for component in components.into_iter().filter(|c| c.len() > 1) {
-            if let Some(cycle) = self.cycle_in(&component) {
-                out.push(cycle.iter().map(|&n| self.nodes[n as usize]).collect());
+    pub fn cycles(&self) -> &[Vec<usize>] {
+        self.cycles.get_or_init(|| {
+            let components = strongly_connected(&self.explicit);
+            let mut out = Vec::new();
+            for component in components.into_iter().filter(|c| c.len() > 1) {
+                if let Some(cycle) = self.cycle_in(&component) {
+                    out.push(cycle.iter().map(|&n| self.nodes[n as usize]).collect());
+                }
             }
-        }
-        out.sort();
-        out
+            out.sort();
+            out
+        })
     }
 
     /// A cycle through the component's first node, by depth-first search
@@ -713,7 +815,7 @@ mod tests {
         let d = doc(&text);
         let graph = TaskGraph::build(&d);
         let cycles = graph.cycles();
-        let [cycle] = cycles.as_slice() else { panic!("one cycle, found {}", cycles.len()) };
+        let [cycle] = cycles else { panic!("one cycle, found {}", cycles.len()) };
         assert_eq!(cycle.len(), 20_000, "every task of the chain is on the cycle");
     }
 

@@ -69,19 +69,40 @@ impl Memo {
 /// graph as it was). Taken at most once, so versions never form a chain
 /// and an outdated value does not outlive its first look.
 #[derive(Clone, Default)]
-pub struct Handover(
-    std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<dyn std::any::Any + Send + Sync>>>>,
-);
+pub struct Handover {
+    slot: std::sync::Arc<std::sync::Mutex<Option<Handed>>>,
+    /// The model that receives it was made from the one before by an edit
+    /// the model layer knows to keep its structure (see
+    /// [`Handover::keeping_structure`]).
+    keeps_structure: bool,
+}
+
+/// A value handed over, and whether the model it was derived from and the
+/// one receiving it are known to have the same structure, so the later
+/// layer need not compare them.
+pub struct Handed {
+    pub value: std::sync::Arc<dyn std::any::Any + Send + Sync>,
+    pub same_structure: bool,
+}
 
 impl Handover {
-    /// Offer `value` to the next version.
-    pub fn offer(&self, value: std::sync::Arc<dyn std::any::Any + Send + Sync>) {
-        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value);
+    /// The handover of a model made from its previous version by an edit
+    /// that keeps the structure: what "structure" means is the model's to
+    /// say ([`TasksDoc`](crate::model::tasks::TasksDoc) documents it).
+    pub fn keeping_structure() -> Self {
+        Handover { keeps_structure: true, ..Handover::default() }
+    }
+
+    /// Offer `value`, derived from a model that had the previous version's
+    /// structure when `same_structure`, to this version.
+    pub fn offer(&self, value: std::sync::Arc<dyn std::any::Any + Send + Sync>, same_structure: bool) {
+        let handed = Handed { value, same_structure: same_structure && self.keeps_structure };
+        *self.slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handed);
     }
 
     /// The value offered, if any and still there; the slot is empty after.
-    pub fn take(&self) -> Option<std::sync::Arc<dyn std::any::Any + Send + Sync>> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+    pub fn take(&self) -> Option<Handed> {
+        self.slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
     }
 }
 

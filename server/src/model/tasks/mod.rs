@@ -148,7 +148,11 @@ pub struct TasksDoc {
     /// the task graph there. See [`Memo`](crate::model::scan::Memo).
     pub memo: crate::model::scan::Memo,
     /// The memo of the version this one replaced in an editor, when it
-    /// was filled: see [`TasksDoc::inherit`].
+    /// was filled: see [`TasksDoc::inherit`]. A version made by
+    /// swapping one block that plays the same part (see `reassemble.rs`)
+    /// has the same structure as the one before: the same tasks with the
+    /// same keys, states, `[P]` marks, cancellations and phases, the same
+    /// phases and the same edges.
     pub handover: crate::model::scan::Handover,
 }
 
@@ -171,8 +175,12 @@ impl TasksDoc {
     /// not change (see [`Handover`](crate::model::scan::Handover)).
     pub fn inherit(&self, older: &TasksDoc) {
         // An older version that was never analysed passes on what it got.
-        if let Some(value) = older.memo.value().or_else(|| older.handover.take()) {
-            self.handover.offer(value);
+        let handed = match older.memo.value() {
+            Some(value) => Some((value, true)),
+            None => older.handover.take().map(|handed| (handed.value, handed.same_structure)),
+        };
+        if let Some((value, same_structure)) = handed {
+            self.handover.offer(value, same_structure);
         }
     }
 

@@ -84,7 +84,7 @@ impl<'b> OneBlock<'b> {
             ranges: older.ranges.iter().map(|range| self.range(range)).collect(),
             index: older.index.clone(),
             memo: Default::default(),
-            handover: Default::default(),
+            handover: crate::model::scan::Handover::keeping_structure(),
         }
     }
 
@@ -144,7 +144,7 @@ impl<'b> OneBlock<'b> {
 /// heading (phases, subsections, the title), no dependency statement, no
 /// field (`**Status**`, `**Goal**`), no task range, the same kind and
 /// indentation (what owns what), and a task line as the same task with the
-/// same state, mark and ID span (edges of its details point there).
+/// same state, mark, cancellation and ID span (edges of its details point there).
 fn same_part(old: &BlockScan, new: &BlockScan) -> bool {
     let plain = |scan: &BlockScan| {
         // A table's rows may be tasks of their own blocks (`table_rows.rs`),
@@ -174,6 +174,7 @@ fn same_task(a: &TaskLine, b: &TaskLine) -> bool {
         && a.reads_as_statement == b.reads_as_statement
         && numbered(a) == numbered(b)
         && a.state == b.state
+        && a.cancelled == b.cancelled
         && a.parallel.is_some() == b.parallel.is_some()
 }
 

@@ -89,7 +89,10 @@ impl Rule for ForwardDependency {
 fn cycle_members(cx: &Context<'_>, tasks: usize) -> Vec<Option<usize>> {
     let mut member = vec![None; tasks];
     let forward = cx.edge_ends().iter().any(|ends| ends.both().is_some_and(|(from, to)| to > from));
-    if let Some(graph) = cx.graph().filter(|_| forward) {
+    if !forward {
+        return member; // no cycle without a forward edge: no graph to build
+    }
+    if let Some(graph) = cx.graph() {
         for (number, cycle) in graph.cycles().iter().enumerate() {
             for &task in cycle {
                 member[task] = Some(number);

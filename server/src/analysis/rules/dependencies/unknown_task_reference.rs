@@ -1,6 +1,7 @@
 use std::collections::BTreeMap;
 
 use super::support::{join_names, written};
+use crate::analysis::graph::Structure;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::feature::FeatureFile;
@@ -57,7 +58,10 @@ impl Rule for UnknownTaskReference {
         // statement: (dependents when it is a prerequisite, prerequisites
         // when it is a dependent).
         let mut unknown: BTreeMap<Span, (Vec<String>, Vec<String>)> = BTreeMap::new();
-        for (edge, ends) in doc.edges.iter().zip(cx.edge_ends()) {
+        // Edges whose ends all exist are most edges: only the others are read.
+        let ends = cx.edge_ends();
+        for &index in Structure::of(doc).dangling(doc) {
+            let (edge, ends) = (&doc.edges[index as usize], ends[index as usize]);
             if !edge.via_range && ends.to.is_none() {
                 push_unique(&mut unknown.entry(edge.to_span).or_default().0, written(doc, edge.from));
             }

@@ -1,4 +1,5 @@
 use super::support::parallel_label_removal;
+use crate::analysis::graph::Structure;
 use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::tasks::TasksDoc;
@@ -46,7 +47,7 @@ impl Rule for ParallelOpenDependency {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
         let rows = cx.rows();
-        let dependencies = Dependencies::of(cx, doc.tasks.len());
+        let dependencies = Structure::of(doc).prerequisites(doc);
         for (index, task) in doc.tasks.iter().enumerate() {
             if !task.parallel || rows[index].finished() || task.phase.is_none() {
                 continue;
@@ -101,38 +102,6 @@ impl Rule for ParallelOpenDependency {
             }
             out.push(diagnostic);
         }
-    }
-}
-
-/// The edges out of each task to an existing prerequisite, in edge order:
-/// (prerequisite, edge index), grouped by dependent.
-struct Dependencies {
-    /// Where each task's run starts in `edges`; one more at the end.
-    starts: Vec<usize>,
-    edges: Vec<(usize, usize)>,
-}
-
-impl Dependencies {
-    fn of(cx: &Context<'_>, tasks: usize) -> Self {
-        let ends = cx.edge_ends();
-        let mut starts = vec![0; tasks + 1];
-        for (from, _) in ends.iter().filter_map(|e| e.both()) {
-            starts[from + 1] += 1;
-        }
-        for i in 0..tasks {
-            starts[i + 1] += starts[i];
-        }
-        let mut next = starts.clone();
-        let mut edges = vec![(0, 0); starts[tasks]];
-        for (edge, (from, to)) in ends.iter().enumerate().filter_map(|(i, e)| Some((i, e.both()?))) {
-            edges[next[from]] = (to, edge);
-            next[from] += 1;
-        }
-        Dependencies { starts, edges }
-    }
-
-    fn of_task(&self, task: usize) -> &[(usize, usize)] {
-        &self.edges[self.starts[task]..self.starts[task + 1]]
     }
 }
 
