@@ -5,6 +5,7 @@
 //! would look for are exactly the ones without IDs.
 
 use super::BlockFacts;
+use super::sparse::FileIndex;
 use crate::model::blocks::{BlockList, ScannedBlock};
 use crate::model::markdown::lines;
 use crate::syntax::BlockKind;
@@ -29,13 +30,17 @@ pub(crate) fn id_less_task_lines(blocks: &BlockList) -> Vec<Span> {
 }
 
 /// How many spans [`id_less_task_lines`] would return, from each block's
-/// count kept in its facts.
+/// count kept in its facts, asked only of the blocks the file's kept list
+/// does not know yet (see [`sparse`](super::sparse)).
 pub(crate) fn id_less_count(blocks: &BlockList) -> usize {
     let count = |block: &ScannedBlock| {
         let facts = BlockFacts::of(&block.scan);
         *facts.id_less.get_or_init(|| in_block(block).count() as u32) as usize
     };
-    blocks.iter().filter(|block| may_hold_one(block)).map(count).sum()
+    let Some(index) = FileIndex::of(blocks) else { return 0 };
+    let holding =
+        index.id_less.hits(blocks, |()| true, || (), |block| may_hold_one(block) && count(block) > 0);
+    holding.iter().map(|&i| count(&blocks.blocks()[i as usize])).sum()
 }
 
 /// Whether `block` can hold task lines without IDs: a list item or a

@@ -119,6 +119,9 @@ pub(crate) struct FileIndex {
     pub documents: Sparse<()>,
     /// Blocks naming requirements (requirement-coverage).
     pub requirements: Sparse<()>,
+    /// Blocks holding task lines without IDs (tasks-without-ids, and
+    /// every rule that skips a tasks.md made mostly of them).
+    pub id_less: Sparse<()>,
     /// Blocks with `specls-disable` comments (suppressions).
     pub directives: Sparse<()>,
     /// Blocks naming files some pathless task's identifiers are the names
