@@ -323,6 +323,10 @@ type ContractKey = (Arc<str>, Weak<ContractDoc>, Option<Weak<BlockList>>);
 pub(crate) struct Sources {
     contracts: Vec<ContractKey>,
     data_model: Option<Weak<DataModelDoc>>,
+    /// Per contract, per operation: whether no contract before it (or
+    /// operation before it in the same contract) defines the same method
+    /// and path, made when first asked (see [`Coverage::first_definitions`]).
+    first_definitions: OnceLock<Box<[Box<[bool]>]>>,
     /// The documents prepared for matching, on the first task that needs
     /// it. Later analyses of the same documents adopt these sources (see
     /// [`peek_hits`]), and with them what was prepared.
@@ -342,7 +346,7 @@ impl Sources {
             })
             .collect();
         let data_model = data_model_doc(feature).map(Arc::downgrade);
-        Sources { contracts, data_model, matchers: OnceLock::new() }
+        Sources { contracts, data_model, first_definitions: OnceLock::new(), matchers: OnceLock::new() }
     }
 
     /// Whether both are the very same documents.
@@ -511,6 +515,21 @@ impl<'a> Coverage<'a> {
             self.contracts.iter().enumerate().map(tested).collect()
         });
         tested[index].as_ref()
+    }
+
+    /// Per contract, per operation: whether it is the first definition of
+    /// its method and path (an `/api` or version prefix and parameter names
+    /// aside) among the contracts, in folder order. Kept with the sources,
+    /// so worked out once per version of the contracts, not per keystroke
+    /// in tasks.md.
+    pub fn first_definitions(&self) -> &[Box<[bool]>] {
+        self.sources.first_definitions.get_or_init(|| {
+            let mut seen = std::collections::HashSet::new();
+            let mut first = |op: &crate::model::contracts::Operation| {
+                seen.insert((op.method.clone(), super::matching::normalize_endpoint_path(&op.path)))
+            };
+            self.contracts.iter().map(|c| c.doc.operations.iter().map(&mut first).collect()).collect()
+        })
     }
 
     /// Which operations of contract `index` an implementation task names.

@@ -1,6 +1,3 @@
-use std::collections::HashSet;
-
-use crate::analysis::facts::matching::normalize_endpoint_path;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 
@@ -59,7 +56,7 @@ impl Rule for EndpointWithoutTask {
             return;
         }
         let coverage = cx.coverage();
-        let mut seen = HashSet::new();
+        let first_definitions = coverage.first_definitions();
         for (index, contract) in coverage.contracts.iter().enumerate() {
             let built = coverage.built(index);
             // An operation with no test either is contract-without-test's
@@ -68,8 +65,8 @@ impl Rule for EndpointWithoutTask {
             let untested = |operation: usize| tested.as_ref().is_some_and(|tested| !tested.has(operation));
             let file = contract.file;
             for (number, operation) in contract.doc.operations.iter().enumerate() {
-                let key = (operation.method.clone(), normalize_endpoint_path(&operation.path));
-                if !seen.insert(key) || built.has(number) || untested(number) {
+                let first = first_definitions[index][number];
+                if !first || built.has(number) || untested(number) {
                     continue;
                 }
                 let message = format!("no implementation task names {}", operation.label());
