@@ -45,16 +45,20 @@ pub fn diagnostic(
     d: &Diagnostic,
     encoding: PositionEncoding,
 ) -> lsp::Diagnostic {
+    // Related places mostly lie in one file: its URI is made once, not
+    // per place (hundreds of tasks in one finding).
+    let mut target: Option<(&str, Option<(&FeatureFile, lsp::Uri)>)> = None;
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
         .iter()
         .filter_map(|r| {
-            let target = feature.file(&r.file)?;
+            if target.as_ref().is_none_or(|(rel, _)| *rel != &*r.file) {
+                let file = feature.file(&r.file).and_then(|f| Some((f, uri_of(&f.path)?)));
+                target = Some((&r.file, file));
+            }
+            let (file, uri) = target.as_ref()?.1.as_ref()?;
             Some(lsp::DiagnosticRelatedInformation {
-                location: lsp::Location::new(
-                    uri_of(&target.path)?,
-                    range(&target.document, r.span, encoding),
-                ),
+                location: lsp::Location::new(uri.clone(), range(&file.document, r.span, encoding)),
                 message: r.message.clone(),
             })
         })
