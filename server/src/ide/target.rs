@@ -193,11 +193,11 @@ fn mention_target(file: &FeatureFile, offset: usize) -> Option<Target> {
             let first_span = Span::new(span.start, span.start + first.text.len());
             let last_span = Span::new(span.end - last.text.len(), span.end);
             if first_span.touches(offset) {
-                Target::Task { key: first.key, id: first.clone(), span: first_span, definition: false }
+                Target::Task { key: first.key, id: TaskId::clone(first), span: first_span, definition: false }
             } else if last_span.touches(offset) {
-                Target::Task { key: last.key, id: last.clone(), span: last_span, definition: false }
+                Target::Task { key: last.key, id: TaskId::clone(last), span: last_span, definition: false }
             } else {
-                Target::TaskRange { first: first.clone(), last: last.clone(), span }
+                Target::TaskRange { first: TaskId::clone(first), last: TaskId::clone(last), span }
             }
         }
         MentionKind::Story { number } => Target::Story { number: *number, span },

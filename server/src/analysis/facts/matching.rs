@@ -206,30 +206,33 @@ impl BlockSignals {
 
     /// The signals of `scan`, whose facts are `facts`.
     pub fn of_facts<'f>(facts: &'f BlockFacts, scan: &BlockScan) -> &'f BlockSignals {
-        facts.signals.get_or_init(|| {
-            let paths: Vec<&str> = scan
-                .mentions
-                .iter()
-                .filter_map(|m| match &m.kind {
-                    MentionKind::Path { path } => Some(&**path),
-                    _ => None,
-                })
-                .collect();
-            let lower = scan.text.to_lowercase();
-            let description = scan.task.as_ref().map_or(Vec::new(), |line| words_of(&line.description));
-            let is_test_word = |w: &String| TEST_WORDS.contains(&w.as_str());
-            let path_hashes: Vec<u32> = paths.iter().map(|p| text_hash(&p.to_lowercase())).collect();
-            let summary = SignalSummary {
-                paths: paths.len() as u32,
-                test_paths: paths.iter().filter(|p| is_test_path(p)).count() as u32,
-                says_contract: lower.contains("contract"),
-                says_test: description.iter().any(is_test_word),
-                leads_with_test: description.iter().take(5).any(is_test_word),
-                concerns: concerns_in(&lower),
-                first_path: path_hashes.first().copied().unwrap_or(0),
-            };
-            BlockSignals { summary, path_hashes: boxed(path_hashes) }
-        })
+        &facts.texts(scan).signals
+    }
+
+    /// The signals of `scan`, computed.
+    pub(super) fn compute(scan: &BlockScan) -> BlockSignals {
+        let paths: Vec<&str> = scan
+            .mentions
+            .iter()
+            .filter_map(|m| match &m.kind {
+                MentionKind::Path { path } => Some(&**path),
+                _ => None,
+            })
+            .collect();
+        let lower = scan.text.to_lowercase();
+        let description = scan.task.as_ref().map_or(Vec::new(), |line| words_of(&line.description));
+        let is_test_word = |w: &String| TEST_WORDS.contains(&w.as_str());
+        let path_hashes: Vec<u32> = paths.iter().map(|p| text_hash(&p.to_lowercase())).collect();
+        let summary = SignalSummary {
+            paths: paths.len() as u32,
+            test_paths: paths.iter().filter(|p| is_test_path(p)).count() as u32,
+            says_contract: lower.contains("contract"),
+            says_test: description.iter().any(is_test_word),
+            leads_with_test: description.iter().take(5).any(is_test_word),
+            concerns: concerns_in(&lower),
+            first_path: path_hashes.first().copied().unwrap_or(0),
+        };
+        BlockSignals { summary, path_hashes: boxed(path_hashes) }
     }
 
     pub fn summary(&self) -> SignalSummary {

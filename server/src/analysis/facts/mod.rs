@@ -49,16 +49,15 @@ use crate::model::spec::SpecDoc;
 
 /// Everything analysis derives from one block; see the module comment.
 ///
-/// A re-analysis reads the first fields of every task's facts: they come
-/// first (`repr(C)` keeps the order), so that those reads meet one or two
-/// cache lines per task rather than a line per field.
+/// Every block of tasks.md has facts (56k for a 50k-task file): each
+/// field costs as many times its size. What the kept task tables copy
+/// (a task line's summary, the flags of [`BlockSummary`]) is read from
+/// the scan and [`TaskTexts`] when a task's entries are made, not kept
+/// twice.
 #[derive(Default)]
-#[repr(C)]
 pub(crate) struct BlockFacts {
-    /// A task line's ID, label and state, copied into its task's row.
-    line: OnceLock<Option<LineSummary>>,
-    /// The flags rules check on every task, copied into the table.
-    summary: OnceLock<BlockSummary>,
+    /// What the rules that check every task read of the block's text.
+    texts: OnceLock<TaskTexts>,
     /// On a task's line block: what the task names of the contracts and
     /// the data model (`None`: nothing).
     pub hits: Keyed<HitsKey, Option<Arc<coverage::TaskHits>>>,
@@ -66,21 +65,12 @@ pub(crate) struct BlockFacts {
     pub unplanned: Keyed<Weak<PlanDoc>, Arc<[Unplanned]>>,
     /// The requirements of spec.md it names (requirement-coverage).
     pub requirements: Keyed<Weak<SpecDoc>, NamedRequirements>,
-    /// Files the block says a task writes (parallel-file-conflict).
-    pub written: OnceLock<WrittenPaths>,
-    /// Coverage signals: test files, "contract", constitution concerns.
-    pub signals: OnceLock<BlockSignals>,
     /// Template placeholders (template-placeholder).
     pub placeholders: OnceLock<Box<[Placeholder]>>,
-    /// A task line's test or implementation subjects
-    /// (test-after-implementation).
-    pub role: OnceLock<RoleFacts>,
     /// The block's citations of IDs those documents do not define and of
     /// acceptance scenarios spec.md does not have, with their messages
     /// (unknown-requirement-reference); `None`: none.
     pub unknown_ids: Keyed<Weak<defined::DefinedIds>, defined::UnknownCitations>,
-    /// Why a task line may name no file (missing-file-path).
-    pub pathless: OnceLock<PathlessFacts>,
     /// How many task lines without an ID the block holds (tasks-without-ids,
     /// and whether coverage can be judged): a keystroke re-counts only
     /// the rescanned block.
@@ -91,6 +81,21 @@ pub(crate) struct BlockFacts {
     /// What only a few blocks keep (the first of a file, of a phase, of
     /// spec.md): boxed, so that the other blocks pay one pointer for it.
     rare: OnceLock<Box<RareFacts>>,
+}
+
+/// What the rules that check every task read of a block's text: every
+/// task's line and detail blocks need all four, so they are computed
+/// together and kept in one slot.
+pub(crate) struct TaskTexts {
+    /// Coverage signals: test files, "contract", constitution concerns.
+    pub signals: BlockSignals,
+    /// Why a task line may name no file (missing-file-path).
+    pub pathless: PathlessFacts,
+    /// A task line's test or implementation subjects
+    /// (test-after-implementation).
+    pub role: RoleFacts,
+    /// Files the block says a task writes (parallel-file-conflict).
+    pub written: WrittenPaths,
 }
 
 /// The facts that only a block first in something keeps: for most
@@ -127,21 +132,32 @@ impl BlockFacts {
         self.rare.get_or_init(Box::default)
     }
 
-    /// What a task's row needs of `scan`, whose facts these are: read from
-    /// here, a row needs nothing else of the block. `None` for a block
+    /// The texts of `scan`, whose facts these are.
+    pub fn texts(&self, scan: &BlockScan) -> &TaskTexts {
+        self.texts.get_or_init(|| TaskTexts {
+            signals: BlockSignals::compute(scan),
+            pathless: PathlessFacts::compute(scan),
+            role: RoleFacts::compute(scan),
+            written: WrittenPaths::compute(scan),
+        })
+    }
+
+    /// What a task's row needs of `scan`, whose facts these are: with
+    /// it, a row needs nothing else of the block. `None` for a block
     /// without a task line.
     pub fn line(&self, scan: &BlockScan) -> Option<LineSummary> {
-        *self.line.get_or_init(|| scan.task.as_ref().map(LineSummary::of))
+        scan.task.as_ref().map(LineSummary::of)
     }
 
     /// The summary of `scan`, whose facts these are.
     pub fn summary(&self, scan: &BlockScan) -> BlockSummary {
-        *self.summary.get_or_init(|| BlockSummary {
-            coverage: BlockSignals::of_facts(self, scan).summary(),
-            pathless: PathlessFacts::get(self, scan).summary(),
-            role: RoleFacts::of_facts(self, scan).summary(),
-            written: WrittenPaths::of_facts(self, scan).summary(),
-        })
+        let texts = self.texts(scan);
+        BlockSummary {
+            coverage: texts.signals.summary(),
+            pathless: texts.pathless.summary(),
+            role: texts.role.summary(),
+            written: texts.written.summary(),
+        }
     }
 }
 
@@ -257,7 +273,7 @@ mod tests {
     /// of them. The fields few blocks fill are boxed; this keeps them so.
     #[test]
     fn block_facts_stay_small() {
-        assert!(std::mem::size_of::<BlockFacts>() <= 544, "{} bytes", std::mem::size_of::<BlockFacts>());
+        assert!(std::mem::size_of::<BlockFacts>() <= 448, "{} bytes", std::mem::size_of::<BlockFacts>());
     }
 
     #[test]

@@ -49,7 +49,9 @@ pub(crate) struct PathlessFacts {
     /// The names of the files its paths name ([`file_names`]).
     pub stems: Box<[String]>,
     /// Identifiers it writes (snake_case, camelCase, backticked), folded;
-    /// four characters or more.
+    /// four characters or more. Only a block without a path keeps them:
+    /// missing-file-path reads them for tasks none of whose blocks names
+    /// one, and most tasks name one.
     pub identifiers: Box<[String]>,
     /// A task line whose description says it writes no file: it runs,
     /// checks or ships, or works in the "same file" as another task.
@@ -68,13 +70,14 @@ impl PathlessFacts {
         PathlessSummary { has_path: self.has_path, writes_nothing: self.writes_nothing }
     }
 
-    fn of(scan: &BlockScan) -> Self {
+    pub(super) fn compute(scan: &BlockScan) -> Self {
         let paths = scan.mentions.iter().filter_map(|m| match &m.kind {
             MentionKind::Path { path } => Some(&**path),
             _ => None,
         });
         let stems = paths.clone().flat_map(file_names).collect();
-        let text = &*scan.text;
+        let has_path = paths.clone().next().is_some();
+        let text = if has_path { "" } else { &*scan.text };
         let identifiers = words(text)
             .filter(|&(start, word)| {
                 let identifier = word.contains('_')
@@ -86,11 +89,11 @@ impl PathlessFacts {
             .collect();
         let writes_nothing = scan.task.as_ref().is_some_and(|line| writes_nothing(&line.description));
         let (stems, identifiers) = (boxed(stems), boxed(identifiers));
-        PathlessFacts { has_path: paths.clone().next().is_some(), stems, identifiers, writes_nothing }
+        PathlessFacts { has_path, stems, identifiers, writes_nothing }
     }
 
     pub fn get<'f>(facts: &'f BlockFacts, scan: &BlockScan) -> &'f Self {
-        facts.pathless.get_or_init(|| PathlessFacts::of(scan))
+        &facts.texts(scan).pathless
     }
 }
 

@@ -32,29 +32,32 @@ impl RoleFacts {
     }
 
     pub fn of_facts<'f>(facts: &'f BlockFacts, scan: &BlockScan) -> &'f RoleFacts {
-        facts.role.get_or_init(|| {
-            let description = scan.task.as_ref().map_or("", |line| &*line.description);
-            let words: Vec<String> = description
-                .split_whitespace()
-                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
-                .filter(|w| !w.is_empty())
-                .collect();
-            let paths = scan
-                .mentions
-                .iter()
-                .filter_map(|m| match &m.kind {
-                    MentionKind::Path { path } if !path.ends_with('/') => Some(&**path),
-                    _ => None,
-                })
-                .map(|path| (is_test_path(path), subject_of_file(path)))
-                .collect();
-            RoleFacts {
-                runner: words.first().is_some_and(|w| RUNNERS.contains(&w.as_str())),
-                says_test: words.iter().take(4).any(|w| matches!(w.as_str(), "test" | "tests" | "testing")),
-                paths: boxed(paths),
-                names: boxed(code_names(scan)),
-            }
-        })
+        &facts.texts(scan).role
+    }
+
+    /// The role facts of `scan`, computed.
+    pub(super) fn compute(scan: &BlockScan) -> RoleFacts {
+        let description = scan.task.as_ref().map_or("", |line| &*line.description);
+        let words: Vec<String> = description
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let paths = scan
+            .mentions
+            .iter()
+            .filter_map(|m| match &m.kind {
+                MentionKind::Path { path } if !path.ends_with('/') => Some(&**path),
+                _ => None,
+            })
+            .map(|path| (is_test_path(path), subject_of_file(path)))
+            .collect();
+        RoleFacts {
+            runner: words.first().is_some_and(|w| RUNNERS.contains(&w.as_str())),
+            says_test: words.iter().take(4).any(|w| matches!(w.as_str(), "test" | "tests" | "testing")),
+            paths: boxed(paths),
+            names: boxed(code_names(scan)),
+        }
     }
 }
 

@@ -52,22 +52,25 @@ impl WrittenPaths {
     }
 
     pub fn of_facts<'f>(facts: &'f BlockFacts, scan: &BlockScan) -> &'f WrittenPaths {
-        facts.written.get_or_init(|| {
-            let mut paths = Vec::new();
-            for mention in &scan.mentions {
-                let MentionKind::Path { path } = &mention.kind else { continue };
-                let path = normalize_path(path);
-                if path.ends_with('/') || is_feature_document(&path) || is_read(scan, mention.span) {
-                    continue;
-                }
-                paths.push(path);
+        &facts.texts(scan).written
+    }
+
+    /// The paths `scan` says a task writes, computed.
+    pub(super) fn compute(scan: &BlockScan) -> WrittenPaths {
+        let mut paths = Vec::new();
+        for mention in &scan.mentions {
+            let MentionKind::Path { path } = &mention.kind else { continue };
+            let path = normalize_path(path);
+            if path.ends_with('/') || is_feature_document(&path) || is_read(scan, mention.span) {
+                continue;
             }
-            paths.sort();
-            paths.dedup();
-            let paths = boxed(paths);
-            let hashes = paths.iter().map(|p| text_hash(p)).collect();
-            WrittenPaths { paths, hashes }
-        })
+            paths.push(path);
+        }
+        paths.sort();
+        paths.dedup();
+        let paths = boxed(paths);
+        let hashes = paths.iter().map(|p| text_hash(p)).collect();
+        WrittenPaths { paths, hashes }
     }
 }
 

@@ -15,10 +15,11 @@ pub enum MentionKind {
     Task {
         id: TaskId,
     },
-    /// `T004-T007`, `T004–T007`, `T015 through T019`.
+    /// `T004-T007`, `T004–T007`, `T015 through T019`. Boxed: ranges are
+    /// rare, and inline they made every mention 24 bytes longer.
     TaskRange {
-        first: TaskId,
-        last: TaskId,
+        first: Box<TaskId>,
+        last: Box<TaskId>,
     },
     Requirement {
         id: Box<str>,
@@ -410,7 +411,10 @@ fn scan_task_reference(text: &str, at: usize, out: &mut Vec<Mention>) -> usize {
     let Some((first, len)) = parse_task_id(&text[at..], false) else { return 0 };
     let after = at + len;
     if let Some((last, end)) = range_end(text, after) {
-        out.push(Mention { span: Span::new(at, end), kind: MentionKind::TaskRange { first, last } });
+        out.push(Mention {
+            span: Span::new(at, end),
+            kind: MentionKind::TaskRange { first: Box::new(first), last: Box::new(last) },
+        });
         return end - at;
     }
     out.push(Mention { span: Span::new(at, after), kind: MentionKind::Task { id: first } });

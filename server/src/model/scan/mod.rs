@@ -147,7 +147,8 @@ pub struct BlockScan {
     pub content_start: usize,
     /// The block's column in bytes on its first line: nesting of bullets.
     pub indent: usize,
-    pub heading: Option<HeadingScan>,
+    /// Boxed: few blocks are headings.
+    pub heading: Option<Box<HeadingScan>>,
     pub task: Option<TaskLine>,
     // Boxed slices, not vectors: a scan lives as long as its block (56k
     // of them for a 50k-task tasks.md), and a slice has no spare room
@@ -180,7 +181,7 @@ pub fn scan_block(kind: BlockKind, text: &str, content_start: usize, indent: usi
     let (mut heading, mut task) = (None, None);
     match kind {
         BlockKind::Heading { level } => {
-            heading = Some(heading_scan(text, content_start, level));
+            heading = Some(Box::new(heading_scan(text, content_start, level)));
             task = scan_task_line(text, content_start, LineShape::Heading);
         }
         BlockKind::ListItem { marker } => {

@@ -9,6 +9,7 @@ use super::phase_title::{
 };
 use super::{EdgeOrigin, Phase, RangeReference, Subsection, Task, TasksDoc};
 use crate::model::blocks::{BlockList, ScannedBlock};
+use crate::model::ids::TaskId;
 use crate::model::scan::{CheckState, HeadingScan, MentionKind};
 use crate::syntax::BlockKind;
 
@@ -328,8 +329,8 @@ impl Builder {
             if let MentionKind::TaskRange { first, last } = &mention.kind {
                 self.doc.ranges.push(RangeReference {
                     span: block.abs(mention.span),
-                    first: first.clone(),
-                    last: last.clone(),
+                    first: TaskId::clone(first),
+                    last: TaskId::clone(last),
                     problem: None,
                 });
             }

@@ -2,7 +2,7 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 
-use crate::analysis::facts::unplanned::Unplanned;
+use crate::analysis::facts::unplanned::{Unplanned, kept_unplanned};
 use crate::analysis::facts::{BlockFacts, same};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
@@ -207,7 +207,7 @@ fn unplanned_in<'m>(
                 })
             })
             .collect();
-        (Arc::downgrade(plan), unplanned)
+        (Arc::downgrade(plan), kept_unplanned(unplanned))
     })
 }
 
