@@ -188,10 +188,6 @@ fn sentences(text: &str) -> Vec<Span> {
 
 /// Find the dependency statements of a block from its text and mentions.
 pub fn scan_clauses(text: &str, mentions: &[Mention]) -> Vec<Clause> {
-    // ASCII lower-casing keeps every byte offset; the keywords' non-ASCII
-    // letters (`después`) are lower case already.
-    let lower = text.to_ascii_lowercase();
-    let lower = lower.as_str();
     let mut id_lists = IdLists::default();
     let task_refs: Vec<(u32, Span)> = mentions
         .iter()
@@ -203,6 +199,10 @@ pub fn scan_clauses(text: &str, mentions: &[Mention]) -> Vec<Clause> {
     if task_refs.is_empty() {
         return Vec::new();
     }
+    // ASCII lower-casing keeps every byte offset; the keywords' non-ASCII
+    // letters (`después`) are lower case already.
+    let lower = text.to_ascii_lowercase();
+    let lower = lower.as_str();
     let hidden: Vec<Span> =
         mentions.iter().filter(|m| matches!(m.kind, MentionKind::Comment { .. })).map(|m| m.span).collect();
     let refs = Refs(&task_refs);

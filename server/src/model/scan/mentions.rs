@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::paths::{is_path, may_hold_path, trim_token};
+use super::paths::{PATH_HINTS, is_path, trim_token};
 use crate::model::ids::{TaskId, parse_requirement_id, parse_story_label, parse_task_id, word_starts_at};
 use crate::text::Span;
 
@@ -134,10 +134,7 @@ pub fn inline_regions(text: &str) -> Vec<InlineRegion> {
             }
         } else {
             // Only `<` and a backtick open a region: jump to the next one.
-            at += 1 + bytes[at + 1..]
-                .iter()
-                .position(|&b| b == b'<' || b == b'`')
-                .unwrap_or(bytes.len() - at - 1);
+            at += 1 + memchr::memchr2(b'<', b'`', &bytes[at + 1..]).unwrap_or(bytes.len() - at - 1);
         }
     }
     found
@@ -174,7 +171,7 @@ fn code_span_paths(text: &str, inner: Span, out: &mut Vec<Mention>) {
         }
         return;
     }
-    for (offset, token) in tokens(content).filter(|(_, token)| may_hold_path(token)) {
+    for (offset, token) in path_tokens(content) {
         let (lead, word) = trim_token(token);
         if is_path(word, false) && !token.starts_with('-') {
             out.push(path_mention(inner.start + offset + lead, word));
@@ -186,23 +183,55 @@ fn path_mention(start: usize, word: &str) -> Mention {
     Mention { span: Span::new(start, start + word.len()), kind: MentionKind::Path { path: word.into() } }
 }
 
-/// Whitespace-separated tokens with their byte offsets: those of
-/// `split_ascii_whitespace`, found by a plain byte loop (the generic
-/// splitter was a tenth of a bulk check's block scan).
-fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+/// What [`path_tokens`] tells bytes apart by.
+const SPACE: u8 = 1;
+const PATH_HINT: u8 = 2;
+const BYTE_CLASSES: [u8; 256] = {
+    let mut table = [0; 256];
+    let spaces = b" \t\n\x0c\r"; // `u8::is_ascii_whitespace`
+    let mut i = 0;
+    while i < spaces.len() {
+        table[spaces[i] as usize] = SPACE;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < PATH_HINTS.len() {
+        table[PATH_HINTS[i] as usize] = PATH_HINT;
+        i += 1;
+    }
+    table
+};
+
+/// The whitespace-separated tokens that may hold a path (`may_hold_path`),
+/// with their byte offsets: the tokens and the test in one byte loop (the
+/// generic splitter, then a pass per token, were a tenth of a bulk
+/// check's block scan).
+fn path_tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let bytes = text.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
-        at += bytes[at..].iter().position(|b| !b.is_ascii_whitespace())?;
-        let start = at;
-        at += bytes[at..].iter().position(u8::is_ascii_whitespace).unwrap_or(bytes.len() - at);
-        // Whitespace is ASCII: both ends are character boundaries.
-        Some((start, &text[start..at]))
+        loop {
+            at += bytes[at..].iter().position(|&b| BYTE_CLASSES[b as usize] != SPACE)?;
+            let start = at;
+            let mut seen = 0;
+            while let Some(&b) = bytes.get(at) {
+                let class = BYTE_CLASSES[b as usize];
+                if class == SPACE {
+                    break;
+                }
+                seen |= class;
+                at += 1;
+            }
+            if seen & PATH_HINT != 0 {
+                // Whitespace is ASCII: both ends are character boundaries.
+                return Some((start, &text[start..at]));
+            }
+        }
     })
 }
 
 fn scan_paths(text: &str, regions: &Regions, out: &mut Vec<Mention>) {
-    for (offset, token) in tokens(text).filter(|(_, token)| may_hold_path(token)) {
+    for (offset, token) in path_tokens(text) {
         if regions.covering(offset).is_some() || token.contains('`') || token.contains("<!--") {
             continue;
         }
@@ -326,8 +355,8 @@ impl Brackets {
         let mut pairs: Vec<(usize, Option<BracketPair>)> = Vec::new();
         // Indices into `pairs` of the brackets still open on this line.
         let mut open: Vec<usize> = Vec::new();
-        for (i, b) in text.bytes().enumerate() {
-            match b {
+        for i in memchr::memchr3_iter(b'[', b']', b'\n', text.as_bytes()) {
+            match text.as_bytes()[i] {
                 b'[' => {
                     if let Some(&outer) = open.last() {
                         pairs[outer].1 = Some(BracketPair { close: 0, nested: true });
@@ -587,6 +616,20 @@ mod tests {
     #[test]
     fn an_unterminated_comment_runs_to_the_end() {
         assert_eq!(kinds("<!-- open 😀"), pairs(&[("comment", "<!-- open 😀")]));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn path_tokens_are_the_split_tokens_that_may_hold_a_path(
+            text in "[ \t\n\x0c\ra-zA-Z/.\\\\`é漢]{0,40}"
+        ) {
+            let split: Vec<(usize, &str)> = text
+                .split_ascii_whitespace()
+                .filter(|token| super::super::paths::may_hold_path(token))
+                .map(|token| (token.as_ptr() as usize - text.as_ptr() as usize, token))
+                .collect();
+            proptest::prop_assert_eq!(path_tokens(&text).collect::<Vec<_>>(), split);
+        }
     }
 
     #[test]

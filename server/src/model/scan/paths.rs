@@ -318,9 +318,11 @@ fn has_path_chars(word: &str) -> bool {
 /// [`KNOWN_FILES`] name holds (`f` of `Dockerfile`, `E` of `LICENSE`). A
 /// cheap test that lets most words of prose skip trimming.
 pub fn may_hold_path(token: &str) -> bool {
-    // Bytes, not chars: these are ASCII, never part of another character.
-    token.bytes().any(|b| matches!(b, b'/' | b'\\' | b'.' | b'f' | b'E'))
+    token.bytes().any(|b| PATH_HINTS.contains(&b))
 }
+
+/// The bytes of [`may_hold_path`]: ASCII, never part of another character.
+pub const PATH_HINTS: &[u8] = b"/\\.fE";
 
 /// Trim what surrounds a path in prose: brackets, quotes, trailing
 /// punctuation, markdown emphasis, and a `:12-34` line suffix.
