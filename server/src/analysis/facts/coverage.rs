@@ -53,10 +53,10 @@ pub(crate) struct Coverage<'a> {
     /// Whether some task is a test task.
     has_tests: OnceCell<bool>,
     /// Per contract, which of its items test tasks name (see
-    /// [`Coverage::tested`]); built once for both rules that read it.
-    tested: OnceCell<Vec<Option<Covered>>>,
-    /// Per contract, which of its operations implementation tasks name.
-    built: OnceCell<Vec<Covered>>,
+    /// [`Coverage::tested`]) and which of its operations implementation
+    /// tasks name; worked out once, in one pass over the tasks that name
+    /// something, for both rules that read them.
+    contract_coverage: OnceCell<ContractCoverage>,
     /// The documents, as the hits kept in tasks' facts name them.
     sources: Arc<Sources>,
     /// Whether a phase's and subsection's titles say "contract", as asked.
@@ -121,6 +121,19 @@ pub(crate) struct Covered {
 }
 
 impl Covered {
+    /// Count what one task names of the contract (`hit`): its items below
+    /// `items`, or the whole file when it names the file (clearly, or in
+    /// passing when `weak_is_enough`) and none of those items.
+    fn add(&mut self, hit: &ContractHit, items: usize, about_contracts: bool, weak_is_enough: bool) {
+        let mut named = hit.items.iter().copied().filter(|&item| item < items).peekable();
+        if named.peek().is_none() {
+            self.whole_file |= hit.file.is_some() && hit.file.named_by(about_contracts, weak_is_enough);
+        }
+        for item in named {
+            self.items[item] = true;
+        }
+    }
+
     pub fn has(&self, item: usize) -> bool {
         self.whole_file || self.items[item]
     }
@@ -132,6 +145,13 @@ impl Covered {
     pub fn reported_one_by_one(&self) -> bool {
         !self.whole_file && self.items.iter().any(|&t| t) && self.items.iter().any(|&t| !t)
     }
+}
+
+/// What [`Coverage::tested`] and [`Coverage::built`] answer from.
+struct ContractCoverage {
+    has_tests: bool,
+    tested: Vec<Covered>,
+    built: Vec<Covered>,
 }
 
 pub(crate) struct ContractNeedles<'a> {
@@ -436,8 +456,7 @@ impl<'a> Coverage<'a> {
             paths: OnceCell::new(),
             kinds: Box::default(),
             has_tests: OnceCell::new(),
-            tested: OnceCell::new(),
-            built: OnceCell::new(),
+            contract_coverage: OnceCell::new(),
             sources: cx.sources().clone(),
             sections: RefCell::new(HashMap::new()),
         };
@@ -505,16 +524,13 @@ impl<'a> Coverage<'a> {
     /// test task names. `None` when contract-without-test does not check the
     /// feature: it has no test task at all (tests are optional).
     pub fn tested(&self, index: usize) -> Option<&Covered> {
-        let tested = self.tested.get_or_init(|| {
-            let has_tests = self.has_tests();
-            let tested = |(index, contract): (usize, &ContractNeedles)| {
-                let items = contract.item_count();
-                let tests = self.named.iter().copied().filter(|&t| self.kind(t).test);
-                has_tests.then(|| self.covered(index, items, tests, items == 0))
-            };
-            self.contracts.iter().enumerate().map(tested).collect()
-        });
-        tested[index].as_ref()
+        let coverage = self.contract_coverage();
+        coverage.has_tests.then(|| &coverage.tested[index])
+    }
+
+    /// Which operations of contract `index` an implementation task names.
+    pub fn built(&self, index: usize) -> &Covered {
+        &self.contract_coverage().built[index]
     }
 
     /// Per contract, per operation: whether it is the first definition of
@@ -532,38 +548,29 @@ impl<'a> Coverage<'a> {
         })
     }
 
-    /// Which operations of contract `index` an implementation task names.
-    pub fn built(&self, index: usize) -> &Covered {
-        let built = self.built.get_or_init(|| {
-            let built = |(index, contract): (usize, &ContractNeedles)| {
-                let builders = self.named.iter().copied().filter(|&t| self.kind(t).implementation);
-                self.covered(index, contract.doc.operations.len(), builders, false)
-            };
-            self.contracts.iter().enumerate().map(built).collect()
-        });
-        &built[index]
-    }
-
-    /// Which items below `items` of contract `index` one of `tasks` names.
-    /// `weak_is_enough`: naming the file in passing counts.
-    fn covered(
-        &self,
-        index: usize,
-        items: usize,
-        tasks: impl Iterator<Item = usize>,
-        weak_is_enough: bool,
-    ) -> Covered {
-        let mut covered = vec![false; items];
-        for task in tasks {
-            let named = self.items(task, index);
-            if self.names_file(task, index, weak_is_enough) && !named.iter().any(|&item| item < items) {
-                return Covered { whole_file: true, items: covered };
+    fn contract_coverage(&self) -> &ContractCoverage {
+        self.contract_coverage.get_or_init(|| {
+            let none = |items: usize| Covered { whole_file: false, items: vec![false; items] };
+            let mut tested: Vec<Covered> = self.contracts.iter().map(|c| none(c.item_count())).collect();
+            let mut built: Vec<Covered> =
+                self.contracts.iter().map(|c| none(c.doc.operations.len())).collect();
+            for &task in &self.named {
+                let Some(hits) = self.hits(task) else { continue };
+                let kind = self.kind(task);
+                for hit in &hits.contracts {
+                    let contract = hit.contract;
+                    if kind.test {
+                        let items = self.contracts[contract].item_count();
+                        tested[contract].add(hit, items, kind.contract, items == 0);
+                    }
+                    if kind.implementation {
+                        let operations = self.contracts[contract].doc.operations.len();
+                        built[contract].add(hit, operations, kind.contract, false);
+                    }
+                }
             }
-            for &item in named.iter().filter(|&&item| item < items) {
-                covered[item] = true;
-            }
-        }
-        Covered { whole_file: false, items: covered }
+            ContractCoverage { has_tests: self.has_tests(), tested, built }
+        })
     }
 
     /// What task `task` names.
