@@ -68,6 +68,9 @@ pub struct Structure {
     edge_ends: OnceLock<Vec<EdgeEnds>>,
     /// Edges with an end no task has, by index.
     dangling: OnceLock<Vec<u32>>,
+    /// Edges from a task to a later one, and from a key to itself.
+    forward: OnceLock<Vec<u32>>,
+    to_itself: OnceLock<Vec<u32>>,
     prerequisites: OnceLock<Prerequisites>,
     graph: OnceLock<TaskGraph>,
 }
@@ -203,6 +206,8 @@ impl Structure {
             inputs: Inputs::of(doc),
             edge_ends: OnceLock::new(),
             dangling: OnceLock::new(),
+            forward: OnceLock::new(),
+            to_itself: OnceLock::new(),
             prerequisites: OnceLock::new(),
             graph: OnceLock::new(),
         }
@@ -213,6 +218,25 @@ impl Structure {
         self.dangling.get_or_init(|| {
             let ends = self.edge_ends(doc).iter().enumerate();
             ends.filter(|(_, e)| e.from.is_none() || e.to.is_none()).map(|(i, _)| i as u32).collect()
+        })
+    }
+
+    /// The indices of the edges of `doc` from a task to a later one (both
+    /// existing), in order: the only edges that can be part of a cycle or
+    /// point forward.
+    pub(crate) fn forward_edges(&self, doc: &TasksDoc) -> &[u32] {
+        self.forward.get_or_init(|| {
+            let ends = self.edge_ends(doc).iter().enumerate();
+            let forward = |(_, e): &(usize, &EdgeEnds)| e.both().is_some_and(|(from, to)| to > from);
+            ends.filter(forward).map(|(i, _)| i as u32).collect()
+        })
+    }
+
+    /// The indices of the edges of `doc` whose two ends are one key.
+    pub(crate) fn edges_to_itself(&self) -> &[u32] {
+        self.to_itself.get_or_init(|| {
+            let edges = self.inputs.edges.iter().enumerate();
+            edges.filter(|(_, (from, to))| from == to).map(|(i, _)| i as u32).collect()
         })
     }
 

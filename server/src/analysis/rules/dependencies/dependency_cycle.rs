@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use super::support::written;
-use crate::analysis::table::EdgeEnds;
+use crate::analysis::graph::Structure;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::ids::TaskKey;
@@ -54,8 +54,7 @@ impl Rule for DependencyCycle {
         let Some((file, doc)) = cx.tasks() else { return };
         // A cycle needs a task that depends on a later one: without such an
         // edge there is no graph to build.
-        let forward = |ends: &EdgeEnds| ends.both().is_some_and(|(from, to)| to > from);
-        if !cx.edge_ends().iter().any(forward) {
+        if Structure::of(doc).forward_edges(doc).is_empty() {
             return;
         }
         let Some(graph) = cx.graph() else { return };

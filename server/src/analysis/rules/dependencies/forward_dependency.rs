@@ -1,4 +1,5 @@
 use super::support::{Ranges, by_line, join_names, written};
+use crate::analysis::graph::Structure;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::ids::TaskKey;
@@ -42,9 +43,15 @@ impl Rule for ForwardDependency {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
+        let candidates = Structure::of(doc).forward_edges(doc);
+        if candidates.is_empty() {
+            return;
+        }
         let ranges = Ranges::of(doc);
         let in_cycle = cycle_members(cx, doc.tasks.len());
-        let forward = doc.edges.iter().zip(cx.edge_ends()).filter_map(|(edge, ends)| {
+        let ends = cx.edge_ends();
+        let forward = candidates.iter().filter_map(|&index| {
+            let (edge, ends) = (&doc.edges[index as usize], ends[index as usize]);
             let (from, to) = ends.both()?;
             let both_done = doc.tasks[from].done() && doc.tasks[to].done();
             // An edge of a cycle is dependency-cycle's finding: one
@@ -84,14 +91,10 @@ impl Rule for ForwardDependency {
     }
 }
 
-/// For each task, the cycle (numbered) it sits on, if any. The graph is
-/// only built when some written dependency points forwards.
+/// For each task, the cycle (numbered) it sits on, if any. Asked only
+/// when some written dependency points forwards: the graph is built then.
 fn cycle_members(cx: &Context<'_>, tasks: usize) -> Vec<Option<usize>> {
     let mut member = vec![None; tasks];
-    let forward = cx.edge_ends().iter().any(|ends| ends.both().is_some_and(|(from, to)| to > from));
-    if !forward {
-        return member; // no cycle without a forward edge: no graph to build
-    }
     if let Some(graph) = cx.graph() {
         for (number, cycle) in graph.cycles().iter().enumerate() {
             for &task in cycle {

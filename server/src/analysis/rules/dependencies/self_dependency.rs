@@ -1,5 +1,6 @@
 use std::collections::BTreeSet;
 
+use crate::analysis::graph::Structure;
 use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::text::{Document, Span};
@@ -41,8 +42,9 @@ impl Rule for SelfDependency {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
         let mut seen = BTreeSet::new();
-        for edge in &doc.edges {
-            if edge.from != edge.to || edge.via_range || !seen.insert(edge.to_span) {
+        for &index in Structure::of(doc).edges_to_itself() {
+            let edge = &doc.edges[index as usize];
+            if edge.via_range || !seen.insert(edge.to_span) {
                 continue;
             }
             let id = file.document.slice(edge.to_span);
