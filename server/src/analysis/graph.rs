@@ -71,6 +71,8 @@ pub struct Structure {
     /// Edges from a task to a later one, and from a key to itself.
     forward: OnceLock<Vec<u32>>,
     to_itself: OnceLock<Vec<u32>>,
+    /// Tasks marked `[P]`.
+    parallel: OnceLock<Vec<u32>>,
     prerequisites: OnceLock<Prerequisites>,
     graph: OnceLock<TaskGraph>,
 }
@@ -208,6 +210,7 @@ impl Structure {
             dangling: OnceLock::new(),
             forward: OnceLock::new(),
             to_itself: OnceLock::new(),
+            parallel: OnceLock::new(),
             prerequisites: OnceLock::new(),
             graph: OnceLock::new(),
         }
@@ -237,6 +240,14 @@ impl Structure {
         self.to_itself.get_or_init(|| {
             let edges = self.inputs.edges.iter().enumerate();
             edges.filter(|(_, (from, to))| from == to).map(|(i, _)| i as u32).collect()
+        })
+    }
+
+    /// The indices of the tasks marked `[P]`, in order.
+    pub(crate) fn parallel_tasks(&self) -> &[u32] {
+        self.parallel.get_or_init(|| {
+            let tasks = self.inputs.tasks.iter().enumerate();
+            tasks.filter(|(_, task)| task.parallel).map(|(i, _)| i as u32).collect()
         })
     }
 

@@ -47,9 +47,11 @@ impl Rule for ParallelOpenDependency {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
         let rows = cx.rows();
-        let dependencies = Structure::of(doc).prerequisites(doc);
-        for (index, task) in doc.tasks.iter().enumerate() {
-            if !task.parallel || rows[index].finished() || task.phase.is_none() {
+        let structure = Structure::of(doc);
+        let dependencies = structure.prerequisites(doc);
+        for &index in structure.parallel_tasks() {
+            let (index, task) = (index as usize, &doc.tasks[index as usize]);
+            if rows[index].finished() || task.phase.is_none() {
                 continue;
             }
             let mut blocking: Vec<(usize, crate::text::Span)> = Vec::new();
