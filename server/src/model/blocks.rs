@@ -52,7 +52,9 @@ fn scan(block: &Block, rope: &Rope) -> ScannedBlock {
 /// on character boundaries, which the quick scanner never produces.
 fn scan_in_text(block: &Block, text: &str) -> Option<ScannedBlock> {
     let own = text.get(block.span.start..block.span.end)?;
-    let line_start = text.get(..block.span.start)?.rfind('\n').map_or(0, |i| i + 1);
+    // A byte loop: the line start is a few bytes back, nearer than a
+    // memrchr's setup pays for.
+    let line_start = text.get(..block.span.start)?.bytes().rposition(|b| b == b'\n').map_or(0, |i| i + 1);
     let indent = block.span.start - line_start;
     let content_start = block.content_start.saturating_sub(block.span.start).min(own.len());
     Some(ScannedBlock {
@@ -96,6 +98,14 @@ fn scan_all(
     })
 }
 
+/// Whether `text` holds NEL, LS or PS, found by their UTF-8 bytes (a
+/// search by characters decoded every character of every document).
+fn has_unicode_line_break(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(0xC2, 0xE2, bytes)
+        .any(|i| matches!(bytes[i..], [0xC2, 0x85, ..] | [0xE2, 0x80, 0xA8 | 0xA9, ..]))
+}
+
 impl BlockList {
     /// The blocks of a document that is not open in an editor: read by the
     /// quick scanner when it can (no tree at all), else chunk by chunk,
@@ -114,7 +124,7 @@ impl BlockList {
         // Ropey also breaks lines at NEL, LS and PS: a block's indentation
         // is then counted from the rope's line, as for an open document.
         // Control characters are read as spaces by the rope path's scan.
-        if text.contains(['\u{85}', '\u{2028}', '\u{2029}']) || control::has_control(text.as_bytes()) {
+        if has_unicode_line_break(text) || control::has_control(text.as_bytes()) {
             return Self::from_blocks(blocks, rope);
         }
         match scan_all(blocks, |b| scan_in_text(b, text)) {
@@ -277,6 +287,16 @@ fn whole_lines(rope: &Rope, span: Span) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unicode_line_breaks_are_found_by_their_bytes() {
+        for text in ["a\u{85}b", "\u{2028}", "x\u{2029}", "→ — \u{85}"] {
+            assert!(has_unicode_line_break(text), "{text:?}");
+        }
+        for text in ["", "plain", "→ — … é \u{84} \u{2027} \u{202a}"] {
+            assert!(!has_unicode_line_break(text), "{text:?}");
+        }
+    }
     use crate::text::Document;
 
     fn check_edit(before: &str, span: Span, insert: &str) {
