@@ -227,13 +227,16 @@ fn new_task_id(doc: &TasksDoc, line: &Line, line_span: Span) -> Option<Vec<Compl
     }
     // The task on this very line (an ID being retyped) does not count.
     let others = || doc.tasks.iter().filter(|t| !line_span.touches(t.id_span().start));
-    let taken: HashSet<u32> = others().map(|t| t.key().number).collect();
+    // A sorted list, not a hash set: one pass of cheap work per task.
+    let mut taken: Vec<u32> = others().map(|t| t.key().number).collect();
+    taken.sort_unstable();
+    let is_taken = |number: u32| taken.binary_search(&number).is_ok();
     let previous = others().rfind(|t| t.id_span().start < line_span.start);
-    let after_all = taken.iter().max().map_or(1, |n| n + 1);
+    let after_all = taken.last().map_or(1, |n| n + 1);
     let number = match previous {
-        Some(task) if !taken.contains(&(task.key().number + 1)) => task.key().number + 1,
+        Some(task) if !is_taken(task.key().number + 1) => task.key().number + 1,
         Some(_) => after_all,
-        None if !taken.contains(&1) => 1,
+        None if !is_taken(1) => 1,
         None => after_all,
     };
     let id = format!("T{number:0width$}", width = width(doc));

@@ -15,7 +15,7 @@
 //! span) does not report them. IDs inside inline code spans, HTML comments
 //! and paths (`specs/T001-notes.md`) are left alone.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::analysis::FileEdit;
@@ -45,11 +45,18 @@ pub fn renumber_tasks(feature: &Feature) -> Vec<FileEdit> {
 /// document's IDs (ties go to the wider), at least three, and enough for
 /// the number of tasks.
 pub(crate) fn id_width(doc: &TasksDoc) -> usize {
-    let mut counts: HashMap<usize, usize> = HashMap::new();
+    // Counted by width in a list, not a map: completion asks on every
+    // keystroke after `- [ ] T`, over every task.
+    let mut counts: Vec<usize> = vec![0; 8];
     for task in &doc.tasks {
-        *counts.entry(digit_count(&task.id().text)).or_default() += 1;
+        let width = digit_count(&task.id().text);
+        if width >= counts.len() {
+            counts.resize(width + 1, 0);
+        }
+        counts[width] += 1;
     }
-    let usual = counts.into_iter().max_by_key(|&(width, count)| (count, width)).map_or(0, |(w, _)| w);
+    let seen = counts.iter().enumerate().filter(|&(_, &count)| count > 0);
+    let usual = seen.max_by_key(|&(width, &count)| (count, width)).map_or(0, |(w, _)| w);
     usual.max(3).max(doc.tasks.len().to_string().len())
 }
 
