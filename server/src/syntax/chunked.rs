@@ -19,7 +19,7 @@ use tree_sitter::Parser;
 
 use super::blocks::{Block, BlockKind};
 use super::quick;
-use super::tree::{blocks_in, new_parser, parse_region};
+use super::tree::{blocks_in, heading_candidates, new_parser, parse_region};
 use crate::text::Span;
 
 /// Every block of `text`, chunk by chunk; `None` when a chunk parses with
@@ -30,7 +30,7 @@ pub fn blocks_by_chunks(text: &str) -> Option<Vec<Block>> {
     if text.contains('\r') {
         return None;
     }
-    let candidates = heading_candidates(text);
+    let candidates = heading_candidates(text.bytes());
     // Made for the first chunk that needs tree-sitter.
     let mut parser: Option<(Parser, Rope)> = None;
     let mut blocks = Vec::new();
@@ -46,13 +46,6 @@ pub fn blocks_by_chunks(text: &str) -> Option<Vec<Block>> {
         };
     }
     Some(blocks)
-}
-
-/// Starts of the lines that start with `#`, after the first line: where
-/// a chunk may start.
-fn heading_candidates(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    (1..bytes.len()).filter(|&at| bytes[at] == b'#' && bytes[at - 1] == b'\n').collect()
 }
 
 /// Read the chunks from `start` up to a candidate heading (of `after`)

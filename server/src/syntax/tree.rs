@@ -161,12 +161,12 @@ fn open_front_matter(rope: &Rope, tree: &Tree) -> bool {
             .is_some_and(|b| b.kind == BlockKind::FrontMatter)
 }
 
-/// Lines of the document that start with `#`: where a chunk may start
-/// (the parse decides whether it does).
-fn heading_candidates(rope: &Rope) -> Vec<usize> {
+/// Lines of the document (its bytes) that start with `#`, after the
+/// first line: where a chunk may start (the parse decides whether it does).
+pub(super) fn heading_candidates(bytes: impl Iterator<Item = u8>) -> Vec<usize> {
     let mut out = Vec::new();
     let mut line_start = true;
-    for (at, byte) in rope.bytes().enumerate() {
+    for (at, byte) in bytes.enumerate() {
         if line_start && byte == b'#' && at > 0 {
             out.push(at);
         }
@@ -193,7 +193,7 @@ impl MarkdownTree {
         let mut this =
             MarkdownTree { parser: new_parser(), chunks: Vec::new(), len: rope.len_bytes(), live: None };
         let mut blocks = Vec::new();
-        let candidates = heading_candidates(rope);
+        let candidates = heading_candidates(rope.bytes());
         let mut start = 0;
         while start < this.len || this.chunks.is_empty() {
             let mut want = FIRST_PARSE_BYTES;
