@@ -38,6 +38,7 @@ const LINES: &[&str] = &[
     "| a | b |\n|---|---|\n",
     "Setext\n===\n",
     "    indented code\n",
+    "    ===\n",
     "---\n",
     "+++\n",
     "\u{b}",

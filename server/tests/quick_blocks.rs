@@ -173,6 +173,11 @@ fn grammar_quirks_are_followed_or_deferred() {
         // the grammar (a fuzzed seed).
         "a- [ ] T0n\n      >      \"201\":\n          description: Created\n",
         "para\n    > x\n",
+        // A line of `=` after four spaces, after a paragraph line:
+        // indented code to the grammar (a property test's case).
+        "Se\n    ===\n",
+        "Se\n        =  \nmore\n",
+        "- a\n      ===\n",
         "\u{1f600}- [x] T010 a\n    <!--- [x] T010 b\n",
         // Front matter after blank space (a property test's case).
         " ---\n---\n",
@@ -280,6 +285,8 @@ fn line() -> impl Strategy<Value = &'static str> {
         Just("< 5 s"),
         Just("    <div>"),
         Just("    > indented quote"),
+        Just("    ==="),
+        Just("     = "),
         Just("      </span>"),
         Just("<"),
         Just("</p>"),

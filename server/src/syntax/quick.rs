@@ -627,9 +627,12 @@ fn classify_line(text: &[u8], line: &Line, column: usize, all: bool) -> Option<S
         // The grammar may still read a deeply indented fence as one (a
         // fuzzed case: five spaces, then ````` after a paragraph line gave
         // a code block); such lines are left to it.
+        // So may a line of `=` after a paragraph line: `Se\n    ===` is a
+        // paragraph and indented code to it (a property test's case).
         let rest = &text[line.start + line.indent..line.end];
         let fence_like = |mark: u8| rest.iter().take_while(|&&b| b == mark).count() >= 3;
-        return (!fence_like(b'`') && !fence_like(b'~')).then_some(Start::Text);
+        let deferred = fence_like(b'`') || fence_like(b'~') || underline_like(rest);
+        return (!deferred).then_some(Start::Text);
     }
     let at = line.start + line.indent.max(column);
     let rest = &text[at..line.end];
@@ -643,10 +646,16 @@ fn classify_line(text: &[u8], line: &Line, column: usize, all: bool) -> Option<S
         b'>' => Some(Start::Quote),
         // Only a line of `=` (then spaces) can be a setext underline
         // (`parse_setext_underline`); `=e text` is text wherever it is.
-        b'=' if rest.iter().skip_while(|&&b| b == b'=').all(|&b| b == b' ') => None,
+        b'=' if underline_like(rest) => None,
         b'=' => Some(Start::Text),
         _ => Some(Start::Text),
     }
+}
+
+/// Whether `rest` is a line of `=` then spaces, what the grammar tries
+/// as a setext underline (`parse_setext_underline`).
+fn underline_like(rest: &[u8]) -> bool {
+    rest.first() == Some(&b'=') && rest.iter().skip_while(|&&b| b == b'=').all(|&b| b == b' ')
 }
 
 /// Whether `line` holds `>` or `<` after four or more spaces: after a
