@@ -173,6 +173,29 @@ pub struct World {
     cache: OnceLock<Option<Cache>>,
     /// How many closed-feature reports were stored, for progress.
     reports: std::sync::atomic::AtomicUsize,
+    /// Features a `didOpen` is being applied to, with how many: from the
+    /// message's arrival until the document is in the world. Indexing
+    /// gives up loading them from disk meanwhile ([`World::is_opening`]).
+    opening: Mutex<HashMap<PathBuf, usize>>,
+}
+
+/// A `didOpen` being applied to a feature ([`World::opening`]); dropped
+/// when it is done.
+pub struct Opening<'a> {
+    world: &'a World,
+    root: PathBuf,
+}
+
+impl Drop for Opening<'_> {
+    fn drop(&mut self) {
+        let mut opening = self.world.opening.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(count) = opening.get_mut(&self.root) {
+            *count -= 1;
+            if *count == 0 {
+                opening.remove(&self.root);
+            }
+        }
+    }
 }
 
 /// A file's feature folder: the nearest ancestor that is one on disk, or
@@ -433,6 +456,22 @@ impl World {
             }
         }
         indexes
+    }
+
+    /// A `didOpen` of `uri` begins: until the guard is dropped, the
+    /// document's feature [`World::is_opening`]. Called before the text is
+    /// copied out of the message, the first thing the server does with it.
+    pub fn opening(&self, uri: &str) -> Option<Opening<'_>> {
+        let uri: Uri = uri.parse().ok()?;
+        let root = feature_root_of(&uri.to_file_path()?)?;
+        let mut opening = self.opening.lock().unwrap_or_else(PoisonError::into_inner);
+        *opening.entry(root.clone()).or_default() += 1;
+        Some(Opening { world: self, root })
+    }
+
+    /// Whether a `didOpen` of a document of `root` is being applied.
+    pub fn is_opening(&self, root: &Path) -> bool {
+        self.opening.lock().unwrap_or_else(PoisonError::into_inner).contains_key(root)
     }
 
     /// `didOpen`: the editor's text replaces the disk's.

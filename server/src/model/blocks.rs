@@ -69,32 +69,62 @@ fn scan_in_text(block: &Block, text: &str) -> Option<ScannedBlock> {
 /// ones are not worth a thread.
 const BLOCKS_PER_THREAD: usize = 4096;
 
-/// `scan` of every block in order, in parallel for a long document;
-/// `None` when one gives `None`. A scan that panics panics here.
+/// A load that asks, now and then, whether it is still wanted (the
+/// server's indexer gives up a closed feature once the editor opens it).
+pub type Wanted<'a> = &'a (dyn Fn() -> bool + Sync);
+
+/// Blocks scanned between two questions to [`Wanted`]: a few
+/// milliseconds of work, and a question is a lock or two.
+const BLOCKS_PER_QUESTION: usize = 1024;
+
+/// Why [`scan_all`] stopped short.
+enum Stopped {
+    /// A block could not be scanned from the text: parse instead.
+    Unscannable,
+    /// The scan is not wanted any more.
+    Unwanted,
+}
+
+/// `scan` of every block in order, in parallel for a long document,
+/// asking `wanted` every [`BLOCKS_PER_QUESTION`] blocks. A scan that
+/// panics panics here.
 fn scan_all(
     blocks: &[Block],
     scan: impl Fn(&Block) -> Option<ScannedBlock> + Sync,
-) -> Option<Vec<ScannedBlock>> {
+    wanted: Wanted,
+) -> Result<Vec<ScannedBlock>, Stopped> {
     // Asked only for a long document: the answer reads cgroup files, a
     // few syscalls per call, which were 2.5% of a bulk check's time when
     // asked for each of its 7,000 documents.
-    let wanted = blocks.len() / BLOCKS_PER_THREAD;
+    let want = blocks.len() / BLOCKS_PER_THREAD;
     let threads =
-        if wanted > 1 { std::thread::available_parallelism().map_or(1, usize::from).min(wanted) } else { 1 };
+        if want > 1 { std::thread::available_parallelism().map_or(1, usize::from).min(want) } else { 1 };
+    let scan_part = |part: &[Block]| {
+        let mut out = Vec::with_capacity(part.len());
+        for some in part.chunks(BLOCKS_PER_QUESTION) {
+            if !wanted() {
+                return Err(Stopped::Unwanted);
+            }
+            for block in some {
+                out.push(scan(block).ok_or(Stopped::Unscannable)?);
+            }
+        }
+        Ok(out)
+    };
     if threads == 1 {
-        return blocks.iter().map(scan).collect();
+        return scan_part(blocks);
     }
-    let scan = &scan;
+    let scan_part = &scan_part;
     std::thread::scope(|scope| {
         let parts: Vec<_> = blocks
             .chunks(blocks.len().div_ceil(threads))
-            .map(|part| scope.spawn(move || part.iter().map(scan).collect::<Option<Vec<_>>>()))
+            .map(|part| scope.spawn(move || scan_part(part)))
             .collect();
         let mut out = Vec::with_capacity(blocks.len());
         for part in parts {
             out.extend(part.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
         }
-        Some(out)
+        Ok(out)
     })
 }
 
@@ -112,31 +142,42 @@ impl BlockList {
     /// parsing with tree-sitter only the chunks it defers. All give the
     /// same blocks (`server/tests/quick_blocks.rs`).
     pub fn load(text: &str, rope: &Rope) -> Self {
+        Self::load_while(text, rope, &|| true).expect("only an unwanted load stops")
+    }
+
+    /// [`BlockList::load`], or `None` once `wanted` turns false (asked
+    /// while the blocks are scanned).
+    pub fn load_while(text: &str, rope: &Rope, wanted: Wanted) -> Option<Self> {
         match quick::scan_blocks(text).or_else(|| blocks_by_chunks(text)) {
-            Some(blocks) => Self::from_quick(&blocks, text, rope),
-            None => Self::parse(rope),
+            Some(blocks) => Self::from_quick_while(&blocks, text, rope, wanted),
+            None => Some(Self::parse(rope)),
         }
     }
 
     /// Scan the blocks the quick scanner found in `text` (`rope` holds the
     /// same text).
     pub fn from_quick(blocks: &[Block], text: &str, rope: &Rope) -> Self {
+        Self::from_quick_while(blocks, text, rope, &|| true).expect("only an unwanted scan stops")
+    }
+
+    fn from_quick_while(blocks: &[Block], text: &str, rope: &Rope, wanted: Wanted) -> Option<Self> {
         // Ropey also breaks lines at NEL, LS and PS: a block's indentation
         // is then counted from the rope's line, as for an open document.
         // Control characters are read as spaces by the rope path's scan.
         if has_unicode_line_break(text) || control::has_control(text.as_bytes()) {
-            return Self::from_blocks(blocks, rope);
+            return Some(Self::from_blocks(blocks, rope));
         }
-        match scan_all(blocks, |b| scan_in_text(b, text)) {
-            Some(blocks) => BlockList { blocks },
-            None => Self::parse(rope),
+        match scan_all(blocks, |b| scan_in_text(b, text), wanted) {
+            Ok(blocks) => Some(BlockList { blocks }),
+            Err(Stopped::Unscannable) => Some(Self::parse(rope)),
+            Err(Stopped::Unwanted) => None,
         }
     }
 
     /// Scan every block of a fresh parse.
     pub fn from_blocks(blocks: &[Block], rope: &Rope) -> Self {
-        let blocks = scan_all(blocks, |b| Some(scan(b, rope)));
-        BlockList { blocks: blocks.expect("every block scans from the rope") }
+        let blocks = scan_all(blocks, |b| Some(scan(b, rope)), &|| true);
+        BlockList { blocks: blocks.unwrap_or_else(|_| unreachable!("every block scans from the rope")) }
     }
 
     /// Parse `rope` and scan it, dropping the tree: for files that are not

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::blocks::BlockList;
+use super::blocks::{BlockList, Wanted};
 use super::checklist::ChecklistDoc;
 use super::contracts::ContractDoc;
 use super::data_model::DataModelDoc;
@@ -61,6 +61,22 @@ impl FeatureFile {
         }
         let file = MarkdownFile::load(text);
         Self::from_markdown(path, rel, kind, &file)
+    }
+
+    /// [`FeatureFile::from_text`], or `None` once `wanted` turns false
+    /// (asked while a markdown file's blocks are scanned).
+    pub fn from_text_while(
+        path: PathBuf,
+        rel: &str,
+        kind: DocumentKind,
+        text: &str,
+        wanted: Wanted,
+    ) -> Option<Self> {
+        if kind == DocumentKind::Contract && !DocumentKind::is_markdown_contract(&path) {
+            return Some(Self::from_text(path, rel, kind, text));
+        }
+        let file = MarkdownFile::load_while(text, wanted)?;
+        Some(Self::from_markdown(path, rel, kind, &file))
     }
 
     /// Build a markdown file's model from an already scanned document (an

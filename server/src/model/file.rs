@@ -1,7 +1,7 @@
 //! A markdown file's text, its block tree (only while open in an editor)
 //! and its scanned blocks: the incremental pipeline of one document.
 
-use super::blocks::BlockList;
+use super::blocks::{BlockList, Wanted};
 use crate::syntax::{MarkdownTree, quick};
 use crate::text::{AppliedEdit, ContentChange, Document, PositionEncoding};
 
@@ -59,6 +59,14 @@ impl MarkdownFile {
         let document = Document::new(text, 0);
         let blocks = BlockList::load(text, document.rope());
         MarkdownFile { document, tree: None, blocks }
+    }
+
+    /// [`MarkdownFile::load`], or `None` once `wanted` turns false (asked
+    /// while the blocks are scanned).
+    pub fn load_while(text: &str, wanted: Wanted) -> Option<Self> {
+        let document = Document::new(text, 0);
+        let blocks = BlockList::load_while(text, document.rope(), wanted)?;
+        Some(MarkdownFile { document, tree: None, blocks })
     }
 
     pub fn document(&self) -> &Document {

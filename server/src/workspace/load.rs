@@ -13,6 +13,7 @@ use std::sync::Arc;
 use ignore::WalkBuilder;
 
 use super::discovery::Siblings;
+use crate::model::blocks::Wanted;
 use crate::model::feature::{Feature, FeatureFile, UnreadFile};
 use crate::model::kind::DocumentKind;
 
@@ -99,14 +100,29 @@ pub fn read_feature_beside(root: &Path, limit: u64, siblings: &Siblings) -> Fold
 /// Parse documents read by [`read_feature`] into a feature; `unread` are
 /// the documents over the size limit.
 pub fn feature_from(root: &Path, files: Vec<ReadFile>, unread: Vec<UnreadFile>) -> Feature {
+    feature_from_while(root, files, unread, &|| true).expect("only an unwanted load stops")
+}
+
+/// [`feature_from`], or `None` once `wanted` turns false: asked before
+/// each file and while a long one's blocks are scanned, so a load given
+/// up costs a few milliseconds more, not the rest of a 5 MB tasks.md.
+pub fn feature_from_while(
+    root: &Path,
+    files: Vec<ReadFile>,
+    unread: Vec<UnreadFile>,
+    wanted: Wanted,
+) -> Option<Feature> {
     let mut feature = Feature::new(root.to_path_buf());
     for file in files {
-        feature.upsert(FeatureFile::from_text(file.path, &file.rel, file.kind, &file.text));
+        if !wanted() {
+            return None;
+        }
+        feature.upsert(FeatureFile::from_text_while(file.path, &file.rel, file.kind, &file.text, wanted)?);
     }
     for file in unread {
         feature.mark_unread(file);
     }
-    feature
+    Some(feature)
 }
 
 /// The files below `root`, and the folders that could not be read.
