@@ -155,9 +155,13 @@ impl Document {
         self.slice(self.line_span(line))
     }
 
+    /// `offset` (clamped to the text) moved back to a character's start.
+    /// Ropey's chunks hold whole characters, so the chunk around it says:
+    /// one walk down the rope, where counting characters took two.
     fn floor_char_boundary(&self, offset: usize) -> usize {
         let offset = offset.min(self.len());
-        self.rope.char_to_byte(self.rope.byte_to_char(offset))
+        let (chunk, chunk_start, _, _) = self.rope.chunk_at_byte(offset);
+        chunk_start + floor_boundary_in(chunk, offset - chunk_start)
     }
 
     /// Position of a byte offset, counted in `encoding`. Offsets past the end
@@ -168,7 +172,21 @@ impl Document {
         let line = self.rope.byte_to_line(offset);
         let line_start = self.content_start(line);
         let offset = offset.max(line_start);
-        let character = match encoding {
+        // Most lines lie in one chunk of the rope: their columns are
+        // counted in its text (two walks down the rope fewer). Otherwise
+        // the rope counts them.
+        let (chunk, chunk_start, _, _) = self.rope.chunk_at_byte(line_start);
+        let character = match chunk.get(line_start - chunk_start..offset - chunk_start) {
+            Some(before) => columns(before, encoding),
+            None => self.rope_columns(line_start, offset, encoding),
+        };
+        Position::new(line as u32, character as u32)
+    }
+
+    /// Columns between two character boundaries of one line, counted by
+    /// the rope.
+    fn rope_columns(&self, line_start: usize, offset: usize, encoding: PositionEncoding) -> usize {
+        match encoding {
             PositionEncoding::Utf8 => offset - line_start,
             PositionEncoding::Utf16 => {
                 let rope = &self.rope;
@@ -176,8 +194,7 @@ impl Document {
                     - rope.char_to_utf16_cu(rope.byte_to_char(line_start))
             }
             PositionEncoding::Utf32 => self.rope.byte_to_char(offset) - self.rope.byte_to_char(line_start),
-        };
-        Position::new(line as u32, character as u32)
+        }
     }
 
     /// Where line `line`'s columns start: after a byte order mark on the
@@ -268,6 +285,28 @@ impl Document {
     }
 }
 
+/// The last character boundary of `text` at or before `at`.
+fn floor_boundary_in(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The width of `text` in `encoding`'s code units. Counted on bytes: a
+/// character is one byte that does not continue a UTF-8 sequence, and it
+/// takes two UTF-16 units when that byte starts a four-byte sequence.
+fn columns(text: &str, encoding: PositionEncoding) -> usize {
+    let bytes = text.as_bytes();
+    let chars = || bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
+    match encoding {
+        PositionEncoding::Utf8 => bytes.len(),
+        PositionEncoding::Utf16 => chars() + bytes.iter().filter(|&&b| b >= 0xF0).count(),
+        PositionEncoding::Utf32 => chars(),
+    }
+}
+
 fn line_break_len(line: ropey::RopeSlice<'_>) -> usize {
     let len = line.len_bytes();
     let byte = |i: usize| line.byte(i);
@@ -284,6 +323,43 @@ fn line_break_len(line: ropey::RopeSlice<'_>) -> usize {
 mod tests {
     use super::*;
     use PositionEncoding::*;
+    use proptest::prelude::*;
+
+    /// The position of `offset` counted by the rope alone, as before
+    /// columns were read from chunks.
+    fn position_by_rope(doc: &Document, offset: usize, encoding: PositionEncoding) -> Position {
+        let rope = doc.rope();
+        let offset = rope.char_to_byte(rope.byte_to_char(offset.min(doc.len())));
+        let line = rope.byte_to_line(offset);
+        let line_start = doc.content_start(line);
+        let offset = offset.max(line_start);
+        Position::new(line as u32, doc.rope_columns(line_start, offset, encoding) as u32)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Texts of several rope chunks (lines crossing chunk ends) with
+        /// characters of every UTF-8 width, Unicode line breaks and a
+        /// byte order mark: every offset, also inside characters, gets
+        /// the position the rope counts.
+        #[test]
+        fn positions_read_from_chunks_are_the_ropes(
+            bom in any::<bool>(),
+            pieces in prop::collection::vec(
+                prop::sample::select(&["a", "word ", "é", "漢字", "😀", "\n", "\r\n", "\r", "\u{2028}", "\u{85}", "- [ ] T001 "][..]),
+                0..1200,
+            ),
+        ) {
+            let text = format!("{}{}", if bom { "\u{feff}" } else { "" }, pieces.concat());
+            let doc = Document::new(&text, 0);
+            for offset in 0..=text.len() + 1 {
+                for encoding in [Utf8, Utf16, Utf32] {
+                    prop_assert_eq!(doc.position_of(offset, encoding), position_by_rope(&doc, offset, encoding));
+                }
+            }
+        }
+    }
 
     fn pos(line: u32, character: u32) -> Position {
         Position::new(line, character)
