@@ -3,10 +3,10 @@
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
-use tower_lsp_server::Client;
-use tower_lsp_server::ls_types::MessageType;
+use tower_lsp_server::ls_types::{LogMessageParams, MessageType};
 
 use super::settings::LogLevel;
+use super::transport::Notifier;
 
 static LEVEL: AtomicU8 = AtomicU8::new(LogLevel::Info as u8);
 
@@ -18,28 +18,28 @@ fn enabled(level: LogLevel) -> bool {
     level as u8 <= LEVEL.load(Ordering::Relaxed)
 }
 
-async fn log(client: &Client, level: LogLevel, kind: MessageType, message: String) {
+fn log(out: &Notifier, level: LogLevel, kind: MessageType, message: String) {
     if !enabled(level) {
         return;
     }
     eprintln!("specls [{level:?}] {message}");
-    client.log_message(kind, message).await;
+    out.notify("window/logMessage", &LogMessageParams { typ: kind, message });
 }
 
-pub async fn error(client: &Client, message: impl Into<String>) {
-    log(client, LogLevel::Error, MessageType::ERROR, message.into()).await;
+pub fn error(out: &Notifier, message: impl Into<String>) {
+    log(out, LogLevel::Error, MessageType::ERROR, message.into());
 }
 
-pub async fn warn(client: &Client, message: impl Into<String>) {
-    log(client, LogLevel::Warn, MessageType::WARNING, message.into()).await;
+pub fn warn(out: &Notifier, message: impl Into<String>) {
+    log(out, LogLevel::Warn, MessageType::WARNING, message.into());
 }
 
-pub async fn info(client: &Client, message: impl Into<String>) {
-    log(client, LogLevel::Info, MessageType::INFO, message.into()).await;
+pub fn info(out: &Notifier, message: impl Into<String>) {
+    log(out, LogLevel::Info, MessageType::INFO, message.into());
 }
 
-pub async fn debug(client: &Client, message: impl Into<String>) {
-    log(client, LogLevel::Debug, MessageType::LOG, message.into()).await;
+pub fn debug(out: &Notifier, message: impl Into<String>) {
+    log(out, LogLevel::Debug, MessageType::LOG, message.into());
 }
 
 /// Log to stderr only, where no client is at hand (a panic on the ordered

@@ -12,14 +12,15 @@ mod handlers;
 mod index;
 mod log;
 mod ordered;
+mod progress;
 mod publish;
 mod server;
 pub mod settings;
 mod transport;
 mod world;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use tower_lsp_server::LspService;
@@ -89,15 +90,13 @@ where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
-    let client_slot = Arc::new(OnceLock::new());
-    let (service, socket) = LspService::build(|client| {
-        let _ = client_slot.set(client.clone());
-        server::Backend::new(client, world.clone(), shut_down)
-    })
-    .finish();
+    let (notifier, notes) = transport::Notifier::channel();
+    let (service, socket) =
+        LspService::build(|client| server::Backend::new(client, notifier.clone(), world.clone(), shut_down))
+            .finish();
     let exit = Arc::new(tokio::sync::Notify::new());
-    let service = ordered::Ordered::new(service, world, client_slot, exit.clone());
-    let serving = transport::serve(input, output, socket, service);
+    let service = ordered::Ordered::new(service, world, notifier, exit.clone());
+    let serving = transport::serve(input, output, socket, notes, service);
     // After `exit`, give replies a moment to flush, then stop even if a
     // handler still awaits the client (tower-lsp would wait forever).
     let exited = async {

@@ -12,7 +12,7 @@
 //! the server keeps running.
 
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures::FutureExt;
@@ -20,11 +20,12 @@ use futures::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::Value;
 use tower::Service;
+use tower_lsp_server::ExitedError;
 use tower_lsp_server::jsonrpc::{Error, Request, Response};
 use tower_lsp_server::ls_types as lsp;
-use tower_lsp_server::{Client, ExitedError};
 
 use super::convert;
+use super::transport::Notifier;
 use super::world::{Touched, World};
 use crate::text::ContentChange;
 
@@ -32,20 +33,15 @@ use crate::text::ContentChange;
 pub struct Ordered<S> {
     inner: S,
     world: Arc<World>,
-    client: Arc<OnceLock<Client>>,
+    out: Notifier,
     /// Told when `exit` arrives: the serve loop may not end by itself while
     /// a handler still waits for a reply the client will never send.
     exit: Arc<tokio::sync::Notify>,
 }
 
 impl<S> Ordered<S> {
-    pub fn new(
-        inner: S,
-        world: Arc<World>,
-        client: Arc<OnceLock<Client>>,
-        exit: Arc<tokio::sync::Notify>,
-    ) -> Self {
-        Ordered { inner, world, client, exit }
+    pub fn new(inner: S, world: Arc<World>, out: Notifier, exit: Arc<tokio::sync::Notify>) -> Self {
+        Ordered { inner, world, out, exit }
     }
 }
 
@@ -106,7 +102,7 @@ where
             self.exit.notify_one();
         }
         let id = request.id().cloned();
-        let client = self.client.clone();
+        let out = self.out.clone();
         let future = self.inner.call(request);
         Box::pin(async move {
             match AssertUnwindSafe(future).catch_unwind().await {
@@ -115,9 +111,8 @@ where
                     let message = panic_message(&panic);
                     let text = format!("{method} panicked: {message}");
                     super::log::stderr(&text);
-                    if let Some(client) = client.get() {
-                        client.log_message(lsp::MessageType::ERROR, &text).await;
-                    }
+                    let message = lsp::LogMessageParams { typ: lsp::MessageType::ERROR, message: text };
+                    out.notify("window/logMessage", &message);
                     Ok(id.map(|id| Response::from_error(id, Error::internal_error())))
                 }
             }
@@ -154,22 +149,27 @@ mod tests {
         }
     }
 
-    fn ordered() -> Ordered<Panicking> {
-        Ordered::new(Panicking, Arc::new(World::default()), Arc::new(OnceLock::new()), Default::default())
+    fn ordered() -> (Ordered<Panicking>, crate::lsp::transport::Notifications) {
+        let (out, notes) = Notifier::channel();
+        (Ordered::new(Panicking, Arc::new(World::default()), out, Default::default()), notes)
     }
 
     #[tokio::test]
-    async fn a_panicking_request_gets_an_error_reply() {
+    async fn a_panicking_request_gets_an_error_reply_and_is_logged() {
         let request = Request::build("textDocument/hover").id(7).params(serde_json::json!({})).finish();
-        let reply = ordered().call(request).await.expect("the service survives").expect("a reply");
+        let (mut service, mut notes) = ordered();
+        let reply = service.call(request).await.expect("the service survives").expect("a reply");
         let error = reply.error().expect("an error reply");
         assert_eq!(error.code, tower_lsp_server::jsonrpc::ErrorCode::InternalError);
+        let logged: Value = serde_json::from_slice(&notes.try_recv().expect("logged")).unwrap();
+        assert_eq!(logged["method"], "window/logMessage");
+        assert_eq!(logged["params"]["message"], "textDocument/hover panicked: handler bug");
     }
 
     #[tokio::test]
     async fn a_panicking_notification_gets_no_reply() {
         let note = Request::build("workspace/didChangeConfiguration").params(serde_json::json!({})).finish();
-        assert_eq!(ordered().call(note).await, Ok(None));
+        assert_eq!(ordered().0.call(note).await, Ok(None));
     }
 
     #[test]

@@ -15,6 +15,7 @@ use tower_lsp_server::ls_types as lsp;
 
 use super::convert;
 use super::index::{ClosedReports, FeatureReport, Reported};
+use super::transport::Notifier;
 use super::world::{Snapshot, World};
 use crate::analysis::{Diagnostic, analyze};
 use crate::text::PositionEncoding;
@@ -115,13 +116,14 @@ pub struct Publisher {
 }
 
 impl Publisher {
-    pub fn spawn(world: Arc<World>, analyses: Arc<Analyses>, client: Client) -> Self {
+    pub fn spawn(world: Arc<World>, analyses: Arc<Analyses>, client: Client, notifier: Notifier) -> Self {
         let (jobs, queue) = mpsc::unbounded_channel();
         let pull = Arc::new(AtomicBool::new(false));
         let refresh = Arc::new(AtomicBool::new(false));
         let (ready, ready_rx) = tokio::sync::watch::channel(false);
         let modes = Modes { pull: pull.clone(), refresh: refresh.clone() };
-        tokio::spawn(run(queue, world, analyses, client, modes, ready_rx));
+        let out = Out { client, notifier };
+        tokio::spawn(run(queue, world, analyses, out, modes, ready_rx));
         Publisher { jobs, ready: Arc::new(ready), pull, refresh }
     }
 
@@ -223,11 +225,34 @@ struct Modes {
 /// feature, its version and diagnostics at the last analysis.
 type Pulled = HashMap<String, (i32, Vec<Diagnostic>)>;
 
+/// Where the publishing task writes: log messages and requests through
+/// the client, reports through the notifier.
+struct Out {
+    client: Client,
+    notifier: Notifier,
+}
+
+impl Out {
+    /// `textDocument/publishDiagnostics` of `uri`.
+    fn report(&self, uri: &lsp::Uri, diagnostics: &[lsp::Diagnostic], version: Option<i32>) {
+        self.notifier.notify("textDocument/publishDiagnostics", &Report { uri, diagnostics, version });
+    }
+}
+
+/// `PublishDiagnosticsParams` of borrowed parts: what is sent is kept.
+#[derive(serde::Serialize)]
+struct Report<'a> {
+    uri: &'a lsp::Uri,
+    diagnostics: &'a [lsp::Diagnostic],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<i32>,
+}
+
 async fn run(
     mut queue: mpsc::UnboundedReceiver<Job>,
     world: Arc<World>,
     analyses: Arc<Analyses>,
-    client: Client,
+    out: Out,
     modes: Modes,
     mut ready: tokio::sync::watch::Receiver<bool>,
 ) {
@@ -244,7 +269,7 @@ async fn run(
             },
             done = closed.next(&world), if closed.is_running() => {
                 if let Some(done) = done {
-                    publish_closed(&world, &client, done, &mut pending, &mut published).await;
+                    publish_closed(&world, &out, done, &mut pending, &mut published);
                 }
             }
         }
@@ -261,7 +286,7 @@ async fn run(
             let analysis = match analysis {
                 Ok(analysis) => analysis,
                 Err(err) => {
-                    super::log::error(&client, format!("analysis of {} failed: {err}", root.display())).await;
+                    super::log::error(&out.notifier, format!("analysis of {} failed: {err}", root.display()));
                     continue;
                 }
             };
@@ -271,13 +296,12 @@ async fn run(
                 continue;
             }
             let took = started.elapsed();
-            super::log::debug(&client, format!("analysed {} in {took:.1?}", root.display())).await;
+            super::log::debug(&out.notifier, format!("analysed {} in {took:.1?}", root.display()));
             if took > std::time::Duration::from_millis(100) {
                 super::log::warn(
-                    &client,
+                    &out.notifier,
                     format!("analysing {} took {took:.0?} (over 100 ms)", root.display()),
-                )
-                .await;
+                );
             }
             // The analysis replaced holds a whole feature: dropped after
             // publishing, away from this thread, which also writes the
@@ -288,12 +312,12 @@ async fn run(
                 let stale = other_open_files_changed(&analysis, pulled.entry(root.clone()).or_default());
                 if stale && modes.refresh.load(Ordering::SeqCst) {
                     // The client answers when it likes: never wait for it here.
-                    let client = client.clone();
+                    let client = out.client.clone();
                     tokio::spawn(async move { client.workspace_diagnostic_refresh().await });
                 }
             }
             let sent = published.entry(root).or_default();
-            publish(&client, &analysis, world.encoding(), sent, pull).await;
+            publish(&out, &analysis, world.encoding(), sent, pull);
             if let Some(replaced) = replaced {
                 tokio::task::spawn_blocking(move || drop(replaced));
             }
@@ -318,9 +342,9 @@ async fn run(
 
 /// Publish a closed feature's report unless its state changed while it
 /// ran (then it goes back to `pending`).
-async fn publish_closed(
+fn publish_closed(
     world: &World,
-    client: &Client,
+    out: &Out,
     done: Reported,
     pending: &mut Pending,
     published: &mut HashMap<PathBuf, Sent>,
@@ -335,7 +359,7 @@ async fn publish_closed(
     };
     let FeatureReport { diagnostics, symbols } = report;
     world.set_symbols(&root, symbols);
-    publish_report(client, diagnostics, published.entry(root).or_default()).await;
+    publish_report(out, diagnostics, published.entry(root).or_default());
 }
 
 /// What was last pushed for each file of a feature that has diagnostics.
@@ -343,18 +367,14 @@ type Sent = HashMap<lsp::Uri, Vec<lsp::Diagnostic>>;
 
 /// Publish a closed feature's files that have diagnostics, and clear
 /// those that had some last time and have none now.
-async fn publish_report(
-    client: &Client,
-    diagnostics: Vec<(lsp::Uri, Vec<lsp::Diagnostic>)>,
-    sent: &mut Sent,
-) {
+fn publish_report(out: &Out, diagnostics: Vec<(lsp::Uri, Vec<lsp::Diagnostic>)>, sent: &mut Sent) {
     let mut now = Sent::new();
     for (uri, found) in diagnostics {
-        now.insert(uri.clone(), found.clone());
-        client.publish_diagnostics(uri, found, None).await;
+        out.report(&uri, &found, None);
+        now.insert(uri, found);
     }
     for gone in sent.keys().filter(|uri| !now.contains_key(*uri)) {
-        client.publish_diagnostics(gone.clone(), Vec::new(), None).await;
+        out.report(gone, &[], None);
     }
     *sent = now;
 }
@@ -390,13 +410,7 @@ fn drain(queue: &mut mpsc::UnboundedReceiver<Job>, pending: &mut Pending) {
 /// keystroke in tasks.md rarely changes another file's findings, and the
 /// client would only parse the same report again.
 /// With `pull`, open documents get nothing pushed (their client pulls).
-async fn publish(
-    client: &Client,
-    analysis: &Analysis,
-    encoding: PositionEncoding,
-    sent: &mut Sent,
-    pull: bool,
-) {
+fn publish(out: &Out, analysis: &Analysis, encoding: PositionEncoding, sent: &mut Sent, pull: bool) {
     let snapshot = &analysis.snapshot;
     let mut now = Sent::new();
     let feature = &snapshot.feature;
@@ -407,24 +421,22 @@ async fn publish(
         let pulled = pull && open;
         let diagnostics = if pulled { Vec::new() } else { analysis.for_file(rel, encoding) };
         let last = sent.remove(&uri);
-        if !diagnostics.is_empty() {
-            now.insert(uri.clone(), diagnostics.clone());
-        }
         // Open documents always get a versioned report, empty or not: the
         // editor learns that this version is clean.
         let unchanged = match &last {
             Some(last) => *last == diagnostics,
             None => diagnostics.is_empty(),
         };
-        if unchanged && (pulled || !open) {
-            continue;
+        if !unchanged || (open && !pulled) {
+            out.report(&uri, &diagnostics, snapshot.versions.get(&**rel).copied());
         }
-        let version = snapshot.versions.get(&**rel).copied();
-        client.publish_diagnostics(uri, diagnostics, version).await;
+        if !diagnostics.is_empty() {
+            now.insert(uri, diagnostics);
+        }
     }
     // What is left of `sent` names files the feature no longer has.
     for gone in sent.keys() {
-        client.publish_diagnostics(gone.clone(), Vec::new(), None).await;
+        out.report(gone, &[], None);
     }
     *sent = now;
 }

@@ -9,13 +9,15 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types as lsp;
-use tower_lsp_server::{Bounded, Client, LanguageServer, NotCancellable, OngoingProgress};
+use tower_lsp_server::{Client, LanguageServer};
 
 use super::capabilities::server_capabilities;
 use super::handlers::{editing, navigation, presentation};
 use super::log;
+use super::progress::Progress;
 use super::publish::{Analyses, Analysis, Publisher};
 use super::settings::Settings;
+use super::transport::Notifier;
 use super::world::World;
 use crate::analysis::Trigger;
 use crate::text::PositionEncoding;
@@ -64,6 +66,8 @@ pub struct Backend {
     pub(super) client: Client,
     pub(super) world: Arc<World>,
     pub(super) analyses: Arc<Analyses>,
+    /// Notifications go this way, in order with the diagnostics.
+    pub(super) notifier: Notifier,
     publisher: Publisher,
     caps: OnceLock<ClientCaps>,
     shut_down: Arc<AtomicBool>,
@@ -72,13 +76,14 @@ pub struct Backend {
 }
 
 impl Backend {
-    pub fn new(client: Client, world: Arc<World>, shut_down: Arc<AtomicBool>) -> Self {
+    pub fn new(client: Client, notifier: Notifier, world: Arc<World>, shut_down: Arc<AtomicBool>) -> Self {
         let analyses = Arc::new(Analyses::default());
-        let publisher = Publisher::spawn(world.clone(), analyses.clone(), client.clone());
+        let publisher = Publisher::spawn(world.clone(), analyses.clone(), client.clone(), notifier.clone());
         Backend {
             client,
             world,
             analyses,
+            notifier,
             publisher,
             caps: OnceLock::new(),
             shut_down,
@@ -117,12 +122,10 @@ impl Backend {
         if !fresh {
             return;
         }
-        let client = self.client.clone();
-        tokio::spawn(async move {
-            let message = format!("specls: {problem}; the default rules apply until it is fixed");
-            log::warn(&client, message.clone()).await;
-            client.show_message(lsp::MessageType::WARNING, message).await;
-        });
+        let message = format!("specls: {problem}; the default rules apply until it is fixed");
+        log::warn(&self.notifier, message.clone());
+        let shown = lsp::ShowMessageParams { typ: lsp::MessageType::WARNING, message };
+        self.notifier.notify("window/showMessage", &shown);
     }
 
     fn trigger_for(&self, root: &std::path::Path) -> Trigger {
@@ -163,7 +166,7 @@ impl Backend {
                     _ = tick.tick() => {
                         let done = self.world.reports().saturating_sub(reported_before).min(found.len());
                         let percent = (done * 100 / found.len().max(1)).min(99) as u32;
-                        progress.report_with_message(format!("{done}/{} feature folders", found.len()), percent).await;
+                        progress.report(format!("{done}/{} feature folders", found.len()), percent);
                     }
                 }
             }
@@ -174,18 +177,18 @@ impl Backend {
             let _ = self.client.workspace_diagnostic_refresh().await;
         }
         if let Some(progress) = progress {
-            progress.finish_with_message(format!("{} feature folders", found.len())).await;
+            progress.finish(format!("{} feature folders", found.len()));
         }
-        log::info(&self.client, format!("indexed {} feature folders", found.len())).await;
+        log::info(&self.notifier, format!("indexed {} feature folders", found.len()));
     }
 
-    async fn start_progress(&self, title: &str) -> Option<OngoingProgress<Bounded, NotCancellable>> {
+    async fn start_progress(&self, title: &str) -> Option<Progress> {
         if !self.caps().work_done_progress {
             return None;
         }
         let token = lsp::ProgressToken::String(format!("specls-index-{}", std::process::id()));
         self.client.create_work_done_progress(token.clone()).await.ok()?;
-        Some(self.client.progress(token, title).with_percentage(0).begin().await)
+        Some(Progress::begin(self.notifier.clone(), token, title))
     }
 
     /// Read the `specls` settings section from the client.
@@ -207,7 +210,7 @@ impl Backend {
     async fn apply_settings(&self, value: &Value) {
         let settings = Settings::from_json(value);
         for problem in &settings.problems {
-            log::warn(&self.client, format!("settings: {problem}")).await;
+            log::warn(&self.notifier, format!("settings: {problem}"));
         }
         log::set_level(settings.log_level);
         self.world.set_settings(settings);
@@ -231,7 +234,7 @@ impl Backend {
             register_options: serde_json::to_value(options).ok(),
         };
         if let Err(err) = self.client.register_capability(vec![registration]).await {
-            log::warn(&self.client, format!("could not watch files: {err}")).await;
+            log::warn(&self.notifier, format!("could not watch files: {err}"));
         }
     }
 
