@@ -313,7 +313,14 @@ impl TaskSignals {
 pub(crate) fn section_says_contract(doc: &TasksDoc, phase: usize, subsection: Option<usize>) -> bool {
     let p = &doc.phases[phase];
     let sub = subsection.and_then(|s| p.subsections.get(s)).map_or("", |s| &s.title);
-    format!("{} {sub}", p.title).to_lowercase().contains("contract")
+    says_contract(&p.title) || says_contract(sub)
+}
+
+/// Whether `title` holds "contract" in any case. Compared byte by byte,
+/// without lower-casing a copy (once per section and keystroke): no other
+/// character lower-cases to one of its ASCII letters.
+fn says_contract(title: &str) -> bool {
+    title.as_bytes().windows(b"contract".len()).any(|w| w.eq_ignore_ascii_case(b"contract"))
 }
 
 const TEST_WORDS: &[&str] = &["test", "tests", "testing", "e2e", "tdd"];
@@ -839,6 +846,23 @@ fn heading_identifiers(file: &FeatureFile) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_say_contract_in_any_case_and_script() {
+        for title in [
+            "Contract Tests",
+            "CONTRACTS",
+            "API contracts (OpenAPI)",
+            "Phase 3.2: Tests — contract",
+            "Вход: Contract",
+        ] {
+            assert!(says_contract(title), "{title}");
+            assert_eq!(says_contract(title), title.to_lowercase().contains("contract"));
+        }
+        for title in ["Tests First", "Contra ct", "", "Integration", "Kontrakt"] {
+            assert!(!says_contract(title), "{title}");
+        }
+    }
 
     #[test]
     fn words_split_case_and_separators() {
