@@ -3,10 +3,11 @@
 //! once; changes that arrive meanwhile are merged into one more run, and a
 //! result whose feature changed while it ran is dropped, never published.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use dashmap::DashMap;
 use tokio::sync::mpsc;
@@ -261,6 +262,8 @@ async fn run(
     let mut published: HashMap<PathBuf, Sent> = HashMap::new();
     let mut pulled: HashMap<PathBuf, Pulled> = HashMap::new();
     let mut closed = ClosedReports::default();
+    // Open features whose last analysis was quick.
+    let mut quick: HashSet<PathBuf> = HashSet::new();
     loop {
         tokio::select! {
             job = queue.recv() => match job {
@@ -275,16 +278,24 @@ async fn run(
         }
         drain(&mut queue, &mut pending);
         analyses.forget_unloaded(&world);
+        quick.retain(|root| world.is_loaded(root));
         while let Some(root) = pending.next_loaded(&world) {
-            let started = std::time::Instant::now();
+            let started = Instant::now();
             let Some(snapshot) = world.snapshot(&root) else { continue };
             let revision = snapshot.revision;
             let analysis = match analyses.of_state(&snapshot) {
-                Some(done) => Ok(done),
-                None => tokio::task::spawn_blocking(move || Arc::new(Analysis::of(snapshot))).await,
+                Some(done) => Ok((done, None)),
+                None => analyse(snapshot, quick.contains(&root)).await,
             };
             let analysis = match analysis {
-                Ok(analysis) => analysis,
+                Ok((analysis, took)) => {
+                    match took {
+                        Some(took) if took < INLINE_UNDER => quick.insert(root.clone()),
+                        Some(_) => quick.remove(&root),
+                        None => false,
+                    };
+                    analysis
+                }
                 Err(err) => {
                     super::log::error(&out.notifier, format!("analysis of {} failed: {err}", root.display()));
                     continue;
@@ -297,7 +308,7 @@ async fn run(
             }
             let took = started.elapsed();
             super::log::debug(&out.notifier, format!("analysed {} in {took:.1?}", root.display()));
-            if took > std::time::Duration::from_millis(100) {
+            if took > Duration::from_millis(100) {
                 super::log::warn(
                     &out.notifier,
                     format!("analysing {} took {took:.0?} (over 100 ms)", root.display()),
@@ -337,6 +348,28 @@ async fn run(
             closed.persist(&world).await;
             let _ = done.send(());
         }
+    }
+}
+
+/// Analyses quicker than this run on the protocol thread. Handing one to
+/// the blocking pool and back wakes two threads, which costs as much as
+/// analysing a feature of a thousand tasks; while it runs, messages wait,
+/// so only what ran this quick last time runs here.
+const INLINE_UNDER: Duration = Duration::from_millis(1);
+
+/// Analyse `snapshot`, here when `quick` (its last analysis was), else on
+/// the blocking pool; with the time the analysis itself took. A panic is
+/// an error, never the end of the server.
+async fn analyse(snapshot: Snapshot, quick: bool) -> Result<(Arc<Analysis>, Option<Duration>), String> {
+    let run = move || {
+        let started = Instant::now();
+        let analysis = Arc::new(Analysis::of(snapshot));
+        (analysis, Some(started.elapsed()))
+    };
+    if quick {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).map_err(|_| "it panicked".to_string())
+    } else {
+        tokio::task::spawn_blocking(run).await.map_err(|err| err.to_string())
     }
 }
 
