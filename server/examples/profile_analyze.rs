@@ -5,7 +5,8 @@
 //! Builds the synthetic feature of `specls::synth::Shape` (or, with
 //! `--tasks-only`, a tasks.md and a two-line plan), then prints:
 //! - the first analysis (every block's memo still empty),
-//! - re-analysis after a one-character edit of a task line, the median of
+//! - a one-character edit of a task line (rope, reparse, blocks, model,
+//!   the old version dropped) and the re-analysis after it, medians of
 //!   `--runs` edits: what the language server pays per keystroke,
 //! - the same per rule (each rule alone, `--select` style, so each line
 //!   includes the shared work of one analysis), slowest first; not with
@@ -81,16 +82,25 @@ impl Bench {
 
     /// The median time of analysing after an edit, and what was found.
     fn reanalyse(&mut self, config: &RuleConfig, runs: usize) -> (Duration, usize) {
-        let mut times = Vec::with_capacity(runs);
+        self.reanalyse_timing_edits(config, runs).0
+    }
+
+    /// [`Bench::reanalyse`], and the median time of the edits themselves
+    /// (rope, reparse, block rescan, the new model, the old one dropped).
+    fn reanalyse_timing_edits(&mut self, config: &RuleConfig, runs: usize) -> ((Duration, usize), Duration) {
+        let (mut times, mut edits) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
         let mut found = 0;
         for _ in 0..runs {
+            let start = Instant::now();
             self.typed.edit();
+            edits.push(start.elapsed());
             let start = Instant::now();
             found = analyze(&self.typed.feature, config).len();
             times.push(start.elapsed());
         }
         times.sort();
-        (times[times.len() / 2], found)
+        edits.sort();
+        ((times[times.len() / 2], found), edits[edits.len() / 2])
     }
 }
 
@@ -113,7 +123,8 @@ fn main() {
     let start = Instant::now();
     let found = analyze(&bench.typed.feature, &config).len();
     println!("first analysis: {:?} ({found} findings)", start.elapsed());
-    let (median, found) = bench.reanalyse(&config, options.runs);
+    let ((median, found), edit) = bench.reanalyse_timing_edits(&config, options.runs);
+    println!("edit: {edit:?} (median of {})", options.runs);
     println!("re-analysis after an edit: {median:?} ({found} findings, median of {})", options.runs);
     if options.total_only {
         return;
