@@ -3,7 +3,7 @@
 //! once; changes that arrive meanwhile are merged into one more run, and a
 //! result whose feature changed while it ran is dropped, never published.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -262,8 +262,7 @@ async fn run(
     let mut published: HashMap<PathBuf, Sent> = HashMap::new();
     let mut pulled: HashMap<PathBuf, Pulled> = HashMap::new();
     let mut closed = ClosedReports::default();
-    // Open features whose last analysis was quick.
-    let mut quick: HashSet<PathBuf> = HashSet::new();
+    let mut pace = Pace::default();
     loop {
         tokio::select! {
             job = queue.recv() => match job {
@@ -278,24 +277,17 @@ async fn run(
         }
         drain(&mut queue, &mut pending);
         analyses.forget_unloaded(&world);
-        quick.retain(|root| world.is_loaded(root));
+        pace.forget_unloaded(&world);
         while let Some(root) = pending.next_loaded(&world) {
             let started = Instant::now();
             let Some(snapshot) = world.snapshot(&root) else { continue };
             let revision = snapshot.revision;
             let analysis = match analyses.of_state(&snapshot) {
-                Some(done) => Ok((done, None)),
-                None => analyse(snapshot, quick.contains(&root)).await,
+                Some(done) => Ok(done),
+                None => pace.analyse(&root, snapshot).await,
             };
             let analysis = match analysis {
-                Ok((analysis, took)) => {
-                    match took {
-                        Some(took) if took < INLINE_UNDER => quick.insert(root.clone()),
-                        Some(_) => quick.remove(&root),
-                        None => false,
-                    };
-                    analysis
-                }
+                Ok(analysis) => analysis,
                 Err(err) => {
                     super::log::error(&out.notifier, format!("analysis of {} failed: {err}", root.display()));
                     continue;
@@ -354,22 +346,54 @@ async fn run(
 /// Analyses quicker than this run on the protocol thread. Handing one to
 /// the blocking pool and back wakes two threads, which costs as much as
 /// analysing a feature of a thousand tasks; while it runs, messages wait,
-/// so only what ran this quick last time runs here.
+/// so only what ran this quick last time, and has not doubled in size
+/// since, runs here.
 const INLINE_UNDER: Duration = Duration::from_millis(1);
 
-/// Analyse `snapshot`, here when `quick` (its last analysis was), else on
-/// the blocking pool; with the time the analysis itself took. A panic is
-/// an error, never the end of the server.
-async fn analyse(snapshot: Snapshot, quick: bool) -> Result<(Arc<Analysis>, Option<Duration>), String> {
-    let run = move || {
-        let started = Instant::now();
-        let analysis = Arc::new(Analysis::of(snapshot));
-        (analysis, Some(started.elapsed()))
-    };
-    if quick {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).map_err(|_| "it panicked".to_string())
-    } else {
-        tokio::task::spawn_blocking(run).await.map_err(|err| err.to_string())
+/// Which open features were analysed quickly last time, with their size
+/// then: they are analysed on the protocol thread.
+#[derive(Default)]
+struct Pace {
+    quick: HashMap<PathBuf, usize>,
+}
+
+impl Pace {
+    /// Analyse `snapshot` of `root`: here when its last analysis was
+    /// quick and it has not doubled in size since (a paste of thousands of
+    /// tasks), else on the blocking pool. A panic is an error, never the
+    /// end of the server.
+    async fn analyse(&mut self, root: &PathBuf, snapshot: Snapshot) -> Result<Arc<Analysis>, String> {
+        let size: usize = snapshot.feature.files.iter().map(|file| file.document.len()).sum();
+        let here = self.runs_here(root, size);
+        let run = move || {
+            let started = Instant::now();
+            let analysis = Arc::new(Analysis::of(snapshot));
+            (analysis, started.elapsed())
+        };
+        let (analysis, took) = if here {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+                .map_err(|_| "it panicked".to_string())?
+        } else {
+            tokio::task::spawn_blocking(run).await.map_err(|err| err.to_string())?
+        };
+        self.record(root, size, took);
+        Ok(analysis)
+    }
+
+    fn runs_here(&self, root: &PathBuf, size: usize) -> bool {
+        self.quick.get(root).is_some_and(|&then| size <= then * 2)
+    }
+
+    fn record(&mut self, root: &PathBuf, size: usize, took: Duration) {
+        if took < INLINE_UNDER {
+            self.quick.insert(root.clone(), size);
+        } else {
+            self.quick.remove(root);
+        }
+    }
+
+    fn forget_unloaded(&mut self, world: &World) {
+        self.quick.retain(|root, _| world.is_loaded(root));
     }
 }
 
@@ -472,4 +496,22 @@ fn publish(out: &Out, analysis: &Analysis, encoding: PositionEncoding, sent: &mu
         out.report(gone, &[], None);
     }
     *sent = now;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_feature_analysed_quickly_and_not_grown_much_since_runs_here() {
+        let (root, mut pace) = (PathBuf::from("/specs/001-a"), Pace::default());
+        assert!(!pace.runs_here(&root, 1_000), "a first analysis goes to the pool");
+        pace.record(&root, 1_000, Duration::from_micros(300));
+        assert!(pace.runs_here(&root, 1_000));
+        assert!(pace.runs_here(&root, 2_000));
+        assert!(!pace.runs_here(&root, 2_001), "doubled since: to the pool");
+        assert!(!pace.runs_here(&PathBuf::from("/specs/002-b"), 1_000));
+        pace.record(&root, 1_000, INLINE_UNDER);
+        assert!(!pace.runs_here(&root, 1_000), "slow last time: to the pool");
+    }
 }
