@@ -13,6 +13,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types as lsp;
@@ -245,8 +246,18 @@ pub struct Reported {
 /// while its report is published, and no batch waits for its slowest
 /// member (batches of four cost 1,014 folders 254 barriers). Reports come
 /// out in the order their features went in, as a batch sorted them.
+///
+/// A report done waits for the older ones without holding a worker's
+/// place: up to [`AHEAD`] reports may wait, and the next feature starts
+/// as soon as any report is done ([`ClosedReports::finished`]), not when
+/// the oldest is. Waiting for the oldest left a core idle behind each
+/// long feature.
 pub struct ClosedReports {
     running: VecDeque<Running>,
+    /// Reports started and not done yet.
+    working: Arc<std::sync::atomic::AtomicUsize>,
+    /// Told when a report is done.
+    finished: Arc<tokio::sync::Notify>,
     limit: usize,
     /// The numbered folders of each `specs/`, listed once per pass: a
     /// fresh listing per feature cost 1,014 listings of 1,014 names.
@@ -266,6 +277,10 @@ pub struct ClosedReports {
 /// A report on its way, with the cache entry it made.
 type Running = tokio::task::JoinHandle<Option<(Reported, Option<Entry>)>>;
 
+/// The most reports started and not yet taken ([`ClosedReports::next`]):
+/// a report is a feature's diagnostics and symbols, a few kilobytes.
+const AHEAD: usize = 64;
+
 /// The most cache entries kept in memory before they are written (the
 /// 1,014 folders of `scripts/bench-workspace` make about 10 MB).
 const UNWRITTEN_BYTES: usize = 64 << 20;
@@ -275,6 +290,8 @@ impl Default for ClosedReports {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         ClosedReports {
             running: VecDeque::new(),
+            working: Arc::default(),
+            finished: Arc::default(),
             limit: cores + 1,
             siblings: None,
             unwritten: Vec::new(),
@@ -287,7 +304,13 @@ impl Default for ClosedReports {
 impl ClosedReports {
     /// Whether another feature may start.
     pub fn has_room(&self) -> bool {
-        self.running.len() < self.limit
+        self.working.load(Ordering::SeqCst) < self.limit && self.running.len() < AHEAD
+    }
+
+    /// Told each time a report is done (a place to start another), in
+    /// any order; a report done before the question is told at once.
+    pub fn finished(&self) -> Arc<tokio::sync::Notify> {
+        self.finished.clone()
     }
 
     pub fn is_running(&self) -> bool {
@@ -298,7 +321,13 @@ impl ClosedReports {
     pub fn start(&mut self, world: &Arc<World>, root: PathBuf) {
         let siblings = self.siblings.get_or_insert_with(Default::default).clone();
         let world = world.clone();
-        self.running.push_back(tokio::task::spawn_blocking(move || report_one(&world, &siblings, root)));
+        let (working, finished) = (self.working.clone(), self.finished.clone());
+        working.fetch_add(1, Ordering::SeqCst);
+        self.running.push_back(tokio::task::spawn_blocking(move || {
+            // Told even when the report panics.
+            let _done = Done { working, finished };
+            report_one(&world, &siblings, root)
+        }));
     }
 
     /// The oldest started feature's report, once done (`None` for a
@@ -347,6 +376,19 @@ impl ClosedReports {
                 cache.put(key, &bytes);
             }
         }));
+    }
+}
+
+/// A report's place given back when it is done.
+struct Done {
+    working: Arc<std::sync::atomic::AtomicUsize>,
+    finished: Arc<tokio::sync::Notify>,
+}
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        self.working.fetch_sub(1, Ordering::SeqCst);
+        self.finished.notify_one();
     }
 }
 
@@ -446,6 +488,34 @@ mod tests {
             })
             .collect();
         assert_eq!(out, expected);
+        std::fs::remove_dir_all(specs.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_report_done_makes_room_before_it_is_taken() {
+        let first = temp_feature("room", &[("tasks.md", "## Phase 1\n- [ ] T001 a in src/a.py\n")]);
+        let specs = first.parent().unwrap().to_path_buf();
+        let world = Arc::new(World::default());
+        world.use_cache_home(None);
+        world.register(&first);
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let mut closed = ClosedReports::default();
+            let finished = closed.finished();
+            let started = closed.limit;
+            for _ in 0..started {
+                closed.start(&world, first.clone());
+            }
+            while closed.working.load(Ordering::SeqCst) > 0 {
+                finished.notified().await;
+            }
+            assert_eq!(closed.running.len(), started, "none taken yet");
+            assert!(closed.has_room(), "the places are free while the reports wait to be taken");
+            for _ in 0..started {
+                assert!(closed.next(&world).await.expect("reported").report.is_some());
+            }
+            assert!(!closed.is_running());
+        });
         std::fs::remove_dir_all(specs.parent().unwrap()).unwrap();
     }
 

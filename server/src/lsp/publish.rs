@@ -263,6 +263,7 @@ async fn run(
     let mut pulled: HashMap<PathBuf, Pulled> = HashMap::new();
     let mut closed = ClosedReports::default();
     let mut pace = Pace::default();
+    let finished = closed.finished();
     loop {
         tokio::select! {
             job = queue.recv() => match job {
@@ -274,6 +275,8 @@ async fn run(
                     publish_closed(&world, &out, done, &mut pending, &mut published);
                 }
             }
+            // A report done behind an older one: its place starts the next.
+            _ = finished.notified(), if closed.is_running() => {}
         }
         drain(&mut queue, &mut pending);
         analyses.forget_unloaded(&world);
