@@ -83,8 +83,12 @@ fn codes(published: &Value) -> Vec<String> {
     codes
 }
 
+/// How many features are loaded; the world's list of them says the same.
 fn loaded(client: &TestClient, workspace: &Workspace, count: usize) -> usize {
-    (1..=count).filter(|&n| client.world.is_loaded(&workspace.feature(n))).count()
+    let loaded: Vec<PathBuf> =
+        (1..=count).map(|n| workspace.feature(n)).filter(|root| client.world.is_loaded(root)).collect();
+    assert_eq!(client.world.loaded_roots(), loaded, "the list of loaded features");
+    loaded.len()
 }
 
 /// The entries (not temporary files) under a cache kind's folder.

@@ -199,7 +199,7 @@ impl Pending {
     /// The next pending feature that is loaded (an open document's): it
     /// goes before closed ones, so an edit never waits behind indexing.
     fn next_loaded(&mut self, world: &World) -> Option<PathBuf> {
-        let loaded = self.roots.iter().find(|root| world.is_loaded(root)).cloned()?;
+        let loaded = world.loaded_roots().into_iter().find(|root| self.roots.contains(root))?;
         self.roots.take(&loaded)
     }
 
