@@ -8,8 +8,7 @@
 //! task's detail blocks: a re-analysis after an edit matches the edited
 //! task alone and only looks up the others.
 
-use std::cell::{Cell, OnceCell, RefCell};
-use std::collections::HashMap;
+use std::cell::{Cell, OnceCell};
 use std::sync::{Arc, OnceLock, Weak};
 
 use super::matching::{BlockSignals, section_says_contract};
@@ -59,8 +58,11 @@ pub(crate) struct Coverage<'a> {
     contract_coverage: OnceCell<ContractCoverage>,
     /// The documents, as the hits kept in tasks' facts name them.
     sources: Arc<Sources>,
-    /// Whether a phase's and subsection's titles say "contract", as asked.
-    sections: RefCell<HashMap<(usize, Option<usize>), bool>>,
+    /// Per phase, whether its title says "contract" with no subsection
+    /// (first) and with each of its subsections' titles: worked out for
+    /// all at once when a task's kind first needs it, so that the kinds of
+    /// thousands of tasks index a table rather than hash a key each.
+    sections: OnceCell<Box<[Box<[bool]>]>>,
 }
 
 /// A task's hits: kept in the task table (as its facts held them), or
@@ -458,7 +460,7 @@ impl<'a> Coverage<'a> {
             has_tests: OnceCell::new(),
             contract_coverage: OnceCell::new(),
             sources: cx.sources().clone(),
-            sections: RefCell::new(HashMap::new()),
+            sections: OnceCell::new(),
         };
         if let Some(doc) = coverage.doc {
             coverage.read_tasks(doc, cx);
@@ -508,11 +510,21 @@ impl<'a> Coverage<'a> {
     }
 
     fn section_says_contract(&self, doc: &TasksDoc, phase: usize, subsection: Option<usize>) -> bool {
-        *self
-            .sections
-            .borrow_mut()
-            .entry((phase, subsection))
-            .or_insert_with(|| section_says_contract(doc, phase, subsection))
+        let sections = self.sections.get_or_init(|| {
+            let phase_titles = doc.phases.iter().enumerate();
+            phase_titles
+                .map(|(p, phase)| {
+                    let subsections = (0..phase.subsections.len()).map(Some);
+                    std::iter::once(None)
+                        .chain(subsections)
+                        .map(|s| section_says_contract(doc, p, s))
+                        .collect()
+                })
+                .collect()
+        });
+        let row = &sections[phase];
+        // A subsection the phase does not have counts as an empty title.
+        subsection.map_or(row[0], |s| row.get(s + 1).copied().unwrap_or(row[0]))
     }
 
     /// Whether any task is a test.
@@ -551,21 +563,22 @@ impl<'a> Coverage<'a> {
     fn contract_coverage(&self) -> &ContractCoverage {
         self.contract_coverage.get_or_init(|| {
             let none = |items: usize| Covered { whole_file: false, items: vec![false; items] };
-            let mut tested: Vec<Covered> = self.contracts.iter().map(|c| none(c.item_count())).collect();
-            let mut built: Vec<Covered> =
-                self.contracts.iter().map(|c| none(c.doc.operations.len())).collect();
+            // Per contract: its items, and its operations (the first items).
+            let counts: Vec<(usize, usize)> =
+                self.contracts.iter().map(|c| (c.item_count(), c.doc.operations.len())).collect();
+            let mut tested: Vec<Covered> = counts.iter().map(|&(items, _)| none(items)).collect();
+            let mut built: Vec<Covered> = counts.iter().map(|&(_, operations)| none(operations)).collect();
             for &task in &self.named {
-                let Some(hits) = self.hits(task) else { continue };
+                // Tasks that name entities alone need no kind.
+                let Some(hits) = self.hits(task).filter(|hits| !hits.contracts.is_empty()) else { continue };
                 let kind = self.kind(task);
                 for hit in &hits.contracts {
-                    let contract = hit.contract;
+                    let (items, operations) = counts[hit.contract];
                     if kind.test {
-                        let items = self.contracts[contract].item_count();
-                        tested[contract].add(hit, items, kind.contract, items == 0);
+                        tested[hit.contract].add(hit, items, kind.contract, items == 0);
                     }
                     if kind.implementation {
-                        let operations = self.contracts[contract].doc.operations.len();
-                        built[contract].add(hit, operations, kind.contract, false);
+                        built[hit.contract].add(hit, operations, kind.contract, false);
                     }
                 }
             }
