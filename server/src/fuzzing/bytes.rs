@@ -47,12 +47,3 @@ impl<'a> Bytes<'a> {
 pub(super) fn scaled(fraction: u16, len: usize) -> usize {
     ((fraction as u128 * (len as u128 + 1)) >> 16) as usize
 }
-
-/// The largest char boundary of `text` at or before `offset`.
-pub(super) fn floor_boundary(text: &str, offset: usize) -> usize {
-    let mut at = offset.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}

@@ -11,7 +11,8 @@ use crate::model::tasks::TasksDoc;
 use crate::syntax::tree_sitter_blocks;
 use crate::text::{ContentChange, PositionEncoding, PositionRange};
 
-use super::bytes::{Bytes, floor_boundary, scaled};
+use super::bytes::{Bytes, scaled};
+use crate::text::floor_char_boundary;
 
 /// Text that stresses the grammar (list markers, checkboxes, fences,
 /// headings, CRLF, lone CR, multi-byte text, comments, control
@@ -68,11 +69,11 @@ fn next_change(input: &mut Bytes<'_>, text: &str) -> (ContentChange, PositionEnc
         1 => PositionEncoding::Utf16,
         _ => PositionEncoding::Utf32,
     };
-    let start = floor_boundary(text, scaled(input.u16(), text.len()));
+    let start = floor_char_boundary(text, scaled(input.u16(), text.len()));
     // Mostly short deletions: the square favours small lengths.
     let fraction = input.u16() as u32;
     let length = (((fraction * fraction) as u64 * text.len() as u64) >> 34) as usize;
-    let end = floor_boundary(text, start + length);
+    let end = floor_char_boundary(text, start + length);
     let what = input.byte();
     let insert = if what & 0x80 != 0 {
         FRAGMENTS[usize::from(what & 0x7F) % FRAGMENTS.len()].to_string()

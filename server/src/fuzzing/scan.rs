@@ -7,7 +7,7 @@ use crate::model::file::MarkdownFile;
 use crate::model::scan::{BlockScan, LineShape, TaskLine, scan_task_line};
 use crate::text::{Span, control};
 
-use super::bytes::floor_boundary;
+use crate::text::floor_char_boundary;
 
 /// Scan `data` as a markdown document, then its whole text as a task line
 /// of each shape.
@@ -16,7 +16,7 @@ pub fn block_and_task_line_scan(data: &[u8]) {
     let file = MarkdownFile::load(&text);
     check_blocks(&text, file.blocks());
     // A content start picked by the input, as a list marker would leave it.
-    let start = floor_boundary(&text, data.first().map_or(0, |b| usize::from(b % 8)));
+    let start = floor_char_boundary(&text, data.first().map_or(0, |b| usize::from(b % 8)));
     for shape in [LineShape::Bullet, LineShape::Numbered, LineShape::Heading] {
         if let Some(line) = scan_task_line(&text, start, shape) {
             check_task_line(&text, start, &line);

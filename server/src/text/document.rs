@@ -161,7 +161,7 @@ impl Document {
     fn floor_char_boundary(&self, offset: usize) -> usize {
         let offset = offset.min(self.len());
         let (chunk, chunk_start, _, _) = self.rope.chunk_at_byte(offset);
-        chunk_start + floor_boundary_in(chunk, offset - chunk_start)
+        chunk_start + super::floor_char_boundary(chunk, offset - chunk_start)
     }
 
     /// Position of a byte offset, counted in `encoding`. Offsets past the end
@@ -283,15 +283,6 @@ impl Document {
             new_end_point: self.point_of(new_end),
         }
     }
-}
-
-/// The last character boundary of `text` at or before `at`.
-fn floor_boundary_in(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 /// The width of `text` in `encoding`'s code units. Counted on bytes: a

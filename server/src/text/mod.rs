@@ -11,4 +11,4 @@ mod span;
 
 pub use document::{AppliedEdit, ContentChange, Document, TextPoint};
 pub use position::{Position, PositionEncoding, PositionRange, indent_columns, line_column};
-pub use span::Span;
+pub use span::{Span, floor_char_boundary};

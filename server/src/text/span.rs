@@ -60,3 +60,14 @@ impl From<Span> for std::ops::Range<usize> {
         span.start..span.end
     }
 }
+
+/// The last character boundary of `text` at or before `at` (clamped to
+/// its end): `str::floor_char_boundary`, which is newer than our minimum
+/// Rust.
+pub fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}

@@ -131,10 +131,7 @@ fn load_yaml(text: &str) -> Result<Option<Node>, (String, Span)> {
 /// From `at` to the end of its line (at least one character when there is
 /// one).
 fn error_span(text: &str, at: usize) -> Span {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
+    let at = crate::text::floor_char_boundary(text, at);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     Span::new(at, end.max((at + 1).min(text.len())))
 }
