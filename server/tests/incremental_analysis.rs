@@ -41,6 +41,7 @@ fn fragment() -> impl Strategy<Value = String> {
         Just("\n| ID | Task |\n|----|------|\n| T060 | [ ] [US1] Row task in src/row.py |\n".to_string()),
         Just("| T061 | [x] Another row |\n".to_string()),
         Just("## Phase 9: User Story 2 - Revoke (Priority: P2)\n".to_string()),
+        Just(" User Stories 2 & 3 ".to_string()),
         Just("## Dependencies\n".to_string()),
         Just("### User Story 3 - Audit (Priority: P3)\n".to_string()),
         Just("- **FR-009**: System MUST audit [NEEDS CLARIFICATION: how long?]\n".to_string()),

@@ -11,10 +11,12 @@
 //! analysis compares the tasks' blocks with those, from both ends, and
 //! reads the facts of the tasks between the first and last difference
 //! only: after a keystroke, one. What a row takes from outside its blocks
-//! (its phase's story, its state, whether it is the first of its key) is
-//! read again from the model, in one pass over the tasks.
+//! (its phase's story, whether it is the first of its key) is read again
+//! from the model for every task only when the phases or the keys changed.
 //!
 //! [`sparse`]: super::facts::sparse
+
+mod phases;
 
 use std::sync::{Arc, PoisonError, Weak};
 
@@ -30,6 +32,7 @@ use crate::model::plan::PlanDoc;
 use crate::model::scan::BlockScan;
 use crate::model::spec::SpecDoc;
 use crate::model::tasks::{PhaseKind, Task, TasksDoc};
+pub(crate) use phases::Phases;
 
 /// One task's line as most rules see it. Small: many rules loop over
 /// every row, so the rows of 10k tasks should stay in cache.
@@ -135,6 +138,8 @@ pub(crate) struct Tables {
     pub details: Vec<DetailFacts>,
     pub kept: Kept,
     pub keys: KeyLookup,
+    /// What rules read of each phase.
+    pub phases: Phases,
     /// Per task, the line block its entries were made from...
     scans: Vec<Weak<BlockScan>>,
     /// ... and per detail, its block.
@@ -180,7 +185,9 @@ impl Tables {
         let mut tables = Tables::empty(keys);
         tables.append(doc, 0..doc.tasks.len(), keys);
         tables.sources = keys.sources.clone();
-        tables.refresh_rows(doc);
+        tables.phases.update(doc);
+        tables.refresh_stories(doc, 0..doc.tasks.len());
+        tables.refresh_keys(doc);
         tables
     }
 
@@ -191,6 +198,7 @@ impl Tables {
             details: Vec::new(),
             kept: Kept::default(),
             keys: KeyLookup::new(std::iter::empty()),
+            phases: Phases::default(),
             scans: Vec::new(),
             detail_scans: Vec::new(),
             settled: Vec::new(),
@@ -232,14 +240,20 @@ impl Tables {
 
     /// Bring the tables to `doc`: the tasks before the first and after the
     /// last whose blocks changed keep their entries, the ones between get
-    /// new ones; then every row reads what it takes from the model.
+    /// new ones; then the rows read what they take from the model, all of
+    /// them only when the phases or the keys changed (a keystroke in a
+    /// description changes neither).
     fn update(&mut self, doc: &TasksDoc, keys: &mut FactKeys) {
         let (old_len, new_len) = (self.rows.len(), doc.tasks.len());
         let changed = changed_range(old_len, new_len, |old, new| self.made_from(old, &doc.tasks[new]));
+        let mut new_rows = 0..0;
+        let mut same_keys = true;
         if let Some((prefix, old_end, new_end)) = changed {
             let mut middle = Tables::empty(keys);
             middle.append(doc, prefix..new_end, keys);
+            same_keys = keep_firsts(&self.rows[prefix..old_end], &mut middle.rows);
             self.splice(prefix..old_end, middle);
+            new_rows = prefix..new_end;
         }
         // Entries whose facts lacked something then may have it now.
         for index in 0..new_len {
@@ -248,7 +262,13 @@ impl Tables {
             }
         }
         self.sources = keys.sources.clone();
-        self.refresh_rows(doc);
+        // With as many tasks as before and each phase giving its story to
+        // the same tasks, only the new rows' stories are to be read.
+        let same_phases = self.phases.update(doc) && old_len == new_len;
+        self.refresh_stories(doc, if same_phases { new_rows } else { 0..new_len });
+        if !same_keys {
+            self.refresh_keys(doc);
+        }
     }
 
     /// Replace the entries of the tasks in `old` by those of `middle`.
@@ -331,21 +351,35 @@ impl Tables {
         settled
     }
 
-    /// Read what rows take from outside their task's blocks: the story of
-    /// the phase, the state (detail lines may say it), and which task is
-    /// the first of its key.
-    fn refresh_rows(&mut self, doc: &TasksDoc) {
-        for (row, task) in self.rows.iter_mut().zip(&doc.tasks) {
+    /// Read the story of the rows in `range` (their label, else their
+    /// phase's).
+    fn refresh_stories(&mut self, doc: &TasksDoc, range: std::ops::Range<usize>) {
+        for (row, task) in self.rows[range.clone()].iter_mut().zip(&doc.tasks[range]) {
             let phase = task.phase.map(|p| &doc.phases[p]);
             let phase_story = phase.filter(|p| p.kind == PhaseKind::UserStory).and_then(|p| p.story);
             row.story = row.label.or(phase_story);
-            row.done = task.done();
         }
+    }
+
+    /// Make the key lookup, and read which task is the first of its key.
+    fn refresh_keys(&mut self, doc: &TasksDoc) {
         self.keys = KeyLookup::new(self.rows.iter().map(|r: &TaskRow| r.key));
         for index in 0..self.rows.len() {
             self.rows[index].first = self.keys.index(doc, self.rows[index].key) == Some(index);
         }
     }
+}
+
+/// Whether the `new` rows have the keys of the `old` ones, in order; then
+/// they are the first of their key where those were.
+fn keep_firsts(old: &[TaskRow], new: &mut [TaskRow]) -> bool {
+    let same = old.len() == new.len() && old.iter().zip(new.iter()).all(|(old, new)| old.key == new.key);
+    if same {
+        for (old, new) in old.iter().zip(new) {
+            new.first = old.first;
+        }
+    }
+    same
 }
 
 /// Whether `weak` and `arc` are the same document, or both missing.
@@ -408,7 +442,8 @@ impl<'a> BlockWalk<'a> {
 }
 
 /// The row of `task`, whose line's facts are `facts`, without what
-/// [`Tables::refresh_rows`] reads.
+/// [`Tables::refresh_stories`] and [`Tables::refresh_keys`] read. Its
+/// state is its blocks' (a detail line may say it).
 #[inline]
 fn row(facts: &BlockFacts, task: &Task) -> TaskRow {
     let line = facts.line(&task.block.scan).expect("a task's block holds a task line");
@@ -416,7 +451,7 @@ fn row(facts: &BlockFacts, task: &Task) -> TaskRow {
         key: line.key,
         label: line.label,
         story: None,
-        done: false,
+        done: task.done(),
         cancelled: line.cancelled,
         irregular: line.irregular,
         first: false,
@@ -538,8 +573,12 @@ mod tests {
             tables.details.iter().map(|d| (format!("{:?}", d.summary), unplanned(&d.unplanned))).collect();
         let kept_unplanned: Vec<_> = tables.kept.unplanned.iter().map(unplanned).collect();
         format!(
-            "{:?}\n{:?}\n{details:?}\n{:?}\n{kept_unplanned:?}\n{:?}",
-            tables.rows, tables.lines, tables.kept.hits, tables.kept.requirements
+            "{:?}\n{:?}\n{details:?}\n{:?}\n{kept_unplanned:?}\n{:?}\n{:?}",
+            tables.rows,
+            tables.lines,
+            tables.kept.hits,
+            tables.kept.requirements,
+            tables.phases.all_named()
         )
     }
 

@@ -2,6 +2,7 @@
 //! which story a task belongs to, and how edges that share one written
 //! reference are grouped.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::model::ids::TaskKey;
@@ -62,19 +63,26 @@ pub(super) fn by_line<'d>(
 }
 
 /// The ranges of a document by span, to tell which edges a range made.
-pub(super) struct Ranges(HashMap<Span, (TaskKey, TaskKey)>);
+/// Made when first asked: most edges are passed over before.
+pub(super) struct Ranges<'d> {
+    doc: &'d TasksDoc,
+    by_span: OnceCell<HashMap<Span, (TaskKey, TaskKey)>>,
+}
 
-impl Ranges {
-    pub fn of(doc: &TasksDoc) -> Self {
-        Ranges(doc.ranges.iter().map(|r| (r.span, (r.first.key, r.last.key))).collect())
+impl<'d> Ranges<'d> {
+    pub fn of(doc: &'d TasksDoc) -> Self {
+        Ranges { doc, by_span: OnceCell::new() }
     }
 
     /// True when one side of `edge` is a range that holds the other side:
     /// `T004-T008 before T006` says nothing clear about T006 and T007, so
     /// the order rules leave such edges alone.
     pub fn overlap(&self, edge: &DependencyEdge) -> bool {
+        let by_span = self
+            .by_span
+            .get_or_init(|| self.doc.ranges.iter().map(|r| (r.span, (r.first.key, r.last.key))).collect());
         let holds = |span: Span, key: TaskKey| {
-            self.0.get(&span).is_some_and(|&(first, last)| first <= key && key <= last)
+            by_span.get(&span).is_some_and(|&(first, last)| first <= key && key <= last)
         };
         holds(edge.to_span, edge.from) || holds(edge.from_span, edge.to)
     }

@@ -1,4 +1,3 @@
-use super::support::stories_named;
 use crate::analysis::{Applicability, Context, Diagnostic, FileEdit, Fix, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::tasks::{PhaseKind, Task};
@@ -54,7 +53,7 @@ impl Rule for MissingStoryLabel {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
         let rows = cx.rows();
-        for phase in &doc.phases {
+        for (at, phase) in doc.phases.iter().enumerate() {
             let (PhaseKind::UserStory, Some(story)) = (phase.kind, phase.story) else { continue };
             let unlabelled: Vec<&Task> = phase
                 .tasks
@@ -63,7 +62,7 @@ impl Rule for MissingStoryLabel {
                 .map(|&index| &doc.tasks[index])
                 .collect();
             let Some(first) = unlabelled.first() else { continue };
-            let named = stories_named(&phase.title);
+            let named = cx.tables().phases.named(at);
             let (stories, label, fix) = if named.len() > 1 {
                 let list: Vec<String> = named.iter().map(|n| format!("US{n}")).collect();
                 (list.join(", "), "story label".to_string(), None)

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::support::parallel_label_removal;
 use crate::analysis::facts::written::{WrittenPaths, written_paths};
 use crate::analysis::facts::{BlockFacts, text_hash};
+use crate::analysis::graph::Structure;
 use crate::analysis::{Applicability, Context, Diagnostic, FileEdit, Fix, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::tasks::{Task, TasksDoc};
@@ -59,13 +60,13 @@ impl Rule for ParallelFileConflict {
         let Some((file, doc)) = cx.tasks() else { return };
         // Open [P] tasks by (phase, subsection), groups in that order: tasks
         // come sorted already, so the (stable) sort costs little.
-        let mut open: Vec<(Group, usize)> = doc
-            .tasks
+        let rows = cx.rows();
+        let mut open: Vec<(Group, usize)> = Structure::of(doc)
+            .parallel_tasks()
             .iter()
-            .zip(cx.rows())
-            .enumerate()
-            .filter(|(_, (task, row))| task.parallel && !task.done() && !row.cancelled)
-            .map(|(index, (task, _))| ((task.phase, task.subsection), index))
+            .map(|&index| index as usize)
+            .filter(|&index| !rows[index].finished())
+            .map(|index| ((doc.tasks[index].phase, doc.tasks[index].subsection), index))
             .collect();
         open.sort_by_key(|(group, _)| *group);
         for run in open.chunk_by(|a, b| a.0 == b.0) {

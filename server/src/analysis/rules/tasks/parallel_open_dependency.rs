@@ -50,14 +50,17 @@ impl Rule for ParallelOpenDependency {
         let structure = Structure::of(doc);
         let dependencies = structure.prerequisites(doc);
         for &index in structure.parallel_tasks() {
-            let (index, task) = (index as usize, &doc.tasks[index as usize]);
-            if rows[index].finished() || task.phase.is_none() {
+            let index = index as usize;
+            // The edges from the task's key: those of its first task. Most
+            // [P] tasks have none, and their task is not read.
+            let first = cx.task_index(rows[index].key).unwrap_or(index);
+            let edges = dependencies.of_task(first);
+            let task = &doc.tasks[index];
+            if edges.is_empty() || rows[index].finished() || task.phase.is_none() {
                 continue;
             }
             let mut blocking: Vec<(usize, crate::text::Span)> = Vec::new();
-            // The edges from the task's key: those of its first task.
-            let first = cx.task_index(rows[index].key).unwrap_or(index);
-            for &(prerequisite, edge) in dependencies.of_task(first) {
+            for &(prerequisite, edge) in edges {
                 let edge = &doc.edges[edge];
                 if prerequisite == index || blocking.iter().any(|(b, _)| *b == prerequisite) {
                     continue;

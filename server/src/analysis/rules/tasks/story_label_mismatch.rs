@@ -1,4 +1,5 @@
-use super::support::stories_named;
+use std::borrow::Cow;
+
 use crate::analysis::table::TaskRow;
 use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
 use crate::declare_rule;
@@ -43,18 +44,18 @@ impl Rule for StoryLabelMismatch {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
-        let rows = cx.rows();
-        for phase in &doc.phases {
-            let named = match (phase.kind, phase.story) {
-                (PhaseKind::UserStory, Some(story)) => {
-                    let named = stories_named(&phase.title);
-                    if named.is_empty() { vec![story] } else { named }
-                }
+        let (rows, phases) = (cx.rows(), &cx.tables().phases);
+        for (at, phase) in doc.phases.iter().enumerate() {
+            let named: Cow<[u32]> = match (phase.kind, phase.story) {
+                (PhaseKind::UserStory, Some(story)) => match phases.named(at) {
+                    [] => Cow::Owned(vec![story]),
+                    named => Cow::Borrowed(named),
+                },
                 (PhaseKind::Setup | PhaseKind::Foundational | PhaseKind::Polish, _) => {
                     // "Phase 10: Release Command" whose tasks all carry
                     // [US7] is that story's phase, whatever its title
                     // suggests.
-                    if let Some(story) = sole_label(phase, rows) { vec![story] } else { Vec::new() }
+                    Cow::Owned(sole_label(phase, rows).into_iter().collect())
                 }
                 _ => continue,
             };
@@ -66,7 +67,7 @@ impl Rule for StoryLabelMismatch {
                 let Some((_, relative)) = task.line().story else { continue };
                 let span = task.block.abs(relative);
                 let written = task.block.scan.slice(relative);
-                let (message, fix) = match named.as_slice() {
+                let (message, fix) = match &*named {
                     [] => (
                         format!(
                             "{} is labelled {written} but sits in \"{}\", a {} phase, which serves every story",

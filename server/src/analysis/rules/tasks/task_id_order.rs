@@ -51,12 +51,15 @@ impl Rule for TaskIdOrder {
         // A repeated ID is duplicate-task-id's finding; its later uses take
         // no part in the order.
         let rows = cx.rows();
+        if plainly_in_order(rows.iter().filter(|row| row.first).map(|row| row.key)) {
+            return; // the longest ordered run is all of them
+        }
         let tasks: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].first).collect();
         let written: Vec<TaskKey> = tasks.iter().map(|&i| rows[i].key).collect();
         let suffix_first = suffix_first_convention(&written);
         let keys: Vec<OrderKey> = written.iter().map(|&k| order_key(k, suffix_first)).collect();
         if keys.is_sorted() {
-            return; // the longest ordered run is all of them
+            return;
         }
         let in_order = longest_ordered_run(&keys);
         let neighbours = Neighbours::new(&in_order);
@@ -103,6 +106,23 @@ impl Rule for TaskIdOrder {
             at = end;
         }
     }
+}
+
+/// Whether `keys` have no suffix letter and are in order: most files,
+/// told in one pass without collecting the keys.
+fn plainly_in_order(keys: impl Iterator<Item = TaskKey>) -> bool {
+    let mut previous = None;
+    for key in keys {
+        let key = match key.suffix {
+            Some(_) => return false, // the order depends on the file's convention
+            None => order_key(key, false),
+        };
+        if previous.is_some_and(|previous| previous > key) {
+            return false;
+        }
+        previous = Some(key);
+    }
+    true
 }
 
 /// A key as the file orders it: `(number, minor, suffix rank)`.
