@@ -25,7 +25,8 @@ fn example_root() -> PathBuf {
 const FILES: [&str; 5] = ["tasks.md", "plan.md", "spec.md", "data-model.md", "contracts/openapi.yaml"];
 
 /// Text that changes what rules see: task lines, labels, paths, [P],
-/// dependencies, stories, requirements, entities, structure, endpoints.
+/// dependencies, stories, requirements, entities, structure, endpoints,
+/// sections that make tasks tests or about contracts.
 fn fragment() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("\n".to_string()),
@@ -44,6 +45,9 @@ fn fragment() -> impl Strategy<Value = String> {
         Just(" User Stories 2 & 3 ".to_string()),
         Just("## Dependencies\n".to_string()),
         Just("### User Story 3 - Audit (Priority: P3)\n".to_string()),
+        Just("### Tests for User Story 1\n".to_string()),
+        Just("## Phase 3.2: Contract Tests First (TDD)\n".to_string()),
+        Just("### Implementation\n".to_string()),
         Just("- **FR-009**: System MUST audit [NEEDS CLARIFICATION: how long?]\n".to_string()),
         Just("### Membership\n\n- **role**: enum\n".to_string()),
         Just("├── lib/\n".to_string()),

@@ -18,6 +18,7 @@
 
 mod phases;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, Weak};
 
 use super::facts::coverage::{Sources, TaskHits, peek_hits};
@@ -147,6 +148,10 @@ pub(crate) struct Tables {
     /// Per task, whether its facts held all that its entries keep for the
     /// documents: those that did not are looked up again next time.
     settled: Vec<bool>,
+    /// Per task, the stamp of its entries: entries made anew (their
+    /// blocks changed) get a new one, so that what others keep per task
+    /// across analyses can tell which tasks are still the same.
+    stamps: Vec<u64>,
     /// The documents the entries keep facts for.
     sources: Arc<Sources>,
     plan: Option<Weak<PlanDoc>>,
@@ -202,6 +207,7 @@ impl Tables {
             scans: Vec::new(),
             detail_scans: Vec::new(),
             settled: Vec::new(),
+            stamps: Vec::new(),
             sources: keys.sources.clone(),
             plan: keys.plan.map(Arc::downgrade),
             spec: keys.spec.map(Arc::downgrade),
@@ -219,6 +225,12 @@ impl Tables {
             keys.sources = self.sources.clone();
         }
         serves
+    }
+
+    /// Per task, the stamp of its entries, unique for as long as the
+    /// process runs: the same stamp, the same task's blocks.
+    pub fn stamps(&self) -> &[u64] {
+        &self.stamps
     }
 
     /// The details of task `task`, in order.
@@ -285,6 +297,7 @@ impl Tables {
         self.lines.splice(old.clone(), middle.lines);
         self.scans.splice(old.clone(), middle.scans);
         self.settled.splice(old.clone(), middle.settled);
+        self.stamps.splice(old.clone(), middle.stamps);
         self.kept.hits.splice(old.clone(), middle.kept.hits);
         self.kept.unplanned.splice(old.clone(), middle.kept.unplanned);
         self.kept.requirements.splice(old, middle.kept.requirements);
@@ -321,6 +334,7 @@ impl Tables {
             self.kept.unplanned.push(None);
             self.kept.requirements.push(None);
             self.settled.push(false);
+            self.stamps.push(new_stamp());
             let index = self.rows.len() - 1;
             self.settled[index] = self.look_up_kept(index, task, keys);
         }
@@ -380,6 +394,12 @@ fn keep_firsts(old: &[TaskRow], new: &mut [TaskRow]) -> bool {
         }
     }
     same
+}
+
+/// A stamp no entry had before.
+fn new_stamp() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Whether `weak` and `arc` are the same document, or both missing.

@@ -6,19 +6,25 @@
 //! and entity), so a task's [`TaskHits`] are kept in the facts of its line
 //! block, keyed by the documents they were matched against and by the
 //! task's detail blocks: a re-analysis after an edit matches the edited
-//! task alone and only looks up the others.
+//! task alone and only looks up the others. What the rules count over
+//! every task is kept across analyses too ([`tally`]).
+
+mod tally;
+
+pub(crate) use self::tally::Tally;
 
 use std::cell::{Cell, OnceCell};
-use std::sync::{Arc, OnceLock, Weak};
+use std::sync::{Arc, OnceLock, PoisonError, Weak};
 
-use super::matching::{BlockSignals, section_says_contract};
+use self::tally::TaskTally;
+use super::matching::BlockSignals;
 use super::matching::{
-    ContractNames, EventNames, FileSignal, OperationNames, Phrase, TaskKind, TaskSignals, TaskText,
+    ContractNames, EventNames, FileSignal, OperationNames, Phrase, Section, TaskKind, TaskSignals, TaskText,
 };
 use super::name_index::NameIndex;
+use super::sparse::FileIndex;
 use crate::analysis::Context;
 use crate::analysis::facts::{BlockFacts, same, text_hash};
-use crate::analysis::table::Tables;
 use crate::model::blocks::BlockList;
 use crate::model::contracts::ContractDoc;
 use crate::model::data_model::{DataModelDoc, Entity, EntityKind};
@@ -29,14 +35,9 @@ use crate::model::tasks::{Task, TasksDoc};
 /// The coverage rules' view of one analysis.
 pub(crate) struct Coverage<'a> {
     doc: Option<&'a TasksDoc>,
-    /// Per task of tasks.md, in order: its line's signals (a task's kind
-    /// of work is worked out from them when a rule asks) and what it
-    /// names (`None`: nothing).
-    tasks: Vec<(TaskSignals, Option<Hits>)>,
-    /// The task table, whose kept hits [`Hits::Kept`] are.
-    table: Arc<Tables>,
-    /// The tasks that name something, in order.
-    pub named: Vec<usize>,
+    /// Per task of tasks.md, its kind and what it names, and the counts
+    /// over all tasks.
+    tally: Arc<Tally>,
     /// Every constitution concern some task works on, as bits.
     pub concerns: u16,
     /// Every contract file, in folder order.
@@ -46,30 +47,13 @@ pub(crate) struct Coverage<'a> {
     /// The hash of every lower-cased path a task names, with the task:
     /// made when a fix needs to know whether a file is new.
     paths: OnceCell<Vec<(u32, usize)>>,
-    /// Each task's kind, worked out when first asked: the coverage rules
-    /// ask for the kinds of the same named tasks once per contract and rule.
-    kinds: Box<[Cell<Option<TaskKind>>]>,
-    /// Whether some task is a test task.
-    has_tests: OnceCell<bool>,
     /// Per contract, which of its items test tasks name (see
     /// [`Coverage::tested`]) and which of its operations implementation
-    /// tasks name; worked out once, in one pass over the tasks that name
-    /// something, for both rules that read them.
+    /// tasks name; read once from the counts, for both rules that read
+    /// them.
     contract_coverage: OnceCell<ContractCoverage>,
     /// The documents, as the hits kept in tasks' facts name them.
     sources: Arc<Sources>,
-    /// Per phase, whether its title says "contract" with no subsection
-    /// (first) and with each of its subsections' titles: worked out for
-    /// all at once when a task's kind first needs it, so that the kinds of
-    /// thousands of tasks index a table rather than hash a key each.
-    sections: OnceCell<Box<[Box<[bool]>]>>,
-}
-
-/// A task's hits: kept in the task table (as its facts held them), or
-/// just made.
-pub(crate) enum Hits {
-    Kept,
-    Made(Arc<TaskHits>),
 }
 
 /// What one task names of the contracts and the data model.
@@ -103,10 +87,6 @@ impl TaskHits {
     pub fn file(&self, contract: usize) -> FileSignal {
         self.contract(contract).map_or_else(FileSignal::default, |hit| hit.file)
     }
-
-    pub fn entities(&self) -> &[usize] {
-        &self.entities
-    }
 }
 
 /// A contract file of the feature.
@@ -123,19 +103,6 @@ pub(crate) struct Covered {
 }
 
 impl Covered {
-    /// Count what one task names of the contract (`hit`): its items below
-    /// `items`, or the whole file when it names the file (clearly, or in
-    /// passing when `weak_is_enough`) and none of those items.
-    fn add(&mut self, hit: &ContractHit, items: usize, about_contracts: bool, weak_is_enough: bool) {
-        let mut named = hit.items.iter().copied().filter(|&item| item < items).peekable();
-        if named.peek().is_none() {
-            self.whole_file |= hit.file.is_some() && hit.file.named_by(about_contracts, weak_is_enough);
-        }
-        for item in named {
-            self.items[item] = true;
-        }
-    }
-
     pub fn has(&self, item: usize) -> bool {
         self.whole_file || self.items[item]
     }
@@ -447,89 +414,97 @@ impl<'a> Coverage<'a> {
         let entities = feature.data_model().map_or_else(Vec::new, |(_, model)| {
             model.entities.iter().filter(|e| is_to_build(e)).map(|entity| EntityNeedles { entity }).collect()
         });
+        let sources = cx.sources().clone();
         let mut coverage = Coverage {
-            doc: cx.tasks().map(|(_, doc)| doc),
-            tasks: Vec::new(),
-            table: cx.tables().clone(),
-            named: Vec::new(),
+            doc: None,
+            tally: Arc::new(Tally::new(sources.clone(), Vec::new(), 0)),
             concerns: 0,
             contracts,
             entities,
             paths: OnceCell::new(),
-            kinds: Box::default(),
-            has_tests: OnceCell::new(),
             contract_coverage: OnceCell::new(),
-            sources: cx.sources().clone(),
-            sections: OnceCell::new(),
+            sources,
         };
-        if let Some(doc) = coverage.doc {
-            coverage.read_tasks(doc, cx);
-        }
+        coverage.tally = match cx.tasks() {
+            Some((file, doc)) => {
+                coverage.doc = Some(doc);
+                coverage.kept_tally(cx, file, doc)
+            }
+            None => Arc::new(coverage.new_tally()),
+        };
+        coverage.concerns = coverage.tally.concerns();
         coverage
     }
 
-    /// Read every task's signals and hits: from its row, or matched now
-    /// when its facts do not hold them for these documents.
-    fn read_tasks(&mut self, doc: &TasksDoc, cx: &Context<'a>) {
+    /// Counts of no tasks, for these documents.
+    fn new_tally(&self) -> Tally {
+        let shape = self.contracts.iter().map(|c| (c.item_count(), c.doc.operations.len())).collect();
+        Tally::new(self.sources.clone(), shape, self.entities.len())
+    }
+
+    /// The tally of tasks.md (`file`, `doc`): the last analysis's brought
+    /// up to date when it counted for the same documents, else made anew.
+    /// Kept with the file's other lists ([`FileIndex`]).
+    fn kept_tally(&self, cx: &Context<'a>, file: &FeatureFile, doc: &TasksDoc) -> Arc<Tally> {
+        let slot = file.blocks.as_deref().and_then(FileIndex::of).map(|index| &index.tally);
+        let mut kept = slot.map(|slot| slot.lock().unwrap_or_else(PoisonError::into_inner));
+        let last = kept.as_mut().and_then(|kept| kept.take()).filter(|tally| tally.is_for(&self.sources));
+        // Unshared once the last analysis is over: updated in place.
+        let mut tally = last.unwrap_or_else(|| Arc::new(self.new_tally()));
+        self.update(Arc::make_mut(&mut tally), cx, doc);
+        if let Some(kept) = kept.as_mut() {
+            **kept = Some(tally.clone());
+        }
+        tally
+    }
+
+    /// Bring `tally` to this analysis's tasks.
+    fn update(&self, tally: &mut Tally, cx: &Context<'a>, doc: &TasksDoc) {
         let needles = !self.contracts.is_empty() || !self.entities.is_empty();
         let mut sources = self.sources.clone();
-        let (lines, kept) = (cx.lines(), &cx.kept().hits);
-        let mut tasks = Vec::with_capacity(lines.len());
-        for (index, ((task, line), kept)) in doc.tasks.iter().zip(lines).zip(kept).enumerate() {
-            let hits = match *kept {
-                _ if !needles => None,
-                Some(ref kept) => kept.as_ref().map(|_| Hits::Kept),
-                None => {
-                    let facts = BlockFacts::of(&task.block.scan);
-                    self.match_kept(task, facts, &mut sources).map(Hits::Made)
-                }
-            };
-            if hits.is_some() {
-                self.named.push(index);
+        let sections = Section::of_tasks(doc);
+        let make = |index: usize, section: Section| {
+            let (signals, concerns) = signals(cx, index);
+            let hits = if needles { self.task_hits(cx, doc, index, &mut sources) } else { None };
+            TaskTally { kind: TaskKind::of(signals, section), section, concerns, hits }
+        };
+        let kind = |index: usize, section: Section| TaskKind::of(signals(cx, index).0, section);
+        tally.update(cx.tables().stamps(), &sections, make, kind);
+    }
+
+    /// What task `index` names: kept in the task table, else matched now
+    /// (and kept in its facts) when its facts do not hold it for these
+    /// documents.
+    fn task_hits(
+        &self,
+        cx: &Context<'a>,
+        doc: &TasksDoc,
+        index: usize,
+        sources: &mut Arc<Sources>,
+    ) -> Option<Arc<TaskHits>> {
+        match &cx.kept().hits[index] {
+            Some(kept) => kept.clone(),
+            None => {
+                let task = &doc.tasks[index];
+                self.match_kept(task, BlockFacts::of(&task.block.scan), sources)
             }
-            let line = line.summary.coverage;
-            let details = || cx.details(index).iter().map(|d| d.summary.coverage);
-            self.concerns |= details().fold(line.concerns(), |bits, detail| bits | detail.concerns());
-            tasks.push((TaskSignals::of(line, details()), hits));
         }
-        self.kinds = (0..tasks.len()).map(|_| Cell::new(None)).collect();
-        self.tasks = tasks;
     }
 
     /// What task `task` is: test or implementation work, about contracts.
     pub fn kind(&self, task: usize) -> TaskKind {
-        if let Some(kind) = self.kinds[task].get() {
-            return kind;
-        }
-        let doc = self.doc.expect("tasks come from tasks.md");
-        let t = &doc.tasks[task];
-        let section = || t.phase.is_some_and(|p| self.section_says_contract(doc, p, t.subsection));
-        let kind = TaskKind::of(doc, t, self.tasks[task].0, section);
-        self.kinds[task].set(Some(kind));
-        kind
-    }
-
-    fn section_says_contract(&self, doc: &TasksDoc, phase: usize, subsection: Option<usize>) -> bool {
-        let sections = self.sections.get_or_init(|| {
-            let phase_titles = doc.phases.iter().enumerate();
-            phase_titles
-                .map(|(p, phase)| {
-                    let subsections = (0..phase.subsections.len()).map(Some);
-                    std::iter::once(None)
-                        .chain(subsections)
-                        .map(|s| section_says_contract(doc, p, s))
-                        .collect()
-                })
-                .collect()
-        });
-        let row = &sections[phase];
-        // A subsection the phase does not have counts as an empty title.
-        subsection.map_or(row[0], |s| row.get(s + 1).copied().unwrap_or(row[0]))
+        self.tally.task(task).kind
     }
 
     /// Whether any task is a test.
     pub fn has_tests(&self) -> bool {
-        *self.has_tests.get_or_init(|| (0..self.tasks.len()).any(|t| self.kind(t).test))
+        self.tally.has_tests()
+    }
+
+    /// Whether some task names entity `entity` (of
+    /// [`Coverage::entities`]).
+    pub fn entity_named(&self, entity: usize) -> bool {
+        self.tally.entity_named(entity)
     }
 
     /// Which items of contract `index` (its operations, then its events) a
@@ -561,37 +536,16 @@ impl<'a> Coverage<'a> {
     }
 
     fn contract_coverage(&self) -> &ContractCoverage {
-        self.contract_coverage.get_or_init(|| {
-            let none = |items: usize| Covered { whole_file: false, items: vec![false; items] };
-            // Per contract: its items, and its operations (the first items).
-            let counts: Vec<(usize, usize)> =
-                self.contracts.iter().map(|c| (c.item_count(), c.doc.operations.len())).collect();
-            let mut tested: Vec<Covered> = counts.iter().map(|&(items, _)| none(items)).collect();
-            let mut built: Vec<Covered> = counts.iter().map(|&(_, operations)| none(operations)).collect();
-            for &task in &self.named {
-                // Tasks that name entities alone need no kind.
-                let Some(hits) = self.hits(task).filter(|hits| !hits.contracts.is_empty()) else { continue };
-                let kind = self.kind(task);
-                for hit in &hits.contracts {
-                    let (items, operations) = counts[hit.contract];
-                    if kind.test {
-                        tested[hit.contract].add(hit, items, kind.contract, items == 0);
-                    }
-                    if kind.implementation {
-                        built[hit.contract].add(hit, operations, kind.contract, false);
-                    }
-                }
-            }
-            ContractCoverage { has_tests: self.has_tests(), tested, built }
+        self.contract_coverage.get_or_init(|| ContractCoverage {
+            has_tests: self.has_tests(),
+            tested: self.tally.tested(),
+            built: self.tally.built(),
         })
     }
 
     /// What task `task` names.
     pub fn hits(&self, task: usize) -> Option<&TaskHits> {
-        match self.tasks[task].1.as_ref()? {
-            Hits::Kept => self.table.kept.hits[task].as_ref()?.as_deref(),
-            Hits::Made(hits) => Some(hits),
-        }
+        self.tally.task(task).hits.as_deref()
     }
 
     /// The items of `contract` task `task` names (operations, then events).
@@ -693,6 +647,15 @@ impl<'a> Coverage<'a> {
         let weak_is_enough = self.contracts[contract].item_count() == 0;
         self.names_file(task, contract, weak_is_enough) || !self.items(task, contract).is_empty()
     }
+}
+
+/// Task `index`'s signals, and the concerns it works on as bits: from its
+/// line's and details' facts in the table.
+fn signals(cx: &Context, index: usize) -> (TaskSignals, u16) {
+    let line = cx.lines()[index].summary.coverage;
+    let details = || cx.details(index).iter().map(|d| d.summary.coverage);
+    let concerns = details().fold(line.concerns(), |bits, detail| bits | detail.concerns());
+    (TaskSignals::of(line, details()), concerns)
 }
 
 impl ContractNeedles<'_> {

@@ -16,7 +16,7 @@ use crate::analysis::facts::{BlockFacts, text_hash};
 use crate::model::contracts::{ContractDoc, ContractKind, Operation};
 use crate::model::feature::FeatureFile;
 use crate::model::scan::{BlockScan, MentionKind, boxed};
-use crate::model::tasks::{PhaseKind, SubsectionKind, Task, TasksDoc};
+use crate::model::tasks::{Phase, PhaseKind, SubsectionKind, Task, TasksDoc};
 
 const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
@@ -252,7 +252,7 @@ impl BlockSignals {
 }
 
 /// What the coverage rules know of a task's kind of work.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct TaskKind {
     /// Writes or changes a test: in a tests phase or subsection, touches a
     /// test file, or says "test".
@@ -266,18 +266,61 @@ pub(crate) struct TaskKind {
 }
 
 impl TaskKind {
-    /// The kind of `task`, from the signals of its blocks and its section
-    /// (`section` answers whether its phase and subsection titles say
-    /// "contract").
-    pub fn of(doc: &TasksDoc, task: &Task, signals: TaskSignals, section: impl FnOnce() -> bool) -> TaskKind {
+    /// The kind of a task, from the signals of its blocks and its section.
+    pub fn of(signals: TaskSignals, section: Section) -> TaskKind {
         let TaskSignals { line, paths, test_paths, says_contract } = signals;
-        let context = in_tests_section(doc, task);
+        let context = section.tests;
         let only_test_files = test_paths > 0 && test_paths == paths;
         TaskKind {
             test: context || test_paths > 0 || line.says_test,
             implementation: !(context || line.leads_with_test || only_test_files),
-            contract: says_contract || section(),
+            contract: says_contract || section.contract,
         }
+    }
+}
+
+/// What a task's place in tasks.md says of its kind of work.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Section {
+    /// Under a tests subsection, or in a tests phase outside its
+    /// implementation subsections.
+    pub tests: bool,
+    /// The phase or subsection title says "contract".
+    pub contract: bool,
+}
+
+impl Section {
+    /// The section of `phase`'s tasks in its subsection `subsection`
+    /// (`None`: outside its subsections). A subsection the phase does not
+    /// have counts as none, with an empty title.
+    pub fn of(phase: &Phase, subsection: Option<usize>) -> Section {
+        let sub = subsection.and_then(|s| phase.subsections.get(s));
+        let tests = match sub.map(|s| s.kind) {
+            Some(SubsectionKind::Tests) => true,
+            Some(SubsectionKind::Implementation) => false,
+            _ => phase.kind == PhaseKind::Tests,
+        };
+        let contract = says_contract(&phase.title) || says_contract(sub.map_or("", |s| &s.title));
+        Section { tests, contract }
+    }
+
+    /// The section of every task of `doc`, in order: from the phases'
+    /// lists of tasks, without reading the tasks.
+    pub fn of_tasks(doc: &TasksDoc) -> Vec<Section> {
+        let mut sections = vec![Section::default(); doc.tasks.len()];
+        for phase in &doc.phases {
+            let outside = Section::of(phase, None);
+            for &task in &phase.tasks {
+                sections[task] = outside;
+            }
+            for (s, subsection) in phase.subsections.iter().enumerate() {
+                let inside = Section::of(phase, Some(s));
+                for &task in &subsection.tasks {
+                    sections[task] = inside;
+                }
+            }
+        }
+        sections
     }
 }
 
@@ -308,14 +351,6 @@ impl TaskSignals {
     }
 }
 
-/// Whether a phase and subsection title, as one lower-cased line, speaks
-/// of contracts.
-pub(crate) fn section_says_contract(doc: &TasksDoc, phase: usize, subsection: Option<usize>) -> bool {
-    let p = &doc.phases[phase];
-    let sub = subsection.and_then(|s| p.subsections.get(s)).map_or("", |s| &s.title);
-    says_contract(&p.title) || says_contract(sub)
-}
-
 /// Whether `title` holds "contract" in any case. Compared byte by byte,
 /// without lower-casing a copy (once per section and keystroke): no other
 /// character lower-cases to one of its ASCII letters.
@@ -324,18 +359,6 @@ fn says_contract(title: &str) -> bool {
 }
 
 const TEST_WORDS: &[&str] = &["test", "tests", "testing", "e2e", "tdd"];
-
-/// A task under a tests subsection, or in a tests phase outside its
-/// implementation subsections.
-fn in_tests_section(doc: &TasksDoc, task: &Task) -> bool {
-    let Some(phase) = task.phase.map(|p| &doc.phases[p]) else { return false };
-    let subsection = task.subsection.and_then(|s| phase.subsections.get(s)).map(|s| s.kind);
-    match subsection {
-        Some(SubsectionKind::Tests) => true,
-        Some(SubsectionKind::Implementation) => false,
-        _ => phase.kind == PhaseKind::Tests,
-    }
-}
 
 /// `tests/contract/test_users.py`, `src/__tests__/x.ts`, `a.spec.ts`,
 /// `UserServiceTests.cs`, `user_test.go`.

@@ -16,6 +16,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
+use super::coverage::Tally;
 use super::defined::DefinedIds;
 use super::{BlockFacts, same};
 use crate::analysis::table::Tables;
@@ -132,6 +133,9 @@ pub(crate) struct FileIndex {
     /// On tasks.md: the task tables of the last analysis, with the blocks
     /// they were made from ([`table`](crate::analysis::table)).
     pub table: Mutex<Option<Arc<Tables>>>,
+    /// On tasks.md: what the coverage rules counted of its tasks in the
+    /// last analysis ([`Tally`]).
+    pub tally: Mutex<Option<Arc<Tally>>>,
 }
 
 impl FileIndex {

@@ -63,17 +63,11 @@ impl Rule for EntityWithoutTask {
             return;
         }
         let coverage = cx.coverage();
-        let mut named = vec![false; coverage.entities.len()];
-        for hits in coverage.named.iter().filter_map(|&t| coverage.hits(t)) {
-            for &entity in hits.entities() {
-                named[entity] = true;
-            }
-        }
         // Where fixes go and how they name files: worked out for the first.
         let slot = LazyCell::new(|| model_slot(tasks_file, doc));
         let pattern = LazyCell::new(|| model_pattern(cx.feature, doc));
-        for (index, (needles, named)) in coverage.entities.iter().zip(named).enumerate() {
-            if coverage.has_no_name(index) || named {
+        for (index, needles) in coverage.entities.iter().enumerate() {
+            if coverage.has_no_name(index) || coverage.entity_named(index) {
                 continue;
             }
             let entity = needles.entity;
