@@ -220,7 +220,7 @@ impl Structure {
     pub(crate) fn dangling(&self, doc: &TasksDoc) -> &[u32] {
         self.dangling.get_or_init(|| {
             let ends = self.edge_ends(doc).iter().enumerate();
-            ends.filter(|(_, e)| e.from.is_none() || e.to.is_none()).map(|(i, _)| i as u32).collect()
+            ends.filter(|(_, e)| e.from().is_none() || e.to().is_none()).map(|(i, _)| i as u32).collect()
         })
     }
 

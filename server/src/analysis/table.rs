@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, Weak};
 
 use super::facts::coverage::{Sources, TaskHits, peek_hits};
+use super::facts::pathless::PathlessFacts;
 use super::facts::requirements::{FewRequirements, NamedRequirements, names_requirements};
 use super::facts::sparse::{FileIndex, changed_range};
 use super::facts::unplanned::Unplanned;
@@ -59,8 +60,16 @@ pub(crate) struct TaskRow {
 pub(crate) struct LineFacts {
     /// What rules check of every task.
     pub summary: BlockSummary,
-    /// Where the task's details are in [`Tables::details`].
-    details: (u32, u32),
+}
+
+/// A task that may name no file path (missing-file-path's business): not
+/// cancelled, its line and details name no path, its line does not say
+/// it writes nothing. Few tasks are: the rule reads these, not every row.
+#[derive(Clone, Debug)]
+pub(crate) struct Pathless {
+    pub task: u32,
+    /// The identifiers its line and details write, folded.
+    pub identifiers: Box<[Box<str>]>,
 }
 
 /// One detail block of a task (in the task's order): its facts' summary,
@@ -137,6 +146,12 @@ pub(crate) struct Tables {
     pub lines: Vec<LineFacts>,
     /// Every task's details, task after task.
     pub details: Vec<DetailFacts>,
+    /// Per task, where its details are in `details`: apart from the
+    /// lines' facts, so that comparing tasks with their blocks reads
+    /// little.
+    detail_ranges: Vec<(u32, u32)>,
+    /// The tasks that may name no path, in order.
+    pub pathless: Vec<Pathless>,
     pub kept: Kept,
     pub keys: KeyLookup,
     /// What rules read of each phase.
@@ -201,6 +216,8 @@ impl Tables {
             rows: Vec::new(),
             lines: Vec::new(),
             details: Vec::new(),
+            detail_ranges: Vec::new(),
+            pathless: Vec::new(),
             kept: Kept::default(),
             keys: KeyLookup::new(std::iter::empty()),
             phases: Phases::default(),
@@ -235,13 +252,13 @@ impl Tables {
 
     /// The details of task `task`, in order.
     pub fn details_of(&self, task: usize) -> &[DetailFacts] {
-        let (start, end) = self.lines[task].details;
+        let (start, end) = self.detail_ranges[task];
         &self.details[start as usize..end as usize]
     }
 
     /// Whether task `index`'s entries were made from `task`'s blocks.
     fn made_from(&self, index: usize, task: &Task) -> bool {
-        let (start, end) = self.lines[index].details;
+        let (start, end) = self.detail_ranges[index];
         same(&self.scans[index], &task.block.scan)
             && (end - start) as usize == task.details.len()
             && self.detail_scans[start as usize..end as usize]
@@ -286,15 +303,17 @@ impl Tables {
     /// Replace the entries of the tasks in `old` by those of `middle`.
     fn splice(&mut self, old: std::ops::Range<usize>, middle: Tables) {
         let detail_at = |tables: &Tables, task: usize| {
-            tables.lines.get(task).map_or(tables.details.len(), |line| line.details.0 as usize)
+            tables.detail_ranges.get(task).map_or(tables.details.len(), |range| range.0 as usize)
         };
         let (old_start, old_end) = (detail_at(self, old.start), detail_at(self, old.end));
         let new_end = (old_start + middle.details.len()) as u32;
         let tasks = old.start..old.start + middle.rows.len();
         self.details.splice(old_start..old_end, middle.details);
         self.detail_scans.splice(old_start..old_end, middle.detail_scans);
+        self.splice_pathless(old.clone(), middle.rows.len(), middle.pathless);
         self.rows.splice(old.clone(), middle.rows);
         self.lines.splice(old.clone(), middle.lines);
+        self.detail_ranges.splice(old.clone(), middle.detail_ranges);
         self.scans.splice(old.clone(), middle.scans);
         self.settled.splice(old.clone(), middle.settled);
         self.stamps.splice(old.clone(), middle.stamps);
@@ -304,12 +323,26 @@ impl Tables {
         // The middle's details were numbered from its own first; the
         // later tasks' move by as many as were added or removed.
         let (start, old_end) = (old_start as u32, old_end as u32);
-        for line in &mut self.lines[tasks.clone()] {
-            line.details = (line.details.0 + start, line.details.1 + start);
+        for range in &mut self.detail_ranges[tasks.clone()] {
+            *range = (range.0 + start, range.1 + start);
         }
-        for line in &mut self.lines[tasks.end..] {
-            line.details = (line.details.0 - old_end + new_end, line.details.1 - old_end + new_end);
+        if old_end != new_end {
+            for range in &mut self.detail_ranges[tasks.end..] {
+                *range = (range.0 - old_end + new_end, range.1 - old_end + new_end);
+            }
         }
+    }
+
+    /// Replace the pathless tasks among those in `old` by `middle`'s, of
+    /// `added` tasks numbered from 0; move the later ones.
+    fn splice_pathless(&mut self, old: std::ops::Range<usize>, added: usize, middle: Vec<Pathless>) {
+        let (start, end) = (old.start as u32, old.end as u32);
+        let after_at = self.pathless.partition_point(|p| p.task < end);
+        let after = self.pathless.split_off(after_at);
+        self.pathless.truncate(self.pathless.partition_point(|p| p.task < start));
+        self.pathless.extend(middle.into_iter().map(|p| Pathless { task: p.task + start, ..p }));
+        let moved = |task: u32| task - (end - start) + added as u32;
+        self.pathless.extend(after.into_iter().map(|p| Pathless { task: moved(p.task), ..p }));
     }
 
     /// Add the entries of the tasks of `doc` in `range`, from their
@@ -328,14 +361,21 @@ impl Tables {
                 self.detail_scans.push(Arc::downgrade(&detail.scan));
             }
             let details = (start, self.details.len() as u32);
-            self.lines.push(LineFacts { summary: facts.summary(&task.block.scan), details });
+            let line = LineFacts { summary: facts.summary(&task.block.scan) };
+            let index = self.rows.len() - 1;
+            if !self.rows[index].cancelled
+                && let Some(identifiers) = pathless_identifiers(&line, &self.details[start as usize..], task)
+            {
+                self.pathless.push(Pathless { task: index as u32, identifiers });
+            }
+            self.lines.push(line);
+            self.detail_ranges.push(details);
             self.scans.push(Arc::downgrade(&task.block.scan));
             self.kept.hits.push(None);
             self.kept.unplanned.push(None);
             self.kept.requirements.push(None);
             self.settled.push(false);
             self.stamps.push(new_stamp());
-            let index = self.rows.len() - 1;
             self.settled[index] = self.look_up_kept(index, task, keys);
         }
     }
@@ -355,7 +395,7 @@ impl Tables {
         self.kept.hits[index] = hits.cloned();
         self.kept.unplanned[index] = unplanned.flatten().cloned();
         self.kept.requirements[index] = requirements.flatten().and_then(NamedRequirements::few);
-        let (start, end) = self.lines[index].details;
+        let (start, end) = self.detail_ranges[index];
         for (entry, detail) in self.details[start as usize..end as usize].iter_mut().zip(&task.details) {
             let facts = BlockFacts::of(&detail.scan);
             let unplanned = keys.plan.map(|plan| facts.unplanned.peek(|key| same(key, plan)));
@@ -382,6 +422,19 @@ impl Tables {
             self.rows[index].first = self.keys.index(doc, self.rows[index].key) == Some(index);
         }
     }
+}
+
+/// The identifiers `task` writes, when neither its line (`line`) nor its
+/// details (`details`) name a path and its line does not say it writes
+/// nothing.
+fn pathless_identifiers(line: &LineFacts, details: &[DetailFacts], task: &Task) -> Option<Box<[Box<str>]>> {
+    let summary = line.summary.pathless;
+    if summary.has_path || summary.writes_nothing || details.iter().any(|d| d.summary.pathless.has_path) {
+        return None;
+    }
+    let blocks = std::iter::once(&task.block).chain(&task.details);
+    let facts = blocks.map(|block| PathlessFacts::get(BlockFacts::of(&block.scan), &block.scan));
+    Some(facts.flat_map(|facts| facts.identifiers.iter().map(|i| Box::from(i.as_str()))).collect())
 }
 
 /// Whether the `new` rows have the keys of the `old` ones, in order; then
@@ -522,26 +575,39 @@ impl KeyLookup {
 }
 
 /// The tasks at the two ends of a dependency edge: the dependent (`from`)
-/// and its prerequisite (`to`), `None` for an ID no task has.
+/// and its prerequisite (`to`), `None` for an ID no task has. Two `u32`s:
+/// rules loop over the ends of every edge, tens of thousands at 10k tasks.
 #[derive(Clone, Copy)]
 pub(crate) struct EdgeEnds {
-    pub from: Option<usize>,
-    pub to: Option<usize>,
+    from: u32,
+    to: u32,
 }
 
 impl EdgeEnds {
+    fn new(from: Option<usize>, to: Option<usize>) -> Self {
+        let end = |task: Option<usize>| task.map_or(NONE, |task| task as u32);
+        EdgeEnds { from: end(from), to: end(to) }
+    }
+
+    /// The dependent.
+    pub fn from(self) -> Option<usize> {
+        (self.from != NONE).then_some(self.from as usize)
+    }
+
+    /// The prerequisite.
+    pub fn to(self) -> Option<usize> {
+        (self.to != NONE).then_some(self.to as usize)
+    }
+
     /// Both ends, when both exist.
     pub fn both(self) -> Option<(usize, usize)> {
-        self.from.zip(self.to)
+        self.from().zip(self.to())
     }
 }
 
 /// The ends of every edge of `doc`, in edge order.
 pub(crate) fn edge_ends(doc: &TasksDoc, keys: &KeyLookup) -> Vec<EdgeEnds> {
-    doc.edges
-        .iter()
-        .map(|edge| EdgeEnds { from: keys.index(doc, edge.from), to: keys.index(doc, edge.to) })
-        .collect()
+    doc.edges.iter().map(|edge| EdgeEnds::new(keys.index(doc, edge.from), keys.index(doc, edge.to))).collect()
 }
 
 #[cfg(test)]
@@ -593,8 +659,9 @@ mod tests {
             tables.details.iter().map(|d| (format!("{:?}", d.summary), unplanned(&d.unplanned))).collect();
         let kept_unplanned: Vec<_> = tables.kept.unplanned.iter().map(unplanned).collect();
         format!(
-            "{:?}\n{:?}\n{details:?}\n{:?}\n{kept_unplanned:?}\n{:?}\n{:?}",
+            "{:?}\n{:?}\n{:?}\n{details:?}\n{:?}\n{kept_unplanned:?}\n{:?}\n{:?}",
             tables.rows,
+            tables.pathless,
             tables.lines,
             tables.kept.hits,
             tables.kept.requirements,

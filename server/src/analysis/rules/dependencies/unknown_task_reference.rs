@@ -62,12 +62,12 @@ impl Rule for UnknownTaskReference {
         let ends = cx.edge_ends();
         for &index in Structure::of(doc).dangling(doc) {
             let (edge, ends) = (&doc.edges[index as usize], ends[index as usize]);
-            if !edge.via_range && ends.to.is_none() {
+            if !edge.via_range && ends.to().is_none() {
                 push_unique(&mut unknown.entry(edge.to_span).or_default().0, written(doc, edge.from));
             }
             // The dependent of a prose statement is written too; on a task's
             // own line or bullet it is the task itself, which exists.
-            if ends.from.is_none() {
+            if ends.from().is_none() {
                 push_unique(&mut unknown.entry(edge.from_span).or_default().1, written(doc, edge.to));
             }
         }

@@ -1,7 +1,7 @@
 use crate::analysis::facts::BlockFacts;
 use crate::analysis::facts::pathless::PathlessFacts;
 use crate::analysis::facts::sparse::FileIndex;
-use crate::analysis::table::{BlockRole, DetailFacts, LineFacts};
+use crate::analysis::table::{BlockRole, Pathless};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::blocks::ScannedBlock;
@@ -102,47 +102,13 @@ impl Rule for MissingFilePath {
 
 /// The tasks that name no path, say nothing that exempts them and name
 /// no thing whose file another task names, in document order.
-fn tasks_without_path<'d>(cx: &Context<'_>, doc: &'d TasksDoc) -> Vec<&'d Task> {
-    let candidates: Vec<(usize, Vec<&str>)> = cx
-        .rows()
-        .iter()
-        .zip(cx.lines())
-        .enumerate()
-        .filter(|(_, (row, line))| !row.cancelled && may_lack_path(line))
-        .filter_map(|(index, _)| {
-            Some((index, identifiers_if_pathless(&doc.tasks[index], cx.details(index))?))
-        })
-        .collect();
-    let named = named_stems(cx, candidates.iter().flat_map(|(_, identifiers)| identifiers.iter().copied()));
-    let names_a_known_file =
-        |identifiers: &[&str]| identifiers.iter().any(|i| named.binary_search(i).is_ok());
-    candidates
-        .into_iter()
-        .filter(|(_, identifiers)| !names_a_known_file(identifiers))
-        .map(|(index, _)| &doc.tasks[index])
-        .collect()
-}
-
-/// Whether a task's line, by its summary, may name no path: most tasks
-/// name one or say they write nothing, and need no further look.
-fn may_lack_path(line: &LineFacts) -> bool {
-    let summary = line.summary.pathless;
-    !summary.has_path && !summary.writes_nothing
-}
-
-/// The identifiers `task` writes (none: an empty list), when neither its
-/// line nor its details name a path.
-fn identifiers_if_pathless<'a>(task: &'a Task, details: &[DetailFacts]) -> Option<Vec<&'a str>> {
-    if details.iter().any(|d| d.summary.pathless.has_path) {
-        return None;
-    }
-    let line_facts = PathlessFacts::get(BlockFacts::of(&task.block.scan), &task.block.scan);
-    let detail_facts =
-        task.details.iter().map(|block| PathlessFacts::get(BlockFacts::of(&block.scan), &block.scan));
-    let identifiers = std::iter::once(line_facts)
-        .chain(detail_facts)
-        .flat_map(|f| f.identifiers.iter().map(String::as_str));
-    Some(identifiers.collect())
+fn tasks_without_path<'c, 'd>(cx: &'c Context<'_>, doc: &'d TasksDoc) -> Vec<&'d Task> {
+    // The table keeps the few tasks naming no path, with their identifiers.
+    let candidates = &cx.tables().pathless;
+    let identifiers = |candidate: &'c Pathless| candidate.identifiers.iter().map(|i| &**i);
+    let named = named_stems(cx, candidates.iter().flat_map(identifiers));
+    let names_a_known_file = |candidate| identifiers(candidate).any(|i| named.binary_search(&i).is_ok());
+    candidates.iter().filter(|c| !names_a_known_file(c)).map(|c| &doc.tasks[c.task as usize]).collect()
 }
 
 /// Which of `identifiers` some task's paths name as a file, sorted.
