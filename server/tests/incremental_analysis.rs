@@ -49,6 +49,7 @@ fn fragment() -> impl Strategy<Value = String> {
         Just("## Phase 3.2: Contract Tests First (TDD)\n".to_string()),
         Just("### Implementation\n".to_string()),
         Just("- **FR-009**: System MUST audit [NEEDS CLARIFICATION: how long?]\n".to_string()),
+        Just("(FR-002) ".to_string()),
         Just("### Membership\n\n- **role**: enum\n".to_string()),
         Just("├── lib/\n".to_string()),
         Just("  /teams/{id}/audit:\n    get:\n      summary: audit\n".to_string()),

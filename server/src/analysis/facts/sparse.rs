@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use super::coverage::Tally;
 use super::defined::DefinedIds;
+use super::requirements::RequirementCounts;
 use super::{BlockFacts, same};
 use crate::analysis::table::Tables;
 use crate::model::blocks::{BlockList, ScannedBlock};
@@ -118,8 +119,10 @@ pub(crate) struct FileIndex {
     pub placeholders: Sparse<()>,
     /// Blocks naming documents (missing-document).
     pub documents: Sparse<()>,
-    /// Blocks naming requirements (requirement-coverage).
+    /// Blocks naming requirements (requirement-coverage's hover)...
     pub requirements: Sparse<()>,
+    /// ... and how many name each requirement (requirement-coverage).
+    pub requirement_counts: RequirementCounts,
     /// Blocks holding task lines without IDs (tasks-without-ids, and
     /// every rule that skips a tasks.md made mostly of them).
     pub id_less: Sparse<()>,

@@ -1,14 +1,15 @@
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::analysis::facts::requirements::{NamedRequirements, names_requirements};
+use crate::analysis::facts::requirements::{NamedRequirements, RequirementList, names_requirements};
 use crate::analysis::facts::sparse::FileIndex;
 use crate::analysis::facts::{BlockFacts, same};
 use crate::analysis::table::BlockRole;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
-use crate::model::feature::{DocModel, Feature};
+use crate::model::blocks::ScannedBlock;
+use crate::model::feature::{DocModel, Feature, FeatureFile};
 use crate::model::scan::{BlockScan, MentionKind};
+use crate::model::spec::SpecDoc;
 use crate::text::Span;
 
 declare_rule! {
@@ -98,7 +99,7 @@ impl RequirementCoverage {
     /// Covered share in whole percent, rounded down; 100 without
     /// requirements.
     pub fn percent(&self) -> usize {
-        if self.total() == 0 { 100 } else { self.covered() * 100 / self.total() }
+        percent(self.covered(), self.total())
     }
 
     #[allow(dead_code)] // for hover, which lives outside the rules
@@ -108,9 +109,20 @@ impl RequirementCoverage {
 
     /// Whether tasks.md traces requirements at all (names at least a third
     /// of them); below that, per-requirement findings are noise.
+    #[allow(dead_code)] // for code lens, which lives outside the rules
     pub fn is_traced(&self) -> bool {
-        self.covered() * TRACED_SHARE.1 >= self.total() * TRACED_SHARE.0
+        is_traced(self.covered(), self.total())
     }
+}
+
+/// [`RequirementCoverage::percent`] of `covered` of `total`.
+fn percent(covered: usize, total: usize) -> usize {
+    (covered * 100).checked_div(total).unwrap_or(100)
+}
+
+/// [`RequirementCoverage::is_traced`] with `covered` of `total`.
+fn is_traced(covered: usize, total: usize) -> bool {
+    covered * TRACED_SHARE.1 >= total * TRACED_SHARE.0
 }
 
 /// How the tasks of `feature` cover its spec's requirements; `None`
@@ -124,20 +136,14 @@ pub fn requirement_coverage(feature: &Feature) -> Option<RequirementCoverage> {
 fn coverage_in(cx: &Context) -> Option<RequirementCoverage> {
     let (spec_file, spec) = cx.feature.spec()?;
     let (tasks_file, doc) = cx.tasks()?;
-    let mut coverage = RequirementCoverage::default();
-    let mut index = HashMap::new();
-    for (i, requirement) in spec.requirements.iter().enumerate() {
-        if index.contains_key(&requirement.id) {
-            continue;
-        }
-        index.insert(requirement.id.clone(), coverage.requirements.len());
-        coverage.requirements.push(CoveredRequirement {
-            id: requirement.id.clone(),
-            requirement: i,
-            tasks: Vec::new(),
-            elsewhere: Vec::new(),
-        });
-    }
+    let list = RequirementList::of(spec);
+    let requirements = list.requirements.iter().map(|(id, i)| CoveredRequirement {
+        id: id.clone(),
+        requirement: *i,
+        tasks: Vec::new(),
+        elsewhere: Vec::new(),
+    });
+    let mut coverage = RequirementCoverage { requirements: requirements.collect() };
     let Some(blocks) = tasks_file.blocks.as_deref() else { return Some(coverage) };
     let DocModel::Spec(spec_doc) = &spec_file.model else { return Some(coverage) };
     let kept = &cx.kept().requirements;
@@ -171,10 +177,9 @@ fn coverage_in(cx: &Context) -> Option<RequirementCoverage> {
             continue;
         }
         let facts = BlockFacts::of(&block.scan);
-        let named = facts.requirements.get(
-            |key| same(key, spec_doc),
-            || (Arc::downgrade(spec_doc), named_in(&block.scan, &index, &coverage.requirements)),
-        );
+        let named = facts
+            .requirements
+            .get(|key| same(key, spec_doc), || (Arc::downgrade(spec_doc), named_in(&block.scan, &list)));
         for &(i, span) in named.all.iter() {
             let entry = &mut coverage.requirements[i];
             match owner {
@@ -190,13 +195,39 @@ fn coverage_in(cx: &Context) -> Option<RequirementCoverage> {
     Some(coverage)
 }
 
-/// The requirements a block names, as indices into `requirements` (whose
-/// index by ID is `index`), with spans relative to the block.
-fn named_in(
-    block: &BlockScan,
-    index: &HashMap<Box<str>, usize>,
-    requirements: &[CoveredRequirement],
-) -> NamedRequirements {
+/// The requirements of `spec` (spec.md, `spec_file`), and per requirement
+/// whether a block of tasks.md (`tasks_file`) names it: counted across
+/// analyses ([`RequirementCounts`]), so that a keystroke looks at the
+/// blocks it changed alone, not at every block naming a requirement.
+///
+/// [`RequirementCounts`]: crate::analysis::facts::requirements::RequirementCounts
+fn requirements_named(
+    tasks_file: &FeatureFile,
+    spec_file: &FeatureFile,
+    spec: &SpecDoc,
+) -> (Arc<RequirementList>, Vec<bool>) {
+    let blocks = tasks_file.blocks.as_deref();
+    let counts = blocks.and_then(|blocks| Some((blocks, &FileIndex::of(blocks)?.requirement_counts)));
+    let (DocModel::Spec(spec_doc), Some((blocks, counts))) = (&spec_file.model, counts) else {
+        let list = RequirementList::of(spec);
+        let none = vec![false; list.requirements.len()];
+        return (Arc::new(list), none);
+    };
+    let counted = counts.of(blocks, spec_doc, |block: &ScannedBlock, list: &RequirementList| {
+        let facts = BlockFacts::of(&block.scan);
+        let named = facts
+            .requirements
+            .get(|key| same(key, spec_doc), || (Arc::downgrade(spec_doc), named_in(&block.scan, list)));
+        named.all.iter().map(|&(i, _)| i as u32).collect()
+    });
+    let named = (0..counted.list.requirements.len()).map(|i| counted.is_named(i)).collect();
+    (counted.list.clone(), named)
+}
+
+/// The requirements a block names, as indices into `list`, with spans
+/// relative to the block.
+fn named_in(block: &BlockScan, list: &RequirementList) -> NamedRequirements {
+    let index = &list.index;
     let mentions: Vec<(&str, Span)> = block
         .mentions
         .iter()
@@ -227,8 +258,8 @@ fn named_in(
         if prefix != next_prefix || low > high {
             continue;
         }
-        for (i, covered) in requirements.iter().enumerate() {
-            if numbered(&covered.id).is_some_and(|(p, n)| p == prefix && (low..=high).contains(&n)) {
+        for (i, (id, _)) in list.requirements.iter().enumerate() {
+            if numbered(id).is_some_and(|(p, n)| p == prefix && (low..=high).contains(&n)) {
                 named.push((i, span.cover(next_span)));
             }
         }
@@ -282,12 +313,19 @@ impl Rule for RequirementCoverageRule {
         let (Some((tasks_file, doc)), Some((spec_file, spec))) = (cx.tasks(), cx.feature.spec()) else {
             return;
         };
-        let Some(coverage) = coverage_in(cx) else { return };
-        if doc.tasks.is_empty() || cx.tasks_lack_ids() || coverage.total() == 0 {
+        if doc.tasks.is_empty() || cx.tasks_lack_ids() {
             return;
         }
-        let (covered, total, percent) = (coverage.covered(), coverage.total(), coverage.percent());
-        if !coverage.is_traced() {
+        let (list, named) = requirements_named(tasks_file, spec_file, spec);
+        let total = list.requirements.len();
+        if total == 0 {
+            return;
+        }
+        let uncovered: Vec<&(Box<str>, usize)> =
+            list.requirements.iter().zip(&named).filter(|(_, named)| !**named).map(|(r, _)| r).collect();
+        let covered = total - uncovered.len();
+        let percent = percent(covered, total);
+        if !is_traced(covered, total) {
             let message = if covered == 0 {
                 format!("tasks.md names none of the {total} requirements of spec.md (coverage 0%)")
             } else {
@@ -304,10 +342,8 @@ impl Rule for RequirementCoverageRule {
             return;
         }
         // One summary for the feature, each uncovered ID a related location.
-        let uncovered: Vec<&CoveredRequirement> =
-            coverage.requirements.iter().filter(|r| !r.is_covered()).collect();
-        let Some(first) = uncovered.first() else { return };
-        let ids: Vec<&str> = uncovered.iter().map(|r| &*r.id).collect();
+        let Some(&(_, first)) = uncovered.first() else { return };
+        let ids: Vec<&str> = uncovered.iter().map(|(id, _)| &**id).collect();
         let shown = if ids.len() > LISTED_IDS {
             format!("{} and {} more", ids[..LISTED_IDS].join(", "), ids.len() - LISTED_IDS)
         } else {
@@ -315,15 +351,11 @@ impl Rule for RequirementCoverageRule {
         };
         let message =
             format!("no task names {shown} (tasks.md covers {covered} of {total} requirements, {percent}%)");
-        let mut diagnostic = cx.report(
-            Self::META.default_severity,
-            spec_file,
-            spec.requirements[first.requirement].id_span,
-            message,
-        );
-        for entry in uncovered.iter().skip(1).take(RELATED_IDS) {
-            let span = spec.requirements[entry.requirement].id_span;
-            diagnostic = diagnostic.with_related(&spec_file.rel, span, format!("no task names {}", entry.id));
+        let mut diagnostic =
+            cx.report(Self::META.default_severity, spec_file, spec.requirements[*first].id_span, message);
+        for (id, requirement) in uncovered.iter().skip(1).take(RELATED_IDS) {
+            let span = spec.requirements[*requirement].id_span;
+            diagnostic = diagnostic.with_related(&spec_file.rel, span, format!("no task names {id}"));
         }
         out.push(diagnostic);
     }
@@ -390,5 +422,83 @@ mod tests {
         assert!(!coverage.get("SC-001").unwrap().is_covered());
         assert_eq!((coverage.covered(), coverage.total(), coverage.percent()), (2, 5, 40));
         assert!(coverage.is_traced());
+    }
+
+    /// Edits anywhere in tasks.md, with an analysis after each, the model
+    /// built from the last version's as the language server does: the
+    /// requirements counted as named across analyses are those the whole
+    /// computation finds, on the edited feature and on one loaded fresh.
+    #[test]
+    fn counts_kept_across_edits_equal_fresh_coverage() {
+        use crate::analysis::{Context, RuleConfig, analyze};
+        use crate::model::feature::{Feature, FeatureFile};
+        use crate::model::file::MarkdownFile;
+        use crate::model::kind::DocumentKind;
+        use crate::text::{ContentChange, PositionEncoding, PositionRange};
+        const FRAGMENTS: &[&str] = &[
+            "\n",
+            "(FR-003) ",
+            "FR-002 through FR-009 ",
+            "FR-011/012/013 ",
+            "- [ ] T0100 Build it (FR-020)\n",
+            "  - Covers FR-021\n",
+            "**Goal**: meets SC-001\n",
+            "```\n",
+            "x",
+            "FR-",
+        ];
+        let named = |feature: &Feature| {
+            analyze(feature, &RuleConfig::default());
+            let cx = Context::new(feature);
+            let (tasks_file, _) = cx.tasks().expect("tasks.md");
+            let (spec_file, spec) = feature.spec().expect("spec.md");
+            let (_, named) = super::requirements_named(tasks_file, spec_file, spec);
+            let coverage = super::coverage_in(&cx).expect("a coverage");
+            let whole: Vec<bool> = coverage.requirements.iter().map(|r| r.is_covered()).collect();
+            assert_eq!(named, whole);
+            named
+        };
+        let mut seed = 3u64;
+        let mut next = |bound: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % bound.max(1)
+        };
+        let files = crate::synth::Shape::Stories.files(75);
+        let root = std::path::PathBuf::from("/synthetic/specs/001-synthetic");
+        let texts =
+            || files.iter().filter(|(rel, _)| *rel != "tasks.md").map(|(rel, text)| (*rel, text.as_str()));
+        let mut feature = Feature::from_texts(root.clone(), texts());
+        let (_, text) = files.iter().find(|(rel, _)| *rel == "tasks.md").expect("a tasks.md");
+        let mut tasks = MarkdownFile::open(text, 0);
+        let path = root.join("tasks.md");
+        feature.upsert(FeatureFile::from_markdown(path.clone(), "tasks.md", DocumentKind::Tasks, &tasks));
+        named(&feature);
+        for round in 1..150 {
+            let encoding = PositionEncoding::Utf16;
+            let document = tasks.document();
+            let len = document.len();
+            let start = next(len + 1);
+            let end = (start + [0, 0, 1, 5, 40, 400][next(6)]).min(len);
+            let range = PositionRange::new(
+                document.position_of(start, encoding),
+                document.position_of(end, encoding),
+            );
+            let insert = FRAGMENTS[next(FRAGMENTS.len())];
+            tasks.apply_changes(&[ContentChange::replace(range, insert)], encoding, round);
+            let older = feature.file("tasks.md");
+            let file = FeatureFile::from_markdown_after(
+                path.clone(),
+                "tasks.md",
+                DocumentKind::Tasks,
+                &tasks,
+                older,
+            );
+            feature.upsert(file);
+            let kept = named(&feature);
+            let mut fresh = Feature::from_texts(root.clone(), texts());
+            let text = tasks.document().text();
+            fresh.upsert(FeatureFile::from_text(path.clone(), "tasks.md", DocumentKind::Tasks, &text));
+            assert_eq!(kept, named(&fresh), "round {round}");
+        }
     }
 }
