@@ -1,6 +1,6 @@
 //! Where an analysis of a big feature spends its time.
 //!
-//! `profile_analyze [TASKS] [--shape phases|stories] [--tasks-only] [--dump DIR] [--runs N] [--total-only] [--select CODE]`
+//! `profile_analyze [TASKS] [--shape phases|stories] [--tasks-only] [--dump DIR] [--runs N] [--total-only] [--select CODE] [--two-threads]`
 //!
 //! Builds the synthetic feature of `specls::synth::Shape` (or, with
 //! `--tasks-only`, a tasks.md and a two-line plan), then prints:
@@ -13,13 +13,17 @@
 //!   `--total-only` (for `perf record`, with many `--runs`; `--select`
 //!   runs one rule only).
 //!
+//! `--two-threads` times `analyze_on_two_threads` instead of `analyze`, as
+//! the language server runs it for features that take a millisecond.
+//!
 //! `--dump DIR` writes the feature's files under `DIR/specs/001-synthetic/`
 //! for `specls check`.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use specls::analysis::{RuleConfig, all_rules, analyze};
+use specls::analysis::{Diagnostic, RuleConfig, all_rules, analyze, analyze_on_two_threads};
+use specls::model::feature::Feature;
 use specls::synth::{Shape, TypedFeature};
 
 struct Options {
@@ -30,6 +34,7 @@ struct Options {
     total_only: bool,
     select: Option<String>,
     shape: Shape,
+    two_threads: bool,
 }
 
 fn options() -> Options {
@@ -41,12 +46,14 @@ fn options() -> Options {
         total_only: false,
         select: None,
         shape: Shape::Phases,
+        two_threads: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--tasks-only" => options.tasks_only = true,
             "--total-only" => options.total_only = true,
+            "--two-threads" => options.two_threads = true,
             "--select" => options.select = args.next(),
             "--shape" => {
                 options.shape = args.next().as_deref().and_then(Shape::parse).unwrap_or(options.shape)
@@ -62,6 +69,7 @@ fn options() -> Options {
 /// A feature with tasks.md open in an "editor", typed into.
 struct Bench {
     typed: TypedFeature,
+    analyze: fn(&Feature, &RuleConfig) -> Vec<Diagnostic>,
 }
 
 impl Bench {
@@ -77,7 +85,8 @@ impl Bench {
         if let Some(dir) = &options.dump {
             dump(&dir.join("specs/001-synthetic"), &files);
         }
-        Bench { typed: TypedFeature::new(&files) }
+        let analyze = if options.two_threads { analyze_on_two_threads } else { analyze };
+        Bench { typed: TypedFeature::new(&files), analyze }
     }
 
     /// The median time of analysing after an edit, and what was found.
@@ -95,7 +104,7 @@ impl Bench {
             self.typed.edit();
             edits.push(start.elapsed());
             let start = Instant::now();
-            found = analyze(&self.typed.feature, config).len();
+            found = (self.analyze)(&self.typed.feature, config).len();
             times.push(start.elapsed());
         }
         times.sort();
@@ -121,7 +130,7 @@ fn main() {
         config.select(std::slice::from_ref(code)).expect("a known rule");
     }
     let start = Instant::now();
-    let found = analyze(&bench.typed.feature, &config).len();
+    let found = (bench.analyze)(&bench.typed.feature, &config).len();
     println!("first analysis: {:?} ({found} findings)", start.elapsed());
     let ((median, found), edit) = bench.reanalyse_timing_edits(&config, options.runs);
     println!("edit: {edit:?} (median of {})", options.runs);

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use specls::analysis::graph::TaskGraph;
-use specls::analysis::{RuleConfig, analyze};
+use specls::analysis::{RuleConfig, analyze, analyze_on_two_threads};
 use specls::model::feature::{Feature, FeatureFile};
 use specls::model::file::MarkdownFile;
 use specls::model::kind::DocumentKind;
@@ -147,11 +147,15 @@ fn check(edits: &[Edit]) {
         workspace.apply(e, step as i32 + 2);
         // Each analysis fills the facts of the blocks it reads, for the
         // documents of that moment: the next one must not trust stale ones.
-        before = analyze(&workspace.feature, &config);
+        // The server runs long analyses on two threads: they fill the same
+        // facts, from two contexts at once.
+        let each = if step % 2 == 0 { analyze } else { analyze_on_two_threads };
+        before = each(&workspace.feature, &config);
     }
     let fresh_feature = workspace.fresh();
     let fresh = analyze(&fresh_feature, &config);
     assert_eq!(before, fresh);
+    assert_eq!(analyze_on_two_threads(&workspace.feature, &config), fresh);
     // The graph may be an earlier version's, reused: it must be the one a
     // fresh build gives, and answer the same.
     let graph = |feature: &Feature, build: fn(&TasksDoc) -> TaskGraph| {

@@ -39,6 +39,17 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// A second context of the same feature and configuration for another
+    /// thread, sharing this one's task tables (built here first) rather
+    /// than bringing the kept ones up to date again: see
+    /// [`analyze_on_two_threads`](super::analyze_on_two_threads).
+    pub(crate) fn twin(&self) -> Self {
+        let mut twin = Context::new(self.feature);
+        twin.config = self.config;
+        let _ = twin.table.set(self.table().clone());
+        twin
+    }
+
     /// The same context, with rule options from `config`.
     pub fn with_config(mut self, config: &'a RuleConfig) -> Self {
         self.config = Some(config);

@@ -101,6 +101,7 @@ pub(crate) struct Kept {
 
 /// The documents that tasks' cross-document facts depend on: what the
 /// table's rows look their facts up for.
+#[derive(Clone)]
 pub(crate) struct FactKeys<'a> {
     /// The contracts and the data model (coverage).
     pub sources: Arc<Sources>,
@@ -131,6 +132,7 @@ impl TaskRow {
 
 /// The tables of a tasks.md, for one analysis: shared with the analyses
 /// before and after it, see the module comment.
+#[derive(Clone)]
 pub(crate) struct TaskTable<'a> {
     pub tables: Arc<Tables>,
     /// The documents the rows' facts were looked up for.

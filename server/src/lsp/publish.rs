@@ -18,7 +18,7 @@ use super::convert;
 use super::index::{ClosedReports, FeatureReport, Reported};
 use super::transport::Notifier;
 use super::world::{Snapshot, World};
-use crate::analysis::{Diagnostic, analyze};
+use crate::analysis::{Diagnostic, analyze, analyze_on_two_threads};
 use crate::text::PositionEncoding;
 
 /// A feature's analysis at one revision.
@@ -28,8 +28,14 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    fn of(snapshot: Snapshot) -> Self {
-        let diagnostics = analyze(&snapshot.feature, &snapshot.config);
+    /// The analysis of `snapshot`, on this thread and, with `two_threads`,
+    /// one more ([`analyze_on_two_threads`]).
+    fn of(snapshot: Snapshot, two_threads: bool) -> Self {
+        let diagnostics = if two_threads {
+            analyze_on_two_threads(&snapshot.feature, &snapshot.config)
+        } else {
+            analyze(&snapshot.feature, &snapshot.config)
+        };
         Analysis { snapshot, diagnostics }
     }
 
@@ -74,7 +80,7 @@ impl Analyses {
         {
             return Some(done.clone());
         }
-        let analysis = Arc::new(Analysis::of(world.snapshot(root)?));
+        let analysis = Arc::new(Analysis::of(world.snapshot(root)?, false));
         self.store(root, &analysis);
         Some(analysis)
     }
@@ -353,50 +359,119 @@ async fn run(
 /// since, runs here.
 const INLINE_UNDER: Duration = Duration::from_millis(1);
 
-/// Which open features were analysed quickly last time, with their size
-/// then: they are analysed on the protocol thread.
+/// Of the analyses on the blocking pool, every this many runs the way
+/// (one thread or two) that has been slower lately, to learn whether it
+/// still is.
+const RETRY_EVERY: u32 = 16;
+
+/// Analyses after the first that are not timed: see [`Pace::record`].
+const WARMING_UP: u32 = 2;
+
+/// Where a feature is analysed, by how long its analyses took.
 #[derive(Default)]
 struct Pace {
+    /// Open features analysed quickly last time, with their size then:
+    /// analysed on the protocol thread.
     quick: HashMap<PathBuf, usize>,
+    /// The others: how long analyses on one thread and on two take. Two
+    /// threads shorten a long analysis when a second core is free, and
+    /// can double it when the machine is busy (the slower half waits for
+    /// a core): the way that has been quicker lately is taken.
+    split: HashMap<PathBuf, Split>,
+}
+
+/// How long a feature's analyses took lately, each way: a moving average,
+/// so one slow run (a busy moment) does not switch ways.
+#[derive(Default)]
+struct Split {
+    one: Option<Duration>,
+    two: Option<Duration>,
+    runs: u32,
+}
+
+/// Where one analysis runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Way {
+    /// On the protocol thread.
+    Here,
+    /// On the blocking pool, on one thread or two.
+    Pool { two: bool },
+}
+
+impl Split {
+    /// Two threads until both ways have a time, then the quicker, and now
+    /// and then the other.
+    fn two_threads(&self) -> bool {
+        let quicker_two = match (self.one, self.two) {
+            (_, None) => return true,
+            (None, Some(_)) => return false,
+            (Some(one), Some(two)) => two < one,
+        };
+        let retry = self.runs % RETRY_EVERY == RETRY_EVERY - 1;
+        quicker_two != retry
+    }
 }
 
 impl Pace {
-    /// Analyse `snapshot` of `root`: here when its last analysis was
-    /// quick and it has not doubled in size since (a paste of thousands of
-    /// tasks), else on the blocking pool. A panic is an error, never the
-    /// end of the server.
+    /// Analyse `snapshot` of `root` where [`Pace::way`] says. A panic is
+    /// an error, never the end of the server.
     async fn analyse(&mut self, root: &PathBuf, snapshot: Snapshot) -> Result<Arc<Analysis>, String> {
         let size: usize = snapshot.feature.files.iter().map(|file| file.document.len()).sum();
-        let here = self.runs_here(root, size);
+        let way = self.way(root, size);
         let run = move || {
             let started = Instant::now();
-            let analysis = Arc::new(Analysis::of(snapshot));
+            let analysis = Arc::new(Analysis::of(snapshot, way == Way::Pool { two: true }));
             (analysis, started.elapsed())
         };
-        let (analysis, took) = if here {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
-                .map_err(|_| "it panicked".to_string())?
-        } else {
-            tokio::task::spawn_blocking(run).await.map_err(|err| err.to_string())?
+        let (analysis, took) = match way {
+            Way::Here => std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+                .map_err(|_| "it panicked".to_string())?,
+            Way::Pool { .. } => tokio::task::spawn_blocking(run).await.map_err(|err| err.to_string())?,
         };
-        self.record(root, size, took);
+        self.record(root, size, way, took);
         Ok(analysis)
     }
 
-    fn runs_here(&self, root: &PathBuf, size: usize) -> bool {
-        self.quick.get(root).is_some_and(|&then| size <= then * 2)
+    /// Here when the last analysis was quick and the feature has not
+    /// doubled in size since (a paste of thousands of tasks), else on the
+    /// pool.
+    fn way(&self, root: &PathBuf, size: usize) -> Way {
+        if self.quick.get(root).is_some_and(|&then| size <= then * 2) {
+            return Way::Here;
+        }
+        Way::Pool { two: self.split.get(root).is_none_or(Split::two_threads) }
     }
 
-    fn record(&mut self, root: &PathBuf, size: usize, took: Duration) {
+    fn record(&mut self, root: &PathBuf, size: usize, way: Way, took: Duration) {
         if took < INLINE_UNDER {
             self.quick.insert(root.clone(), size);
-        } else {
-            self.quick.remove(root);
+            return;
         }
+        self.quick.remove(root);
+        let Some(split) = self.split.get_mut(root) else {
+            // A feature's first analysis fills every block's facts, and the
+            // next ones the tables kept across edits (both ways): many times
+            // slower than later ones, they say nothing of them.
+            self.split.insert(root.clone(), Split::default());
+            return;
+        };
+        if split.runs < WARMING_UP {
+            split.runs += 1;
+            return;
+        }
+        let lately = match way {
+            Way::Pool { two: true } => &mut split.two,
+            Way::Pool { two: false } => &mut split.one,
+            Way::Here => return,
+        };
+        // Half the new time, half the old average.
+        *lately = Some(lately.map_or(took, |average| (average + took) / 2));
+        split.runs = split.runs.wrapping_add(1);
     }
 
     fn forget_unloaded(&mut self, world: &World) {
         self.quick.retain(|root, _| world.is_loaded(root));
+        self.split.retain(|root, _| world.is_loaded(root));
     }
 }
 
@@ -508,13 +583,47 @@ mod tests {
     #[test]
     fn only_a_feature_analysed_quickly_and_not_grown_much_since_runs_here() {
         let (root, mut pace) = (PathBuf::from("/specs/001-a"), Pace::default());
-        assert!(!pace.runs_here(&root, 1_000), "a first analysis goes to the pool");
-        pace.record(&root, 1_000, Duration::from_micros(300));
-        assert!(pace.runs_here(&root, 1_000));
-        assert!(pace.runs_here(&root, 2_000));
-        assert!(!pace.runs_here(&root, 2_001), "doubled since: to the pool");
-        assert!(!pace.runs_here(&PathBuf::from("/specs/002-b"), 1_000));
-        pace.record(&root, 1_000, INLINE_UNDER);
-        assert!(!pace.runs_here(&root, 1_000), "slow last time: to the pool");
+        let pool = Way::Pool { two: true };
+        assert_eq!(pace.way(&root, 1_000), pool, "a first analysis goes to the pool");
+        pace.record(&root, 1_000, pool, Duration::from_micros(300));
+        assert_eq!(pace.way(&root, 1_000), Way::Here);
+        assert_eq!(pace.way(&root, 2_000), Way::Here);
+        assert_ne!(pace.way(&root, 2_001), Way::Here, "doubled since: to the pool");
+        assert_ne!(pace.way(&PathBuf::from("/specs/002-b"), 1_000), Way::Here);
+        pace.record(&root, 1_000, Way::Here, INLINE_UNDER);
+        assert_ne!(pace.way(&root, 1_000), Way::Here, "slow last time: to the pool");
+    }
+
+    #[test]
+    fn long_analyses_take_the_quicker_way_and_try_the_other_now_and_then() {
+        let (root, mut pace) = (PathBuf::from("/specs/001-a"), Pace::default());
+        let (one, two) = (Way::Pool { two: false }, Way::Pool { two: true });
+        assert_eq!(pace.way(&root, 1), two, "two threads first");
+        pace.record(&root, 1, two, Duration::from_millis(400));
+        assert_eq!(pace.way(&root, 1), two, "the first analysis, cold, is no measure");
+        for warming_up in [20, 17] {
+            pace.record(&root, 1, two, Duration::from_millis(warming_up));
+            assert_eq!(pace.way(&root, 1), two, "nor the next, warming up");
+        }
+        pace.record(&root, 1, two, Duration::from_millis(9));
+        assert_eq!(pace.way(&root, 1), one, "then one, to compare");
+        pace.record(&root, 1, one, Duration::from_millis(5));
+        let mut ways = Vec::new();
+        for _ in 0..RETRY_EVERY {
+            let way = pace.way(&root, 1);
+            ways.push(way);
+            // The machine stays busy: two threads stay the slower way.
+            let took = if way == two { 9 } else { 5 };
+            pace.record(&root, 1, way, Duration::from_millis(took));
+        }
+        assert_eq!(ways.iter().filter(|&&w| w == two).count(), 1, "{ways:?}");
+        // The machine is quiet again, the retry found two threads quicker:
+        // they are the way now, and one thread is what is retried.
+        let quicker_two =
+            |runs| Split { one: Some(Duration::from_millis(5)), two: Some(Duration::from_millis(3)), runs };
+        pace.split.insert(root.clone(), quicker_two(0));
+        assert_eq!(pace.way(&root, 1), two);
+        pace.split.insert(root.clone(), quicker_two(RETRY_EVERY - 1));
+        assert_eq!(pace.way(&root, 1), one);
     }
 }

@@ -24,3 +24,10 @@ pub(crate) static FAMILIES: &[&[&dyn Rule]] = &[
     checklists::RULES,
     folders::RULES,
 ];
+
+/// Whether `rule` is of the coverage family, whose rules share per-task
+/// coverage facts: the family one thread runs when analysis is split
+/// ([`analyze_on_two_threads`](crate::analysis::analyze_on_two_threads)).
+pub(crate) fn is_coverage(rule: &dyn Rule) -> bool {
+    coverage::RULES.iter().any(|c| c.meta().code == rule.meta().code)
+}
