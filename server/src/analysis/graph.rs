@@ -73,9 +73,14 @@ pub struct Structure {
     to_itself: OnceLock<Vec<u32>>,
     /// Tasks marked `[P]`.
     parallel: OnceLock<Vec<u32>>,
+    /// Open `[P]` tasks by (phase, subsection).
+    open_parallel: OnceLock<Vec<Box<[u32]>>>,
     prerequisites: OnceLock<Prerequisites>,
     graph: OnceLock<TaskGraph>,
 }
+
+/// A task's (phase, subsection): [P] tasks may collide only within one.
+type ParallelGroup = (Option<usize>, Option<usize>);
 
 /// The edges out of each task to an existing prerequisite, in edge order:
 /// (prerequisite, edge index), grouped by dependent.
@@ -110,7 +115,7 @@ impl Prerequisites {
 }
 
 /// Everything of a tasks.md a graph depends on: per task its key, state,
-/// `[P]` and phase, per phase its kind and tasks, and the two ends of
+/// `[P]`, phase and subsection, per phase its kind and tasks, and the two ends of
 /// every edge. Two versions with equal inputs have the same graph, so a
 /// keystroke in a description keeps the graph of the version before it.
 /// Paths are not an input: [`TaskGraph::schedule`] reads them from the
@@ -128,12 +133,19 @@ struct TaskInput {
     finished: bool,
     parallel: bool,
     phase: Option<usize>,
+    subsection: Option<usize>,
 }
 
 impl TaskInput {
     fn of(task: &crate::model::tasks::Task) -> Self {
         let finished = task.done() || task.line().cancelled;
-        TaskInput { key: task.key(), finished, parallel: task.parallel, phase: task.phase }
+        TaskInput {
+            key: task.key(),
+            finished,
+            parallel: task.parallel,
+            phase: task.phase,
+            subsection: task.subsection,
+        }
     }
 }
 
@@ -211,6 +223,7 @@ impl Structure {
             forward: OnceLock::new(),
             to_itself: OnceLock::new(),
             parallel: OnceLock::new(),
+            open_parallel: OnceLock::new(),
             prerequisites: OnceLock::new(),
             graph: OnceLock::new(),
         }
@@ -248,6 +261,23 @@ impl Structure {
         self.parallel.get_or_init(|| {
             let tasks = self.inputs.tasks.iter().enumerate();
             tasks.filter(|(_, task)| task.parallel).map(|(i, _)| i as u32).collect()
+        })
+    }
+
+    /// The open (not done, not cancelled) `[P]` tasks, grouped by phase
+    /// and subsection, groups in that order (the phase-less first),
+    /// tasks in document order: the tasks that may run together.
+    pub(crate) fn open_parallel_groups(&self) -> &[Box<[u32]>] {
+        self.open_parallel.get_or_init(|| {
+            let tasks = self.inputs.tasks.iter().enumerate();
+            let mut open: Vec<(ParallelGroup, u32)> = tasks
+                .filter(|(_, task)| task.parallel && !task.finished)
+                .map(|(index, task)| ((task.phase, task.subsection), index as u32))
+                .collect();
+            open.sort_by_key(|(group, _)| *group);
+            open.chunk_by(|a, b| a.0 == b.0)
+                .map(|run| run.iter().map(|(_, index)| *index).collect())
+                .collect()
         })
     }
 

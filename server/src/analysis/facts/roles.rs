@@ -1,12 +1,9 @@
 //! What a block says about the role of a task: a test or an
 //! implementation, and of what (test-after-implementation).
 
-use std::sync::{Arc, Weak};
-
+use super::BlockFacts;
 use super::written::fold;
-use super::{BlockFacts, same};
 use crate::model::scan::{BlockScan, MentionKind, boxed};
-use crate::model::tasks::Task;
 
 /// First words of tasks that run or check tests rather than write them.
 const RUNNERS: &[&str] =
@@ -162,43 +159,24 @@ fn parse_id(word: &str) -> Option<()> {
 }
 
 /// What test-after-implementation's verdict on one phase depends on, per
-/// task in order: its line and detail blocks (by identity: a block keeps
-/// its scan until an edit touches it), whether it is finished, and
-/// whether it sits in a Tests subsection. Equal inputs, equal verdict.
-pub(crate) struct PhaseTasks(Box<[PhaseTask]>);
+/// task in order: the stamp of its entries in the task table (the same
+/// stamp, the same line and detail blocks, so the same role and state;
+/// see [`Tables::stamps`](crate::analysis::table::Tables::stamps)) and
+/// whether it sits in a Tests subsection. Equal inputs, equal verdict;
+/// comparing them reads no task.
+pub(crate) struct PhaseTasks(Box<[PhaseInput]>);
 
-struct PhaseTask {
-    line: Weak<BlockScan>,
-    details: Box<[Weak<BlockScan>]>,
-    finished: bool,
-    in_tests: bool,
-}
-
-/// One task of a phase as [`PhaseTasks`] sees it: the task, whether it
-/// is finished, whether it is in a Tests subsection.
-pub(crate) type PhaseInput<'t> = (&'t Task, bool, bool);
+/// One task of a phase as [`PhaseTasks`] sees it: the stamp of its table
+/// entries, whether it is in a Tests subsection.
+pub(crate) type PhaseInput = (u64, bool);
 
 impl PhaseTasks {
-    pub fn of<'t>(tasks: impl Iterator<Item = PhaseInput<'t>>) -> Self {
-        let task = |(task, finished, in_tests): PhaseInput| PhaseTask {
-            line: Arc::downgrade(&task.block.scan),
-            details: task.details.iter().map(|d| Arc::downgrade(&d.scan)).collect(),
-            finished,
-            in_tests,
-        };
-        PhaseTasks(tasks.map(task).collect())
+    pub fn of(tasks: impl Iterator<Item = PhaseInput>) -> Self {
+        PhaseTasks(tasks.collect())
     }
 
-    /// Whether `tasks` are the tasks these inputs were taken from, as they
-    /// were.
-    pub fn matches<'t>(&self, tasks: impl ExactSizeIterator<Item = PhaseInput<'t>>) -> bool {
-        self.0.len() == tasks.len()
-            && self.0.iter().zip(tasks).all(|(kept, (task, finished, in_tests))| {
-                kept.finished == finished
-                    && kept.in_tests == in_tests
-                    && same(&kept.line, &task.block.scan)
-                    && kept.details.len() == task.details.len()
-                    && kept.details.iter().zip(&task.details).all(|(k, d)| same(k, &d.scan))
-            })
+    /// Whether `tasks` are the inputs these were.
+    pub fn matches(&self, tasks: impl ExactSizeIterator<Item = PhaseInput>) -> bool {
+        self.0.len() == tasks.len() && self.0.iter().zip(tasks).all(|(kept, task)| *kept == task)
     }
 }

@@ -48,9 +48,6 @@ declare_rule! {
     pub struct ParallelFileConflict { code: "parallel-file-conflict", severity: Error }
 }
 
-/// A task's (phase, subsection): [P] tasks conflict only within one.
-type Group = (Option<usize>, Option<usize>);
-
 impl Rule for ParallelFileConflict {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -58,22 +55,14 @@ impl Rule for ParallelFileConflict {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
-        // Open [P] tasks by (phase, subsection), groups in that order: tasks
-        // come sorted already, so the (stable) sort costs little.
-        let rows = cx.rows();
-        let mut open: Vec<(Group, usize)> = Structure::of(doc)
-            .parallel_tasks()
-            .iter()
-            .map(|&index| index as usize)
-            .filter(|&index| !rows[index].finished())
-            .map(|index| ((doc.tasks[index].phase, doc.tasks[index].subsection), index))
-            .collect();
-        open.sort_by_key(|(group, _)| *group);
-        for run in open.chunk_by(|a, b| a.0 == b.0) {
-            let members: Vec<usize> = run.iter().map(|(_, index)| *index).collect();
-            if !shares_a_path(cx, doc, &members) {
+        // Open [P] tasks by (phase, subsection), kept with the document's
+        // structure: [P] tasks conflict only within one group.
+        let mut hashes = Vec::new();
+        for group in Structure::of(doc).open_parallel_groups() {
+            if !shares_a_path(cx, doc, group, &mut hashes) {
                 continue;
             }
+            let members: Vec<usize> = group.iter().map(|&index| index as usize).collect();
             let paths: Vec<Cow<[String]>> = members.iter().map(|&i| written_paths(&doc.tasks[i])).collect();
             // Tasks sharing a file, directly or through another task, form
             // one cluster: one finding, whose fix leaves the first [P].
@@ -168,11 +157,12 @@ impl Rule for ParallelFileConflict {
     }
 }
 
-/// Whether two of the tasks write a common file. Hashes first: most
-/// parallel groups share nothing, and then no path is compared.
-fn shares_a_path(cx: &Context, doc: &TasksDoc, members: &[usize]) -> bool {
-    let mut hashes: Vec<u32> = Vec::new();
-    for &member in members {
+/// Whether two of the tasks write a common file. Hashes first (into
+/// `hashes`, a buffer): most parallel groups share nothing, and then no
+/// path is compared.
+fn shares_a_path(cx: &Context, doc: &TasksDoc, members: &[u32], hashes: &mut Vec<u32>) -> bool {
+    hashes.clear();
+    for member in members.iter().map(|&member| member as usize) {
         let (task, line, details) = (&doc.tasks[member], &cx.lines()[member], cx.details(member));
         let summaries =
             || std::iter::once(line.summary.written).chain(details.iter().map(|d| d.summary.written));

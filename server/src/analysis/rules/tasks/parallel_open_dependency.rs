@@ -61,16 +61,16 @@ impl Rule for ParallelOpenDependency {
             }
             let mut blocking: Vec<(usize, crate::text::Span)> = Vec::new();
             for &(prerequisite, edge) in edges {
-                let edge = &doc.edges[edge];
-                if prerequisite == index || blocking.iter().any(|(b, _)| *b == prerequisite) {
+                // Only an earlier open task of the same run blocks.
+                if prerequisite >= index
+                    || rows[prerequisite].finished()
+                    || blocking.iter().any(|(b, _)| *b == prerequisite)
+                    || doc.tasks[prerequisite].phase != task.phase
+                {
                     continue;
                 }
-                let other = &doc.tasks[prerequisite];
-                if other.phase != task.phase || rows[prerequisite].finished() {
-                    continue;
-                }
-                if prerequisite < index && same_parallel_run(doc, prerequisite, index) {
-                    blocking.push((prerequisite, edge.to_span));
+                if same_parallel_run(doc, prerequisite, index) {
+                    blocking.push((prerequisite, doc.edges[edge].to_span));
                 }
             }
             blocking.sort_unstable_by_key(|(prerequisite, _)| *prerequisite);

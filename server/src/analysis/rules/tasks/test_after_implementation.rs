@@ -1,7 +1,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::analysis::facts::BlockFacts;
-use crate::analysis::facts::roles::{PhaseInput, PhaseTasks, RoleFacts, RoleSummary, strip_test_marks};
+use crate::analysis::facts::roles::{PhaseTasks, RoleFacts, RoleSummary, strip_test_marks};
 use crate::analysis::table::DetailFacts;
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
@@ -148,33 +148,40 @@ impl Rule for TestAfterImplementation {
 /// Kept in the facts of the phase's first task line for the phase's tasks
 /// as they are: a keystroke in one phase works out that phase alone.
 fn late_tests_in(doc: &TasksDoc, phase: &Phase, cx: &Context) -> Vec<(usize, usize)> {
-    let (rows, lines) = (cx.rows(), cx.lines());
-    let in_tests_subsection = |task: &Task| {
-        task.subsection
-            .is_some_and(|s| phase.subsections.get(s).is_some_and(|s| s.kind == SubsectionKind::Tests))
-    };
+    let (rows, lines, stamps) = (cx.rows(), cx.lines(), cx.tables().stamps());
+    // The phase's tasks in Tests subsections, from the subsections' lists
+    // (a task's subsection is one of its phase's): no task is read.
+    let mut in_tests: Vec<usize> = phase
+        .subsections
+        .iter()
+        .filter(|s| s.kind == SubsectionKind::Tests)
+        .flat_map(|s| s.tasks.iter().copied())
+        .collect();
+    in_tests.sort_unstable();
+    let in_tests_subsection = |task: usize| in_tests.binary_search(&task).is_ok();
     // Most phases have no open test outside a tests subsection: find one
     // before working out every task's subjects.
     let checked = |&i: &usize| {
-        !rows[i].finished()
-            && !in_tests_subsection(&doc.tasks[i])
-            && is_test(lines[i].summary.role, cx.details(i))
+        !rows[i].finished() && !in_tests_subsection(i) && is_test(lines[i].summary.role, cx.details(i))
     };
     let Some(&first) = phase.tasks.first().filter(|_| phase.tasks.iter().any(checked)) else {
         return Vec::new();
     };
-    let inputs = || {
-        phase.tasks.iter().map(|&i| (&doc.tasks[i], rows[i].finished(), in_tests_subsection(&doc.tasks[i])))
-    };
+    let inputs = || phase.tasks.iter().map(|&i| (stamps[i], in_tests_subsection(i)));
+    let tasks = || phase.tasks.iter().map(|&i| (&doc.tasks[i], rows[i].finished(), in_tests_subsection(i)));
     let facts = BlockFacts::of(&doc.tasks[first].block.scan);
     let late = facts
         .rare()
         .late_tests
-        .get(|kept| kept.matches(inputs()), || (PhaseTasks::of(inputs()), late_positions(inputs()).into()));
+        .get(|kept| kept.matches(inputs()), || (PhaseTasks::of(inputs()), late_positions(tasks()).into()));
     late.iter()
         .map(|&(test, implementation)| (phase.tasks[test as usize], phase.tasks[implementation as usize]))
         .collect()
 }
+
+/// A task of a phase: whether it is finished, whether it is in a Tests
+/// subsection.
+type PhaseInput<'t> = (&'t Task, bool, bool);
 
 /// [`late_tests_in`] of one phase's tasks: positions in the phase.
 fn late_positions<'t>(tasks: impl Iterator<Item = PhaseInput<'t>>) -> Vec<(u32, u32)> {
