@@ -462,14 +462,15 @@ impl<'a> Coverage<'a> {
     fn update(&self, tally: &mut Tally, cx: &Context<'a>, doc: &TasksDoc) {
         let needles = !self.contracts.is_empty() || !self.entities.is_empty();
         let mut sources = self.sources.clone();
-        let sections = Section::of_tasks(doc);
+        let runs = Section::runs(doc);
+        let sections = Section::of_tasks(doc, runs.as_deref());
         let make = |index: usize, section: Section| {
             let (signals, concerns) = signals(cx, index);
             let hits = if needles { self.task_hits(cx, doc, index, &mut sources) } else { None };
             TaskTally { kind: TaskKind::of(signals, section), section, concerns, hits }
         };
         let kind = |index: usize, section: Section| TaskKind::of(signals(cx, index).0, section);
-        tally.update(cx.tables().stamps(), &sections, make, kind);
+        tally.update(cx.tables().stamps(), runs, &sections, make, kind);
     }
 
     /// What task `index` names: kept in the task table, else matched now

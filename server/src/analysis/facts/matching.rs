@@ -289,34 +289,67 @@ pub(crate) struct Section {
     pub contract: bool,
 }
 
+/// A run of tasks that sit in one section: `first..first + len`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct SectionRun {
+    first: u32,
+    len: u32,
+    section: Section,
+}
+
 impl Section {
-    /// The section of `phase`'s tasks in its subsection `subsection`
-    /// (`None`: outside its subsections). A subsection the phase does not
-    /// have counts as none, with an empty title.
-    pub fn of(phase: &Phase, subsection: Option<usize>) -> Section {
-        let sub = subsection.and_then(|s| phase.subsections.get(s));
-        let tests = match sub.map(|s| s.kind) {
-            Some(SubsectionKind::Tests) => true,
-            Some(SubsectionKind::Implementation) => false,
-            _ => phase.kind == PhaseKind::Tests,
-        };
-        let contract = says_contract(&phase.title) || says_contract(sub.map_or("", |s| &s.title));
-        Section { tests, contract }
+    /// The sections of `phase`'s tasks: outside its subsections, then in
+    /// each of its subsections.
+    fn of_phase(phase: &Phase) -> impl Iterator<Item = Section> + '_ {
+        let phase_tests = phase.kind == PhaseKind::Tests;
+        let phase_contract = says_contract(&phase.title);
+        let subsections = phase.subsections.iter().map(move |sub| Section {
+            tests: match sub.kind {
+                SubsectionKind::Tests => true,
+                SubsectionKind::Implementation => false,
+                _ => phase_tests,
+            },
+            contract: phase_contract || says_contract(&sub.title),
+        });
+        std::iter::once(Section { tests: phase_tests, contract: phase_contract }).chain(subsections)
     }
 
-    /// The section of every task of `doc`, in order: from the phases'
-    /// lists of tasks, without reading the tasks.
-    pub fn of_tasks(doc: &TasksDoc) -> Vec<Section> {
-        let mut sections = vec![Section::default(); doc.tasks.len()];
+    /// Where the tasks of `doc` sit, as runs in the order they apply: per
+    /// phase, its tasks outside subsections, then each subsection's (a
+    /// later run overrides an earlier one). `None` when some phase or
+    /// subsection's tasks are not one run.
+    pub fn runs(doc: &TasksDoc) -> Option<Vec<SectionRun>> {
+        let mut runs = Vec::new();
         for phase in &doc.phases {
-            let outside = Section::of(phase, None);
-            for &task in &phase.tasks {
-                sections[task] = outside;
+            let lists = std::iter::once(&phase.tasks).chain(phase.subsections.iter().map(|s| &s.tasks));
+            for (tasks, section) in lists.zip(Section::of_phase(phase)) {
+                let (Some(&first), Some(&last)) = (tasks.first(), tasks.last()) else { continue };
+                if last.checked_sub(first) != Some(tasks.len() - 1) {
+                    return None;
+                }
+                runs.push(SectionRun { first: first as u32, len: tasks.len() as u32, section });
             }
-            for (s, subsection) in phase.subsections.iter().enumerate() {
-                let inside = Section::of(phase, Some(s));
-                for &task in &subsection.tasks {
-                    sections[task] = inside;
+        }
+        Some(runs)
+    }
+
+    /// The section of every task of `doc`, in order, from its `runs`
+    /// ([`Section::runs`]) when it has them, else from the phases' lists
+    /// of tasks; without reading the tasks.
+    pub fn of_tasks(doc: &TasksDoc, runs: Option<&[SectionRun]>) -> Vec<Section> {
+        let mut sections = vec![Section::default(); doc.tasks.len()];
+        if let Some(runs) = runs {
+            for run in runs {
+                let first = run.first as usize;
+                sections[first..first + run.len as usize].fill(run.section);
+            }
+            return sections;
+        }
+        for phase in &doc.phases {
+            let lists = std::iter::once(&phase.tasks).chain(phase.subsections.iter().map(|s| &s.tasks));
+            for (tasks, section) in lists.zip(Section::of_phase(phase)) {
+                for &task in tasks {
+                    sections[task] = section;
                 }
             }
         }
@@ -353,9 +386,16 @@ impl TaskSignals {
 
 /// Whether `title` holds "contract" in any case. Compared byte by byte,
 /// without lower-casing a copy (once per section and keystroke): no other
-/// character lower-cases to one of its ASCII letters.
+/// character lower-cases to one of its ASCII letters. Only where a `c` or
+/// `C` starts (`| 0x20` lower-cases exactly those two to `c`): most titles
+/// have few.
 fn says_contract(title: &str) -> bool {
-    title.as_bytes().windows(b"contract".len()).any(|w| w.eq_ignore_ascii_case(b"contract"))
+    let bytes = title.as_bytes();
+    let word = b"contract";
+    let starts = bytes.iter().enumerate().filter(|&(_, &b)| b | 0x20 == b'c');
+    starts
+        .map(|(at, _)| at)
+        .any(|at| bytes.get(at..at + word.len()).is_some_and(|w| w.eq_ignore_ascii_case(word)))
 }
 
 const TEST_WORDS: &[&str] = &["test", "tests", "testing", "e2e", "tdd"];
