@@ -75,12 +75,22 @@ pub struct Structure {
     parallel: OnceLock<Vec<u32>>,
     /// Open `[P]` tasks by (phase, subsection).
     open_parallel: OnceLock<Vec<Box<[u32]>>>,
+    /// Open `[P]` tasks waiting on open `[P]` tasks of their run.
+    parallel_blocked: OnceLock<Vec<ParallelBlocked>>,
     prerequisites: OnceLock<Prerequisites>,
     graph: OnceLock<TaskGraph>,
 }
 
 /// A task's (phase, subsection): [P] tasks may collide only within one.
 type ParallelGroup = (Option<usize>, Option<usize>);
+
+/// An open `[P]` task (`task`) with prerequisites that are open `[P]`
+/// tasks of the same run: (prerequisite, the first edge saying so), by
+/// prerequisite.
+pub(crate) struct ParallelBlocked {
+    pub task: usize,
+    pub blocking: Box<[(usize, usize)]>,
+}
 
 /// The edges out of each task to an existing prerequisite, in edge order:
 /// (prerequisite, edge index), grouped by dependent.
@@ -224,6 +234,7 @@ impl Structure {
             to_itself: OnceLock::new(),
             parallel: OnceLock::new(),
             open_parallel: OnceLock::new(),
+            parallel_blocked: OnceLock::new(),
             prerequisites: OnceLock::new(),
             graph: OnceLock::new(),
         }
@@ -278,6 +289,54 @@ impl Structure {
             open.chunk_by(|a, b| a.0 == b.0)
                 .map(|run| run.iter().map(|(_, index)| *index).collect())
                 .collect()
+        })
+    }
+
+    /// The open `[P]` tasks of a phase that depend on earlier open `[P]`
+    /// tasks of their run (the consecutive `[P]` tasks of one phase and
+    /// subsection), in order: parallel-open-dependency's findings, kept
+    /// with the structure since they are made of it alone.
+    pub(crate) fn parallel_blocked(&self, doc: &TasksDoc) -> &[ParallelBlocked] {
+        self.parallel_blocked.get_or_init(|| {
+            let tasks = &self.inputs.tasks;
+            let group = |task: &TaskInput| (task.phase, task.subsection);
+            // Where the run of [P] tasks of its group just before each task
+            // starts: an earlier task is in its run when at or after that.
+            let mut run_start = vec![0; tasks.len()];
+            for index in 1..tasks.len() {
+                let (before, task) = (&tasks[index - 1], &tasks[index]);
+                let joins = before.parallel && group(before) == group(task);
+                run_start[index] = if joins { run_start[index - 1] } else { index };
+            }
+            let (prerequisites, keys) =
+                (self.prerequisites(doc), KeyLookup::new(tasks.iter().map(|t| t.key)));
+            let mut blocked = Vec::new();
+            for index in self.parallel_tasks().iter().map(|&index| index as usize) {
+                let task = &tasks[index];
+                if task.finished || task.phase.is_none() {
+                    continue;
+                }
+                // The edges from the task's key: those of its first task.
+                let first = keys.index(doc, task.key).unwrap_or(index);
+                let mut blocking: Vec<(usize, usize)> = Vec::new();
+                for &(prerequisite, edge) in prerequisites.of_task(first) {
+                    let other = &tasks[prerequisite];
+                    if prerequisite >= index
+                        || other.finished
+                        || other.phase != task.phase
+                        || prerequisite < run_start[index]
+                        || blocking.iter().any(|&(b, _)| b == prerequisite)
+                    {
+                        continue;
+                    }
+                    blocking.push((prerequisite, edge));
+                }
+                if !blocking.is_empty() {
+                    blocking.sort_unstable_by_key(|&(prerequisite, _)| prerequisite);
+                    blocked.push(ParallelBlocked { task: index, blocking: blocking.into() });
+                }
+            }
+            blocked
         })
     }
 

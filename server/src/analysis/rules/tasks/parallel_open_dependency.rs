@@ -2,7 +2,6 @@ use super::support::parallel_label_removal;
 use crate::analysis::graph::Structure;
 use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
 use crate::declare_rule;
-use crate::model::tasks::TasksDoc;
 
 declare_rule! {
     /// ## What it does
@@ -46,34 +45,14 @@ impl Rule for ParallelOpenDependency {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((file, doc)) = cx.tasks() else { return };
-        let rows = cx.rows();
-        let structure = Structure::of(doc);
-        let dependencies = structure.prerequisites(doc);
-        for &index in structure.parallel_tasks() {
-            let index = index as usize;
-            // The edges from the task's key: those of its first task. Most
-            // [P] tasks have none, and their task is not read.
-            let first = cx.task_index(rows[index].key).unwrap_or(index);
-            let edges = dependencies.of_task(first);
-            let task = &doc.tasks[index];
-            if edges.is_empty() || rows[index].finished() || task.phase.is_none() {
-                continue;
-            }
-            let mut blocking: Vec<(usize, crate::text::Span)> = Vec::new();
-            for &(prerequisite, edge) in edges {
-                // Only an earlier open task of the same run blocks.
-                if prerequisite >= index
-                    || rows[prerequisite].finished()
-                    || blocking.iter().any(|(b, _)| *b == prerequisite)
-                    || doc.tasks[prerequisite].phase != task.phase
-                {
-                    continue;
-                }
-                if same_parallel_run(doc, prerequisite, index) {
-                    blocking.push((prerequisite, doc.edges[edge].to_span));
-                }
-            }
-            blocking.sort_unstable_by_key(|(prerequisite, _)| *prerequisite);
+        // Made of the document's structure alone, and kept with it.
+        for blocked in Structure::of(doc).parallel_blocked(doc) {
+            let task = &doc.tasks[blocked.task];
+            let blocking: Vec<(usize, crate::text::Span)> = blocked
+                .blocking
+                .iter()
+                .map(|&(prerequisite, edge)| (prerequisite, doc.edges[edge].to_span))
+                .collect();
             let named: Vec<String> = blocking
                 .iter()
                 .map(|&(p, _)| {
@@ -108,15 +87,6 @@ impl Rule for ParallelOpenDependency {
             out.push(diagnostic);
         }
     }
-}
-
-/// Whether the `[P]` task `earlier` belongs to the run of consecutive
-/// `[P]` tasks (same phase and subsection) that ends with `later`.
-fn same_parallel_run(doc: &TasksDoc, earlier: usize, later: usize) -> bool {
-    let target = &doc.tasks[later];
-    doc.tasks[earlier..later]
-        .iter()
-        .all(|t| t.parallel && t.phase == target.phase && t.subsection == target.subsection)
 }
 
 #[cfg(test)]

@@ -149,16 +149,14 @@ impl Rule for TestAfterImplementation {
 /// as they are: a keystroke in one phase works out that phase alone.
 fn late_tests_in(doc: &TasksDoc, phase: &Phase, cx: &Context) -> Vec<(usize, usize)> {
     let (rows, lines, stamps) = (cx.rows(), cx.lines(), cx.tables().stamps());
-    // The phase's tasks in Tests subsections, from the subsections' lists
-    // (a task's subsection is one of its phase's): no task is read.
-    let mut in_tests: Vec<usize> = phase
-        .subsections
-        .iter()
-        .filter(|s| s.kind == SubsectionKind::Tests)
-        .flat_map(|s| s.tasks.iter().copied())
-        .collect();
-    in_tests.sort_unstable();
-    let in_tests_subsection = |task: usize| in_tests.binary_search(&task).is_ok();
+    // From the subsections' lists (a task's subsection is one of its
+    // phase's, and lists it): no task is read.
+    let in_tests_subsection = |task: usize| {
+        phase
+            .subsections
+            .iter()
+            .any(|s| s.kind == SubsectionKind::Tests && s.tasks.binary_search(&task).is_ok())
+    };
     // Most phases have no open test outside a tests subsection: find one
     // before working out every task's subjects.
     let checked = |&i: &usize| {
