@@ -136,3 +136,70 @@ pub fn label(target: &Target) -> String {
 pub fn text_of(feature: &Feature, file: &str, span: Span) -> String {
     feature.file(file).map(|f| f.document.slice(span).into_owned()).unwrap_or_default()
 }
+
+/// Type into the tasks.md of a synthetic feature (many small stories, 75
+/// tasks) as an editor does, and check that what analysis keeps across
+/// edits is what it finds on the same texts loaded fresh.
+///
+/// Each of `rounds` edits replaces a random range (empty, or up to 400
+/// bytes) by one of `fragments`; with `in_headings`, every other one
+/// starts in a heading's title, so sections change while the runs of
+/// tasks in them stay. The model is built from the last version's, as the
+/// language server builds it, and `observe` runs after each edit (it is
+/// expected to analyse, filling what is kept). Its result must equal
+/// `observe` of a feature loaded fresh from the same texts (observed
+/// twice there: the first fills the fresh feature's facts, as earlier
+/// rounds filled the edited one's). `seed` picks the edits.
+pub fn typing_keeps_what_loading_finds<T: PartialEq + std::fmt::Debug>(
+    seed: u64,
+    rounds: i32,
+    fragments: &[&str],
+    in_headings: bool,
+    observe: impl Fn(&Feature) -> T,
+) {
+    use crate::model::feature::FeatureFile;
+    use crate::model::file::MarkdownFile;
+    use crate::text::{ContentChange, PositionEncoding, PositionRange};
+    let mut seed = seed;
+    let mut next = |bound: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % bound.max(1)
+    };
+    let files = crate::synth::Shape::Stories.files(75);
+    let root = PathBuf::from("/synthetic/specs/001-synthetic");
+    let others =
+        || files.iter().filter(|(rel, _)| *rel != "tasks.md").map(|(rel, text)| (*rel, text.as_str()));
+    let (_, text) = files.iter().find(|(rel, _)| *rel == "tasks.md").expect("a tasks.md");
+    let mut tasks = MarkdownFile::open(text, 0);
+    let path = root.join("tasks.md");
+    let mut feature = Feature::from_texts(root.clone(), others());
+    feature.upsert(FeatureFile::from_markdown(path.clone(), "tasks.md", DocumentKind::Tasks, &tasks));
+    observe(&feature);
+    for round in 1..=rounds {
+        let (encoding, document) = (PositionEncoding::Utf16, tasks.document());
+        let text = document.text();
+        let headings: Vec<usize> = text.match_indices("\n#").map(|(at, _)| at + 1).collect();
+        let start = match next(2) {
+            0 if in_headings && !headings.is_empty() => {
+                let heading = headings[next(headings.len())];
+                heading + text[heading..].find(' ').map_or(0, |space| space + 1)
+            }
+            _ => next(text.len() + 1),
+        };
+        let end = (start + [0, 0, 1, 5, 40, 400][next(6)]).min(text.len());
+        let range =
+            PositionRange::new(document.position_of(start, encoding), document.position_of(end, encoding));
+        let insert = fragments[next(fragments.len())];
+        tasks.apply_changes(&[ContentChange::replace(range, insert)], encoding, round);
+        let older = feature.file("tasks.md");
+        let file =
+            FeatureFile::from_markdown_after(path.clone(), "tasks.md", DocumentKind::Tasks, &tasks, older);
+        feature.upsert(file);
+        let kept = observe(&feature);
+        let mut fresh = Feature::from_texts(root.clone(), others());
+        let text = tasks.document().text();
+        fresh.upsert(FeatureFile::from_text(path.clone(), "tasks.md", DocumentKind::Tasks, &text));
+        observe(&fresh);
+        assert_eq!(kept, observe(&fresh), "round {round}");
+    }
+}

@@ -246,10 +246,7 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use crate::analysis::{Context, RuleConfig, analyze};
-    use crate::model::feature::{Feature, FeatureFile};
-    use crate::model::file::MarkdownFile;
-    use crate::model::kind::DocumentKind;
-    use crate::text::{ContentChange, PositionEncoding, PositionRange};
+    use crate::model::feature::Feature;
 
     /// Text that changes what the counts hold: tasks that test, build and
     /// name contracts and entities, concerns, details, and the sections
@@ -290,57 +287,6 @@ mod tests {
     /// counts brought up to date are those of the same text loaded fresh.
     #[test]
     fn counts_kept_across_edits_equal_fresh_ones() {
-        let mut seed = 5u64;
-        let mut next = |bound: usize| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % bound.max(1)
-        };
-        let files = crate::synth::Shape::Stories.files(75);
-        let root = std::path::PathBuf::from("/synthetic/specs/001-synthetic");
-        let texts =
-            || files.iter().filter(|(rel, _)| *rel != "tasks.md").map(|(rel, text)| (*rel, text.as_str()));
-        let mut feature = Feature::from_texts(root.clone(), texts());
-        let (_, text) = files.iter().find(|(rel, _)| *rel == "tasks.md").expect("a tasks.md");
-        let mut tasks = MarkdownFile::open(text, 0);
-        let path = root.join("tasks.md");
-        feature.upsert(FeatureFile::from_markdown(path.clone(), "tasks.md", DocumentKind::Tasks, &tasks));
-        counted(&feature);
-        for round in 1..150 {
-            let encoding = PositionEncoding::Utf16;
-            let document = tasks.document();
-            let len = document.len();
-            // Every other edit in a heading's title: sections change
-            // while the runs of tasks in them stay.
-            let text = document.text();
-            let headings: Vec<usize> = text.match_indices("\n#").map(|(at, _)| at + 1).collect();
-            let start = match next(2) {
-                0 if !headings.is_empty() => {
-                    let heading = headings[next(headings.len())];
-                    heading + text[heading..].find(' ').map_or(0, |space| space + 1)
-                }
-                _ => next(len + 1),
-            };
-            let end = (start + [0, 0, 1, 5, 40, 400][next(6)]).min(len);
-            let range = PositionRange::new(
-                document.position_of(start, encoding),
-                document.position_of(end, encoding),
-            );
-            let insert = FRAGMENTS[next(FRAGMENTS.len())];
-            tasks.apply_changes(&[ContentChange::replace(range, insert)], encoding, round);
-            let older = feature.file("tasks.md");
-            let file = FeatureFile::from_markdown_after(
-                path.clone(),
-                "tasks.md",
-                DocumentKind::Tasks,
-                &tasks,
-                older,
-            );
-            feature.upsert(file);
-            let kept = counted(&feature);
-            let mut fresh = Feature::from_texts(root.clone(), texts());
-            let text = tasks.document().text();
-            fresh.upsert(FeatureFile::from_text(path.clone(), "tasks.md", DocumentKind::Tasks, &text));
-            assert_eq!(kept, counted(&fresh), "round {round}");
-        }
+        crate::testing::typing_keeps_what_loading_finds(5, 150, FRAGMENTS, true, counted);
     }
 }
