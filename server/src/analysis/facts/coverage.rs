@@ -16,7 +16,7 @@ pub(crate) use self::tally::Tally;
 use std::cell::{Cell, OnceCell};
 use std::sync::{Arc, OnceLock, PoisonError, Weak};
 
-use self::tally::TaskTally;
+use self::tally::{TaskPaths, TaskTally};
 use super::matching::BlockSignals;
 use super::matching::{
     ContractNames, EventNames, FileSignal, OperationNames, Phrase, Section, TaskKind, TaskSignals, TaskText,
@@ -44,9 +44,6 @@ pub(crate) struct Coverage<'a> {
     pub contracts: Vec<ContractNeedles<'a>>,
     /// The entities of data-model.md a task should build.
     pub entities: Vec<EntityNeedles<'a>>,
-    /// The hash of every lower-cased path a task names, with the task:
-    /// made when a fix needs to know whether a file is new.
-    paths: OnceCell<Vec<(u32, usize)>>,
     /// Per contract, which of its items test tasks name (see
     /// [`Coverage::tested`]) and which of its operations implementation
     /// tasks name; read once from the counts, for both rules that read
@@ -421,7 +418,6 @@ impl<'a> Coverage<'a> {
             concerns: 0,
             contracts,
             entities,
-            paths: OnceCell::new(),
             contract_coverage: OnceCell::new(),
             sources,
         };
@@ -467,7 +463,8 @@ impl<'a> Coverage<'a> {
         let make = |index: usize, section: Section| {
             let (signals, concerns) = signals(cx, index);
             let hits = if needles { self.task_hits(cx, doc, index, &mut sources) } else { None };
-            TaskTally { kind: TaskKind::of(signals, section), section, concerns, hits }
+            let paths = path_hashes(cx, doc, index);
+            TaskTally { kind: TaskKind::of(signals, section), section, concerns, hits, paths }
         };
         let kind = |index: usize, section: Section| TaskKind::of(signals(cx, index).0, section);
         tally.update(cx.tables().stamps(), runs, &sections, make, kind);
@@ -616,37 +613,31 @@ impl<'a> Coverage<'a> {
 
     /// The tasks that may name `path` (that name a path with its
     /// lower-cased hash), to be checked one by one.
-    pub fn tasks_naming(&self, cx: &Context<'a>, path: &str) -> impl Iterator<Item = usize> {
-        let doc = self.doc.expect("tasks come from tasks.md");
-        let paths = self.paths.get_or_init(|| {
-            let mut paths = Vec::with_capacity(doc.tasks.len());
-            for (index, (task, line)) in doc.tasks.iter().zip(cx.lines()).enumerate() {
-                // Most tasks name one path: its hash is in a summary.
-                let summaries = || {
-                    let details = cx.details(index).iter().map(|d| d.summary.coverage);
-                    std::iter::once(line.summary.coverage).chain(details)
-                };
-                if summaries().map(|s| s.paths()).sum::<usize>() <= 1 {
-                    paths.extend(summaries().find(|s| s.paths() == 1).map(|s| (s.first_path, index)));
-                    continue;
-                }
-                for block in std::iter::once(&task.block).chain(&task.details) {
-                    let signals = BlockSignals::of(&block.scan);
-                    paths.extend(signals.path_hashes.iter().map(|hash| (*hash, index)));
-                }
-            }
-            paths
-        });
-        let hash = text_hash(&path.to_lowercase());
-        let mut tasks: Vec<usize> = paths.iter().filter(|(h, _)| *h == hash).map(|(_, task)| *task).collect();
-        tasks.dedup();
-        tasks.into_iter()
+    pub fn tasks_naming(&self, path: &str) -> impl Iterator<Item = usize> {
+        self.tally.tasks_naming(text_hash(&path.to_lowercase())).into_iter()
     }
 
     /// Whether task `task` names `contract` or something in it.
     pub fn names_contract(&self, task: usize, contract: usize) -> bool {
         let weak_is_enough = self.contracts[contract].item_count() == 0;
         self.names_file(task, contract, weak_is_enough) || !self.items(task, contract).is_empty()
+    }
+}
+
+/// The hashes of the lower-cased paths task `index` names.
+fn path_hashes(cx: &Context, doc: &TasksDoc, index: usize) -> TaskPaths {
+    // Most tasks name one path: its hash is in a summary.
+    let line = cx.lines()[index].summary.coverage;
+    let summaries = || std::iter::once(line).chain(cx.details(index).iter().map(|d| d.summary.coverage));
+    match summaries().map(|s| s.paths()).sum::<usize>() {
+        0 => TaskPaths::None,
+        1 => summaries().find(|s| s.paths() == 1).map_or(TaskPaths::None, |s| TaskPaths::One(s.first_path)),
+        _ => {
+            let task = &doc.tasks[index];
+            let blocks = std::iter::once(&task.block).chain(&task.details);
+            let hashes = blocks.flat_map(|block| BlockSignals::of(&block.scan).path_hashes.iter().copied());
+            TaskPaths::Many(hashes.collect())
+        }
     }
 }
 

@@ -1,8 +1,8 @@
 //! What the coverage rules count of a tasks.md, kept across analyses: per
 //! task its kind of work, its concerns and what it names, and over all
 //! tasks how many test tasks there are, how many tasks work on each
-//! concern, and how many test and implementation tasks name each contract
-//! item and entity.
+//! concern, how many test and implementation tasks name each contract
+//! item and entity, and how many name each path.
 //!
 //! A keystroke changes one task, yet every rule wants the whole feature's
 //! answer ("does any test task name `GET /users`?"): counting every task
@@ -19,6 +19,7 @@
 //!
 //! [`Tables::stamps`]: crate::analysis::table::Tables::stamps
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::{ContractHit, Covered, Sources, TaskHits};
@@ -50,6 +51,26 @@ pub(crate) struct TaskTally {
     /// The concerns its line and details work on, as bits.
     pub concerns: u16,
     pub hits: Option<Arc<TaskHits>>,
+    pub paths: TaskPaths,
+}
+
+/// The hashes of the lower-cased paths a task's line and details name.
+#[derive(Clone, Debug, Default)]
+pub(crate) enum TaskPaths {
+    #[default]
+    None,
+    One(u32),
+    Many(Box<[u32]>),
+}
+
+impl TaskPaths {
+    fn hashes(&self) -> &[u32] {
+        match self {
+            TaskPaths::None => &[],
+            TaskPaths::One(hash) => std::slice::from_ref(hash),
+            TaskPaths::Many(hashes) => hashes,
+        }
+    }
 }
 
 /// The counts over every task.
@@ -68,6 +89,8 @@ struct Counts {
     built: Vec<Naming>,
     /// Per entity, the tasks naming it.
     entities: Vec<u32>,
+    /// Per path hash, how many times tasks name it (none: absent).
+    paths: BTreeMap<u32, u32>,
 }
 
 /// How many tasks name a contract as a whole, and each of its items.
@@ -125,6 +148,7 @@ impl Counts {
             tests: 0,
             concerns: [0; 16],
             entities: vec![0; entities],
+            paths: BTreeMap::new(),
         }
     }
 
@@ -137,6 +161,13 @@ impl Counts {
         for (bit, count) in self.concerns.iter_mut().enumerate() {
             if task.concerns & 1 << bit != 0 {
                 step(count, up);
+            }
+        }
+        for &hash in task.paths.hashes() {
+            let count = self.paths.entry(hash).or_default();
+            step(count, up);
+            if *count == 0 {
+                self.paths.remove(&hash);
             }
         }
         let Some(hits) = &task.hits else { return };
@@ -235,6 +266,15 @@ impl Tally {
     /// ... and which of its operations implementation tasks name.
     pub fn built(&self) -> Vec<Covered> {
         self.counts.built.iter().map(Naming::covered).collect()
+    }
+
+    /// The tasks that name a path of hash `hash`, in order.
+    pub fn tasks_naming(&self, hash: u32) -> Vec<usize> {
+        if !self.counts.paths.contains_key(&hash) {
+            return Vec::new();
+        }
+        let tasks = self.tasks.iter().enumerate();
+        tasks.filter(|(_, task)| task.paths.hashes().contains(&hash)).map(|(index, _)| index).collect()
     }
 
     /// Whether some task names entity `entity`.

@@ -382,7 +382,7 @@ impl<'c, 'a> Planner<'c, 'a> {
 
     /// Whether a task names `lower` (a lower-cased path).
     fn named_by_a_task(&self, lower: &str) -> bool {
-        self.coverage.tasks_naming(self.cx, lower).any(|index| {
+        self.coverage.tasks_naming(lower).any(|index| {
             let task = &self.doc.tasks[index];
             let mut blocks = std::iter::once(&task.block).chain(&task.details);
             blocks.any(|b| BlockSignals::of(&b.scan).names_path(&b.scan, lower))

@@ -144,7 +144,7 @@ fn model_fix(
     // Two parallel tasks on one file conflict: share a file, lose `[P]`.
     let shared = cx
         .coverage()
-        .tasks_naming(cx, &path)
+        .tasks_naming(&path)
         .any(|t| doc.tasks[t].paths().any(|(p, _)| p.eq_ignore_ascii_case(&path)));
     let what = if entity.kind == EntityKind::Enum { "enum" } else { "model" };
     let task = NewTask { parallel: !shared, description: format!("Create {name} {what} in {path}") };
