@@ -24,6 +24,7 @@ use std::sync::{Arc, PoisonError, Weak};
 use super::facts::coverage::{Sources, TaskHits, peek_hits};
 use super::facts::pathless::PathlessFacts;
 use super::facts::requirements::{FewRequirements, NamedRequirements, names_requirements};
+use super::facts::roles::is_test;
 use super::facts::sparse::{FileIndex, changed_range};
 use super::facts::unplanned::Unplanned;
 use super::facts::{BlockFacts, BlockSummary, same};
@@ -154,6 +155,9 @@ pub(crate) struct Tables {
     detail_ranges: Vec<(u32, u32)>,
     /// The tasks that may name no path, in order.
     pub pathless: Vec<Pathless>,
+    /// Per task, whether it is open and, by its blocks' summaries, a test
+    /// (test-after-implementation looks for those).
+    pub open_tests: Vec<bool>,
     pub kept: Kept,
     pub keys: KeyLookup,
     /// What rules read of each phase.
@@ -220,6 +224,7 @@ impl Tables {
             details: Vec::new(),
             detail_ranges: Vec::new(),
             pathless: Vec::new(),
+            open_tests: Vec::new(),
             kept: Kept::default(),
             keys: KeyLookup::new(std::iter::empty()),
             phases: Phases::default(),
@@ -316,6 +321,7 @@ impl Tables {
         self.rows.splice(old.clone(), middle.rows);
         self.lines.splice(old.clone(), middle.lines);
         self.detail_ranges.splice(old.clone(), middle.detail_ranges);
+        self.open_tests.splice(old.clone(), middle.open_tests);
         self.scans.splice(old.clone(), middle.scans);
         self.settled.splice(old.clone(), middle.settled);
         self.stamps.splice(old.clone(), middle.stamps);
@@ -370,6 +376,8 @@ impl Tables {
             {
                 self.pathless.push(Pathless { task: index as u32, identifiers });
             }
+            let detail_roles = self.details[start as usize..].iter().map(|d| d.summary.role);
+            self.open_tests.push(!self.rows[index].finished() && is_test(line.summary.role, detail_roles));
             self.lines.push(line);
             self.detail_ranges.push(details);
             self.scans.push(Arc::downgrade(&task.block.scan));
@@ -661,9 +669,10 @@ mod tests {
             tables.details.iter().map(|d| (format!("{:?}", d.summary), unplanned(&d.unplanned))).collect();
         let kept_unplanned: Vec<_> = tables.kept.unplanned.iter().map(unplanned).collect();
         format!(
-            "{:?}\n{:?}\n{:?}\n{details:?}\n{:?}\n{kept_unplanned:?}\n{:?}\n{:?}",
+            "{:?}\n{:?}\n{:?}\n{:?}\n{details:?}\n{:?}\n{kept_unplanned:?}\n{:?}\n{:?}",
             tables.rows,
             tables.pathless,
+            tables.open_tests,
             tables.lines,
             tables.kept.hits,
             tables.kept.requirements,

@@ -80,6 +80,15 @@ impl RoleFacts {
     }
 }
 
+/// Whether a task whose line and details have these summaries is a test
+/// (test-after-implementation's role of a task), without working out
+/// what it tests.
+pub(crate) fn is_test(line: RoleSummary, details: impl Iterator<Item = RoleSummary> + Clone) -> bool {
+    let paths = line.paths + details.clone().map(|d| d.paths).sum::<u32>();
+    let test_paths = line.test_paths + details.map(|d| d.test_paths).sum::<u32>();
+    !line.runner && (test_paths > 0 || (line.says_test && paths == 0))
+}
+
 fn is_test_path(path: &str) -> bool {
     let lower = path.to_lowercase();
     let mut segments = lower.split('/');

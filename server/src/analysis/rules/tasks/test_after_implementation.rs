@@ -1,8 +1,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::analysis::facts::BlockFacts;
-use crate::analysis::facts::roles::{PhaseTasks, RoleFacts, RoleSummary, strip_test_marks};
-use crate::analysis::table::DetailFacts;
+use crate::analysis::facts::roles::{PhaseTasks, RoleFacts, strip_test_marks};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::tasks::{Phase, PhaseKind, SubsectionKind, Task, TasksDoc};
@@ -148,7 +147,7 @@ impl Rule for TestAfterImplementation {
 /// Kept in the facts of the phase's first task line for the phase's tasks
 /// as they are: a keystroke in one phase works out that phase alone.
 fn late_tests_in(doc: &TasksDoc, phase: &Phase, cx: &Context) -> Vec<(usize, usize)> {
-    let (rows, lines, stamps) = (cx.rows(), cx.lines(), cx.tables().stamps());
+    let (rows, tables) = (cx.rows(), cx.tables());
     // From the subsections' lists (a task's subsection is one of its
     // phase's, and lists it): no task is read.
     let in_tests_subsection = |task: usize| {
@@ -159,13 +158,11 @@ fn late_tests_in(doc: &TasksDoc, phase: &Phase, cx: &Context) -> Vec<(usize, usi
     };
     // Most phases have no open test outside a tests subsection: find one
     // before working out every task's subjects.
-    let checked = |&i: &usize| {
-        !rows[i].finished() && !in_tests_subsection(i) && is_test(lines[i].summary.role, cx.details(i))
-    };
+    let checked = |&i: &usize| tables.open_tests[i] && !in_tests_subsection(i);
     let Some(&first) = phase.tasks.first().filter(|_| phase.tasks.iter().any(checked)) else {
         return Vec::new();
     };
-    let inputs = || phase.tasks.iter().map(|&i| (stamps[i], in_tests_subsection(i)));
+    let inputs = || phase.tasks.iter().map(|&i| (tables.stamps()[i], in_tests_subsection(i)));
     let tasks = || phase.tasks.iter().map(|&i| (&doc.tasks[i], rows[i].finished(), in_tests_subsection(i)));
     let facts = BlockFacts::of(&doc.tasks[first].block.scan);
     let late = facts
@@ -251,14 +248,6 @@ enum Role<'f> {
 /// The paths of a task's line and details, with their facts.
 fn role_paths(task: &Task) -> impl Iterator<Item = &(bool, String)> {
     std::iter::once(&task.block).chain(&task.details).flat_map(|b| &RoleFacts::of(&b.scan).paths)
-}
-
-/// Whether [`role`] is a test, without working out its subjects: from the
-/// summaries of the task's line and details.
-fn is_test(line: RoleSummary, details: &[DetailFacts]) -> bool {
-    let paths = line.paths + details.iter().map(|d| d.summary.role.paths).sum::<u32>();
-    let test_paths = line.test_paths + details.iter().map(|d| d.summary.role.test_paths).sum::<u32>();
-    !line.runner && (test_paths > 0 || (line.says_test && paths == 0))
 }
 
 fn role(task: &Task) -> Role<'_> {
