@@ -151,7 +151,13 @@ impl Rule for PathOutsideStructure {
                 Some(kept) => note(&task.block, kept),
                 None => note(&task.block, &unplanned_in(&task.block, plan_doc, map)),
             }
-            for (detail, facts) in task.details.iter().zip(cx.details(index)) {
+            // The table's detail entries first: most tasks have none, and
+            // then their task's own list is not read.
+            let details = cx.details(index);
+            if details.is_empty() {
+                continue;
+            }
+            for (detail, facts) in task.details.iter().zip(details) {
                 match &facts.unplanned {
                     Some(kept) => note(detail, kept),
                     None => note(detail, &unplanned_in(detail, plan_doc, map)),
