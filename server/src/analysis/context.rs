@@ -22,6 +22,7 @@ pub struct Context<'a> {
     table: OnceCell<TaskTable<'a>>,
     coverage: OnceCell<Coverage<'a>>,
     lacks_ids: OnceCell<bool>,
+    keys: OnceCell<Vec<TaskKey>>,
     /// The configuration rules read options from (word lists), when the
     /// analysis has one.
     config: Option<&'a RuleConfig>,
@@ -35,6 +36,7 @@ impl<'a> Context<'a> {
             table: OnceCell::new(),
             coverage: OnceCell::new(),
             lacks_ids: OnceCell::new(),
+            keys: OnceCell::new(),
             config: None,
         }
     }
@@ -128,9 +130,10 @@ impl<'a> Context<'a> {
         &self.table().facts.sources
     }
 
-    /// The key of every task, in document order.
-    pub(crate) fn task_keys(&self) -> impl Iterator<Item = TaskKey> + '_ {
-        self.rows().iter().map(|r| r.key)
+    /// The key of every task, in document order: collected once per
+    /// analysis, for every fix that picks fresh IDs.
+    pub(crate) fn task_keys(&self) -> &[TaskKey] {
+        self.keys.get_or_init(|| self.rows().iter().map(|r| r.key).collect())
     }
 
     /// The first task with `key` ([`TasksDoc::task_index`], faster).

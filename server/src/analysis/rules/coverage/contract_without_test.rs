@@ -9,7 +9,6 @@ use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::contracts::{EventDef, EventKind, Operation};
 use crate::model::feature::FeatureFile;
-use crate::model::ids::TaskKey;
 use crate::model::spec::SpecDoc;
 use crate::model::tasks::{PhaseKind, SubsectionKind, TasksDoc};
 use crate::text::Span;
@@ -298,8 +297,8 @@ impl<'c, 'a> Planner<'c, 'a> {
             (1, None) => format!("Insert a contract test task for {}", contract.file.rel),
             (n, _) => format!("Insert {n} contract test tasks for {}", contract.file.rel),
         };
-        let taken: Vec<TaskKey> = self.cx.task_keys().collect();
-        let edit = insert_tasks(self.file, &taken, &slot, &tasks);
+        let taken = self.cx.task_keys();
+        let edit = insert_tasks(self.file, taken, &slot, &tasks);
         Some(Fix { title, applicability: Applicability::Unsafe, edits: vec![edit] })
     }
 

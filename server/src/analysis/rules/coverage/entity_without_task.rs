@@ -7,7 +7,6 @@ use crate::analysis::{Applicability, Context, Diagnostic, Fix, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::data_model::{Entity, EntityKind};
 use crate::model::feature::{Feature, FeatureFile};
-use crate::model::ids::TaskKey;
 use crate::model::tasks::{PhaseKind, TasksDoc};
 
 declare_rule! {
@@ -148,11 +147,11 @@ fn model_fix(
         .any(|t| doc.tasks[t].paths().any(|(p, _)| p.eq_ignore_ascii_case(&path)));
     let what = if entity.kind == EntityKind::Enum { "enum" } else { "model" };
     let task = NewTask { parallel: !shared, description: format!("Create {name} {what} in {path}") };
-    let taken: Vec<TaskKey> = cx.task_keys().collect();
+    let taken = cx.task_keys();
     Fix {
         title: format!("Insert a task creating the {name} {what}"),
         applicability: Applicability::Unsafe,
-        edits: vec![insert_tasks(file, &taken, slot, &[task])],
+        edits: vec![insert_tasks(file, taken, slot, &[task])],
     }
 }
 

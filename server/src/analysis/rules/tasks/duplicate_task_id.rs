@@ -35,7 +35,7 @@ impl Rule for DuplicateTaskId {
         if rows.iter().all(|row| row.first) {
             return; // every key is used once
         }
-        let mut taken: Vec<_> = cx.task_keys().collect();
+        let mut taken = cx.task_keys().to_vec();
         for (task, row) in doc.tasks.iter().zip(rows) {
             if row.first {
                 continue;
