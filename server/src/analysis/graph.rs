@@ -180,7 +180,7 @@ impl Inputs {
                 .iter()
                 .zip(&doc.phases)
                 .all(|((kind, tasks), p)| *kind == p.kind && *tasks == p.tasks)
-            && self.edges.iter().zip(&doc.edges).all(|(&(from, to), e)| from == e.from && to == e.to)
+            && self.edges.iter().zip(doc.edges.iter()).all(|(&(from, to), e)| from == e.from && to == e.to)
     }
 }
 
@@ -377,7 +377,7 @@ impl TaskGraph {
         // A set, not `contains` on the list: one task may have thousands of
         // written prerequisites ("T5000 depends on T001-T4999").
         let mut seen: HashSet<(Node, Node)> = HashSet::with_capacity(doc.edges.len());
-        for edge in &doc.edges {
+        for edge in doc.edges.iter() {
             if let (Some(from), Some(to)) = (graph.node(doc, edge.from), graph.node(doc, edge.to))
                 && from != to
                 && seen.insert((from, to))

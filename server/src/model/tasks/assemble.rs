@@ -7,6 +7,7 @@ use super::edges::{KeyIndex, PendingStatement, resolve};
 use super::phase_title::{
     PhaseKind, is_prose_section, parse_phase_title, priority_in, story_in, subsection_kind,
 };
+use super::shifted::Shifted;
 use super::{EdgeOrigin, Phase, RangeReference, Subsection, Task, TasksDoc};
 use crate::model::blocks::{BlockList, ScannedBlock};
 use crate::model::ids::TaskId;
@@ -340,8 +341,9 @@ impl Builder {
     fn finish(mut self, end: usize) -> TasksDoc {
         self.close_phase(end);
         let keys = KeyIndex::new(self.doc.tasks.iter().map(Task::key));
+        let mut edges = Vec::new();
         for statement in &self.statements {
-            resolve(statement, &keys, &mut self.doc.edges);
+            resolve(statement, &keys, &mut edges);
         }
         for range in &mut self.doc.ranges {
             range.problem = keys.range_problem(range.first.key, range.last.key);
@@ -350,7 +352,7 @@ impl Builder {
         // Grown by pushes, the lists kept as long as the model hold up to
         // twice their items (4.8 MB of tasks for a 50k-task tasks.md).
         self.doc.tasks = fitted(std::mem::take(&mut self.doc.tasks));
-        self.doc.edges = fitted(std::mem::take(&mut self.doc.edges));
+        self.doc.edges = Shifted::new(edges);
         self.doc
     }
 }

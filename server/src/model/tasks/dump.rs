@@ -16,8 +16,8 @@ impl TasksDoc {
         let line = |offset: usize| doc.line_of(offset) + 1;
         // Each task's written dependencies, grouped once: filtering every
         // edge for every task cost tasks × edges.
-        let mut depends_on: HashMap<TaskKey, Vec<&DependencyEdge>> = HashMap::new();
-        for edge in &self.edges {
+        let mut depends_on: HashMap<TaskKey, Vec<DependencyEdge>> = HashMap::new();
+        for edge in self.edges.iter() {
             depends_on.entry(edge.from).or_default().push(edge);
         }
         let no_edges = Vec::new();
@@ -72,7 +72,7 @@ impl TasksDoc {
     fn dump_task(
         &self,
         task: &Task,
-        edges: &[&DependencyEdge],
+        edges: &[DependencyEdge],
         doc: &Document,
         line: &dyn Fn(usize) -> usize,
     ) -> Value {

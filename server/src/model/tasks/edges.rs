@@ -21,7 +21,7 @@ pub enum EdgeOrigin {
 }
 
 /// `from` depends on `to`: `to` must be done first.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DependencyEdge {
     pub from: TaskKey,
     pub to: TaskKey,
@@ -32,6 +32,13 @@ pub struct DependencyEdge {
     pub origin: EdgeOrigin,
     /// True when `to` came from expanding a range.
     pub via_range: bool,
+}
+
+impl super::shifted::Movable for DependencyEdge {
+    fn moved(self, moved: impl Fn(usize) -> usize) -> Self {
+        let span = |span: Span| Span::new(moved(span.start), moved(span.end));
+        DependencyEdge { from_span: span(self.from_span), to_span: span(self.to_span), ..self }
+    }
 }
 
 /// What is wrong with a range as written.

@@ -9,12 +9,14 @@ mod dump;
 mod edges;
 pub mod phase_title;
 mod reassemble;
+mod shifted;
 mod table_rows;
 #[cfg(test)]
 mod tests;
 
 pub use edges::{DependencyEdge, EdgeOrigin, RangeProblem, RangeReference};
 pub use phase_title::{PhaseKind, SubsectionKind};
+pub use shifted::Shifted;
 
 use super::blocks::{BlockList, ScannedBlock};
 use super::ids::{TaskId, TaskKey};
@@ -137,8 +139,9 @@ pub struct TasksDoc {
     pub title: Option<Box<str>>,
     pub phases: Vec<Phase>,
     pub tasks: Vec<Task>,
-    /// Every edge, from any notation, ranges expanded.
-    pub edges: Vec<DependencyEdge>,
+    /// Every edge, from any notation, ranges expanded. Shared with the
+    /// versions before when an edit only moved them.
+    pub edges: Shifted<DependencyEdge>,
     /// Ranges as written, for range checks.
     pub ranges: Vec<RangeReference>,
     /// Task index by key (the first task when a key is used twice).
@@ -194,12 +197,12 @@ impl TasksDoc {
     }
 
     /// Edges into `key`'s task: what it depends on.
-    pub fn dependencies_of(&self, key: TaskKey) -> impl Iterator<Item = &DependencyEdge> {
+    pub fn dependencies_of(&self, key: TaskKey) -> impl Iterator<Item = DependencyEdge> {
         self.edges.iter().filter(move |e| e.from == key)
     }
 
     /// Edges out of `key`'s task: what it blocks.
-    pub fn dependents_of(&self, key: TaskKey) -> impl Iterator<Item = &DependencyEdge> {
+    pub fn dependents_of(&self, key: TaskKey) -> impl Iterator<Item = DependencyEdge> {
         self.edges.iter().filter(move |e| e.to == key)
     }
 

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use super::{DependencyEdge, Phase, RangeReference, Subsection, Task, TasksDoc};
+use super::{Phase, RangeReference, Subsection, Task, TasksDoc};
 use crate::model::blocks::{BlockList, ScannedBlock};
 use crate::model::scan::{BlockScan, Irregularity, MentionKind, TaskLine};
 use crate::syntax::BlockKind;
@@ -80,7 +80,9 @@ impl<'b> OneBlock<'b> {
             title: older.title.clone(),
             phases: older.phases.iter().map(|phase| self.phase(phase)).collect(),
             tasks: older.tasks.iter().map(|task| self.task(task, &mut cursor)).collect(),
-            edges: older.edges.iter().map(|edge| self.edge(edge)).collect(),
+            edges: older
+                .edges
+                .moved(self.old.span().end, self.new.scan.len() as isize - self.old.scan.len() as isize),
             ranges: older.ranges.iter().map(|range| self.range(range)).collect(),
             index: older.index.clone(),
             memo: Default::default(),
@@ -124,14 +126,6 @@ impl<'b> OneBlock<'b> {
             state: task.state,
             parallel: task.parallel,
             extent: self.span(task.extent),
-        }
-    }
-
-    fn edge(&self, edge: &DependencyEdge) -> DependencyEdge {
-        DependencyEdge {
-            from_span: self.span(edge.from_span),
-            to_span: self.span(edge.to_span),
-            ..edge.clone()
         }
     }
 

@@ -52,7 +52,7 @@ impl Rule for CrossStoryDependency {
             let (from, to) = ends.both()?;
             let (story, other) = rows[from].story.zip(rows[to].story)?;
             let both_done = rows[from].done && rows[to].done;
-            (story != other && !both_done && !ranges.overlap(edge)).then_some(edge)
+            (story != other && !both_done && !ranges.overlap(&edge)).then_some(edge)
         });
         for (span, edges) in by_line(&file.document, crossing) {
             let dependents = unique(doc, edges.iter().map(|e| e.from));

@@ -63,8 +63,8 @@ impl Rule for DependencyCycle {
             return;
         }
         // The first written edge of each (dependent, prerequisite) pair.
-        let mut first_edge: HashMap<(TaskKey, TaskKey), &DependencyEdge> = HashMap::new();
-        for edge in &doc.edges {
+        let mut first_edge: HashMap<(TaskKey, TaskKey), DependencyEdge> = HashMap::new();
+        for edge in doc.edges.iter() {
             let entry = first_edge.entry((edge.from, edge.to)).or_insert(edge);
             if edge.to_span.start < entry.to_span.start {
                 *entry = edge;
@@ -72,7 +72,7 @@ impl Rule for DependencyCycle {
         }
         for cycle in cycles {
             let keys: Vec<TaskKey> = cycle.iter().map(|&t| doc.tasks[t].key()).collect();
-            let edges: Option<Vec<&DependencyEdge>> = (0..keys.len())
+            let edges: Option<Vec<DependencyEdge>> = (0..keys.len())
                 .map(|i| first_edge.get(&(keys[i], keys[(i + 1) % keys.len()])).copied())
                 .collect();
             let Some(edges) = edges else { continue };

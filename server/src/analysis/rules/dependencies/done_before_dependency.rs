@@ -52,7 +52,7 @@ impl Rule for DoneBeforeDependency {
         let mut by_statement: BTreeMap<usize, Statement> = BTreeMap::new();
         for (edge, ends) in doc.edges.iter().zip(cx.edge_ends()) {
             let Some((from, to)) = ends.both() else { continue };
-            if rows[from].done && !rows[to].finished() && from != to && !ranges.overlap(edge) {
+            if rows[from].done && !rows[to].finished() && from != to && !ranges.overlap(&edge) {
                 let line = file.document.line_of(edge.to_span.start);
                 let statement = by_statement.entry(line).or_default();
                 statement.done.push(from);

@@ -51,13 +51,13 @@ impl Rule for ForwardDependency {
         let in_cycle = cycle_members(cx, doc.tasks.len());
         let ends = cx.edge_ends();
         let forward = candidates.iter().filter_map(|&index| {
-            let (edge, ends) = (&doc.edges[index as usize], ends[index as usize]);
+            let (edge, ends) = (doc.edges.at(index as usize), ends[index as usize]);
             let (from, to) = ends.both()?;
             let both_done = doc.tasks[from].done() && doc.tasks[to].done();
             // An edge of a cycle is dependency-cycle's finding: one
             // statement is not reported by two rules.
             let cyclic = in_cycle[from].is_some() && in_cycle[from] == in_cycle[to];
-            (to > from && !both_done && !cyclic && !ranges.overlap(edge)).then_some(edge)
+            (to > from && !both_done && !cyclic && !ranges.overlap(&edge)).then_some(edge)
         });
         for (span, edges) in by_line(&file.document, forward) {
             let mut dependents: Vec<TaskKey> = edges.iter().map(|e| e.from).collect();

@@ -43,7 +43,7 @@ impl Rule for SelfDependency {
         let Some((file, doc)) = cx.tasks() else { return };
         let mut seen = BTreeSet::new();
         for &index in Structure::of(doc).edges_to_itself() {
-            let edge = &doc.edges[index as usize];
+            let edge = doc.edges.at(index as usize);
             if edge.via_range || !seen.insert(edge.to_span) {
                 continue;
             }

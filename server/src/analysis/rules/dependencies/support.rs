@@ -48,11 +48,11 @@ pub(super) fn story_of(doc: &TasksDoc, task: usize) -> Option<u32> {
 /// such reference to its last: a range or a list expands into several
 /// edges (`**Depends on**: T01, T16, T18`), but the author wrote one
 /// statement, and it gets one finding.
-pub(super) fn by_line<'d>(
+pub(super) fn by_line(
     document: &Document,
-    edges: impl Iterator<Item = &'d DependencyEdge>,
-) -> Vec<(Span, Vec<&'d DependencyEdge>)> {
-    let mut groups: BTreeMap<usize, (Span, Vec<&DependencyEdge>)> = BTreeMap::new();
+    edges: impl Iterator<Item = DependencyEdge>,
+) -> Vec<(Span, Vec<DependencyEdge>)> {
+    let mut groups: BTreeMap<usize, (Span, Vec<DependencyEdge>)> = BTreeMap::new();
     for edge in edges {
         let span = edge.to_span;
         let (whole, group) = groups.entry(document.line_of(span.start)).or_insert((span, Vec::new()));

@@ -61,7 +61,7 @@ impl Rule for UnknownTaskReference {
         // Edges whose ends all exist are most edges: only the others are read.
         let ends = cx.edge_ends();
         for &index in Structure::of(doc).dangling(doc) {
-            let (edge, ends) = (&doc.edges[index as usize], ends[index as usize]);
+            let (edge, ends) = (doc.edges.at(index as usize), ends[index as usize]);
             if !edge.via_range && ends.to().is_none() {
                 push_unique(&mut unknown.entry(edge.to_span).or_default().0, written(doc, edge.from));
             }

@@ -51,7 +51,7 @@ impl Rule for ParallelOpenDependency {
             let blocking: Vec<(usize, crate::text::Span)> = blocked
                 .blocking
                 .iter()
-                .map(|&(prerequisite, edge)| (prerequisite, doc.edges[edge].to_span))
+                .map(|&(prerequisite, edge)| (prerequisite, doc.edges.at(edge).to_span))
                 .collect();
             let named: Vec<String> = blocking
                 .iter()
