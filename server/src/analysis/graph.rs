@@ -133,7 +133,7 @@ impl Prerequisites {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Inputs {
     tasks: Vec<TaskInput>,
-    phases: Vec<(PhaseKind, Vec<usize>)>,
+    phases: Vec<(PhaseKind, std::sync::Arc<[usize]>)>,
     edges: Vec<(TaskKey, TaskKey)>,
 }
 

@@ -348,7 +348,7 @@ impl Section {
         for phase in &doc.phases {
             let lists = std::iter::once(&phase.tasks).chain(phase.subsections.iter().map(|s| &s.tasks));
             for (tasks, section) in lists.zip(Section::of_phase(phase)) {
-                for &task in tasks {
+                for &task in tasks.iter() {
                     sections[task] = section;
                 }
             }

@@ -14,7 +14,7 @@ pub(crate) struct Phases {
 
 #[derive(Clone)]
 struct PhaseEntry {
-    title: Box<str>,
+    title: std::sync::Arc<str>,
     /// [`stories_named`] of the title.
     named: Box<[u32]>,
     /// The story the phase gives its unlabelled tasks (a user-story

@@ -13,6 +13,7 @@ use crate::model::blocks::{BlockList, ScannedBlock};
 use crate::model::ids::TaskId;
 use crate::model::scan::{CheckState, HeadingScan, MentionKind, fitted};
 use crate::syntax::BlockKind;
+use std::sync::Arc;
 
 pub(super) fn assemble(blocks: &BlockList) -> TasksDoc {
     let mut builder = Builder::new(phase_level(blocks));
@@ -177,7 +178,7 @@ impl Builder {
         mvp: bool,
     ) {
         self.doc.phases.push(Phase {
-            title: heading.title.clone(),
+            title: (*heading.title).into(),
             level: heading.level,
             heading: block.span(),
             title_span: block.abs(heading.title_span),
@@ -187,7 +188,7 @@ impl Builder {
             story,
             priority,
             mvp,
-            tasks: Vec::new(),
+            tasks: Arc::default(),
             subsections: Vec::new(),
             goal: None,
             independent_test: None,
@@ -220,10 +221,10 @@ impl Builder {
         let Some(phase) = self.phase else { return };
         let phase = &mut self.doc.phases[phase];
         phase.subsections.push(Subsection {
-            title: heading.title.clone(),
+            title: (*heading.title).into(),
             heading: block.span(),
             kind: subsection_kind(&heading.title),
-            tasks: Vec::new(),
+            tasks: Arc::default(),
         });
         self.subsection = Some(phase.subsections.len() - 1);
     }
@@ -246,13 +247,6 @@ impl Builder {
             parallel: line.parallel.is_some(),
             extent: block.span(),
         };
-        if let Some(phase) = self.phase {
-            let phase = &mut self.doc.phases[phase];
-            phase.tasks.push(index);
-            if let Some(sub) = self.subsection {
-                phase.subsections[sub].tasks.push(index);
-            }
-        }
         if !block.scan.clauses.is_empty() {
             self.statements.push(PendingStatement {
                 block: block.clone(),
@@ -349,11 +343,34 @@ impl Builder {
             range.problem = keys.range_problem(range.first.key, range.last.key);
         }
         self.doc.index = keys;
+        self.list_tasks_of_phases();
         // Grown by pushes, the lists kept as long as the model hold up to
         // twice their items (4.8 MB of tasks for a 50k-task tasks.md).
         self.doc.tasks = fitted(std::mem::take(&mut self.doc.tasks));
         self.doc.edges = Shifted::new(edges);
         self.doc
+    }
+}
+
+impl Builder {
+    /// Each phase's and subsection's tasks, from the tasks' own.
+    fn list_tasks_of_phases(&mut self) {
+        let phases = &mut self.doc.phases;
+        let mut lists: Vec<(Vec<usize>, Vec<Vec<usize>>)> =
+            phases.iter().map(|p| (Vec::new(), vec![Vec::new(); p.subsections.len()])).collect();
+        for (index, task) in self.doc.tasks.iter().enumerate() {
+            let Some(phase) = task.phase else { continue };
+            lists[phase].0.push(index);
+            if let Some(sub) = task.subsection {
+                lists[phase].1[sub].push(index);
+            }
+        }
+        for (phase, (tasks, subsections)) in phases.iter_mut().zip(lists) {
+            phase.tasks = tasks.into();
+            for (subsection, tasks) in phase.subsections.iter_mut().zip(subsections) {
+                subsection.tasks = tasks.into();
+            }
+        }
     }
 }
 

@@ -49,16 +49,16 @@ impl TasksDoc {
 
     fn dump_phase(&self, phase: &Phase, line: &dyn Fn(usize) -> usize) -> Value {
         json!({
-            "title": phase.title,
+            "title": &*phase.title,
             "line": line(phase.heading.start),
             "kind": phase.kind,
-            "number": phase.number,
+            "number": phase.number.as_deref(),
             "story": phase.story.map(|n| format!("US{n}")),
             "priority": phase.priority.map(|n| format!("P{n}")),
             "mvp": phase.mvp,
             "tasks": self.ids(&phase.tasks),
             "subsections": phase.subsections.iter().map(|s| json!({
-                "title": s.title,
+                "title": &*s.title,
                 "line": line(s.heading.start),
                 "kind": s.kind,
                 "tasks": self.ids(&s.tasks),

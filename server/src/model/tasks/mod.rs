@@ -18,6 +18,8 @@ pub use edges::{DependencyEdge, EdgeOrigin, RangeProblem, RangeReference};
 pub use phase_title::{PhaseKind, SubsectionKind};
 pub use shifted::Shifted;
 
+use std::sync::Arc;
+
 use super::blocks::{BlockList, ScannedBlock};
 use super::ids::{TaskId, TaskKey};
 use super::scan::{CheckState, Irregularity, TaskLine};
@@ -26,7 +28,7 @@ use crate::text::Span;
 /// A phase of a tasks.md: a heading and the tasks under it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Phase {
-    pub title: Box<str>,
+    pub title: Arc<str>,
     pub level: u8,
     /// The heading's span.
     pub heading: Span,
@@ -35,13 +37,14 @@ pub struct Phase {
     pub span: Span,
     /// `3.2`, `1`, `N`: `None` for a section that is not named as a phase
     /// but holds tasks.
-    pub number: Option<Box<str>>,
+    pub number: Option<Arc<str>>,
     pub kind: PhaseKind,
     pub story: Option<u32>,
     pub priority: Option<u32>,
     pub mvp: bool,
-    /// Indices into [`TasksDoc::tasks`].
-    pub tasks: Vec<usize>,
+    /// Indices into [`TasksDoc::tasks`]. Shared, like the titles, by
+    /// the versions a keystroke in a task's description makes.
+    pub tasks: Arc<[usize]>,
     pub subsections: Vec<Subsection>,
     /// Spans of the `**Goal**`, `**Independent Test**` and `**Checkpoint**`
     /// lines.
@@ -53,10 +56,10 @@ pub struct Phase {
 /// A heading inside a phase, such as `### Tests for User Story 1`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Subsection {
-    pub title: Box<str>,
+    pub title: Arc<str>,
     pub heading: Span,
     pub kind: SubsectionKind,
-    pub tasks: Vec<usize>,
+    pub tasks: Arc<[usize]>,
 }
 
 /// One task: its line's scan plus what its position in the document says.

@@ -59,7 +59,7 @@ impl Rule for StoryLabelMismatch {
                 }
                 _ => continue,
             };
-            for &index in &phase.tasks {
+            for &index in phase.tasks.iter() {
                 if rows[index].label.is_none_or(|label| named.contains(&label)) {
                     continue;
                 }

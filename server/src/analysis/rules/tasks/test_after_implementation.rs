@@ -91,7 +91,7 @@ impl Rule for TestAfterImplementation {
             for tests in late_tests.filter(|s| s.kind == SubsectionKind::Tests) {
                 let open: Vec<usize> = tests.tasks.iter().copied().filter(|&t| !rows[t].finished()).collect();
                 let Some(&first) = open.first() else { continue };
-                reported.extend(&tests.tasks);
+                reported.extend(tests.tasks.iter());
                 let message = format!(
                     "\"{}\" comes after \"{}\" (line {}): tests go before the code they test",
                     tests.title,
@@ -111,7 +111,7 @@ impl Rule for TestAfterImplementation {
             let late = with_tasks().skip(core + 1).filter(|p| p.kind == PhaseKind::Tests);
             for tests in late {
                 let Some(&first) = tests.tasks.iter().find(|&&t| !rows[t].finished()) else { continue };
-                reported.extend(&tests.tasks);
+                reported.extend(tests.tasks.iter());
                 let message = format!(
                     "\"{}\" comes after \"{}\" (line {}): tests go before the code they test",
                     tests.title,
