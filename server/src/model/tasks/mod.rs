@@ -201,12 +201,12 @@ impl TasksDoc {
 
     /// Edges into `key`'s task: what it depends on.
     pub fn dependencies_of(&self, key: TaskKey) -> impl Iterator<Item = DependencyEdge> {
-        self.edges.iter().filter(move |e| e.from == key)
+        self.edges.filtered(move |e| e.from == key)
     }
 
     /// Edges out of `key`'s task: what it blocks.
     pub fn dependents_of(&self, key: TaskKey) -> impl Iterator<Item = DependencyEdge> {
-        self.edges.iter().filter(move |e| e.to == key)
+        self.edges.filtered(move |e| e.to == key)
     }
 
     /// The task whose line or details contain `offset` (a task's extent

@@ -80,6 +80,13 @@ impl<T: Movable> Shifted<T> {
         self.items.iter().map(|&item| self.place(item))
     }
 
+    /// The items `keep` accepts, where they are now. `keep` sees each item
+    /// before it is moved: it may only read what moves do not change (a
+    /// dependency's task keys), and the items it refuses are never moved.
+    pub fn filtered<'a>(&'a self, keep: impl Fn(&T) -> bool + 'a) -> impl Iterator<Item = T> + 'a {
+        self.items.iter().filter(move |item| keep(item)).map(|&item| self.place(item))
+    }
+
     fn place(&self, item: T) -> T {
         if self.shifts.is_empty() {
             return item;

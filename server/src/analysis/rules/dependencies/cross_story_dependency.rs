@@ -48,11 +48,17 @@ impl Rule for CrossStoryDependency {
         let Some((file, doc)) = cx.tasks() else { return };
         let ranges = Ranges::of(doc);
         let rows = cx.rows();
-        let crossing = doc.edges.iter().zip(cx.edge_ends()).filter_map(|(edge, ends)| {
+        // The ends decide for most edges; an edge is read (and moved to
+        // where it is now) only when they do not.
+        let crossing = cx.edge_ends().iter().enumerate().filter_map(|(index, ends)| {
             let (from, to) = ends.both()?;
             let (story, other) = rows[from].story.zip(rows[to].story)?;
             let both_done = rows[from].done && rows[to].done;
-            (story != other && !both_done && !ranges.overlap(&edge)).then_some(edge)
+            if story == other || both_done {
+                return None;
+            }
+            let edge = doc.edges.at(index);
+            (!ranges.overlap(&edge)).then_some(edge)
         });
         for (span, edges) in by_line(&file.document, crossing) {
             let dependents = unique(doc, edges.iter().map(|e| e.from));

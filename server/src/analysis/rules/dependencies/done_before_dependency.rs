@@ -50,9 +50,15 @@ impl Rule for DoneBeforeDependency {
         // Per line of a statement: the checked tasks, their open
         // prerequisites and where the statement names them.
         let mut by_statement: BTreeMap<usize, Statement> = BTreeMap::new();
-        for (edge, ends) in doc.edges.iter().zip(cx.edge_ends()) {
+        // The ends decide for most edges; an edge is read (and moved to
+        // where it is now) only when they do not.
+        for (index, ends) in cx.edge_ends().iter().enumerate() {
             let Some((from, to)) = ends.both() else { continue };
-            if rows[from].done && !rows[to].finished() && from != to && !ranges.overlap(&edge) {
+            if !(rows[from].done && !rows[to].finished() && from != to) {
+                continue;
+            }
+            let edge = doc.edges.at(index);
+            if !ranges.overlap(&edge) {
                 let line = file.document.line_of(edge.to_span.start);
                 let statement = by_statement.entry(line).or_default();
                 statement.done.push(from);
