@@ -356,11 +356,11 @@ impl Tables {
     /// Add the entries of the tasks of `doc` in `range`, from their
     /// blocks' facts.
     fn append(&mut self, doc: &TasksDoc, range: std::ops::Range<usize>, keys: &mut FactKeys) {
-        let tasks = &doc.tasks[range];
+        let tasks = doc.tasks.range(range);
         // First every task's facts, then the entries: two short loops let
         // the processor fetch many tasks' memory at once.
-        let all: Vec<&BlockFacts> = tasks.iter().map(|task| BlockFacts::of(&task.block.scan)).collect();
-        for (task, facts) in tasks.iter().zip(all) {
+        let all: Vec<&BlockFacts> = tasks.clone().map(|task| BlockFacts::of(&task.block.scan)).collect();
+        for (task, facts) in tasks.zip(all) {
             self.rows.push(row(facts, task));
             let start = self.details.len() as u32;
             for detail in &task.details {
@@ -418,7 +418,7 @@ impl Tables {
     /// Read the story of the rows in `range` (their label, else their
     /// phase's).
     fn refresh_stories(&mut self, doc: &TasksDoc, range: std::ops::Range<usize>) {
-        for (row, task) in self.rows[range.clone()].iter_mut().zip(&doc.tasks[range]) {
+        for (row, task) in self.rows[range.clone()].iter_mut().zip(doc.tasks.range(range)) {
             let phase = task.phase.map(|p| &doc.phases[p]);
             let phase_story = phase.filter(|p| p.kind == PhaseKind::UserStory).and_then(|p| p.story);
             row.story = row.label.or(phase_story);
@@ -504,12 +504,14 @@ impl<'a> BlockWalk<'a> {
         let tasks = &self.doc.tasks;
         // Galloping: a walk over every block steps one task at a time, one
         // over a few blocks jumps.
-        let rest = &tasks[(self.task + 1).min(tasks.len())..];
+        let from = (self.task + 1).min(tasks.len());
+        let rest = tasks.len() - from;
         let mut bound = 1;
-        while bound < rest.len() && rest[bound - 1].block.start <= block.start {
+        while bound < rest && tasks[from + bound - 1].block.start <= block.start {
             bound *= 2;
         }
-        self.task += rest[..bound.min(rest.len())].partition_point(|t| t.block.start <= block.start);
+        let end = from + bound.min(rest);
+        self.task += tasks.partition_point_in(from..end, |t| t.block.start <= block.start) - from;
         let task = self.task;
         let Some(candidate) = tasks.get(task).filter(|t| t.block.start <= block.start) else {
             return BlockRole::Other;

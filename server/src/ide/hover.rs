@@ -264,8 +264,8 @@ fn range_hover(feature: &Feature, first: &TaskId, last: &TaskId) -> String {
 fn same_parallel_run(doc: &TasksDoc, a: usize, b: usize) -> bool {
     let (earlier, later) = (a.min(b), a.max(b));
     let first = &doc.tasks[earlier];
-    doc.tasks[earlier..=later]
-        .iter()
+    doc.tasks
+        .range(earlier..later + 1)
         .all(|t| t.parallel && t.phase == first.phase && t.subsection == first.subsection)
 }
 

@@ -91,7 +91,8 @@ impl TaskSlot {
                 }
             }
             None => {
-                let anchor = doc.tasks.iter().rposition(|t| t.extent.end <= heading.start);
+                let last = doc.tasks.iter().rev().position(|t| t.extent.end <= heading.start);
+                let anchor = last.map(|from_end| doc.tasks.len() - 1 - from_end);
                 let bullet = anchor.map_or_else(|| "- ".to_string(), |a| bullet_of(file, doc, a));
                 let line = document.line_of(heading.start);
                 TaskSlot { position: LinePosition::After(line), anchor, story, bullet }

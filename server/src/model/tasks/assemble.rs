@@ -8,10 +8,10 @@ use super::phase_title::{
     PhaseKind, is_prose_section, parse_phase_title, priority_in, story_in, subsection_kind,
 };
 use super::shifted::Shifted;
-use super::{EdgeOrigin, Phase, RangeReference, Subsection, Task, TasksDoc};
+use super::{EdgeOrigin, Phase, RangeReference, Subsection, Task, TaskList, TasksDoc};
 use crate::model::blocks::{BlockList, ScannedBlock};
 use crate::model::ids::TaskId;
-use crate::model::scan::{CheckState, HeadingScan, MentionKind, fitted};
+use crate::model::scan::{CheckState, HeadingScan, MentionKind};
 use crate::syntax::BlockKind;
 use std::sync::Arc;
 
@@ -54,6 +54,8 @@ struct Owner {
 
 struct Builder {
     doc: TasksDoc,
+    /// The tasks so far: details join them as they come.
+    tasks: Vec<Task>,
     phase_level: u8,
     phase: Option<usize>,
     subsection: Option<usize>,
@@ -71,6 +73,7 @@ impl Builder {
     fn new(phase_level: u8) -> Self {
         Builder {
             doc: TasksDoc::default(),
+            tasks: Vec::new(),
             phase_level,
             phase: None,
             subsection: None,
@@ -237,7 +240,7 @@ impl Builder {
         if line.has_checkbox {
             self.checked.insert(line.id.key);
         }
-        let index = self.doc.tasks.len();
+        let index = self.tasks.len();
         let mut task = Task {
             block: block.clone(),
             phase: self.phase,
@@ -257,7 +260,7 @@ impl Builder {
         // `**Status**: COMPLETE` written as a continuation line of the
         // task's own item (no bullet of its own) says as much as a detail.
         apply_state_fields(&mut task, block);
-        self.doc.tasks.push(task);
+        self.tasks.push(task);
         self.owner = Some(Owner { task: index, indent: block.scan.indent, heading });
     }
 
@@ -284,7 +287,7 @@ impl Builder {
 
     /// A bullet or paragraph describing the owner task.
     fn detail(&mut self, owner: Owner, block: &ScannedBlock) {
-        let task = &mut self.doc.tasks[owner.task];
+        let task = &mut self.tasks[owner.task];
         task.extent = task.extent.cover(block.span());
         if matches!(block.scan.kind, BlockKind::Code | BlockKind::Html | BlockKind::FrontMatter) {
             return;
@@ -334,7 +337,7 @@ impl Builder {
 
     fn finish(mut self, end: usize) -> TasksDoc {
         self.close_phase(end);
-        let keys = KeyIndex::new(self.doc.tasks.iter().map(Task::key));
+        let keys = KeyIndex::new(self.tasks.iter().map(Task::key));
         let mut edges = Vec::new();
         for statement in &self.statements {
             resolve(statement, &keys, &mut edges);
@@ -344,9 +347,10 @@ impl Builder {
         }
         self.doc.index = keys;
         self.list_tasks_of_phases();
-        // Grown by pushes, the lists kept as long as the model hold up to
-        // twice their items (4.8 MB of tasks for a 50k-task tasks.md).
-        self.doc.tasks = fitted(std::mem::take(&mut self.doc.tasks));
+        // Grown by pushes, the list holds up to twice its tasks: the
+        // shared run it becomes holds exactly them (4.8 MB of tasks for a
+        // 50k-task tasks.md).
+        self.doc.tasks = TaskList::new(std::mem::take(&mut self.tasks));
         self.doc.edges = Shifted::new(edges);
         self.doc
     }
@@ -358,7 +362,7 @@ impl Builder {
         let phases = &mut self.doc.phases;
         let mut lists: Vec<(Vec<usize>, Vec<Vec<usize>>)> =
             phases.iter().map(|p| (Vec::new(), vec![Vec::new(); p.subsections.len()])).collect();
-        for (index, task) in self.doc.tasks.iter().enumerate() {
+        for (index, task) in self.tasks.iter().enumerate() {
             let Some(phase) = task.phase else { continue };
             lists[phase].0.push(index);
             if let Some(sub) = task.subsection {

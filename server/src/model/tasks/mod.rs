@@ -7,6 +7,7 @@
 mod assemble;
 mod dump;
 mod edges;
+mod list;
 pub mod phase_title;
 mod reassemble;
 mod shifted;
@@ -15,6 +16,7 @@ mod table_rows;
 mod tests;
 
 pub use edges::{DependencyEdge, EdgeOrigin, RangeProblem, RangeReference};
+pub use list::TaskList;
 pub use phase_title::{PhaseKind, SubsectionKind};
 pub use shifted::Shifted;
 
@@ -141,7 +143,7 @@ impl Task {
 pub struct TasksDoc {
     pub title: Option<Box<str>>,
     pub phases: Vec<Phase>,
-    pub tasks: Vec<Task>,
+    pub tasks: TaskList,
     /// Every edge, from any notation, ranges expanded. Shared with the
     /// versions before when an edit only moved them.
     pub edges: Shifted<DependencyEdge>,

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use super::{Phase, RangeReference, Subsection, Task, TasksDoc};
+use super::{Phase, RangeReference, Subsection, Task, TaskList, TasksDoc};
 use crate::model::blocks::{BlockList, ScannedBlock};
 use crate::model::scan::{BlockScan, Irregularity, MentionKind, TaskLine};
 use crate::syntax::BlockKind;
@@ -75,11 +75,10 @@ impl<'b> OneBlock<'b> {
     }
 
     fn apply(&self, older: &TasksDoc) -> TasksDoc {
-        let mut cursor = 0;
         TasksDoc {
             title: older.title.clone(),
             phases: older.phases.iter().map(|phase| self.phase(phase)).collect(),
-            tasks: older.tasks.iter().map(|task| self.task(task, &mut cursor)).collect(),
+            tasks: self.tasks(&older.tasks),
             edges: older
                 .edges
                 .moved(self.old.span().end, self.new.scan.len() as isize - self.old.scan.len() as isize),
@@ -88,6 +87,16 @@ impl<'b> OneBlock<'b> {
             memo: Default::default(),
             handover: crate::model::scan::Handover::keeping_structure(),
         }
+    }
+
+    /// The tasks that end before the edited block as they were (shared
+    /// with `older`), the others moved.
+    fn tasks(&self, older: &TaskList) -> TaskList {
+        let keep = older.partition_point(|task| task.extent.end <= self.old.start);
+        let old_blocks = self.blocks.0;
+        let mut cursor =
+            older.get(keep).map_or(0, |first| old_blocks.partition_point(|b| b.start < first.block.start));
+        older.followed(keep, older.range(keep..older.len()).map(|task| self.task(task, &mut cursor)))
     }
 
     fn phase(&self, phase: &Phase) -> Phase {
