@@ -56,6 +56,7 @@ struct Builder {
     doc: TasksDoc,
     /// The tasks so far: details join them as they come.
     tasks: Vec<Task>,
+    ranges: Vec<RangeReference>,
     phase_level: u8,
     phase: Option<usize>,
     subsection: Option<usize>,
@@ -74,6 +75,7 @@ impl Builder {
         Builder {
             doc: TasksDoc::default(),
             tasks: Vec::new(),
+            ranges: Vec::new(),
             phase_level,
             phase: None,
             subsection: None,
@@ -325,7 +327,7 @@ impl Builder {
         }
         for mention in &block.scan.mentions {
             if let MentionKind::TaskRange { first, last } = &mention.kind {
-                self.doc.ranges.push(RangeReference {
+                self.ranges.push(RangeReference {
                     span: block.abs(mention.span),
                     first: TaskId::clone(first),
                     last: TaskId::clone(last),
@@ -342,9 +344,10 @@ impl Builder {
         for statement in &self.statements {
             resolve(statement, &keys, &mut edges);
         }
-        for range in &mut self.doc.ranges {
+        for range in &mut self.ranges {
             range.problem = keys.range_problem(range.first.key, range.last.key);
         }
+        self.doc.ranges = Shifted::new(std::mem::take(&mut self.ranges));
         self.doc.index = keys;
         self.list_tasks_of_phases();
         // Grown by pushes, the list holds up to twice its tasks: the

@@ -62,6 +62,12 @@ pub struct RangeReference {
     pub problem: Option<RangeProblem>,
 }
 
+impl super::shifted::Movable for RangeReference {
+    fn moved(self, moved: impl Fn(usize) -> usize) -> Self {
+        RangeReference { span: Span::new(moved(self.span.start), moved(self.span.end)), ..self }
+    }
+}
+
 /// A statement waiting for every task to be known.
 pub(super) struct PendingStatement {
     pub block: ScannedBlock,

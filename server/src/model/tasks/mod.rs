@@ -148,7 +148,7 @@ pub struct TasksDoc {
     /// versions before when an edit only moved them.
     pub edges: Shifted<DependencyEdge>,
     /// Ranges as written, for range checks.
-    pub ranges: Vec<RangeReference>,
+    pub ranges: Shifted<RangeReference>,
     /// Task index by key (the first task when a key is used twice).
     index: edges::KeyIndex,
     /// Derived data of later layers, built once per version of the

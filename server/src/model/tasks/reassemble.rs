@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use super::{Phase, RangeReference, Subsection, Task, TaskList, TasksDoc};
+use super::{Phase, Subsection, Task, TaskList, TasksDoc};
 use crate::model::blocks::{BlockList, ScannedBlock};
 use crate::model::scan::{BlockScan, Irregularity, MentionKind, TaskLine};
 use crate::syntax::BlockKind;
@@ -56,6 +56,11 @@ impl<'b> OneBlock<'b> {
         }
     }
 
+    /// How many bytes longer the block got.
+    fn growth(&self) -> isize {
+        self.new.scan.len() as isize - self.old.scan.len() as isize
+    }
+
     fn span(&self, span: Span) -> Span {
         Span::new(self.moved(span.start), self.moved(span.end))
     }
@@ -79,10 +84,8 @@ impl<'b> OneBlock<'b> {
             title: older.title.clone(),
             phases: older.phases.iter().map(|phase| self.phase(phase)).collect(),
             tasks: self.tasks(&older.tasks),
-            edges: older
-                .edges
-                .moved(self.old.span().end, self.new.scan.len() as isize - self.old.scan.len() as isize),
-            ranges: older.ranges.iter().map(|range| self.range(range)).collect(),
+            edges: older.edges.moved(self.old.span().end, self.growth()),
+            ranges: older.ranges.moved(self.old.span().end, self.growth()),
             index: older.index.clone(),
             memo: Default::default(),
             handover: crate::model::scan::Handover::keeping_structure(),
@@ -136,10 +139,6 @@ impl<'b> OneBlock<'b> {
             parallel: task.parallel,
             extent: self.span(task.extent),
         }
-    }
-
-    fn range(&self, range: &RangeReference) -> RangeReference {
-        RangeReference { span: self.span(range.span), ..range.clone() }
     }
 }
 

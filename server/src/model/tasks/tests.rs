@@ -59,7 +59,7 @@ fn render(text: &str) -> String {
             edge["line"]
         );
     }
-    for range in &doc.ranges {
+    for range in doc.ranges.iter() {
         let _ = writeln!(out, "range {}-{} problem={:?}", range.first.text, range.last.text, range.problem);
     }
     out

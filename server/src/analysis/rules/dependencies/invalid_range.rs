@@ -41,7 +41,7 @@ impl Rule for InvalidRange {
         if doc.tasks.is_empty() || cx.tasks_lack_ids() {
             return;
         }
-        for range in &doc.ranges {
+        for range in doc.ranges.filtered(|range| range.problem.is_some()) {
             let Some(problem) = range.problem else { continue };
             let written = file.document.slice(range.span);
             let severity = Self::META.default_severity;
