@@ -1,9 +1,12 @@
 //! What a block says about the role of a task: a test or an
 //! implementation, and of what (test-after-implementation).
 
+use std::sync::Arc;
+
 use super::BlockFacts;
 use super::written::fold;
 use crate::model::scan::{BlockScan, MentionKind, boxed};
+use crate::model::tasks::{Phase, SubsectionKind};
 
 /// First words of tasks that run or check tests rather than write them.
 const RUNNERS: &[&str] =
@@ -172,20 +175,59 @@ fn parse_id(word: &str) -> Option<()> {
 /// stamp, the same line and detail blocks, so the same role and state;
 /// see [`Tables::stamps`](crate::analysis::table::Tables::stamps)) and
 /// whether it sits in a Tests subsection. Equal inputs, equal verdict;
-/// comparing them reads no task.
-pub(crate) struct PhaseTasks(Box<[PhaseInput]>);
+/// comparing them reads no task. With the phase's task list and its
+/// Tests subsections' lists (shared between the versions a keystroke in
+/// a description makes, so compared by pointer), whether each task sits
+/// in a Tests subsection need not be worked out again.
+pub(crate) struct PhaseTasks {
+    tasks: Arc<[usize]>,
+    tests: Box<[Arc<[usize]>]>,
+    inputs: Box<[PhaseInput]>,
+}
 
 /// One task of a phase as [`PhaseTasks`] sees it: the stamp of its table
 /// entries, whether it is in a Tests subsection.
 pub(crate) type PhaseInput = (u64, bool);
 
 impl PhaseTasks {
-    pub fn of(tasks: impl Iterator<Item = PhaseInput>) -> Self {
-        PhaseTasks(tasks.collect())
+    /// The inputs of `phase`, whose tasks' entries have `stamps` and sit
+    /// in a Tests subsection where `in_tests` says.
+    pub fn of(phase: &Phase, stamps: &[u64], in_tests: impl Fn(usize) -> bool) -> Self {
+        PhaseTasks {
+            tasks: phase.tasks.clone(),
+            tests: tests_lists(phase).cloned().collect(),
+            inputs: phase.tasks.iter().map(|&task| (stamps[task], in_tests(task))).collect(),
+        }
     }
 
-    /// Whether `tasks` are the inputs these were.
-    pub fn matches(&self, tasks: impl ExactSizeIterator<Item = PhaseInput>) -> bool {
-        self.0.len() == tasks.len() && self.0.iter().zip(tasks).all(|(kept, task)| *kept == task)
+    /// Whether `phase` has the inputs these were ([`PhaseTasks::of`]).
+    pub fn matches(&self, phase: &Phase, stamps: &[u64], in_tests: impl Fn(usize) -> bool) -> bool {
+        if self.inputs.len() != phase.tasks.len() {
+            return false;
+        }
+        let mut tasks = self.inputs.iter().zip(phase.tasks.iter());
+        if self.same_lists(phase) {
+            tasks.all(|(&(stamp, _), &task)| stamp == stamps[task])
+        } else {
+            tasks.all(|(&kept, &task)| kept == (stamps[task], in_tests(task)))
+        }
     }
+
+    /// Whether `phase` has the task lists these were made from: then its
+    /// tasks sit in Tests subsections where they did.
+    fn same_lists(&self, phase: &Phase) -> bool {
+        same_list(&self.tasks, &phase.tasks)
+            && self.tests.len() == tests_lists(phase).count()
+            && self.tests.iter().zip(tests_lists(phase)).all(|(kept, list)| same_list(kept, list))
+    }
+}
+
+/// The task lists of `phase`'s Tests subsections, in order.
+fn tests_lists(phase: &Phase) -> impl Iterator<Item = &Arc<[usize]>> {
+    phase.subsections.iter().filter(|s| s.kind == SubsectionKind::Tests).map(|s| &s.tasks)
+}
+
+/// Whether two task lists hold the same tasks: by pointer first.
+fn same_list(a: &Arc<[usize]>, b: &Arc<[usize]>) -> bool {
+    Arc::ptr_eq(a, b) || a[..] == b[..]
 }

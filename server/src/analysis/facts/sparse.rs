@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 use super::coverage::Tally;
 use super::defined::DefinedIds;
 use super::requirements::RequirementCounts;
+use super::roles::PhaseTasks;
 use super::{BlockFacts, same};
 use crate::analysis::table::Tables;
 use crate::model::blocks::{BlockList, ScannedBlock};
@@ -139,7 +140,14 @@ pub(crate) struct FileIndex {
     /// On tasks.md: what the coverage rules counted of its tasks in the
     /// last analysis ([`Tally`]).
     pub tally: Mutex<Option<Arc<Tally>>>,
+    /// On tasks.md: test-after-implementation's verdict on each phase in
+    /// the last analysis, by phase index, with what it depended on.
+    pub late_tests: Mutex<Vec<Option<PhaseVerdict>>>,
 }
+
+/// Test-after-implementation's verdict on one phase: its late tests as
+/// (test, implementation) positions in the phase, and what it depended on.
+pub(crate) type PhaseVerdict = (PhaseTasks, Arc<[(u32, u32)]>);
 
 impl FileIndex {
     /// The lists of the file whose blocks are `blocks`; `None` for a file

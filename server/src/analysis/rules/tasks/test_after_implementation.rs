@@ -1,7 +1,9 @@
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::analysis::facts::BlockFacts;
 use crate::analysis::facts::roles::{PhaseTasks, RoleFacts, strip_test_marks};
+use crate::analysis::facts::sparse::{FileIndex, PhaseVerdict};
 use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::tasks::{Phase, PhaseKind, SubsectionKind, Task, TasksDoc};
@@ -123,8 +125,17 @@ impl Rule for TestAfterImplementation {
         }
 
         // A test task after the implementation task it tests.
-        for phase in doc.phases.iter().filter(|p| matches!(p.kind, PhaseKind::UserStory | PhaseKind::Core)) {
-            for (test, implementation) in late_tests_in(doc, phase, cx) {
+        let slot = file.blocks.as_deref().and_then(FileIndex::of).map(|index| &index.late_tests);
+        let lock =
+            |slot: &'_ Mutex<_>| std::mem::take(&mut *slot.lock().unwrap_or_else(PoisonError::into_inner));
+        let mut kept: Vec<Option<PhaseVerdict>> = slot.map(lock).unwrap_or_default();
+        kept.resize_with(doc.phases.len(), || None);
+        for (phase, kept) in doc.phases.iter().zip(&mut kept) {
+            if !matches!(phase.kind, PhaseKind::UserStory | PhaseKind::Core) {
+                *kept = None;
+                continue;
+            }
+            for (test, implementation) in late_tests_in(doc, phase, cx, kept) {
                 if reported.insert(test) {
                     let (test_task, implementation_task) = (&doc.tasks[test], &doc.tasks[implementation]);
                     let message = format!(
@@ -137,6 +148,9 @@ impl Rule for TestAfterImplementation {
                 }
             }
         }
+        if let Some(slot) = slot {
+            *slot.lock().unwrap_or_else(PoisonError::into_inner) = kept;
+        }
     }
 }
 
@@ -144,10 +158,16 @@ impl Rule for TestAfterImplementation {
 /// the implementation of what it tests and before no other one (a test
 /// followed by its own implementation is a TDD cycle, whatever came
 /// before). Tests inside a Tests subsection are the subsection rule's.
-/// Kept in the facts of the phase's first task line for the phase's tasks
-/// as they are: a keystroke in one phase works out that phase alone.
-fn late_tests_in(doc: &TasksDoc, phase: &Phase, cx: &Context) -> Vec<(usize, usize)> {
-    let (rows, tables) = (cx.rows(), cx.tables());
+/// `kept` is the verdict on the phase in the last analysis: taken when
+/// the phase's inputs are the same, else replaced. Also kept in the facts
+/// of the phase's first task line for the phase's tasks as they are, for
+/// phases that moved: a keystroke in one phase works out that phase alone.
+fn late_tests_in(
+    doc: &TasksDoc,
+    phase: &Phase,
+    cx: &Context,
+    kept: &mut Option<PhaseVerdict>,
+) -> Vec<(usize, usize)> {
     // From the subsections' lists (a task's subsection is one of its
     // phase's, and lists it): no task is read.
     let in_tests_subsection = |task: usize| {
@@ -156,22 +176,42 @@ fn late_tests_in(doc: &TasksDoc, phase: &Phase, cx: &Context) -> Vec<(usize, usi
             .iter()
             .any(|s| s.kind == SubsectionKind::Tests && s.tasks.binary_search(&task).is_ok())
     };
+    let stamps = cx.tables().stamps();
+    let late = match kept {
+        Some((inputs, late)) if inputs.matches(phase, stamps, in_tests_subsection) => late.clone(),
+        _ => {
+            let late = work_out_late_tests(doc, phase, cx, in_tests_subsection);
+            *kept = Some((PhaseTasks::of(phase, stamps, in_tests_subsection), late.clone()));
+            late
+        }
+    };
+    late.iter()
+        .map(|&(test, implementation)| (phase.tasks[test as usize], phase.tasks[implementation as usize]))
+        .collect()
+}
+
+/// [`late_tests_in`] worked out (or found in the first task's facts), as
+/// positions in the phase.
+fn work_out_late_tests(
+    doc: &TasksDoc,
+    phase: &Phase,
+    cx: &Context,
+    in_tests_subsection: impl Fn(usize) -> bool + Copy,
+) -> Arc<[(u32, u32)]> {
+    let (rows, tables) = (cx.rows(), cx.tables());
     // Most phases have no open test outside a tests subsection: find one
     // before working out every task's subjects.
     let checked = |&i: &usize| tables.open_tests[i] && !in_tests_subsection(i);
     let Some(&first) = phase.tasks.first().filter(|_| phase.tasks.iter().any(checked)) else {
-        return Vec::new();
+        return Arc::new([]);
     };
-    let inputs = || phase.tasks.iter().map(|&i| (tables.stamps()[i], in_tests_subsection(i)));
     let tasks = || phase.tasks.iter().map(|&i| (&doc.tasks[i], rows[i].finished(), in_tests_subsection(i)));
     let facts = BlockFacts::of(&doc.tasks[first].block.scan);
-    let late = facts
-        .rare()
-        .late_tests
-        .get(|kept| kept.matches(inputs()), || (PhaseTasks::of(inputs()), late_positions(tasks()).into()));
-    late.iter()
-        .map(|&(test, implementation)| (phase.tasks[test as usize], phase.tasks[implementation as usize]))
-        .collect()
+    let stamps = tables.stamps();
+    facts.rare().late_tests.get(
+        |kept| kept.matches(phase, stamps, in_tests_subsection),
+        || (PhaseTasks::of(phase, stamps, in_tests_subsection), late_positions(tasks()).into()),
+    )
 }
 
 /// A task of a phase: whether it is finished, whether it is in a Tests
@@ -285,7 +325,47 @@ fn role(task: &Task) -> Role<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::PoisonError;
+
+    use crate::analysis::facts::sparse::FileIndex;
+    use crate::model::feature::Feature;
     use crate::testing::check;
+
+    /// Text that changes the verdicts: test tasks naming what earlier
+    /// tasks implement, their state, subsections, phases.
+    const FRAGMENTS: &[&str] = &[
+        "\n",
+        "- [ ] T0100 [US2] Unit test for Item2 model in tests/unit/test_item2.py\n",
+        "- [ ] T0101 [US1] Test POST /api/items1 in tests/api/test_items1_post.py\n",
+        "- [ ] T0102 [US1] Implement step 5 again in src/services/story1/step_5.py\n",
+        "- [ ] T0103 [US3] Test step 6 in tests/services/test_step_6.py\n",
+        "- [x] ",
+        "### Tests for User Story 3\n\n",
+        "### Implementation for User Story 2\n\n",
+        "## Phase 9: User Story 7 - More (Priority: P2)\n\n",
+        "## Phase 10: Core Implementation\n\n",
+        "x",
+        "~~",
+    ];
+
+    /// What test-after-implementation keeps of each phase of tasks.md
+    /// after an analysis: the late tests it found.
+    fn kept_verdicts(feature: &Feature) -> Vec<Option<Vec<(u32, u32)>>> {
+        crate::analysis::analyze(feature, &crate::analysis::RuleConfig::default());
+        let (file, _) = feature.tasks().expect("a tasks.md");
+        let index = file.blocks.as_deref().and_then(FileIndex::of).expect("tasks.md has blocks");
+        let kept = index.late_tests.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.iter().map(|verdict| verdict.as_ref().map(|(_, late)| late.to_vec())).collect()
+    }
+
+    /// Edits anywhere in tasks.md, with an analysis after each: the
+    /// verdicts kept per phase are those of the same text loaded fresh.
+    #[test]
+    fn verdicts_kept_across_edits_equal_fresh_ones() {
+        for seed in [3, 17] {
+            crate::testing::typing_keeps_what_loading_finds(seed, 120, FRAGMENTS, seed == 17, kept_verdicts);
+        }
+    }
 
     const CODE: &str = "test-after-implementation";
 
