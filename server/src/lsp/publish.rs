@@ -316,9 +316,15 @@ async fn run(
                 );
             }
             // The analysis replaced holds a whole feature: dropped after
-            // publishing, away from this thread, which also writes the
-            // report out (half a millisecond at 10k tasks).
+            // publishing. A feature analysed on this thread (in under a
+            // millisecond) is dropped here too, once the report is
+            // written: handing it to the pool takes a lock and wakes
+            // another thread, which costs more than the drop (0.1-0.2 ms
+            // at 10k tasks) and leaves that thread busy when the next
+            // keystroke comes. Bigger ones go to the pool (a 50k-task
+            // feature takes a millisecond).
             let replaced = analyses.store(&root, &analysis);
+            let drop_here = pace.is_quick(&root);
             let pull = modes.pull.load(Ordering::SeqCst);
             if pull {
                 let stale = other_open_files_changed(&analysis, pulled.entry(root.clone()).or_default());
@@ -330,8 +336,15 @@ async fn run(
             }
             let sent = published.entry(root).or_default();
             publish(&out, &analysis, world.encoding(), sent, pull);
-            if let Some(replaced) = replaced {
-                tokio::task::spawn_blocking(move || drop(replaced));
+            match replaced {
+                Some(replaced) if drop_here => {
+                    tokio::task::yield_now().await;
+                    drop(replaced);
+                }
+                Some(replaced) => {
+                    tokio::task::spawn_blocking(move || drop(replaced));
+                }
+                None => {}
             }
         }
         // Closed features keep the workers busy; an open one's analysis,
@@ -469,6 +482,11 @@ impl Pace {
         split.runs = split.runs.wrapping_add(1);
     }
 
+    /// Whether `root`'s analyses run on this thread (they are quick).
+    fn is_quick(&self, root: &PathBuf) -> bool {
+        self.quick.contains_key(root)
+    }
+
     fn forget_unloaded(&mut self, world: &World) {
         self.quick.retain(|root, _| world.is_loaded(root));
         self.split.retain(|root, _| world.is_loaded(root));
@@ -587,11 +605,13 @@ mod tests {
         assert_eq!(pace.way(&root, 1_000), pool, "a first analysis goes to the pool");
         pace.record(&root, 1_000, pool, Duration::from_micros(300));
         assert_eq!(pace.way(&root, 1_000), Way::Here);
+        assert!(pace.is_quick(&root), "its replaced analyses are dropped here");
         assert_eq!(pace.way(&root, 2_000), Way::Here);
         assert_ne!(pace.way(&root, 2_001), Way::Here, "doubled since: to the pool");
         assert_ne!(pace.way(&PathBuf::from("/specs/002-b"), 1_000), Way::Here);
         pace.record(&root, 1_000, Way::Here, INLINE_UNDER);
         assert_ne!(pace.way(&root, 1_000), Way::Here, "slow last time: to the pool");
+        assert!(!pace.is_quick(&root), "and so are its replaced analyses");
     }
 
     #[test]
