@@ -95,6 +95,11 @@ pub(crate) struct Kept {
     /// The line's paths outside the plan's structure, when its facts hold
     /// them for this plan.
     pub unplanned: Vec<Option<Arc<[Unplanned]>>>,
+    /// Whether the facts of the task's line and details hold for this
+    /// plan that none of them names a path outside its structure: most
+    /// tasks, which path-outside-structure skips without reading their
+    /// lists.
+    pub in_plan: Vec<bool>,
     /// The requirements the line names, when its facts hold them for this
     /// spec and they are few.
     pub requirements: Vec<Option<FewRequirements>>,
@@ -327,6 +332,7 @@ impl Tables {
         self.stamps.splice(old.clone(), middle.stamps);
         self.kept.hits.splice(old.clone(), middle.kept.hits);
         self.kept.unplanned.splice(old.clone(), middle.kept.unplanned);
+        self.kept.in_plan.splice(old.clone(), middle.kept.in_plan);
         self.kept.requirements.splice(old, middle.kept.requirements);
         // The middle's details were numbered from its own first; the
         // later tasks' move by as many as were added or removed.
@@ -383,6 +389,7 @@ impl Tables {
             self.scans.push(Arc::downgrade(&task.block.scan));
             self.kept.hits.push(None);
             self.kept.unplanned.push(None);
+            self.kept.in_plan.push(false);
             self.kept.requirements.push(None);
             self.settled.push(false);
             self.stamps.push(new_stamp());
@@ -412,6 +419,10 @@ impl Tables {
             settled &= !matches!(unplanned, Some(None));
             entry.unplanned = unplanned.flatten().cloned();
         }
+        let none_unplanned =
+            |unplanned: &Option<Arc<[Unplanned]>>| unplanned.as_ref().is_some_and(|u| u.is_empty());
+        self.kept.in_plan[index] = none_unplanned(&self.kept.unplanned[index])
+            && self.details[start as usize..end as usize].iter().all(|d| none_unplanned(&d.unplanned));
         settled
     }
 
@@ -671,13 +682,14 @@ mod tests {
             tables.details.iter().map(|d| (format!("{:?}", d.summary), unplanned(&d.unplanned))).collect();
         let kept_unplanned: Vec<_> = tables.kept.unplanned.iter().map(unplanned).collect();
         format!(
-            "{:?}\n{:?}\n{:?}\n{:?}\n{details:?}\n{:?}\n{kept_unplanned:?}\n{:?}\n{:?}",
+            "{:?}\n{:?}\n{:?}\n{:?}\n{details:?}\n{:?}\n{kept_unplanned:?}\n{:?}\n{:?}\n{:?}",
             tables.rows,
             tables.pathless,
             tables.open_tests,
             tables.lines,
             tables.kept.hits,
             tables.kept.requirements,
+            tables.kept.in_plan,
             tables.phases.all_named()
         )
     }

@@ -144,10 +144,14 @@ impl Rule for PathOutsideStructure {
                 }
             }
         };
-        for (index, (task, kept)) in tasks.tasks.iter().zip(&cx.kept().unplanned).enumerate() {
+        // Most tasks' facts hold that they name no path outside this plan's
+        // structure: the table says which, and they are not read.
+        let in_plan = &cx.kept().in_plan;
+        for index in (0..tasks.tasks.len()).filter(|&index| !in_plan[index]) {
+            let task = &tasks.tasks[index];
             // The facts hold a block's paths when they were checked against
             // this plan before: the table has them.
-            match kept {
+            match &cx.kept().unplanned[index] {
                 Some(kept) => note(&task.block, kept),
                 None => note(&task.block, &unplanned_in(&task.block, plan_doc, map)),
             }
