@@ -476,6 +476,29 @@ fn new_stamp() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
+/// What a rule worked out from some tasks' entries alone, kept across
+/// analyses with their stamps ([`Tables::stamps`]): the same stamps at
+/// the same tasks, the same entries, so the same value.
+pub(crate) struct Stamped<V> {
+    tasks: Box<[u32]>,
+    stamps: Box<[u64]>,
+    pub value: V,
+}
+
+impl<V> Stamped<V> {
+    /// `value`, worked out from the entries of `tasks`.
+    pub fn new(tasks: &[u32], stamps: &[u64], value: V) -> Self {
+        let stamps = tasks.iter().map(|&task| stamps[task as usize]).collect();
+        Stamped { tasks: tasks.into(), stamps, value }
+    }
+
+    /// Whether the value holds for `tasks` as their entries are now.
+    pub fn holds_for(&self, tasks: &[u32], stamps: &[u64]) -> bool {
+        *self.tasks == *tasks
+            && self.stamps.iter().zip(tasks).all(|(&kept, &task)| kept == stamps[task as usize])
+    }
+}
+
 /// Whether `weak` and `arc` are the same document, or both missing.
 fn same_doc<T>(weak: &Option<Weak<T>>, arc: Option<&Arc<T>>) -> bool {
     match (weak, arc) {

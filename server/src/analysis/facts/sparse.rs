@@ -21,7 +21,7 @@ use super::defined::DefinedIds;
 use super::requirements::RequirementCounts;
 use super::roles::PhaseTasks;
 use super::{BlockFacts, same};
-use crate::analysis::table::Tables;
+use crate::analysis::table::{Stamped, Tables};
 use crate::model::blocks::{BlockList, ScannedBlock};
 use crate::model::scan::BlockScan;
 
@@ -143,6 +143,9 @@ pub(crate) struct FileIndex {
     /// On tasks.md: test-after-implementation's verdict on each phase in
     /// the last analysis, by phase index, with what it depended on.
     pub late_tests: Mutex<Vec<Option<PhaseVerdict>>>,
+    /// On tasks.md: whether each group of open `[P]` tasks shared a path
+    /// in the last analysis, in group order (parallel-file-conflict).
+    pub parallel_groups: Mutex<Vec<Stamped<bool>>>,
 }
 
 /// Test-after-implementation's verdict on one phase: its late tests as

@@ -1,10 +1,13 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, PoisonError};
 
 use super::support::parallel_label_removal;
+use crate::analysis::facts::sparse::FileIndex;
 use crate::analysis::facts::written::{WrittenPaths, written_paths};
 use crate::analysis::facts::{BlockFacts, text_hash};
 use crate::analysis::graph::Structure;
+use crate::analysis::table::Stamped;
 use crate::analysis::{Applicability, Context, Diagnostic, FileEdit, Fix, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::tasks::{Task, TasksDoc};
@@ -58,8 +61,22 @@ impl Rule for ParallelFileConflict {
         // Open [P] tasks by (phase, subsection), kept with the document's
         // structure: [P] tasks conflict only within one group.
         let mut hashes = Vec::new();
+        // Whether each group shares a path, kept across analyses: a
+        // keystroke changes one task, so one group's answer.
+        let slot = file.blocks.as_deref().and_then(FileIndex::of).map(|index| &index.parallel_groups);
+        let lock =
+            |slot: &Mutex<_>| std::mem::take(&mut *slot.lock().unwrap_or_else(PoisonError::into_inner));
+        let mut kept = slot.map(lock).unwrap_or_default().into_iter();
+        let stamps = cx.tables().stamps();
+        let mut answers: Vec<Stamped<bool>> = Vec::with_capacity(kept.len());
         for group in Structure::of(doc).open_parallel_groups() {
-            if !shares_a_path(cx, doc, group, &mut hashes) {
+            let answer = match kept.next() {
+                Some(answer) if answer.holds_for(group, stamps) => answer,
+                _ => Stamped::new(group, stamps, shares_a_path(cx, doc, group, &mut hashes)),
+            };
+            let shares = answer.value;
+            answers.push(answer);
+            if !shares {
                 continue;
             }
             let members: Vec<usize> = group.iter().map(|&index| index as usize).collect();
@@ -154,6 +171,9 @@ impl Rule for ParallelFileConflict {
                 out.push(diagnostic);
             }
         }
+        if let Some(slot) = slot {
+            *slot.lock().unwrap_or_else(PoisonError::into_inner) = answers;
+        }
     }
 }
 
@@ -217,9 +237,50 @@ impl Clusters {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::PoisonError;
+
+    use crate::analysis::facts::sparse::FileIndex;
+    use crate::model::feature::Feature;
     use crate::testing::check;
 
     const CODE: &str = "parallel-file-conflict";
+
+    /// Text that changes which [P] tasks share a path: [P] tasks writing
+    /// the synthetic stories' files, states, labels, headings.
+    const FRAGMENTS: &[&str] = &[
+        "\n",
+        "- [ ] T0100 [P] [US1] Create Item1 model in src/models/item1.py\n",
+        "- [ ] T0101 [P] [US2] Again in src/api/items2_post.py\n",
+        "- [ ] T0102 [P] Touch src/models/item1.py and src/models/item2.py\n",
+        "  - **File**: src/models/item2.py\n",
+        " src/models/item1.py ",
+        " src/api/items1_post.py ",
+        "- [x] ",
+        "[P] ",
+        "### Implementation for User Story 2\n\n",
+        "## Phase 9: User Story 7 - More (Priority: P2)\n\n",
+        "x",
+        "~~",
+    ];
+
+    /// Whether each open [P] group shares a path, as kept after an
+    /// analysis.
+    fn kept_answers(feature: &Feature) -> Vec<bool> {
+        crate::analysis::analyze(feature, &crate::analysis::RuleConfig::default());
+        let (file, _) = feature.tasks().expect("a tasks.md");
+        let index = file.blocks.as_deref().and_then(FileIndex::of).expect("tasks.md has blocks");
+        let kept = index.parallel_groups.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.iter().map(|answer| answer.value).collect()
+    }
+
+    /// Edits anywhere in tasks.md, with an analysis after each: the
+    /// answers kept per group are those of the same text loaded fresh.
+    #[test]
+    fn answers_kept_across_edits_equal_fresh_ones() {
+        for seed in [5, 23] {
+            crate::testing::typing_keeps_what_loading_finds(seed, 120, FRAGMENTS, seed == 23, kept_answers);
+        }
+    }
 
     #[test]
     fn two_parallel_tasks_on_one_file() {
