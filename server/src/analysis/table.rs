@@ -160,6 +160,9 @@ pub(crate) struct Tables {
     detail_ranges: Vec<(u32, u32)>,
     /// The tasks that may name no path, in order.
     pub pathless: Vec<Pathless>,
+    /// The identifiers of the pathless tasks, sorted, without repeats:
+    /// made again only when those tasks change.
+    pub pathless_names: Vec<Box<str>>,
     /// Per task, whether it is open and, by its blocks' summaries, a test
     /// (test-after-implementation looks for those).
     pub open_tests: Vec<bool>,
@@ -215,6 +218,7 @@ impl Tables {
     pub fn fresh(doc: &TasksDoc, keys: &mut FactKeys) -> Self {
         let mut tables = Tables::empty(keys);
         tables.append(doc, 0..doc.tasks.len(), keys);
+        tables.refresh_pathless_names();
         tables.sources = keys.sources.clone();
         tables.phases.update(doc);
         tables.refresh_stories(doc, 0..doc.tasks.len());
@@ -229,6 +233,7 @@ impl Tables {
             details: Vec::new(),
             detail_ranges: Vec::new(),
             pathless: Vec::new(),
+            pathless_names: Vec::new(),
             open_tests: Vec::new(),
             kept: Kept::default(),
             keys: KeyLookup::new(std::iter::empty()),
@@ -322,7 +327,9 @@ impl Tables {
         let tasks = old.start..old.start + middle.rows.len();
         self.details.splice(old_start..old_end, middle.details);
         self.detail_scans.splice(old_start..old_end, middle.detail_scans);
-        self.splice_pathless(old.clone(), middle.rows.len(), middle.pathless);
+        if self.splice_pathless(old.clone(), middle.rows.len(), middle.pathless) {
+            self.refresh_pathless_names();
+        }
         self.rows.splice(old.clone(), middle.rows);
         self.lines.splice(old.clone(), middle.lines);
         self.detail_ranges.splice(old.clone(), middle.detail_ranges);
@@ -348,15 +355,28 @@ impl Tables {
     }
 
     /// Replace the pathless tasks among those in `old` by `middle`'s, of
-    /// `added` tasks numbered from 0; move the later ones.
-    fn splice_pathless(&mut self, old: std::ops::Range<usize>, added: usize, middle: Vec<Pathless>) {
+    /// `added` tasks numbered from 0; move the later ones. Whether
+    /// pathless tasks were removed or added.
+    fn splice_pathless(&mut self, old: std::ops::Range<usize>, added: usize, middle: Vec<Pathless>) -> bool {
         let (start, end) = (old.start as u32, old.end as u32);
         let after_at = self.pathless.partition_point(|p| p.task < end);
         let after = self.pathless.split_off(after_at);
-        self.pathless.truncate(self.pathless.partition_point(|p| p.task < start));
+        let start_at = self.pathless.partition_point(|p| p.task < start);
+        let changed = start_at < after_at || !middle.is_empty();
+        self.pathless.truncate(start_at);
         self.pathless.extend(middle.into_iter().map(|p| Pathless { task: p.task + start, ..p }));
         let moved = |task: u32| task - (end - start) + added as u32;
         self.pathless.extend(after.into_iter().map(|p| Pathless { task: moved(p.task), ..p }));
+        changed
+    }
+
+    /// Make [`Tables::pathless_names`] from the pathless tasks.
+    fn refresh_pathless_names(&mut self) {
+        let mut names: Vec<&str> =
+            self.pathless.iter().flat_map(|p| p.identifiers.iter().map(|i| &**i)).collect();
+        names.sort_unstable();
+        names.dedup();
+        self.pathless_names = names.into_iter().map(Box::from).collect();
     }
 
     /// Add the entries of the tasks of `doc` in `range`, from their
@@ -713,7 +733,7 @@ mod tests {
             tables.kept.hits,
             tables.kept.requirements,
             tables.kept.in_plan,
-            tables.phases.all_named()
+            (&tables.pathless_names, tables.phases.all_named())
         )
     }
 

@@ -106,19 +106,17 @@ fn tasks_without_path<'c, 'd>(cx: &'c Context<'_>, doc: &'d TasksDoc) -> Vec<&'d
     // The table keeps the few tasks naming no path, with their identifiers.
     let candidates = &cx.tables().pathless;
     let identifiers = |candidate: &'c Pathless| candidate.identifiers.iter().map(|i| &**i);
-    let named = named_stems(cx, candidates.iter().flat_map(identifiers));
+    let named = named_stems(cx, &cx.tables().pathless_names);
     let names_a_known_file = |candidate| identifiers(candidate).any(|i| named.binary_search(&i).is_ok());
     candidates.iter().filter(|c| !names_a_known_file(c)).map(|c| &doc.tasks[c.task as usize]).collect()
 }
 
-/// Which of `identifiers` some task's paths name as a file, sorted.
-/// One pass over every task's file names, without sorting or hashing
-/// them (this runs on every keystroke): only names of the length of an
-/// identifier asked for are compared.
-fn named_stems<'i>(cx: &Context<'_>, identifiers: impl Iterator<Item = &'i str>) -> Vec<&'i str> {
-    let mut wanted: Vec<&str> = identifiers.collect();
-    wanted.sort_unstable();
-    wanted.dedup();
+/// Which of `identifiers` (sorted, without repeats) some task's paths
+/// name as a file, sorted. One pass over every task's file names, without
+/// sorting or hashing them (this runs on every keystroke): only names of
+/// the length of an identifier asked for are compared.
+fn named_stems<'i>(cx: &Context<'_>, identifiers: &'i [Box<str>]) -> Vec<&'i str> {
+    let wanted: Vec<&str> = identifiers.iter().map(|i| &**i).collect();
     if wanted.is_empty() {
         return wanted;
     }
