@@ -142,10 +142,33 @@ pub(crate) struct FileIndex {
     pub tally: Mutex<Option<Arc<Tally>>>,
     /// On tasks.md: test-after-implementation's verdict on each phase in
     /// the last analysis, by phase index, with what it depended on.
-    pub late_tests: Mutex<Vec<Option<PhaseVerdict>>>,
+    pub late_tests: Handover<Vec<Option<PhaseVerdict>>>,
     /// On tasks.md: whether each group of open `[P]` tasks shared a path
     /// in the last analysis, in group order (parallel-file-conflict).
-    pub parallel_groups: Mutex<Vec<Stamped<bool>>>,
+    pub parallel_groups: Handover<Vec<Stamped<bool>>>,
+}
+
+/// What a rule worked out in the last analysis of a file, handed to the
+/// next: taken when a rule starts (a second analysis of the same version
+/// running at once finds nothing and works it all out) and put back when
+/// it ends. A rule that panicked in between leaves nothing, never half.
+#[derive(Default)]
+pub(crate) struct Handover<T>(Mutex<T>);
+
+impl<T: Default> Handover<T> {
+    pub fn take(&self) -> T {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    pub fn put(&self, value: T) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = value;
+    }
+
+    /// What is kept now, left in place.
+    #[cfg(test)]
+    pub fn read<R>(&self, read: impl FnOnce(&T) -> R) -> R {
+        read(&self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
 }
 
 /// Test-after-implementation's verdict on one phase: its late tests as

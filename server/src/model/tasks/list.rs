@@ -114,10 +114,7 @@ impl std::ops::Index<usize> for TaskList {
     type Output = Task;
 
     fn index(&self, index: usize) -> &Task {
-        match index.checked_sub(self.shared) {
-            None => &self.head[index],
-            Some(in_tail) => &self.tail[in_tail],
-        }
+        self.get(index).unwrap_or_else(|| panic!("task {index} of a list of {}", self.len()))
     }
 }
 

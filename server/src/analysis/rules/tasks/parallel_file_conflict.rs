@@ -1,6 +1,5 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, PoisonError};
 
 use super::support::parallel_label_removal;
 use crate::analysis::facts::sparse::FileIndex;
@@ -64,9 +63,7 @@ impl Rule for ParallelFileConflict {
         // Whether each group shares a path, kept across analyses: a
         // keystroke changes one task, so one group's answer.
         let slot = file.blocks.as_deref().and_then(FileIndex::of).map(|index| &index.parallel_groups);
-        let lock =
-            |slot: &Mutex<_>| std::mem::take(&mut *slot.lock().unwrap_or_else(PoisonError::into_inner));
-        let mut kept = slot.map(lock).unwrap_or_default().into_iter();
+        let mut kept = slot.map(|slot| slot.take()).unwrap_or_default().into_iter();
         let stamps = cx.tables().stamps();
         let mut answers: Vec<Stamped<bool>> = Vec::with_capacity(kept.len());
         for group in Structure::of(doc).open_parallel_groups() {
@@ -172,7 +169,7 @@ impl Rule for ParallelFileConflict {
             }
         }
         if let Some(slot) = slot {
-            *slot.lock().unwrap_or_else(PoisonError::into_inner) = answers;
+            slot.put(answers);
         }
     }
 }
@@ -237,8 +234,6 @@ impl Clusters {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::PoisonError;
-
     use crate::analysis::facts::sparse::FileIndex;
     use crate::model::feature::Feature;
     use crate::testing::check;
@@ -269,8 +264,7 @@ mod tests {
         crate::analysis::analyze(feature, &crate::analysis::RuleConfig::default());
         let (file, _) = feature.tasks().expect("a tasks.md");
         let index = file.blocks.as_deref().and_then(FileIndex::of).expect("tasks.md has blocks");
-        let kept = index.parallel_groups.lock().unwrap_or_else(PoisonError::into_inner);
-        kept.iter().map(|answer| answer.value).collect()
+        index.parallel_groups.read(|kept| kept.iter().map(|answer| answer.value).collect())
     }
 
     /// Edits anywhere in tasks.md, with an analysis after each: the

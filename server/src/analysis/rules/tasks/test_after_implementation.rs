@@ -1,5 +1,5 @@
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use crate::analysis::facts::BlockFacts;
 use crate::analysis::facts::roles::{PhaseTasks, RoleFacts, strip_test_marks};
@@ -126,9 +126,7 @@ impl Rule for TestAfterImplementation {
 
         // A test task after the implementation task it tests.
         let slot = file.blocks.as_deref().and_then(FileIndex::of).map(|index| &index.late_tests);
-        let lock =
-            |slot: &'_ Mutex<_>| std::mem::take(&mut *slot.lock().unwrap_or_else(PoisonError::into_inner));
-        let mut kept: Vec<Option<PhaseVerdict>> = slot.map(lock).unwrap_or_default();
+        let mut kept: Vec<Option<PhaseVerdict>> = slot.map(|slot| slot.take()).unwrap_or_default();
         kept.resize_with(doc.phases.len(), || None);
         for (phase, kept) in doc.phases.iter().zip(&mut kept) {
             if !matches!(phase.kind, PhaseKind::UserStory | PhaseKind::Core) {
@@ -149,7 +147,7 @@ impl Rule for TestAfterImplementation {
             }
         }
         if let Some(slot) = slot {
-            *slot.lock().unwrap_or_else(PoisonError::into_inner) = kept;
+            slot.put(kept);
         }
     }
 }
@@ -325,8 +323,6 @@ fn role(task: &Task) -> Role<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::PoisonError;
-
     use crate::analysis::facts::sparse::FileIndex;
     use crate::model::feature::Feature;
     use crate::testing::check;
@@ -354,8 +350,9 @@ mod tests {
         crate::analysis::analyze(feature, &crate::analysis::RuleConfig::default());
         let (file, _) = feature.tasks().expect("a tasks.md");
         let index = file.blocks.as_deref().and_then(FileIndex::of).expect("tasks.md has blocks");
-        let kept = index.late_tests.lock().unwrap_or_else(PoisonError::into_inner);
-        kept.iter().map(|verdict| verdict.as_ref().map(|(_, late)| late.to_vec())).collect()
+        index
+            .late_tests
+            .read(|kept| kept.iter().map(|verdict| verdict.as_ref().map(|(_, late)| late.to_vec())).collect())
     }
 
     /// Edits anywhere in tasks.md, with an analysis after each: the
