@@ -99,13 +99,16 @@ const STOPS: &[&str] = &[
 const STATUS_WORDS: &[&str] =
     &["pass", "passes", "passing", "passed", "fail", "fails", "failing", "failed", "green"];
 
-/// Bytes a keyword can start with: most positions of a line are rejected
-/// with one table lookup instead of forty comparisons.
-const FIRST_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
+/// For each first byte, the keywords starting with it, as bits of their
+/// index in [`KEYWORDS`] (lowest first, so the longest wins as before):
+/// most positions of a line start none and are rejected with one lookup,
+/// the others compare only the few keywords that can match there.
+const KEYWORDS_BY_FIRST_BYTE: [u64; 256] = {
+    assert!(KEYWORDS.len() <= 64);
+    let mut table = [0u64; 256];
     let mut i = 0;
     while i < KEYWORDS.len() {
-        table[KEYWORDS[i].0.as_bytes()[0] as usize] = true;
+        table[KEYWORDS[i].0.as_bytes()[0] as usize] |= 1 << i;
         i += 1;
     }
     table
@@ -123,30 +126,46 @@ const STOP_FIRST_BYTES: [bool; 256] = {
     table
 };
 
+/// Bytes where a keyword or a stop may start: the walk of a sentence
+/// passes over the others without looking further.
+const STARTS_SOMETHING: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = KEYWORDS_BY_FIRST_BYTE[b] != 0 || STOP_FIRST_BYTES[b];
+        b += 1;
+    }
+    table
+};
+
 /// The keyword starting at byte `at` of `text`, if any.
 fn keyword_at(text: &str, lower: &str, at: usize) -> Option<(usize, Relation)> {
-    if !FIRST_BYTES[lower.as_bytes()[at] as usize] {
-        return None;
-    }
-    let first = lower.as_bytes()[at];
-    let after_word = at > 0 && text[..at].chars().next_back().is_some_and(is_word_char);
-    KEYWORDS.iter().find_map(|(word, relation)| {
-        // One byte compared inline before a whole comparison: most
-        // keywords start otherwise, and a call per keyword per position
-        // cost 5% of a workspace check.
+    let mut candidates = KEYWORDS_BY_FIRST_BYTE[lower.as_bytes()[at] as usize];
+    // Whether a word character comes right before: asked only when an
+    // alphabetic keyword's letters are there, which is rare.
+    let mut after_word = None;
+    while candidates != 0 {
+        let (word, relation) = KEYWORDS[candidates.trailing_zeros() as usize];
+        candidates &= candidates - 1;
         let end = at + word.len();
-        if word.as_bytes()[0] != first || lower.as_bytes().get(at..end) != Some(word.as_bytes()) {
-            return None;
+        if lower.as_bytes().get(at..end) != Some(word.as_bytes()) {
+            continue;
         }
         // Arrows need no spaces around them: `T002→T001`.
         let alphabetic = word.chars().next().is_some_and(char::is_alphabetic);
-        if alphabetic && after_word {
-            return None;
+        if alphabetic
+            && *after_word
+                .get_or_insert_with(|| at > 0 && text[..at].chars().next_back().is_some_and(is_word_char))
+        {
+            continue;
         }
         let boundary =
             !alphabetic || word.ends_with(':') || !text[end..].chars().next().is_some_and(is_word_char);
-        boundary.then_some((word.len(), *relation))
-    })
+        if boundary {
+            return Some((word.len(), relation));
+        }
+    }
+    None
 }
 
 /// Sentences: split at `;`, at `. ` and at line breaks that start a new
@@ -265,10 +284,17 @@ fn keywords_in(
             at = span.end;
             continue;
         }
+        let byte = lower.as_bytes()[at];
+        if !STARTS_SOMETHING[byte as usize] {
+            // ASCII steps one byte; a character's first byte starts nothing
+            // either, so its continuation bytes are passed one by one too.
+            at += 1;
+            continue;
+        }
         if let Some((len, relation)) = keyword_at(text, lower, at) {
             found.push((Span::new(at, at + len), Some(relation)));
             at += len;
-        } else if let Some(stop) = STOP_FIRST_BYTES[lower.as_bytes()[at] as usize]
+        } else if let Some(stop) = STOP_FIRST_BYTES[byte as usize]
             .then(|| STOPS.iter().find(|s| lower[at..].starts_with(**s)))
             .flatten()
         {
