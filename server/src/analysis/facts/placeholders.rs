@@ -201,7 +201,7 @@ fn tokens(text: &str, regions: &Regions, out: &mut Vec<Placeholder>) {
         });
     };
     // Spec Kit writes the command token into code spans and trees too.
-    for (start, _) in text.match_indices("__SPECKIT_") {
+    for (start, _) in indices_of(text, "__SPECKIT_", b'K') {
         let body = text[start + 2..].bytes().take_while(|b| b.is_ascii_uppercase() || *b == b'_').count();
         let token = &text[start..start + 2 + body];
         if token.len() > "__SPECKIT___".len() && token.ends_with("__") && !regions.in_comment(start) {
@@ -209,12 +209,12 @@ fn tokens(text: &str, regions: &Regions, out: &mut Vec<Placeholder>) {
         }
     }
     let prose = |at: usize| !regions.in_comment(at) && !regions.in_code(at);
-    for (start, _) in text.match_indices("$ARGUMENTS") {
+    for (start, _) in indices_of(text, "$ARGUMENTS", b'$') {
         if prose(start) {
             push(start, "$ARGUMENTS".len());
         }
     }
-    for (start, _) in text.match_indices("TXXX") {
+    for (start, _) in indices_of(text, "TXXX", b'X') {
         let before = text[..start].chars().next_back();
         let after = text[start + 4..].chars().next();
         if prose(start)
@@ -224,6 +224,16 @@ fn tokens(text: &str, regions: &Regions, out: &mut Vec<Placeholder>) {
             push(start, 4);
         }
     }
+}
+
+/// `text.match_indices(token)`, skipped when `text` lacks `rare`, a byte
+/// of `token` that prose seldom holds: most blocks hold none of the
+/// tokens, and setting up a substring search per token and block was a
+/// fortieth of a bulk check.
+fn indices_of<'a>(text: &'a str, token: &'a str, rare: u8) -> impl Iterator<Item = (usize, &'a str)> {
+    debug_assert!(token.as_bytes().contains(&rare));
+    let present = memchr::memchr(rare, text.as_bytes()).is_some();
+    present.then(|| text.match_indices(token)).into_iter().flatten()
 }
 
 /// How far a bracket of a paragraph may run over line breaks.
