@@ -22,6 +22,9 @@ pub struct Outline {
 pub struct OpenHeading {
     pub level: u8,
     pub title: Box<str>,
+    /// The title lower-cased, once: [`Outline::within`] asks about every
+    /// block.
+    lower: Box<str>,
     /// The heading's span (absolute).
     pub span: Span,
 }
@@ -40,6 +43,7 @@ impl Outline {
             self.open.push(OpenHeading {
                 level: heading.level,
                 title: heading.title.clone(),
+                lower: heading.title.to_lowercase().into(),
                 span: block_span(block),
             });
         }
@@ -53,7 +57,7 @@ impl Outline {
     /// True when a section heading (not the document's H1 title) whose
     /// lower-cased title satisfies `pred` encloses the current block.
     pub fn within(&self, pred: impl Fn(&str) -> bool) -> bool {
-        self.open.iter().filter(|h| h.level > 1).any(|h| pred(&h.title.to_lowercase()))
+        self.open.iter().filter(|h| h.level > 1).any(|h| pred(&h.lower))
     }
 
     /// The innermost open heading.

@@ -25,7 +25,7 @@ use super::markdown::{
 };
 use super::tasks::phase_title::priority_in;
 use crate::syntax::{BlockKind, ListMarker};
-use crate::text::{Document, Span};
+use crate::text::{Document, Span, is_lowercase_of};
 
 /// How a story is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -648,9 +648,8 @@ fn first_word(text: &str) -> Option<String> {
 }
 
 fn gherkin_words(text: &str) -> (bool, bool, bool) {
-    let words: Vec<String> =
-        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-    let has = |set: &[&str]| words.iter().any(|w| set.contains(&w.as_str()));
+    let words = || text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
+    let has = |set: &[&str]| words().any(|w| set.iter().any(|s| is_lowercase_of(s, w)));
     (has(GIVEN), has(WHEN), has(THEN))
 }
 

@@ -12,3 +12,9 @@ mod span;
 pub use document::{AppliedEdit, ContentChange, Document, TextPoint};
 pub use position::{Position, PositionEncoding, PositionRange, indent_columns, line_column};
 pub use span::{Span, floor_char_boundary};
+
+/// Whether `word` lower-cased is `lower`: without a lower-cased copy when
+/// `word` is ASCII, as most words asked about are.
+pub fn is_lowercase_of(lower: &str, word: &str) -> bool {
+    if word.is_ascii() { word.eq_ignore_ascii_case(lower) } else { word.to_lowercase() == lower }
+}

@@ -17,6 +17,7 @@ use crate::model::contracts::{ContractDoc, ContractKind, Operation};
 use crate::model::feature::FeatureFile;
 use crate::model::scan::{BlockScan, MentionKind, boxed};
 use crate::model::tasks::{Phase, PhaseKind, SubsectionKind, Task, TasksDoc};
+use crate::text::is_lowercase_of;
 
 const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
@@ -31,10 +32,12 @@ pub(crate) struct TaskText {
     pub words: Vec<String>,
     /// Every `METHOD /path` or bare `/path` the text names.
     pub endpoints: Vec<EndpointRef>,
-    /// Runs of letters, digits and `_` of `lower`, sorted: a name made of
-    /// those alone is in the text as an identifier exactly when it is one
-    /// of them ([`TaskText::has_identifier`]).
-    identifiers: Vec<String>,
+    /// Runs of letters, digits and `_` of `lower` (byte ranges of it),
+    /// sorted by their text, each once: a name made of those alone is in
+    /// the text as an identifier exactly when it is one of them
+    /// ([`TaskText::has_identifier`]). Ranges, not copies: a copy per run
+    /// of every task was a tenth of a bulk check's allocations.
+    identifiers: Vec<(usize, usize)>,
 }
 
 impl TaskText {
@@ -51,14 +54,23 @@ impl TaskText {
     /// The same of any text.
     pub fn of_text(text: &str) -> Self {
         let lower = text.to_lowercase();
-        let mut identifiers: Vec<String> = lower
+        let run = |&(start, end): &(usize, usize)| &lower[start..end];
+        let mut identifiers: Vec<(usize, usize)> = lower
             .split(|c: char| !is_identifier_char(c))
             .filter(|w| !w.is_empty())
-            .map(str::to_string)
+            .map(|w| {
+                let start = w.as_ptr() as usize - lower.as_ptr() as usize;
+                (start, start + w.len())
+            })
             .collect();
-        identifiers.sort_unstable();
-        identifiers.dedup();
+        identifiers.sort_unstable_by(|a, b| run(a).cmp(run(b)));
+        identifiers.dedup_by(|a, b| run(a) == run(b));
         TaskText { words: words(text), endpoints: endpoint_refs(text), lower, identifiers }
+    }
+
+    /// The text of one of [`TaskText::identifiers`]' ranges.
+    fn run(&self, (start, end): (usize, usize)) -> &str {
+        &self.lower[start..end]
     }
 
     /// Whether the task's words contain `phrase`.
@@ -72,15 +84,16 @@ impl TaskText {
         if identifier.plain {
             // A match bounded by non-identifier characters, of a name
             // without any, is a whole run.
-            return self.identifiers.binary_search(&identifier.lower).is_ok();
+            let needle = identifier.lower.as_str();
+            return self.identifiers.binary_search_by(|&run| self.run(run).cmp(needle)).is_ok();
         }
         contains_lower_identifier(&self.lower, &identifier.lower)
     }
 
     /// Runs of letters, digits and `_` of the lower-cased text, sorted,
     /// each once.
-    pub fn identifiers(&self) -> &[String] {
-        &self.identifiers
+    pub fn identifiers(&self) -> impl Iterator<Item = &str> {
+        self.identifiers.iter().map(|&run| self.run(run))
     }
 }
 
@@ -220,15 +233,15 @@ impl BlockSignals {
             })
             .collect();
         let lower = scan.text.to_lowercase();
-        let description = scan.task.as_ref().map_or(Vec::new(), |line| words_of(&line.description));
-        let is_test_word = |w: &String| TEST_WORDS.contains(&w.as_str());
+        let description = || scan.task.iter().flat_map(|line| word_runs(&line.description));
+        let is_test_word = |w: &str| TEST_WORDS.iter().any(|t| is_lowercase_of(t, w));
         let path_hashes: Vec<u32> = paths.iter().map(|p| text_hash(&p.to_lowercase())).collect();
         let summary = SignalSummary {
             paths: paths.len() as u32,
             test_paths: paths.iter().filter(|p| is_test_path(p)).count() as u32,
             says_contract: lower.contains("contract"),
-            says_test: description.iter().any(is_test_word),
-            leads_with_test: description.iter().take(5).any(is_test_word),
+            says_test: description().any(is_test_word),
+            leads_with_test: description().take(5).any(is_test_word),
             concerns: concerns_in(&lower),
             first_path: path_hashes.first().copied().unwrap_or(0),
         };
@@ -508,54 +521,69 @@ fn same_word(a: &str, b: &str) -> bool {
 /// Stemmed lower-case words of `text`: runs of letters and digits, split
 /// at camel-case boundaries (`STTStatus` gives `stt`, `status`).
 pub(crate) fn words(text: &str) -> Vec<String> {
-    words_of(text).into_iter().map(|w| stem(&w)).collect()
+    let mut words = words_of(text);
+    words.iter_mut().for_each(stem_in_place);
+    words
 }
 
 /// Lower-case words of `text`, not stemmed.
 pub(crate) fn words_of(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for run in text.split(|c: char| !c.is_alphanumeric()) {
-        if run.is_empty() {
-            continue;
-        }
-        // Byte offsets into the run: no copy of its characters.
-        let mut start = 0;
-        let mut chars = run.char_indices().peekable();
-        let mut prev = None;
+    word_runs(text).map(str::to_lowercase).collect()
+}
+
+/// The words of [`words_of`] as written, not lower-cased: for questions
+/// that need no copy of each word.
+fn word_runs(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|run| !run.is_empty()).flat_map(camel_parts)
+}
+
+/// A run of letters and digits split at camel-case boundaries, by byte
+/// offsets into the run.
+fn camel_parts(run: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let mut chars = run.char_indices().peekable();
+    let mut prev: Option<char> = None;
+    std::iter::from_fn(move || {
         while let Some((i, cur)) = chars.next() {
-            if let Some(prev) = prev {
-                let next_lower = chars.peek().is_some_and(|(_, c)| c.is_lowercase());
-                let boundary = (char::is_lowercase(prev) && cur.is_uppercase())
-                    || (char::is_uppercase(prev) && cur.is_uppercase() && next_lower);
-                if boundary {
-                    out.push(run[start..i].to_lowercase());
-                    start = i;
-                }
+            let before = prev.replace(cur);
+            let Some(before) = before else { continue };
+            let next_lower = chars.peek().is_some_and(|(_, c)| c.is_lowercase());
+            let boundary = (before.is_lowercase() && cur.is_uppercase())
+                || (before.is_uppercase() && cur.is_uppercase() && next_lower);
+            if boundary {
+                let part = &run[start..i];
+                start = i;
+                return Some(part);
             }
-            prev = Some(cur);
         }
-        out.push(run[start..].to_lowercase());
-    }
-    out
+        (start < run.len()).then(|| std::mem::replace(&mut start, run.len())).map(|from| &run[from..])
+    })
 }
 
 /// The singular of an English plural, roughly: enough to make `users`,
 /// `categories` and `addresses` meet `user`, `category`, `address`.
 pub(crate) fn stem(word: &str) -> String {
+    let mut word = word.to_string();
+    stem_in_place(&mut word);
+    word
+}
+
+/// [`stem`] of a word already owned: shortened where it is, not copied
+/// (two allocations per word of every task were a tenth of a bulk check's
+/// allocations).
+fn stem_in_place(word: &mut String) {
     let n = word.len();
     if !word.is_ascii() {
-        return word.to_string();
+        return;
     }
     if n > 4 && word.ends_with("ies") {
-        return format!("{}y", &word[..n - 3]);
+        word.truncate(n - 3);
+        word.push('y');
+    } else if n > 4 && ["sses", "xes", "ches", "shes", "zes"].iter().any(|s| word.ends_with(s)) {
+        word.truncate(n - 2);
+    } else if n > 3 && word.ends_with('s') && !["ss", "us", "is"].iter().any(|s| word.ends_with(s)) {
+        word.truncate(n - 1);
     }
-    if n > 4 && ["sses", "xes", "ches", "shes", "zes"].iter().any(|s| word.ends_with(s)) {
-        return word[..n - 2].to_string();
-    }
-    if n > 3 && word.ends_with('s') && !["ss", "us", "is"].iter().any(|s| word.ends_with(s)) {
-        return word[..n - 1].to_string();
-    }
-    word.to_string()
 }
 
 /// Whether `text` (lower-cased) holds `identifier` as a whole identifier.

@@ -123,7 +123,7 @@ impl NameIndex {
             }
         }
         for identifier in task.identifiers() {
-            take(self.identifiers.get(identifier.as_str()));
+            take(self.identifiers.get(identifier));
         }
         for endpoint in &task.endpoints {
             let written = segments(&endpoint.path);

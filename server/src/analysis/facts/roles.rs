@@ -38,10 +38,13 @@ impl RoleFacts {
     /// The role facts of `scan`, computed.
     pub(super) fn compute(scan: &BlockScan) -> RoleFacts {
         let description = scan.task.as_ref().map_or("", |line| &*line.description);
+        // Only the first four words are asked about.
         let words: Vec<String> = description
             .split_whitespace()
-            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
             .filter(|w| !w.is_empty())
+            .take(4)
+            .map(str::to_lowercase)
             .collect();
         let paths = scan
             .mentions
