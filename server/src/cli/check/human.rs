@@ -189,11 +189,14 @@ const FRAME_CONTEXT: usize = 40;
 /// [`FRAME_WIDTH`]), the display width before byte `start`, and the width
 /// of `start..end`.
 fn layout(text: &str, start: usize, end: usize) -> (String, usize, usize) {
+    // Each character as shown (a character repeated, not a string per
+    // character: a hundred thousand allocations for the corpus), and its
+    // width.
     let pieces = || {
         text.char_indices().map(|(offset, c)| match c {
-            '\t' => (offset, " ".repeat(TAB_WIDTH), TAB_WIDTH),
-            c if c.is_control() => (offset, control_picture(c).to_string(), 1),
-            c => (offset, c.to_string(), c.width().unwrap_or(0)),
+            '\t' => (offset, (' ', TAB_WIDTH), TAB_WIDTH),
+            c if c.is_control() => (offset, (control_picture(c), 1), 1),
+            c => (offset, (c, 1), c.width().unwrap_or(0)),
         })
     };
     let (mut before, mut under, mut total) = (0, 0, 0);
@@ -211,9 +214,9 @@ fn layout(text: &str, start: usize, end: usize) -> (String, usize, usize) {
     let to = from + FRAME_WIDTH;
     let mut shown = String::from(if from > 0 { "…" } else { "" });
     let mut column = 0;
-    for (_, piece, width) in pieces() {
+    for (_, (shown_as, copies), width) in pieces() {
         if column >= from && column + width <= to {
-            shown.push_str(&piece);
+            shown.extend(std::iter::repeat_n(shown_as, copies));
         }
         column += width;
         if column >= to {
