@@ -188,7 +188,7 @@ fn item_of(block: &ScannedBlock, section: Option<Box<str>>) -> Option<ChecklistI
         done,
         checkbox: block.abs(Span::new(box_start, box_start + after_box)),
         span: block.abs(Span::new(0, text.trim_end().len())),
-        text: body.split_whitespace().collect::<Vec<_>>().join(" ").into(),
+        text: crate::text::collapse_whitespace(body).into(),
         section,
         citations: citations(block),
         markers: markers(text),

@@ -334,7 +334,7 @@ impl Builder {
             // next field.
             let end = scan.fields.get(i + 1).map_or(scan.len(), |next| next.key_span.start.saturating_sub(2));
             let span = trim_span(&scan.text, Span::new(field.value.start, end.max(field.value.start)));
-            let text = scan.slice(span).split_whitespace().collect::<Vec<_>>().join(" ");
+            let text = crate::text::collapse_whitespace(scan.slice(span));
             self.doc.structure_decision = Some(StructureDecision {
                 text: text.into(),
                 span: block.abs(Span::new(field.key_span.start.saturating_sub(2), span.end)),

@@ -405,7 +405,7 @@ impl Builder {
                 let content = &scan.text[scan.content_start.min(scan.len())..];
                 if let Some(def) = definition_at(content) {
                     let base = scan.content_start;
-                    let text = content[def.text_start..].split_whitespace().collect::<Vec<_>>().join(" ");
+                    let text = crate::text::collapse_whitespace(&content[def.text_start..]);
                     self.push_requirement(
                         &content[def.id.start..def.id.end],
                         block.abs(def.id.offset_by(base)),
@@ -659,7 +659,7 @@ fn key_entity_of(block: &ScannedBlock) -> Option<KeyEntity> {
     let content = &scan.text[content_start..];
     let span = block_span(block);
     if let Some(field) = scan.fields.first().filter(|f| f.key_span.start <= content_start + 3) {
-        let description = scan.text[field.value.start..].split_whitespace().collect::<Vec<_>>().join(" ");
+        let description = crate::text::collapse_whitespace(&scan.text[field.value.start..]);
         return Some(KeyEntity {
             name: field.key.clone(),
             name_span: block.abs(field.key_span),

@@ -18,3 +18,17 @@ pub use span::{Span, floor_char_boundary};
 pub fn is_lowercase_of(lower: &str, word: &str) -> bool {
     if word.is_ascii() { word.eq_ignore_ascii_case(lower) } else { word.to_lowercase() == lower }
 }
+
+/// `text`'s words joined by single spaces: one string, where collecting
+/// the words and joining them made two (once per task line and per
+/// bracket of a bulk check).
+pub fn collapse_whitespace(text: &str) -> String {
+    let mut collapsed = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(word);
+    }
+    collapsed
+}

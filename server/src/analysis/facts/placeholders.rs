@@ -262,7 +262,7 @@ fn bracket(text: &str, open: usize, close: usize, regions: &Regions) -> Option<(
     if after == Some(':') && (blanks.is_empty() || blanks.ends_with('\n')) {
         return None;
     }
-    let collapsed = inner.split_whitespace().collect::<Vec<_>>().join(" ");
+    let collapsed = crate::text::collapse_whitespace(inner);
     if collapsed.chars().count() < 2 || collapsed.starts_with("NEEDS CLARIFICATION") {
         return None;
     }

@@ -46,8 +46,8 @@ fn anchor_texts(place: &Place<'_>) -> (String, String) {
         return (String::new(), String::new());
     }
     let line = doc.line_text(doc.line_of(span.start));
-    let normalised = line.split_whitespace().collect::<Vec<_>>().join(" ");
-    let marked = doc.slice(span).split_whitespace().collect::<Vec<_>>().join(" ");
+    let normalised = crate::text::collapse_whitespace(&line);
+    let marked = crate::text::collapse_whitespace(&doc.slice(span));
     (normalised, marked)
 }
 

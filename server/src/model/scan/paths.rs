@@ -408,17 +408,19 @@ pub fn is_path(word: &str, in_code: bool) -> bool {
     }
     let unix: std::borrow::Cow<'_, str> =
         if word.contains('\\') { word.replace('\\', "/").into() } else { word.into() };
-    let segments: Vec<&str> = unix.trim_start_matches("./").split('/').collect();
-    if segments.len() == 1 {
+    // Walked again for each question rather than collected: this runs
+    // for every word of prose that holds a slash.
+    let path = unix.trim_start_matches("./");
+    let segments = || path.split('/');
+    if !path.contains('/') {
         return is_file_name(word);
     }
-    if segments.iter().any(|s| s.is_empty()) && !unix.ends_with('/') {
+    if segments().any(str::is_empty) && !unix.ends_with('/') {
         return false;
     }
-    let last = segments.iter().rev().find(|s| !s.is_empty()).copied().unwrap_or("");
-    let first = segments[0];
-    if segments.len() == 2 && segments.iter().all(|s| ALTERNATIVES.iter().any(|a| a.eq_ignore_ascii_case(s)))
-    {
+    let last = segments().rev().find(|s| !s.is_empty()).unwrap_or("");
+    let first = segments().next().unwrap_or("");
+    if segments().count() == 2 && segments().all(|s| ALTERNATIVES.iter().any(|a| a.eq_ignore_ascii_case(s))) {
         return false;
     }
     unix.ends_with('/')
@@ -429,7 +431,7 @@ pub fn is_path(word: &str, in_code: bool) -> bool {
         || KNOWN_FILES.contains(&last)
         || SOURCE_ROOTS.contains(&first)
         || is_dotfile(first)
-        || (in_code && segments.iter().all(|s| s.starts_with(|c: char| !c.is_uppercase())))
+        || (in_code && segments().all(|s| s.starts_with(|c: char| !c.is_uppercase())))
 }
 
 /// `py`, `tsx`, `[ext]`: short and alphanumeric.

@@ -492,7 +492,7 @@ fn read_description(cursor: &mut Cursor<'_>, line: &mut TaskLine, irregular: &mu
         raw = raw.trim_end().strip_suffix("**").unwrap_or(raw);
         end = start + raw.len();
     }
-    line.description = raw.split_whitespace().collect::<Vec<_>>().join(" ").into();
+    line.description = crate::text::collapse_whitespace(raw).into();
     line.description_span = Span::new(start, end);
 }
 

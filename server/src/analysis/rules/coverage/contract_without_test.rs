@@ -390,16 +390,15 @@ impl<'c, 'a> Planner<'c, 'a> {
 
     /// A test file for `words` that no task names yet.
     fn fresh_path(&mut self, pattern: &NamePattern, words: Vec<String>, more: &[String]) -> String {
-        let mut candidates = vec![words.clone()];
-        if !more.is_empty() {
-            candidates.push(words.iter().chain(more).cloned().collect());
-        }
-        for n in 2..100 {
+        // Made one at a time: the first is nearly always free, and making
+        // all hundred first cost three hundred strings per missing test.
+        let extended = (!more.is_empty()).then(|| words.iter().chain(more).cloned().collect());
+        let numbered = (2..100).map(|n| {
             let mut numbered = words.clone();
             numbered.push(n.to_string());
-            candidates.push(numbered);
-        }
-        for candidate in candidates {
+            numbered
+        });
+        for candidate in std::iter::once(words.clone()).chain(extended).chain(numbered) {
             let path = pattern.render(&candidate);
             let lower = path.to_lowercase();
             if !self.named_by_a_task(&lower) && self.added.insert(lower) {
