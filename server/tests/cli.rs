@@ -118,6 +118,47 @@ fn carets_sit_under_wide_characters_and_tabs() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// `İ` lower-cases to three bytes and the Kelvin sign to one: offsets
+/// found in a lower-cased copy of a line once sliced the line itself, and
+/// the panic ended the whole check with an internal error.
+#[test]
+fn letters_whose_case_changes_length_are_checked_not_a_crash() {
+    let dir = temp_dir("case");
+    let feature = dir.join("specs/001-x");
+    std::fs::create_dir_all(feature.join("contracts")).unwrap();
+    let files = [
+        (
+            "tasks.md",
+            "# Tasks\n\nİ: plan.md (required)\nPrerequisitesİ: research.md ✅\n\n- [ ] T001 Do a thing in src/a.py\n",
+        ),
+        ("plan.md", "# Plan\n"),
+        ("spec.md", "# Spec\n\n## Requirements\n\n- **FR-001**: İİ search MUST be FAST\n"),
+        ("contracts/users.md", "# é\u{212A} Contract: Users\n"),
+    ];
+    for (rel, text) in files {
+        std::fs::write(feature.join(rel), text).unwrap();
+    }
+    let output =
+        specls_command(&["check", "--no-cache", "--format", "json", "."]).current_dir(&dir).output().unwrap();
+    assert_eq!(stderr(&output), "");
+    assert_ne!(code(&output), 2);
+    let report = json(&output);
+    let place = |code: &str| -> Vec<String> {
+        let found = report["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == code);
+        found
+            .map(|d| {
+                format!(
+                    "{}:{}:{}-{}",
+                    d["path"], d["start"]["line"], d["start"]["column"], d["end"]["column"]
+                )
+            })
+            .collect()
+    };
+    assert_eq!(place("missing-document"), [r#""specs/001-x/tasks.md":4:17-28"#]);
+    assert_eq!(place("vague-requirement"), [r#""specs/001-x/spec.md":5:33-37"#]);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[cfg(unix)]
 #[test]
 fn a_file_that_cannot_be_read_is_exit_2() {

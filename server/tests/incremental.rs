@@ -4,18 +4,20 @@
 //! checks the same property with the same fragments and assertions.
 
 use proptest::prelude::*;
-use specls::fuzzing::{FRAGMENTS, assert_same_as_fresh_parse};
+use specls::fuzzing::{CASE_CHANGING, FRAGMENTS, assert_same_as_fresh_parse};
 use specls::model::file::MarkdownFile;
 use specls::model::tasks::TasksDoc;
 use specls::text::{ContentChange, PositionEncoding, PositionRange};
 
 const BASE: &str = "---\ndescription: x\n---\n# Tasks: Demo\n\n## Phase 1: Setup\n\n- [ ] T001 Create `src/app.py`\n- [x] T002 [P] Configure lint in tests/conftest.py\n  - **File**: `src/x.py`\n\n## Phase 2: User Story 1 - Login (Priority: P1)\n\n**Goal**: log in\n\n### Tests for User Story 1\n\n- [ ] T003 [P] [US1] Contract test in tests/contract/test_login.py\n- [ ] T004 [US1] Implement login in src/login.py (depends on T003)\n\n```text\n- [ ] T099 not a task\n```\n\n<!-- specls-disable-next-line x -->\n## Dependencies\n\n- T001 blocks T003\n- T003-T004 before T005\n";
 
-/// A fragment of the fuzz target's list, or a few characters of the
-/// shapes task lines are made of.
+/// A fragment of the fuzz target's list, a letter whose case mapping
+/// changes its length (the models compare titles and keys in any case),
+/// or a few characters of the shapes task lines are made of.
 fn fragment() -> impl Strategy<Value = String> {
     prop_oneof![
         25 => prop::sample::select(FRAGMENTS).prop_map(str::to_string),
+        3 => prop::sample::select(CASE_CHANGING).prop_map(str::to_string),
         1 => "[a-zT0-9 \\[\\]\\-]{0,6}".prop_map(|s| s),
     ]
 }

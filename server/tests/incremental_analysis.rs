@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use specls::analysis::graph::TaskGraph;
 use specls::analysis::{RuleConfig, analyze, analyze_on_two_threads};
+use specls::fuzzing::CASE_CHANGING;
 use specls::model::feature::{Feature, FeatureFile};
 use specls::model::file::MarkdownFile;
 use specls::model::kind::DocumentKind;
@@ -57,9 +58,16 @@ fn fragment() -> impl Strategy<Value = String> {
         Just("```\n".to_string()),
         Just("<!-- specls-disable-next-line -->\n".to_string()),
         Just("é😀".to_string()),
+        // Letters whose case mapping changes their length, where rules
+        // read keys, titles and words in any case.
+        Just("İ: plan.md (required), research.md ✅\n".to_string()),
+        Just("**PrerequisitesȺ**: plan.md (required)\n".to_string()),
+        Just("- **FR-010**: \u{212A} search MUST be fast\n".to_string()),
+        Just("## Phase 8: ẞ User Story 1 Ⱦests\n".to_string()),
+        prop::sample::select(CASE_CHANGING).prop_map(str::to_string),
         Just("\n\0\n".to_string()),
         Just("\u{b}".to_string()),
-        "[a-zA-Z0-9 /._\\[\\]\\-]{0,8}".prop_map(|s| s),
+        "[a-zA-Z0-9 /._\\[\\]\\-İȺȾ\u{212A}ẞßŉǰΐ:]{0,8}".prop_map(|s| s),
     ]
 }
 

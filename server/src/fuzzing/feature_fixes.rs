@@ -1,9 +1,10 @@
 //! Target 3: analyse an arbitrary feature folder, then apply its safe fixes
 //! round after round as `check --fix` does. Analysis never panics; every
-//! safe edit is a valid range of its file within one line; every round
-//! changes the text and the rounds end (a fix that does not remove its
-//! finding would loop); and the text keeps its BOM, line breaks and final
-//! newline.
+//! finding and related location is a range of its file on character
+//! boundaries; every safe edit is a valid range of its file within one
+//! line; every round changes the text and the rounds end (a fix that does
+//! not remove its finding would loop); and the text keeps its BOM, line
+//! breaks and final newline.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -42,6 +43,7 @@ pub fn feature_analysis_and_fixes(data: &[u8]) {
     for _ in 0..MAX_ROUNDS {
         let feature = build_feature(&texts);
         let diagnostics = analyze(&feature, &config);
+        check_spans(&feature, &diagnostics);
         let safe: Vec<&Diagnostic> = diagnostics.iter().filter(|d| safe_edits(d).is_some()).collect();
         if safe.is_empty() {
             assert_layout_kept(&originals, &texts);
@@ -94,6 +96,32 @@ fn describe(diagnostics: &[&Diagnostic]) -> String {
     found.join("; ")
 }
 
+/// Every finding and related location lies in its file on character
+/// boundaries: a span found in a case-mapped copy of the text (whose
+/// lengths differ outside ASCII) would not, and the editor or the report
+/// would show it at the wrong place or fail to slice it.
+fn check_spans(feature: &Feature, diagnostics: &[Diagnostic]) {
+    for diagnostic in diagnostics {
+        let locations = std::iter::once((&diagnostic.file, diagnostic.span))
+            .chain(diagnostic.related.iter().map(|r| (&r.file, r.span)));
+        for (rel, span) in locations {
+            let Some(file) = feature.file(rel) else { continue };
+            let text = file.document.text();
+            assert!(
+                is_range_of(&text, span),
+                "{} reports {span:?}, not a range of {rel} ({} bytes): {}",
+                diagnostic.code,
+                text.len(),
+                diagnostic.message
+            );
+        }
+    }
+}
+
+fn is_range_of(text: &str, span: Span) -> bool {
+    span.start <= span.end && text.is_char_boundary(span.start) && text.is_char_boundary(span.end)
+}
+
 /// Each edit of a safe fix is a range of an existing file, on character
 /// boundaries, that stays on one line: fixes normalise what a line says
 /// and never swallow the lines below it (a detail line's text).
@@ -104,12 +132,8 @@ fn check_edits(feature: &Feature, diagnostic: &Diagnostic) {
         };
         let text = file.document.text();
         let span = edit.span;
-        let valid = span.start <= span.end
-            && span.end <= text.len()
-            && text.is_char_boundary(span.start)
-            && text.is_char_boundary(span.end);
         assert!(
-            valid,
+            is_range_of(&text, span),
             "{} fix edits {span:?}, not a range of {} ({} bytes)",
             diagnostic.code,
             edit.file,

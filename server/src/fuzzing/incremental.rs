@@ -17,7 +17,11 @@ use crate::text::floor_char_boundary;
 /// Text that stresses the grammar (list markers, checkboxes, fences,
 /// headings, CRLF, lone CR, multi-byte text, comments, control
 /// characters), inserted when an edit asks for one instead of its own
-/// bytes: mutations rarely spell these out.
+/// bytes: mutations rarely spell these out. Saved inputs
+/// (`server/tests/fixtures/fuzz/edits-*.bin`) pick fragments by index, so
+/// the list keeps its order and length; letters whose case mapping
+/// changes their length ([`super::CASE_CHANGING`]) come in through the
+/// property test (`server/tests/incremental.rs`) instead.
 pub const FRAGMENTS: &[&str] = &[
     "\n",
     "\r\n",

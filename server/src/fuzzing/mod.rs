@@ -22,6 +22,15 @@ pub use feature_fixes::feature_analysis_and_fixes;
 pub use incremental::{FRAGMENTS, assert_same_as_fresh_parse, incremental_edits};
 pub use scan::block_and_task_line_scan;
 
+/// Letters whose case mapping changes their length in UTF-8: `İ` (two
+/// bytes) lower-cases to `i̇` (three), `Ⱥ` and `Ⱦ` to three bytes, the
+/// Kelvin sign (three) to `k` (one), `ẞ` (three) to `ß` (two); `ß`, `ŉ`,
+/// `ǰ` and `ΐ` upper-case to more characters. An offset found in a
+/// case-mapped copy of a text containing one does not fit the original,
+/// so generated text carries them where keys and words are compared in
+/// any case.
+pub const CASE_CHANGING: &[&str] = &["İ", "Ⱥ", "Ⱦ", "\u{212A}", "ẞ", "ß", "ŉ", "ǰ", "ΐ"];
+
 /// Separates a document from what follows it in a fuzz input: never part
 /// of UTF-8 text.
 pub const SEPARATOR: u8 = 0xFF;

@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::SEPARATOR;
 use super::feature_fixes::FILE_NAMES;
+use super::{CASE_CHANGING, SEPARATOR};
 
 /// One feature folder: its files as (path relative to the folder, text).
 pub type Folder = Vec<(String, String)>;
@@ -58,7 +58,9 @@ pub fn read_folder(dir: &Path) -> Folder {
 }
 
 /// Seeds for every target from `folders` and generated documents, each
-/// folder also with CRLF line breaks, a BOM and no final newline.
+/// folder also with CRLF line breaks, a BOM and no final newline, and
+/// (for the scan and the analysis) with letters whose case mapping
+/// changes their length.
 pub fn seeds(folders: &[Folder]) -> Seeds {
     let mut all: Vec<Folder> = folders.to_vec();
     all.push(generated_folder());
@@ -71,8 +73,79 @@ pub fn seeds(folders: &[Folder]) -> Seeds {
                 seeds.incremental.push(edit_input(text, &edit_script((i * 31 + j) as u64, 6)));
             }
         }
+        // Not for the edits: block structure does not depend on case, and
+        // they are most of the seed test's time.
+        // Each folder starts at another letter: the same heading in
+        // several folders meets several letters.
+        for side in [Side::After, Side::Before] {
+            let variant = with_case_changing_letters(folder, side, i);
+            seeds.feature.push(feature_input(&variant));
+            seeds.scan.extend(variant.iter().map(|(_, text)| text.as_bytes().to_vec()));
+        }
     }
     seeds
+}
+
+/// Where [`with_case_changing_letters`] puts its letters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// `Prerequisitesİ:`: the word still starts as it did, so keys and
+    /// headings rules look for by their start are still read.
+    After,
+    /// `İPrerequisites:`: a shrinking letter (the Kelvin sign) right
+    /// before a word moves the word's offset in the lower case back into
+    /// the letter itself.
+    Before,
+}
+
+/// `folder` with a letter of [`CASE_CHANGING`], in turn from the `first`,
+/// on `side` of each capitalised word: `**Input**` becomes `**InputȺ**` or
+/// `**ȺInput**`. A text's lower case then no longer has its byte offsets:
+/// an offset found in one and used in the other panics or points
+/// elsewhere.
+pub fn with_case_changing_letters(folder: &Folder, side: Side, first: usize) -> Folder {
+    let mut turn = first;
+    folder.iter().map(|(rel, text)| (rel.clone(), beside_capitalised_words(text, side, &mut turn))).collect()
+}
+
+/// `text` with the next letter of [`CASE_CHANGING`] on `side` of every
+/// capitalised word of ASCII letters (`Input`, `Phase`; not `T001`, `FR`,
+/// `GET`).
+fn beside_capitalised_words(text: &str, side: Side, turn: &mut usize) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut next_letter = || {
+        *turn += 1;
+        CASE_CHANGING[(*turn - 1) % CASE_CHANGING.len()]
+    };
+    // The words' bounds, found first: whether a word is capitalised is
+    // known only at its end.
+    let mut copied = 0;
+    for word in capitalised_words(text) {
+        let at = if side == Side::Before { word.start } else { word.end };
+        out.push_str(&text[copied..at]);
+        out.push_str(next_letter());
+        copied = at;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// The byte ranges of the capitalised words of ASCII letters in `text`.
+fn capitalised_words(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let len = bytes[at..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let word = &bytes[at..at + len];
+        let capitalised =
+            word.first().is_some_and(u8::is_ascii_uppercase) && word[1..].iter().all(u8::is_ascii_lowercase);
+        if capitalised {
+            out.push(at..at + len);
+        }
+        at += len.max(1);
+    }
+    out
 }
 
 /// A small generated feature (spec, plan, data model, contract, tasks).
@@ -184,11 +257,18 @@ pub fn mutate(input: &[u8], random: &mut XorShift, rounds: usize) -> Vec<u8> {
     let mut out = input.to_vec();
     for _ in 0..rounds {
         let at = random.below(out.len() + 1);
-        match random.below(4) {
+        match random.below(5) {
             0 if at < out.len() => out[at] ^= 1 << random.below(8),
             1 => {
                 let piece = INTERESTING[random.below(INTERESTING.len())];
                 out.splice(at..at, piece.iter().copied());
+            }
+            // A letter whose case mapping changes its length, before a
+            // colon half of the time: where keys are read in any case.
+            4 => {
+                let letter = CASE_CHANGING[random.below(CASE_CHANGING.len())].as_bytes();
+                let colon = if random.below(2) == 0 { &b":"[..] } else { &[] };
+                out.splice(at..at, letter.iter().chain(colon).copied());
             }
             2 if at < out.len() => {
                 let end = (at + random.below(16)).min(out.len());
@@ -205,4 +285,18 @@ pub fn mutate(input: &[u8], random: &mut XorShift, rounds: usize) -> Vec<u8> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_case_changing_letter_goes_beside_each_capitalised_word() {
+        let folder = vec![("tasks.md".to_string(), "**Input**: T001 GET the Phase\nPlan".to_string())];
+        let after = with_case_changing_letters(&folder, Side::After, 0);
+        assert_eq!(after[0].1, "**Inputİ**: T001 GET the PhaseȺ\nPlanȾ");
+        let before = with_case_changing_letters(&folder, Side::Before, 1);
+        assert_eq!(before[0].1, "**ȺInput**: T001 GET the ȾPhase\n\u{212A}Plan");
+    }
 }

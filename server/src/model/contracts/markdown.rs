@@ -14,7 +14,7 @@ use crate::model::markdown::{
     numbering_len, strip_markup, table_rows, title_words,
 };
 use crate::syntax::BlockKind;
-use crate::text::Span;
+use crate::text::{Span, find_ignore_ascii_case};
 
 /// How much an endpoint occurrence says it defines the endpoint: a heading
 /// beats a table row or field, which beat a line in code.
@@ -674,8 +674,10 @@ fn event_name_in(title: &str) -> Option<(usize, &str)> {
 /// `ShortcutHint` of `Component Contract: ShortcutHint`, `Themed
 /// Components & Lint Guardrails` of `Contract — Themed Components ...`.
 fn subject_of(title: &str) -> Option<&str> {
-    let lower = title.to_lowercase();
-    let at = lower.find("contract").or_else(|| lower.find("contrato"))?;
+    // Searched in the title itself: an offset in its lower case is not one
+    // of the title when a letter's lower case has another length (`K`).
+    let at =
+        find_ignore_ascii_case(title, "contract").or_else(|| find_ignore_ascii_case(title, "contrato"))?;
     let rest = &title[at..];
     let sep = rest.find([':', '—', '–', '：'])?;
     let subject = rest[sep..].trim_start_matches([':', '—', '–', '：', ' ']).trim();

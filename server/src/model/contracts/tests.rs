@@ -330,3 +330,13 @@ fn dump_of_a_contract() {
     assert_eq!(dump["operations"][0]["line"], 9);
     assert_eq!(dump["operations"][2]["line"], 16);
 }
+
+#[test]
+fn the_subject_follows_contract_after_letters_whose_lower_case_changes_length() {
+    // The Kelvin sign lower-cases to one byte, not three: "contract" lies
+    // two bytes further into the title than into its lower case.
+    let doc = parse("contracts/users.md", "# é\u{212A} Contract: Users\n");
+    assert_eq!(doc.subject.as_deref(), Some("Users"));
+    let doc = parse("contracts/users.md", "# İİ Contrato — Usuarios\n");
+    assert_eq!(doc.subject.as_deref(), Some("Usuarios"));
+}

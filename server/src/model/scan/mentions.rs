@@ -621,7 +621,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn path_tokens_are_the_split_tokens_that_may_hold_a_path(
-            text in "[ \t\n\x0c\ra-zA-Z/.\\\\`é漢]{0,40}"
+            text in "[ \t\n\x0c\ra-zA-Z/.\\\\`é漢İȺ\u{212A}ẞ]{0,40}"
         ) {
             let split: Vec<(usize, &str)> = text
                 .split_ascii_whitespace()

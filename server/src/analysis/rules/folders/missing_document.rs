@@ -6,7 +6,7 @@ use crate::model::feature::{Feature, FeatureFile};
 use crate::model::markdown::lines;
 use crate::model::scan::{BlockScan, boxed};
 use crate::syntax::BlockKind;
-use crate::text::Span;
+use crate::text::{Span, contains_ignore_ascii_case};
 
 declare_rule! {
     /// ## What it does
@@ -125,17 +125,16 @@ fn named_documents(text: &str) -> Vec<(Span, String)> {
 fn claimed_documents(text: &str) -> Vec<(Span, String)> {
     let mut out = Vec::new();
     for (start, line) in lines(text) {
-        let lower = line.to_lowercase();
+        // Most lines have no colon: they cost a search and nothing more.
         let Some(colon) = line.find(':') else { continue };
-        let key = &lower[..colon];
-        if !(key.contains("prerequisites") || key.contains("input")) {
+        if !lists_documents(&line[..colon]) {
             continue;
         }
         let mut at = colon + 1;
         for part in line[colon + 1..].split([',', ';']) {
             let part_start = at;
             at += part.len() + 1;
-            let marked = part.contains('✅') || part.to_lowercase().contains("(required");
+            let marked = part.contains('✅') || contains_ignore_ascii_case(part, "(required");
             if !marked {
                 continue;
             }
@@ -145,6 +144,14 @@ fn claimed_documents(text: &str) -> Vec<(Span, String)> {
         }
     }
     out
+}
+
+/// Whether a line's key (before its colon) is `Prerequisites` or `Input`
+/// in any case. Searched in the line itself: its lower-cased copy can be
+/// longer or shorter (`İ` lower-cases to three bytes), so the colon's
+/// offset would not fit it.
+fn lists_documents(key: &str) -> bool {
+    contains_ignore_ascii_case(key, "prerequisites") || contains_ignore_ascii_case(key, "input")
 }
 
 /// The first word of `part` that names a document: `research.md`,
@@ -245,6 +252,29 @@ mod tests {
                 "tasks.md: tasks.md names contracts/ too"
             ]
         );
+    }
+
+    #[test]
+    fn reads_keys_whose_lower_case_changes_length() {
+        // `İ` lower-cases to three bytes and the Kelvin sign to one: the
+        // colon's offset in the line is not one of the lower-cased line.
+        let tasks = "# Tasks\n\nİ: plan.md (required)\n**\u{212A}Input**: research.md (REQUIRED)\nPrerequisitesȺ: data-model.md ✅\n";
+        let found = check("missing-document", &[("tasks.md", tasks), ("plan.md", "# Plan\n")]);
+        assert_eq!(
+            found,
+            [
+                "tasks.md:4: tasks.md names research.md, which this feature folder does not hold",
+                "tasks.md:5: tasks.md names data-model.md, which this feature folder does not hold",
+            ]
+        );
+    }
+
+    #[test]
+    fn claimed_spans_are_the_names_as_written() {
+        let text = "İİ Input: `plan.md` (required), ẞ research.md ✅\n";
+        let names: Vec<&str> =
+            super::claimed_documents(text).iter().map(|(span, _)| &text[span.start..span.end]).collect();
+        assert_eq!(names, ["plan.md", "research.md"]);
     }
 
     #[test]

@@ -3,7 +3,7 @@ use crate::analysis::{Context, Diagnostic, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::feature::FeatureFile;
 use crate::model::spec::{RequirementKind, SpecDoc};
-use crate::text::Span;
+use crate::text::{LowerCased, Span};
 
 /// The unmeasurable words looked for unless `specls.toml` names others.
 pub(crate) const DEFAULT_WORDS: &[&str] = &[
@@ -122,10 +122,14 @@ fn vague_requirements(file: &FeatureFile, spec: &SpecDoc, configured: Option<&[S
         if has_number(body) {
             continue;
         }
-        let lower = body.to_lowercase();
+        let lower = LowerCased::of(body);
         let start = requirement.span.start + after_id;
-        if let Some((word, at)) = vague_word(&lower, &words) {
-            let span = Span::new(start + at, start + at + word.len());
+        // Found in the lower case, whose offsets are not the body's after
+        // a letter whose lower case has another length (`İ`).
+        let span_of =
+            |at: usize, word: &str| lower.original_span(Span::new(at, at + word.len())).offset_by(start);
+        if let Some((word, at)) = vague_word(&lower.text, &words) {
+            let span = span_of(at, word);
             let message =
                 format!("{} says \"{word}\" without a number or unit that makes it testable", requirement.id);
             found.push((span, message));
@@ -135,8 +139,8 @@ fn vague_requirements(file: &FeatureFile, spec: &SpecDoc, configured: Option<&[S
             continue;
         }
         let outcomes: Vec<String> = SUBJECTIVE_OUTCOMES.iter().map(|w| w.to_string()).collect();
-        if let Some((word, at)) = vague_word(&lower, &outcomes) {
-            let span = Span::new(start + at, start + at + word.len());
+        if let Some((word, at)) = vague_word(&lower.text, &outcomes) {
+            let span = span_of(at, word);
             let message = format!(
                 "{} states no measurable value: \"{word}\" needs a number (a percentage, a count, a time)",
                 requirement.id
@@ -175,7 +179,7 @@ fn find_word(lower: &str, word: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use crate::analysis::{RuleConfig, analyze};
-    use crate::testing::{check, feature};
+    use crate::testing::{check, feature, findings, text_of};
 
     const SPEC: &str = "# Spec\n\n## Requirements\n\n- **FR-001**: Search MUST be fast and intuitive\n- **FR-002**: Search MUST return results within 300 ms\n- **FR-003**: Login MUST be secure-ish? No: MUST use a secure channel\n- **FR-004**: Users MUST be able to export CSV\n- **FR-005**: Keys MUST be stored securely using the OS keychain\n\n## Success Criteria\n\n- **SC-001**: Users are satisfied with the export\n- **SC-002**: 90% of users finish on the first try\n- **SC-003**: All exports open in a spreadsheet\n";
 
@@ -204,6 +208,18 @@ mod tests {
                 "SC-001 says \"export\" without a number or unit that makes it testable",
             ]
         );
+    }
+
+    #[test]
+    fn marks_the_word_after_letters_whose_lower_case_changes_length() {
+        // `İ` lower-cases to one byte more, the Kelvin sign to two less.
+        let spec = "# Spec\n\n## Requirements\n\n- **FR-001**: İİ search MUST be FAST\n- **FR-002**: \u{212A}\u{212A}\u{212A} export MUST be Intuitive\n\n## Success Criteria\n\n- **SC-001**: İ users are Satisfied\n";
+        let feature = feature(&[("spec.md", spec)]);
+        let marked: Vec<String> = findings("vague-requirement", &feature)
+            .iter()
+            .map(|d| text_of(&feature, "spec.md", d.span))
+            .collect();
+        assert_eq!(marked, ["FAST", "Intuitive", "Satisfied"]);
     }
 
     /// The findings are kept for a version of spec.md and a word list: a
