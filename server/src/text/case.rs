@@ -28,6 +28,12 @@ pub fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
     find_ignore_ascii_case(haystack, needle).is_some()
 }
 
+/// Whether `word` lower-cased is `lower`: without a lower-cased copy when
+/// `word` is ASCII, as most words asked about are.
+pub fn is_lowercase_of(lower: &str, word: &str) -> bool {
+    if word.is_ascii() { word.eq_ignore_ascii_case(lower) } else { word.to_lowercase() == lower }
+}
+
 /// A text lower-cased, with the way back to the original's offsets.
 pub struct LowerCased {
     pub text: String,

@@ -10,16 +10,10 @@ mod document;
 mod position;
 mod span;
 
-pub use case::{LowerCased, contains_ignore_ascii_case, find_ignore_ascii_case};
+pub use case::{LowerCased, contains_ignore_ascii_case, find_ignore_ascii_case, is_lowercase_of};
 pub use document::{AppliedEdit, ContentChange, Document, TextPoint};
 pub use position::{Position, PositionEncoding, PositionRange, indent_columns, line_column};
 pub use span::{Span, floor_char_boundary};
-
-/// Whether `word` lower-cased is `lower`: without a lower-cased copy when
-/// `word` is ASCII, as most words asked about are.
-pub fn is_lowercase_of(lower: &str, word: &str) -> bool {
-    if word.is_ascii() { word.eq_ignore_ascii_case(lower) } else { word.to_lowercase() == lower }
-}
 
 /// `text`'s words joined by single spaces: one string, where collecting
 /// the words and joining them made two (once per task line and per
