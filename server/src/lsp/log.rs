@@ -38,8 +38,12 @@ pub fn info(out: &Notifier, message: impl Into<String>) {
     log(out, LogLevel::Info, MessageType::INFO, message.into());
 }
 
-pub fn debug(out: &Notifier, message: impl Into<String>) {
-    log(out, LogLevel::Debug, MessageType::LOG, message.into());
+/// Debug messages are made only when they are shown: one is made per
+/// keystroke.
+pub fn debug(out: &Notifier, message: impl FnOnce() -> String) {
+    if enabled(LogLevel::Debug) {
+        log(out, LogLevel::Debug, MessageType::LOG, message());
+    }
 }
 
 /// Log to stderr only, where no client is at hand (a panic on the ordered

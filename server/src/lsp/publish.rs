@@ -308,7 +308,7 @@ async fn run(
                 continue;
             }
             let took = started.elapsed();
-            super::log::debug(&out.notifier, format!("analysed {} in {took:.1?}", root.display()));
+            super::log::debug(&out.notifier, || format!("analysed {} in {took:.1?}", root.display()));
             if took > Duration::from_millis(100) {
                 super::log::warn(
                     &out.notifier,
