@@ -113,8 +113,16 @@ fn claims_of(block: &BlockScan) -> &[(Span, String)] {
 }
 
 fn named_documents(text: &str) -> Vec<(Span, String)> {
-    let mut claims = claimed_documents(text);
-    claims.extend(linked_documents(text));
+    // A claim needs a colon and a link `](`: most blocks have neither, and
+    // are passed with a byte search each instead of a walk per line.
+    let bytes = text.as_bytes();
+    let mut claims = match memchr::memchr(b':', bytes) {
+        Some(_) => claimed_documents(text),
+        None => Vec::new(),
+    };
+    if memchr::memchr(b']', bytes).is_some() {
+        claims.extend(linked_documents(text));
+    }
     claims.sort_by_key(|(span, _)| span.start);
     claims.dedup_by_key(|(span, _)| span.start);
     claims
