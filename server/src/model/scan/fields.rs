@@ -18,6 +18,11 @@ pub struct Field {
 /// indentation) with `**Key**:` or `**Key:**`.
 pub fn scan_fields(text: &str, content_start: usize) -> Vec<Field> {
     let mut out = Vec::new();
+    // Every key is in `**` or `__`: a block with neither star nor
+    // underscore (most of them) has no field.
+    if memchr::memchr2(b'*', b'_', text.as_bytes()).is_none() {
+        return out;
+    }
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         let from = if line_start == 0 { content_start } else { line_start };
