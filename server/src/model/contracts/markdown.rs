@@ -30,8 +30,12 @@ struct Candidate {
     rank: Rank,
 }
 
+/// A markdown contract read from its text: its blocks by the quick
+/// scanner where it can (the same blocks as tree-sitter's, see
+/// `BlockList::load`), as every other closed document's are. A full
+/// tree-sitter parse made a thousand allocations per kilobyte.
 pub(super) fn parse_markdown(text: &str) -> ContractDoc {
-    read_markdown(&BlockList::parse(&Rope::from_str(text)))
+    read_markdown(&BlockList::load(text, &Rope::from_str(text)))
 }
 
 pub(super) fn read_markdown(blocks: &BlockList) -> ContractDoc {
