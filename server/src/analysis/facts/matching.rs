@@ -29,7 +29,7 @@ pub(crate) struct TaskText {
     /// names).
     pub lower: String,
     /// Stemmed lower-case words.
-    pub words: Vec<String>,
+    pub words: Words,
     /// Every `METHOD /path` or bare `/path` the text names.
     pub endpoints: Vec<EndpointRef>,
     /// Runs of letters, digits and `_` of `lower` (byte ranges of it),
@@ -65,7 +65,7 @@ impl TaskText {
             .collect();
         identifiers.sort_unstable_by(|a, b| run(a).cmp(run(b)));
         identifiers.dedup_by(|a, b| run(a) == run(b));
-        TaskText { words: words(text), endpoints: endpoint_refs(text), lower, identifiers }
+        TaskText { words: Words::of(text), endpoints: endpoint_refs(text), lower, identifiers }
     }
 
     /// The text of one of [`TaskText::identifiers`]' ranges.
@@ -493,14 +493,13 @@ impl Phrase {
         found == n || (n >= 3 && found + 1 >= n)
     }
 
-    fn found_in(&self, words: &[String], lower: &str) -> bool {
+    fn found_in(&self, words: &Words, lower: &str) -> bool {
         if !self.ascii {
             // CJK and other scripts do not separate words with spaces: look
             // for the name itself.
             return self.words.iter().all(|w| lower.contains(w.as_str()));
         }
-        let n = self.words.len();
-        if words.windows(n).any(|window| window == self.words.as_slice()) {
+        if words.holds_sequence(&self.words) {
             return true;
         }
         // `joboffers`, `JOBOFFER`: the words written together.
@@ -524,6 +523,55 @@ pub(crate) fn words(text: &str) -> Vec<String> {
     let mut words = words_of(text);
     words.iter_mut().for_each(stem_in_place);
     words
+}
+
+/// The stemmed lower-case words of a text ([`words`]) in one string: a
+/// string per word of every task was the biggest source of a bulk
+/// check's allocations.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Words {
+    text: String,
+    /// Each word's byte range in `text`, in order.
+    ranges: Vec<(usize, usize)>,
+}
+
+impl Words {
+    pub fn of(text: &str) -> Words {
+        let mut words = Words::default();
+        for run in word_runs(text) {
+            let start = words.text.len();
+            if run.is_ascii() {
+                words.text.extend(run.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else {
+                // `str::to_lowercase` knows a word-final sigma; a
+                // character alone does not.
+                words.text.push_str(&run.to_lowercase());
+            }
+            stem_tail(&mut words.text, start);
+            words.ranges.push((start, words.text.len()));
+        }
+        words
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.ranges.iter().map(|&(start, end)| &self.text[start..end])
+    }
+
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.iter().any(|w| w == word)
+    }
+
+    /// Whether `sequence` comes in order, one word after another.
+    fn holds_sequence(&self, sequence: &[String]) -> bool {
+        let n = sequence.len();
+        n <= self.len()
+            && (0..=self.len() - n)
+                .any(|first| self.iter().skip(first).take(n).zip(sequence).all(|(w, s)| w == s.as_str()))
+    }
 }
 
 /// Lower-case words of `text`, not stemmed.
@@ -572,17 +620,24 @@ pub(crate) fn stem(word: &str) -> String {
 /// (two allocations per word of every task were a tenth of a bulk check's
 /// allocations).
 fn stem_in_place(word: &mut String) {
+    stem_tail(word, 0);
+}
+
+/// [`stem`] of the word that makes up `text` from byte `start` on.
+fn stem_tail(text: &mut String, start: usize) {
+    let word = &text[start..];
     let n = word.len();
     if !word.is_ascii() {
         return;
     }
+    let end = text.len();
     if n > 4 && word.ends_with("ies") {
-        word.truncate(n - 3);
-        word.push('y');
+        text.truncate(end - 3);
+        text.push('y');
     } else if n > 4 && ["sses", "xes", "ches", "shes", "zes"].iter().any(|s| word.ends_with(s)) {
-        word.truncate(n - 2);
+        text.truncate(end - 2);
     } else if n > 3 && word.ends_with('s') && !["ss", "us", "is"].iter().any(|s| word.ends_with(s)) {
-        word.truncate(n - 1);
+        text.truncate(end - 1);
     }
 }
 
@@ -965,12 +1020,31 @@ mod tests {
     #[test]
     fn phrases_match_forms_and_plurals() {
         let text = "Create src/models/job_offer.py and the JOBOFFERS table for users";
-        let (w, l) = (words(text), text.to_lowercase());
+        let (w, l) = (Words::of(text), text.to_lowercase());
         assert!(Phrase::of("JobOffer").unwrap().found_in(&w, &l));
         assert!(Phrase::of("User").unwrap().found_in(&w, &l));
         assert!(!Phrase::of("UserProfile").unwrap().found_in(&w, &l));
         let text = "依存関係チェック項目を実装";
-        assert!(Phrase::of("依存関係チェック項目").unwrap().found_in(&words(text), &text.to_lowercase()));
+        assert!(Phrase::of("依存関係チェック項目").unwrap().found_in(&Words::of(text), &text.to_lowercase()));
+    }
+
+    #[test]
+    fn words_in_one_string_are_the_words_one_by_one() {
+        let texts = [
+            "STTStatus job_offer-Item useLLMStore v1 test2 Users categories addresses",
+            "ΟΔΟΣ Σίσυφος ΑΣ déjà-vu Straße İstanbul",
+            "",
+            "---",
+        ];
+        for text in texts {
+            let words = Words::of(text);
+            assert!(words.iter().eq(super::words(text).iter().map(String::as_str)), "{text:?}");
+            assert_eq!(words.len(), super::words(text).len());
+        }
+        let words = Words::of("create the job offer model");
+        assert!(words.holds_sequence(&["job".to_string(), "offer".to_string()]));
+        assert!(!words.holds_sequence(&["offer".to_string(), "job".to_string()]));
+        assert!(words.contains("model") && !words.contains("mode"));
     }
 
     #[test]

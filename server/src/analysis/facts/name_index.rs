@@ -116,8 +116,8 @@ impl NameIndex {
     pub fn candidates(&self, task: &TaskText) -> Vec<u32> {
         let mut slots = self.always.clone();
         let mut take = |found: Option<&Vec<u32>>| slots.extend(found.into_iter().flatten());
-        for word in &task.words {
-            take(self.words.get(word.as_str()));
+        for word in task.words.iter() {
+            take(self.words.get(word));
             if let Some(prefix) = prefix(word) {
                 take(self.prefixes.get(&prefix));
             }
