@@ -648,9 +648,14 @@ fn first_word(text: &str) -> Option<String> {
 }
 
 fn gherkin_words(text: &str) -> (bool, bool, bool) {
-    let words = || text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
-    let has = |set: &[&str]| words().any(|w| set.iter().any(|s| is_lowercase_of(s, w)));
-    (has(GIVEN), has(WHEN), has(THEN))
+    let (mut given, mut when, mut then) = (false, false, false);
+    let is = |set: &[&str], word: &str| set.iter().any(|s| is_lowercase_of(s, word));
+    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        given |= is(GIVEN, word);
+        when |= is(WHEN, word);
+        then |= is(THEN, word);
+    }
+    (given, when, then)
 }
 
 fn key_entity_of(block: &ScannedBlock) -> Option<KeyEntity> {

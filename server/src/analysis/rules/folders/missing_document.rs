@@ -3,7 +3,6 @@ use crate::analysis::facts::sparse::FileIndex;
 use crate::analysis::{Context, Diagnostic, Related, Rule, RuleMeta};
 use crate::declare_rule;
 use crate::model::feature::{Feature, FeatureFile};
-use crate::model::markdown::lines;
 use crate::model::scan::{BlockScan, boxed};
 use crate::syntax::BlockKind;
 use crate::text::{Span, contains_ignore_ascii_case};
@@ -132,9 +131,7 @@ fn named_documents(text: &str) -> Vec<(Span, String)> {
 /// (span relative to the text, the name as written).
 fn claimed_documents(text: &str) -> Vec<(Span, String)> {
     let mut out = Vec::new();
-    for (start, line) in lines(text) {
-        // Most lines have no colon: they cost a search and nothing more.
-        let Some(colon) = line.find(':') else { continue };
+    for (start, line, colon) in lines_with_colon(text) {
         if !lists_documents(&line[..colon]) {
             continue;
         }
@@ -152,6 +149,23 @@ fn claimed_documents(text: &str) -> Vec<(Span, String)> {
         }
     }
     out
+}
+
+/// The lines of `text` that hold a colon, as (start, line without its
+/// break, offset of its first colon): found from the colons, so lines
+/// without one cost nothing.
+fn lines_with_colon(text: &str) -> impl Iterator<Item = (usize, &str, usize)> {
+    let bytes = text.as_bytes();
+    let mut next_line = 0;
+    memchr::memchr_iter(b':', bytes).filter_map(move |colon| {
+        if colon < next_line {
+            return None; // a later colon of a line already given
+        }
+        let start = memchr::memrchr(b'\n', &bytes[..colon]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[colon..]).map_or(text.len(), |i| colon + i);
+        next_line = end + 1;
+        Some((start, text[start..end].trim_end_matches('\r'), colon - start))
+    })
 }
 
 /// Whether a line's key (before its colon) is `Prerequisites` or `Input`
@@ -227,6 +241,17 @@ fn exists(feature: &Feature, rel: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::testing::{check, feature, findings};
+
+    #[test]
+    fn lines_with_colon_are_the_lines_holding_one_with_its_first() {
+        let text = "no colon\r\na: b: c\r\n\n::\nlast: x";
+        let found: Vec<_> = super::lines_with_colon(text).collect();
+        let expected: Vec<_> = crate::model::markdown::lines(text)
+            .filter_map(|(start, line)| line.find(':').map(|colon| (start, line, colon)))
+            .collect();
+        assert_eq!(found, expected);
+        assert_eq!(found.len(), 3);
+    }
 
     #[test]
     fn fires_on_documents_claimed_present_or_linked() {
