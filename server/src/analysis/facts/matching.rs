@@ -676,7 +676,7 @@ pub(crate) fn endpoint_refs(text: &str) -> Vec<EndpointRef> {
     let mut out = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
         let token = token.trim_end_matches([',', '.', ':', ';', '>', '!', '?']).trim_start_matches('<');
-        let path = match token.find("://") {
+        let path = match crate::model::scan::find_short(token, "://") {
             Some(at) => match token[at + 3..].find('/') {
                 Some(slash) => &token[at + 3 + slash..],
                 None => continue,
