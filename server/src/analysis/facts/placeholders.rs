@@ -168,11 +168,17 @@ fn scan(text: &str, code_block: bool, multi_line: bool) -> Vec<Placeholder> {
     let regions = Regions::of(text, code_block);
     let mut out = Vec::new();
     tokens(text, &regions, &mut out);
-    let closing = closing_brackets(text, multi_line);
     let bytes = text.as_bytes();
+    // Brackets found with memchr: a byte loop over every block's text was
+    // a hundredth of a corpus check, and most blocks hold no bracket.
+    let closing = match memchr::memchr(b'[', bytes) {
+        Some(_) => closing_brackets(text, multi_line),
+        None => HashMap::new(),
+    };
     let mut at = 0;
-    while at < bytes.len() {
-        if bytes[at] != b'[' || regions.in_comment(at) {
+    while let Some(skip) = memchr::memchr(b'[', &bytes[at..]) {
+        at += skip;
+        if regions.in_comment(at) {
             at += 1;
             continue;
         }
@@ -305,8 +311,8 @@ fn closing_brackets(text: &str, multi_line: bool) -> HashMap<usize, usize> {
     let bytes = text.as_bytes();
     let mut open: Vec<usize> = Vec::new();
     let mut pairs = HashMap::new();
-    for (at, &byte) in bytes.iter().enumerate() {
-        match byte {
+    for at in memchr::memchr3_iter(b'[', b']', b'\n', bytes) {
+        match bytes[at] {
             b'[' => open.push(at),
             b']' => {
                 if let Some(start) = open.pop()
