@@ -100,7 +100,7 @@ fn tasks_file(feature: &Feature) -> String {
 
 /// A table cell: one line, pipes escaped.
 fn cell(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|")
+    crate::text::collapse_whitespace(text).replace('|', "\\|")
 }
 
 /// The feature folder's name (`001-team-invites`).

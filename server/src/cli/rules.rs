@@ -72,7 +72,7 @@ pub fn summary(meta: &RuleMeta) -> String {
 
 /// A table cell: one line, pipes escaped.
 fn cell(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|")
+    crate::text::collapse_whitespace(text).replace('|', "\\|")
 }
 
 /// `docs/rules/README.md`: every rule with its severity and summary.

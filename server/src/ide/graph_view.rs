@@ -112,7 +112,7 @@ pub fn to_json(view: &GraphView) -> Value {
 
 /// The description cut to [`LABEL_CHARS`] characters.
 fn short(description: &str) -> String {
-    let description: String = description.split_whitespace().collect::<Vec<_>>().join(" ");
+    let description: String = crate::text::collapse_whitespace(description);
     if description.chars().count() <= LABEL_CHARS {
         return description;
     }

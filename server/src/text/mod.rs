@@ -8,11 +8,13 @@ mod case;
 pub mod control;
 mod document;
 mod position;
+mod search;
 mod span;
 
 pub use case::{LowerCased, contains_ignore_ascii_case, find_ignore_ascii_case, is_lowercase_of};
 pub use document::{AppliedEdit, ContentChange, Document, TextPoint};
 pub use position::{Position, PositionEncoding, PositionRange, indent_columns, line_column};
+pub use search::{bytes_at, find_short};
 pub use span::{Span, floor_char_boundary};
 
 /// `text`'s words joined by single spaces: one string, where collecting

@@ -134,7 +134,7 @@ pub(crate) fn concerns_in(lower: &str) -> u16 {
         if !after_alphanumeric && c.is_ascii() {
             let rest = &lower[at..];
             for &(concern, term) in &by_first_byte[c as usize] {
-                if starts_with_term(rest.as_bytes(), term.as_bytes()) {
+                if crate::text::bytes_at(rest.as_bytes(), 0, term.as_bytes()) {
                     bits |= 1 << concern;
                 }
             }
@@ -142,12 +142,6 @@ pub(crate) fn concerns_in(lower: &str) -> u16 {
         after_alphanumeric = c.is_alphanumeric();
     }
     bits
-}
-
-/// `rest.starts_with(term)`, with the second byte compared first, inline:
-/// it turns most candidates away before a call to compare the rest.
-fn starts_with_term(rest: &[u8], term: &[u8]) -> bool {
-    rest.len() >= term.len() && (term.len() < 2 || rest[1] == term[1]) && rest.starts_with(term)
 }
 
 /// Every concern's task words, by their first byte (all are ASCII).

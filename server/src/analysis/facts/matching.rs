@@ -520,9 +520,7 @@ fn same_word(a: &str, b: &str) -> bool {
 /// Stemmed lower-case words of `text`: runs of letters and digits, split
 /// at camel-case boundaries (`STTStatus` gives `stt`, `status`).
 pub(crate) fn words(text: &str) -> Vec<String> {
-    let mut words = words_of(text);
-    words.iter_mut().for_each(stem_in_place);
-    words
+    Words::of(text).iter().map(str::to_string).collect()
 }
 
 /// The stemmed lower-case words of a text ([`words`]) in one string: a
@@ -607,15 +605,8 @@ fn camel_parts(run: &str) -> impl Iterator<Item = &str> {
 /// `categories` and `addresses` meet `user`, `category`, `address`.
 pub(crate) fn stem(word: &str) -> String {
     let mut word = word.to_string();
-    stem_in_place(&mut word);
+    stem_tail(&mut word, 0);
     word
-}
-
-/// [`stem`] of a word already owned: shortened where it is, not copied
-/// (two allocations per word of every task were a tenth of a bulk check's
-/// allocations).
-fn stem_in_place(word: &mut String) {
-    stem_tail(word, 0);
 }
 
 /// [`stem`] of the word that makes up `text` from byte `start` on.
@@ -676,7 +667,7 @@ pub(crate) fn endpoint_refs(text: &str) -> Vec<EndpointRef> {
     let mut out = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
         let token = token.trim_end_matches([',', '.', ':', ';', '>', '!', '?']).trim_start_matches('<');
-        let path = match crate::model::scan::find_short(token, "://") {
+        let path = match crate::text::find_short(token, "://") {
             Some(at) => match token[at + 3..].find('/') {
                 Some(slash) => &token[at + 3 + slash..],
                 None => continue,
@@ -1033,7 +1024,9 @@ mod tests {
         ];
         for text in texts {
             let words = Words::of(text);
-            assert!(words.iter().eq(super::words(text).iter().map(String::as_str)), "{text:?}");
+            // Lower-cased word by word with `str::to_lowercase`, then stemmed.
+            let one_by_one: Vec<String> = words_of(text).iter().map(|w| stem(w)).collect();
+            assert!(words.iter().eq(one_by_one.iter().map(String::as_str)), "{text:?}");
         }
         let words = Words::of("create the job offer model");
         assert!(words.holds_sequence(&["job".to_string(), "offer".to_string()]));

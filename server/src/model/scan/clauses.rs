@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::mentions::{Mention, MentionKind};
-use crate::text::Span;
+use crate::text::{Span, bytes_at};
 
 /// Which way a statement points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -108,7 +108,6 @@ const KEYWORDS_BY_FIRST_BYTE: [u64; 256] = {
     let mut table = [0u64; 256];
     let mut i = 0;
     while i < KEYWORDS.len() {
-        assert!(KEYWORDS[i].0.len() >= 2, "is_at compares a second byte");
         table[KEYWORDS[i].0.as_bytes()[0] as usize] |= 1 << i;
         i += 1;
     }
@@ -121,7 +120,6 @@ const STOP_FIRST_BYTES: [bool; 256] = {
     let mut table = [false; 256];
     let mut i = 0;
     while i < STOPS.len() {
-        assert!(STOPS[i].len() >= 2, "is_at compares a second byte");
         table[STOPS[i].as_bytes()[0] as usize] = true;
         i += 1;
     }
@@ -140,16 +138,6 @@ const STARTS_SOMETHING: [bool; 256] = {
     table
 };
 
-/// Whether `word` (two bytes or more, as every keyword and stop) starts at
-/// byte `at` of `bytes`. The second byte is compared first, inline: it
-/// turns away most candidates without a call to compare the rest.
-fn is_at(bytes: &[u8], at: usize, word: &[u8]) -> bool {
-    match bytes.get(at..at + word.len()) {
-        Some(found) => found[1] == word[1] && found == word,
-        None => false,
-    }
-}
-
 /// The keyword starting at byte `at` of `text`, if any.
 fn keyword_at(text: &str, lower: &str, at: usize) -> Option<(usize, Relation)> {
     let mut candidates = KEYWORDS_BY_FIRST_BYTE[lower.as_bytes()[at] as usize];
@@ -160,7 +148,7 @@ fn keyword_at(text: &str, lower: &str, at: usize) -> Option<(usize, Relation)> {
         let (word, relation) = KEYWORDS[candidates.trailing_zeros() as usize];
         candidates &= candidates - 1;
         let end = at + word.len();
-        if !is_at(lower.as_bytes(), at, word.as_bytes()) {
+        if !bytes_at(lower.as_bytes(), at, word.as_bytes()) {
             continue;
         }
         // Arrows need no spaces around them: `T002→T001`.
@@ -307,7 +295,7 @@ fn keywords_in(
             found.push((Span::new(at, at + len), Some(relation)));
             at += len;
         } else if let Some(stop) = STOP_FIRST_BYTES[byte as usize]
-            .then(|| STOPS.iter().find(|s| is_at(lower.as_bytes(), at, s.as_bytes())))
+            .then(|| STOPS.iter().find(|s| bytes_at(lower.as_bytes(), at, s.as_bytes())))
             .flatten()
         {
             found.push((Span::new(at, at + stop.len()), None));

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::paths::{PATH_HINTS, is_path, trim_token};
 use crate::model::ids::{TaskId, parse_requirement_id, parse_story_label, parse_task_id, word_starts_at};
-use crate::text::Span;
+use crate::text::{Span, find_short};
 
 /// What a [`Mention`] names.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -265,18 +265,6 @@ fn scan_paths(text: &str, regions: &Regions, out: &mut Vec<Mention>) {
             out.push(path_mention(offset + lead, word));
         }
     }
-}
-
-/// `haystack.find(needle)` for a token of a few bytes: compared in place,
-/// where setting up a substring searcher for each token of prose cost
-/// more than the search.
-/// (UTF-8 synchronises: a byte match of a whole needle starts on a
-/// character boundary.)
-pub fn find_short(haystack: &str, needle: &str) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(0);
-    }
-    haystack.as_bytes().windows(needle.len()).position(|window| window == needle.as_bytes())
 }
 
 /// `AGENTS.md §4`: a section of a document cited as a source, not a file
@@ -546,16 +534,6 @@ fn scan_upper_word(text: &str, at: usize, out: &mut Vec<Mention>) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn find_short_finds_what_find_finds() {
-        let haystacks = ["", "a](b", "](", "x<!--y", "é](ü", "http://a", "::/", "<!-<!--"];
-        for haystack in haystacks {
-            for needle in ["](", "<!--", "://", "", "é"] {
-                assert_eq!(find_short(haystack, needle), haystack.find(needle), "{haystack:?} {needle:?}");
-            }
-        }
-    }
 
     fn kinds(text: &str) -> Vec<(String, String)> {
         scan_mentions(text)

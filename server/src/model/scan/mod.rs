@@ -13,7 +13,7 @@ mod task_line;
 
 pub use clauses::{Clause, Relation, scan_clauses};
 pub use fields::{Field, scan_fields};
-pub use mentions::{InlineRegion, Mention, MentionKind, find_short, inline_regions, scan_mentions};
+pub use mentions::{InlineRegion, Mention, MentionKind, inline_regions, scan_mentions};
 pub use table_row::{is_id_header, row_cells, scan_table_row};
 pub use task_line::{CheckState, Irregularity, Label, LineShape, TaskLine, scan_task_line};
 
